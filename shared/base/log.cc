@@ -1,0 +1,80 @@
+// Process log implementation: one fprintf per line under a mutex.
+#include "shared/base/log.h"
+
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <ctime>
+#include <mutex>
+#include <string>
+
+namespace vdibk::log {
+namespace {
+
+std::mutex g_mu;
+Level g_level = Level::kInfo;
+Format g_format = Format::kText;
+std::string g_component = "vdibk";
+
+const char* LevelName(Level l) {
+  switch (l) {
+    case Level::kDebug: return "debug";
+    case Level::kInfo: return "info";
+    case Level::kWarn: return "warn";
+    case Level::kError: return "error";
+  }
+  return "info";
+}
+
+std::string JsonEscape(std::string_view s) {
+  std::string out;
+  out.reserve(s.size() + 8);
+  for (char c : s) {
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20) {
+          char buf[8];
+          std::snprintf(buf, sizeof buf, "\\u%04x", c);
+          out += buf;
+        } else {
+          out += c;
+        }
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+void SetLevel(Level level) { std::lock_guard l(g_mu); g_level = level; }
+void SetFormat(Format format) { std::lock_guard l(g_mu); g_format = format; }
+void SetComponent(std::string_view component) { std::lock_guard l(g_mu); g_component = component; }
+
+void Write(Level level, std::string_view message) {
+  std::lock_guard l(g_mu);
+  if (level < g_level) return;
+  auto now = std::chrono::system_clock::now();
+  std::time_t t = std::chrono::system_clock::to_time_t(now);
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char ts[96];
+  std::snprintf(ts, sizeof ts, "%04d-%02d-%02dT%02d:%02d:%02d.%03lldZ", tm.tm_year + 1900,
+                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+                static_cast<long long>(ms));
+  if (g_format == Format::kJson) {
+    std::fprintf(stderr, "{\"ts\":\"%s\",\"level\":\"%s\",\"component\":\"%s\",\"pid\":%d,\"msg\":\"%s\"}\n",
+                 ts, LevelName(level), JsonEscape(g_component).c_str(), static_cast<int>(getpid()),
+                 JsonEscape(message).c_str());
+  } else {
+    std::fprintf(stderr, "%s %-5s %s[%d] %.*s\n", ts, LevelName(level), g_component.c_str(),
+                 static_cast<int>(getpid()), static_cast<int>(message.size()), message.data());
+  }
+}
+
+}  // namespace vdibk::log
