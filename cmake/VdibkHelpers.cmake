@@ -22,6 +22,9 @@ function(vdibk_add_test name)
   if(NOT ARG_TIMEOUT)
     set(ARG_TIMEOUT 300)
   endif()
+  # gtest_discover_tests cannot pass a list property through, so the labels are joined into
+  # one label ("unit_sanitize"); ctest -L takes a regex, so `-L sanitize` and `-L unit` both work.
+  string(REPLACE ";" "_" labels "${ARG_LABELS}")
   gtest_discover_tests(${name} DISCOVERY_TIMEOUT 60
-                       PROPERTIES LABELS "${ARG_LABELS}" TIMEOUT ${ARG_TIMEOUT})
+                       PROPERTIES LABELS "${labels}" TIMEOUT ${ARG_TIMEOUT})
 endfunction()
