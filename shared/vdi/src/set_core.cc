@@ -18,7 +18,15 @@
 namespace vdibk::vdi {
 namespace {
 
-constexpr int64_t kSpinUs = 20;  // busy-wait before sleeping: keeps round trips off the futex path
+// Busy-wait before sleeping keeps round trips off the futex path when the peer answers at once.
+// Default 20 us; VDIBACKUP_VDI_SPIN_US overrides it (0 = sleep at once, e.g. on one core).
+int64_t SpinMicros() {
+  static const int64_t spin = [] {
+    const char* env = std::getenv("VDIBACKUP_VDI_SPIN_US");
+    return env && *env ? std::strtoll(env, nullptr, 10) : int64_t{20};
+  }();
+  return spin;
+}
 
 uint32_t RandomTag() {
   std::random_device rd;
@@ -97,9 +105,9 @@ int SetCore::CreateAsPrimary(const std::string& set_name, const VDConfig& cfg) {
   cb_->participants[kPrimarySlot].pid = getpid();
   cb_->participants[kPrimarySlot].state.store(kPartActive);
   cb_->phase.store(kPhaseCreated);
-  std::atomic_thread_fence(std::memory_order_seq_cst);
-  // The magic is written last: openers reject a segment that is not initialised yet.
-  reinterpret_cast<std::atomic<uint64_t>*>(&cb_->magic)->store(kControlMagic);
+  // The magic is written last (a release store): openers reject a segment not initialised yet.
+  reinterpret_cast<std::atomic<uint64_t>*>(&cb_->magic)->store(kControlMagic,
+                                                              std::memory_order_release);
   slot_ = kPrimarySlot;
   attached_ = true;
   last_probe_ = std::chrono::steady_clock::now();
@@ -264,7 +272,7 @@ WaitResult SetCore::WaitUntil(std::atomic<uint32_t>& word, std::atomic<uint32_t>
     if (Aborted()) return WaitResult::kAborted;
     if (pred()) return WaitResult::kReady;
     if ((i & 63) == 63 &&
-        Clock::now() - start > std::chrono::microseconds(kSpinUs)) {
+        Clock::now() - start > std::chrono::microseconds(SpinMicros())) {
       break;
     }
     CpuRelax();

@@ -38,6 +38,7 @@ TEST(ProcessTest, SecondaryMapsAHandleAndSeesTheServersBytes) {
     auto line = early.WaitForLine("OPENERR", 10s);
     ASSERT_TRUE(line);
     EXPECT_EQ(*line, "OPENERR " + std::to_string(VD_E_PROTOCOL));
+    ASSERT_TRUE(early.Wait(10s));
   }
   ASSERT_EQ(server.Setup(name, 1), NOERROR);
   ASSERT_EQ(client.GetConfiguration(1000, &cfg), NOERROR);
@@ -67,8 +68,9 @@ TEST(ProcessTest, SecondaryMapsAHandleAndSeesTheServersBytes) {
   for (unsigned int forged : {handle ^ 0x1u, handle ^ 0x1000u, handle ^ 0x1000000u}) {
     Subprocess sec({Peer(), "secondary-map", name, std::to_string(forged), "1"});
     auto line = sec.WaitForLine("MAP", 10s);
-    ASSERT_TRUE(line);
+    ASSERT_TRUE(line) << server.set.AbortReason();
     EXPECT_EQ(*line, "MAPERR " + std::to_string(VD_E_INVALID)) << std::hex << forged;
+    ASSERT_TRUE(sec.Wait(10s));  // let it Close: killing it would be a participant death
   }
   uint8_t* p = nullptr;
   EXPECT_EQ(client.MapBufferHandle(-5, &p), VD_E_INVALID);
@@ -79,7 +81,7 @@ TEST(ProcessTest, SecondaryMapsAHandleAndSeesTheServersBytes) {
   // Stale: the command is complete, so its handle no longer maps.
   EXPECT_EQ(client.MapBufferHandle(static_cast<int>(handle), &p), VD_E_INVALID);
   server.devices[0]->CloseDevice();
-  EXPECT_EQ(dev->GetCommand(1000, &c), VD_E_CLOSE);
+  EXPECT_EQ(dev->GetCommand(1000, &c), VD_E_CLOSE) << server.set.AbortReason();
 }
 
 TEST(ProcessTest, SecondaryDrivesItsOwnDevice) {
