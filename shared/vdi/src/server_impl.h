@@ -30,7 +30,7 @@ class ServerDeviceImpl {
   // Completes every outstanding command with `code` (abort / close). Returns how many.
   int FailAllOutstanding(uint32_t code);
   uint32_t outstanding() const { return outstanding_.load(); }
-  bool closed() const { return closed_; }
+  bool closed() const { return closed_.load(); }
 
  private:
   // Completes `cmd` on the calling thread (rejections and agent completions).
@@ -43,7 +43,7 @@ class ServerDeviceImpl {
   VDS_Command* pending_[kSlotsPerDevice] = {};
   uint32_t seq_ = 0;
   std::atomic<uint32_t> outstanding_{0};
-  bool closed_ = false;
+  std::atomic<bool> closed_{false};  // written under mu_, read by the agent without it
 };
 
 class ServerSetImpl {

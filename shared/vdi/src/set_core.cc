@@ -19,11 +19,11 @@ namespace vdibk::vdi {
 namespace {
 
 // Busy-wait before sleeping keeps round trips off the futex path when the peer answers at once.
-// Default 20 us; VDIBACKUP_VDI_SPIN_US overrides it (0 = sleep at once, e.g. on one core).
+// Default 10 us; VDIBACKUP_VDI_SPIN_US overrides it (0 = sleep at once, e.g. on one core).
 int64_t SpinMicros() {
   static const int64_t spin = [] {
     const char* env = std::getenv("VDIBACKUP_VDI_SPIN_US");
-    return env && *env ? std::strtoll(env, nullptr, 10) : int64_t{20};
+    return env && *env ? std::strtoll(env, nullptr, 10) : int64_t{10};
   }();
   return spin;
 }
@@ -267,14 +267,11 @@ WaitResult SetCore::WaitUntil(std::atomic<uint32_t>& word, std::atomic<uint32_t>
   const auto start = Clock::now();
   const bool forever = timeout_ms < 0;
   const auto deadline = start + std::chrono::milliseconds(forever ? 0 : timeout_ms);
-  // Short spin first: the peer is usually about to answer.
+  // Short busy phase first: the peer is usually about to answer.
   for (int i = 0;; ++i) {
     if (Aborted()) return WaitResult::kAborted;
     if (pred()) return WaitResult::kReady;
-    if ((i & 63) == 63 &&
-        Clock::now() - start > std::chrono::microseconds(SpinMicros())) {
-      break;
-    }
+    if ((i & 7) == 7 && Clock::now() - start > std::chrono::microseconds(SpinMicros())) break;
     CpuRelax();
   }
   for (;;) {
