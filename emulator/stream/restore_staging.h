@@ -1,0 +1,67 @@
+// RestoreStaging: where a RESTORE writes before it is known to be good. Checks the SQL Server rules
+// (REPLACE, MOVE, restoring state, differential base, LSN chain), builds the files in temp
+// locations, and on Commit() applies log records and renames everything into place atomically.
+// Destroying an uncommitted staging removes every temp file: the target is left untouched.
+#ifndef VDIBK_EMULATOR_STREAM_RESTORE_STAGING_H_
+#define VDIBK_EMULATOR_STREAM_RESTORE_STAGING_H_
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "emulator/db/catalog.h"
+#include "emulator/db/file_io.h"
+#include "emulator/stream/backup_set_info.h"
+#include "emulator/stream/mtf_format.h"
+#include "emulator/stream/restore_options.h"
+
+namespace vdibk::emulator {
+
+class RestoreStaging {
+ public:
+  // Errors: 3154/3159 (exists, no REPLACE), 1834/3142 (file collisions), 3234 (unknown MOVE
+  // name), 3117 (no restoring database for a differential/log), 3136 (wrong differential base),
+  // 4305/4326 (log does not follow on), 3135 (backup kind does not fit the statement).
+  static Result<std::unique_ptr<RestoreStaging>> Prepare(const Catalog& catalog,
+                                                         const RestoreOptions& options,
+                                                         const BackupSetInfo& info);
+  ~RestoreStaging();
+  RestoreStaging(const RestoreStaging&) = delete;
+  RestoreStaging& operator=(const RestoreStaging&) = delete;
+
+  // Writes run bytes to the staged file (or the staged log bytes). Thread-safe (pwrite only).
+  Status WriteRun(const RunHeader& run, bool log, uint64_t offset_in_run, const uint8_t* data,
+                  size_t len);
+  // Makes the restore visible (see class comment). `recovery`: ONLINE, else RESTORING.
+  Status Commit(bool recovery);
+  const std::string& target() const { return target_; }
+
+ private:
+  struct StagedFile {
+    FileIdentity id;
+    FileType type = FileType::kData;
+    uint64_t size = 0;
+    std::string final_path;
+    std::string temp_path;
+    UniqueFd fd;
+  };
+  RestoreStaging() : catalog_("") {}
+  Status PlaceFiles(const RestoreOptions& options);
+  Status ApplyLog();
+  StagedFile* Find(uint32_t file_id);
+  void Discard();
+
+  Catalog catalog_;
+  BackupSetInfo info_;
+  std::string target_;
+  std::optional<Database> current_;  // the existing target database, if any
+  std::string root_;                 // work dir: root_/db is the new database directory
+  std::vector<StagedFile> files_;
+  UniqueFd log_bytes_;
+  bool committed_ = false;
+};
+
+}  // namespace vdibk::emulator
+
+#endif  // VDIBK_EMULATOR_STREAM_RESTORE_STAGING_H_
