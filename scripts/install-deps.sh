@@ -3,7 +3,7 @@
 # calls apt-get when a package is missing. Needs root (or sudo) on a fresh machine.
 set -euo pipefail
 PKGS=(g++ cmake make pkg-config libboost-dev libzmq3-dev cppzmq-dev libprotobuf-dev
-      protobuf-compiler liblz4-dev lz4 libgtest-dev libgmock-dev libbenchmark-dev python3)
+      protobuf-compiler liblz4-dev lz4 libxxhash-dev libgtest-dev libgmock-dev libbenchmark-dev python3)
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
