@@ -1,19 +1,21 @@
 #!/usr/bin/env bash
 # Configures and builds vdibackup into build/ (or build-<sanitizer>/ with --sanitizer address|thread).
-# Usage: scripts/build.sh [--sanitizer address|thread] [--no-deps]
+# Usage: scripts/build.sh [--sanitizer address|thread] [--no-deps] [--target T]
+# Prints the build directory on its last line.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-SAN=""; DEPS=1
+SAN=""; DEPS=1; TARGET=all
 while (($#)); do
   case "$1" in
     --sanitizer) SAN="$2"; shift 2 ;;
     --no-deps) DEPS=0; shift ;;
+    --target) TARGET="$2"; shift 2 ;;
     *) echo "build.sh: unknown argument $1" >&2; exit 64 ;;
   esac
 done
 ((DEPS)) && bash scripts/install-deps.sh
 DIR=build${SAN:+-$SAN}
 BENCH=ON; [ -n "$SAN" ] && BENCH=OFF
-cmake -S . -B "$DIR" -DVDIBK_SANITIZER="$SAN" -DVDIBK_BUILD_BENCH=$BENCH >/dev/null
-cmake --build "$DIR" -j"$(nproc)"
+cmake -S . -B "$DIR" -DVDIBK_SANITIZER="$SAN" -DVDIBK_BUILD_BENCH=$BENCH -DVDIBK_SKIP_DIRS="" >&2
+cmake --build "$DIR" -j"$(nproc)" --target "$TARGET" >&2
 echo "$DIR"

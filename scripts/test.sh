@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 SAN_ARGS=(); CTEST_ARGS=()
 while (($#)); do
   case "$1" in
-    --sanitizer) SAN_ARGS=(--sanitizer "$2"); shift 2 ;;
+    --sanitizer) SAN_ARGS=(--sanitizer "$2" --target sanitize_tests); shift 2 ;;
     --) shift; CTEST_ARGS=("$@"); break ;;
     *) echo "test.sh: unknown argument $1" >&2; exit 64 ;;
   esac

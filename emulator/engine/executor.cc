@@ -1,0 +1,166 @@
+// EmulatorExecutor: batch parsing and dispatch, BACKUP and RESTORE statements.
+#include "emulator/engine/executor.h"
+
+#include <unistd.h>
+
+#include <cmath>
+#include <variant>
+
+#include "emulator/db/sql_error.h"
+#include "emulator/engine/disk_devices.h"
+#include "emulator/engine/vdi_server_run.h"
+#include "emulator/stream/backup_job.h"
+#include "emulator/stream/restore_session.h"
+#include "emulator/tsql/messages.h"
+#include "emulator/tsql/option_validation.h"
+#include "emulator/tsql/parser.h"
+
+namespace vdibk::emulator {
+namespace {
+
+constexpr uint64_t kBytesPerPage = 8192;
+
+bool AllOfType(const std::vector<tsql::BackupDevice>& devices, tsql::DeviceType type) {
+  for (const auto& d : devices) {
+    if (d.type != type) return false;
+  }
+  return true;
+}
+
+std::vector<std::string> Names(const std::vector<tsql::BackupDevice>& devices) {
+  std::vector<std::string> out;
+  for (const auto& d : devices) out.push_back(d.name);
+  return out;
+}
+
+}  // namespace
+
+void EmitErrors(const Status& st, int line, frontend::ISqlSink& sink) {
+  const tsql::SqlMessages errors = tsql::SqlMessagesFromStatus(st);
+  for (tsql::SqlError e : errors.items()) {
+    e.line = line;
+    sink.Error(e);
+  }
+}
+
+void EmitFailure(const Status& st, const std::string& operation, int line,
+                 frontend::ISqlSink& sink) {
+  EmitErrors(st, line, sink);
+  sink.Error(tsql::msg::At(tsql::msg::TerminatingAbnormally(operation), line));
+}
+
+std::string EmulatorVersionString() {
+  return "vdi-emulator 0.1 (vdibackup) - a stand-in for Microsoft SQL Server's side of VDI on Linux";
+}
+
+EmulatorExecutor::EmulatorExecutor(ExecutorOptions options)
+    : options_(std::move(options)), catalog_(options_.data_dir) {}
+
+std::optional<tsql::SqlError> EmulatorExecutor::CheckLogin(const frontend::SqlRequest& request) {
+  if (request.database.empty() || request.database == "master") return std::nullopt;
+  if (catalog_.Exists(request.database)) return std::nullopt;
+  return tsql::SqlError{4060, 11, 1,
+                        "Cannot open database \"" + request.database +
+                            "\" requested by the login. The login failed.",
+                        1, ""};
+}
+
+void EmulatorExecutor::Execute(const frontend::SqlRequest& request, frontend::ISqlSink& sink) {
+  tsql::ParseOutput parsed = tsql::Parse(request.text);
+  if (!parsed.ok()) {
+    sink.Emit(parsed.errors);
+    return;
+  }
+  for (const tsql::Statement& st : parsed.batch.statements) {
+    if (sink.Cancelled()) return;
+    tsql::SqlMessages problems = tsql::ValidateStatement(st);
+    if (problems.HasError()) {
+      sink.Emit(problems);
+      continue;
+    }
+    std::visit(
+        [&](const auto& s) {
+          using T = std::decay_t<decltype(s)>;
+          if constexpr (std::is_same_v<T, tsql::BackupStatement>) {
+            RunBackup(s, st.line, sink);
+          } else if constexpr (std::is_same_v<T, tsql::RestoreStatement>) {
+            RunRestore(s, st.line, sink);
+          } else if constexpr (std::is_same_v<T, tsql::CreateDatabaseStatement>) {
+            RunCreate(s, st.line, sink);
+          } else if constexpr (std::is_same_v<T, tsql::DropDatabaseStatement>) {
+            RunDrop(s, st.line, sink);
+          } else if constexpr (std::is_same_v<T, tsql::SelectStatement>) {
+            RunSelect(s, st.line, sink);
+          } else if constexpr (std::is_same_v<T, tsql::PrintStatement>) {
+            RunPrint(s, st.line, sink);
+          } else if constexpr (std::is_same_v<T, tsql::AlterDatabaseStatement>) {
+            sink.Error(tsql::msg::At(tsql::msg::UnsupportedStatement("ALTER DATABASE", st.line),
+                                     st.line));
+          }
+          // USE and SET change nothing the emulator tracks.
+        },
+        st.body);
+  }
+}
+
+void EmulatorExecutor::RunBackup(const tsql::BackupStatement& s, int line,
+                                 frontend::ISqlSink& sink) {
+  const std::string op = tsql::OperationName(s);
+  const bool vdi = AllOfType(s.devices, tsql::DeviceType::kVirtualDevice);
+  if (!vdi && !AllOfType(s.devices, tsql::DeviceType::kDisk)) {
+    EmitFailure(SqlError(3201, "Cannot open backup device '" + s.devices[0].name +
+                                   "'. vdi-emulator supports VIRTUAL_DEVICE and DISK devices."),
+                op, line, sink);
+    return;
+  }
+  BackupOptions bo;
+  bo.kind = s.kind == tsql::BackupKind::kLog ? BackupKind::kLog
+            : s.differential                 ? BackupKind::kDifferential
+                                             : BackupKind::kFull;
+  bo.copy_only = s.copy_only;
+  bo.checksum = s.checksum.value_or(false);
+  bo.metadata_only = s.snapshot;
+  bo.devices = static_cast<uint32_t>(s.devices.size());
+  bo.block_size = static_cast<uint32_t>(s.block_size.value_or(vdi ? 512 : 65536));
+  auto job = BackupJob::Begin(catalog_, s.database, bo);
+  if (!job.ok()) {
+    EmitFailure(job.status(), op, line, sink);
+    return;
+  }
+  Status st;
+  double seconds = 0;
+  if (vdi) {
+    VdiRunOptions ro;
+    ro.devices = Names(s.devices);
+    ro.block_size = bo.block_size;
+    ro.max_transfer = static_cast<uint32_t>(s.max_transfer_size.value_or(65536));
+    ro.buffer_count = static_cast<uint32_t>(s.buffer_count.value_or(0));
+    ro.open_timeout_ms = options_.vdi_open_timeout_ms;
+    ro.faults = options_.faults;
+    VdiRunStats stats;
+    st = RunVdiBackup(**job, ro, &stats);
+    seconds = stats.seconds;
+  } else {
+    DiskRunStats stats;
+    st = RunDiskBackup(**job, Names(s.devices),
+                       static_cast<uint32_t>(s.max_transfer_size.value_or(1 << 20)), &stats);
+    seconds = stats.seconds;
+  }
+  // The backup counts only once every device finished: then history, base and log change.
+  if (st.ok()) st = (*job)->Commit();
+  if (!st.ok()) {
+    EmitFailure(st, op, line, sink);
+    return;
+  }
+  int64_t total_pages = 0;
+  for (const BackupFileInfo& f : (*job)->info().files) {
+    const auto pages = static_cast<int64_t>((f.backup_bytes + kBytesPerPage - 1) / kBytesPerPage);
+    total_pages += pages;
+    sink.Message(tsql::msg::At(tsql::msg::ProcessedPages(pages, s.database, f.logical_name), line));
+  }
+  if (s.stats) sink.Message(tsql::msg::At(tsql::msg::PercentProcessed(100), line));
+  sink.Message(tsql::msg::At(
+      tsql::msg::SuccessfullyProcessed(tsql::SuccessOperationName(s), total_pages, seconds), line));
+}
+
+}  // namespace vdibk::emulator

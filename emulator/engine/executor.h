@@ -1,0 +1,53 @@
+// EmulatorExecutor: runs T-SQL batches for vdi-emulator. BACKUP/RESTORE go to the backup engine
+// over VDI (VIRTUAL_DEVICE) or files (DISK); CREATE/DROP DATABASE, SELECT and PRINT are answered
+// directly. Output is SQL Server's: 4035/3014 messages, result sets, errors followed by 3013.
+// Thread-safe: each request runs on its own thread, several BACKUP/RESTORE at once.
+#ifndef VDIBK_EMULATOR_ENGINE_EXECUTOR_H_
+#define VDIBK_EMULATOR_ENGINE_EXECUTOR_H_
+
+#include <string>
+
+#include "emulator/db/catalog.h"
+#include "emulator/engine/fault_plan.h"
+#include "emulator/frontend/statement_executor.h"
+#include "emulator/tsql/statements.h"
+
+namespace vdibk::emulator {
+
+struct ExecutorOptions {
+  std::string data_dir;
+  FaultPlan faults;  // applied to every BACKUP/RESTORE over VDI (serve --fault)
+  uint32_t vdi_open_timeout_ms = 5000;
+};
+
+class EmulatorExecutor : public frontend::IStatementExecutor {
+ public:
+  explicit EmulatorExecutor(ExecutorOptions options);
+  std::optional<tsql::SqlError> CheckLogin(const frontend::SqlRequest& request) override;
+  void Execute(const frontend::SqlRequest& request, frontend::ISqlSink& sink) override;
+
+ private:
+  void RunBackup(const tsql::BackupStatement& s, int line, frontend::ISqlSink& sink);
+  void RunRestore(const tsql::RestoreStatement& s, int line, frontend::ISqlSink& sink);
+  void RunCreate(const tsql::CreateDatabaseStatement& s, int line, frontend::ISqlSink& sink);
+  void RunDrop(const tsql::DropDatabaseStatement& s, int line, frontend::ISqlSink& sink);
+  void RunSelect(const tsql::SelectStatement& s, int line, frontend::ISqlSink& sink);
+  void RunPrint(const tsql::PrintStatement& s, int line, frontend::ISqlSink& sink);
+
+  ExecutorOptions options_;
+  Catalog catalog_;
+};
+
+// Emits an engine Status as SQL errors (numbers recovered from SqlError text), at `line`.
+void EmitErrors(const Status& st, int line, frontend::ISqlSink& sink);
+// Emits an engine Status as SQL errors (numbers recovered from SqlError text), then 3013 for
+// `operation` ("BACKUP DATABASE", ...).
+void EmitFailure(const Status& st, const std::string& operation, int line,
+                 frontend::ISqlSink& sink);
+
+// The value of @@VERSION and friends for SELECT / PRINT.
+std::string EmulatorVersionString();
+
+}  // namespace vdibk::emulator
+
+#endif  // VDIBK_EMULATOR_ENGINE_EXECUTOR_H_

@@ -1,0 +1,98 @@
+// EmulatorExecutor: CREATE DATABASE, DROP DATABASE, SELECT and PRINT (what tools send as health
+// checks and set-up).
+#include <unistd.h>
+
+#include "emulator/db/database_generator.h"
+#include "emulator/db/sql_error.h"
+#include "emulator/engine/executor.h"
+#include "emulator/tsql/messages.h"
+#include "emulator/tsql/result_set.h"
+
+namespace vdibk::emulator {
+namespace {
+
+std::string HostName() {
+  char buf[256] = {};
+  gethostname(buf, sizeof buf - 1);
+  return buf;
+}
+
+// The text of a SELECT/PRINT item; nullopt is NULL.
+std::optional<std::string> Value(const tsql::SelectItem& item) {
+  using K = tsql::SelectItem::Kind;
+  switch (item.kind) {
+    case K::kInteger:
+    case K::kDecimal:
+    case K::kString: return item.text;
+    case K::kNull: return std::nullopt;
+    case K::kGlobalVariable:
+      if (item.text == "@@VERSION") return EmulatorVersionString();
+      if (item.text == "@@SERVERNAME") return HostName();
+      if (item.text == "@@SPID") return std::to_string(getpid() % 32768);
+      return std::nullopt;
+    case K::kFunction:
+      if (item.text == "SERVERPROPERTY" && item.argument) {
+        if (*item.argument == "ProductVersion") return "16.0.4000.0";
+        if (*item.argument == "Edition") return "vdi-emulator";
+        if (*item.argument == "ServerName" || *item.argument == "MachineName") return HostName();
+      }
+      if (item.text == "GETDATE" || item.text == "SYSDATETIME") return "2026-01-01 00:00:00.000";
+      return std::nullopt;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+void EmulatorExecutor::RunCreate(const tsql::CreateDatabaseStatement& s, int line,
+                                 frontend::ISqlSink& sink) {
+  CreateDatabaseOptions o;
+  o.size_bytes = 8 << 20;
+  if (!s.data_files.empty() && s.data_files[0].size_bytes) o.size_bytes = *s.data_files[0].size_bytes;
+  o.profile = PageProfile::kZeros;  // a new database: allocated, mostly empty pages
+  auto db = CreateDatabase(catalog_, s.name, o);
+  if (!db.ok()) {
+    EmitErrors(db.status(), line, sink);
+  }
+}
+
+void EmulatorExecutor::RunDrop(const tsql::DropDatabaseStatement& s, int line,
+                               frontend::ISqlSink& sink) {
+  for (const std::string& name : s.names) {
+    if (!catalog_.Exists(name)) {
+      if (!s.if_exists) {
+        sink.Error(tsql::SqlError{3701, 11, 1,
+                                  "Cannot drop the database '" + name +
+                                      "', because it does not exist or you do not have permission.",
+                                  line, ""});
+      }
+      continue;
+    }
+    Status st = catalog_.Drop(name);
+    if (!st.ok()) {
+      EmitErrors(st, line, sink);
+    }
+  }
+}
+
+void EmulatorExecutor::RunSelect(const tsql::SelectStatement& s, int /*line*/,
+                                 frontend::ISqlSink& sink) {
+  std::vector<tsql::Column> columns;
+  tsql::Row row;
+  for (const auto& item : s.items) {
+    auto v = Value(item);
+    const bool numeric = item.kind == tsql::SelectItem::Kind::kInteger;
+    columns.push_back(numeric ? tsql::IntColumn(item.alias)
+                              : tsql::NVarCharColumn(item.alias, v ? static_cast<int>(v->size()) : 4));
+    row.push_back(v);
+  }
+  sink.BeginResult(columns);
+  sink.Row(row);
+  sink.EndResult(1);
+}
+
+void EmulatorExecutor::RunPrint(const tsql::PrintStatement& s, int line, frontend::ISqlSink& sink) {
+  sink.Message(tsql::SqlError{0, 0, 1, Value(s.value).value_or(""), line, ""});
+}
+
+}  // namespace vdibk::emulator

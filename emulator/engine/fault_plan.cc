@@ -1,0 +1,81 @@
+// Parsing and printing of FaultPlan specs.
+#include "emulator/engine/fault_plan.h"
+
+#include <cstdlib>
+#include <sstream>
+
+namespace vdibk::emulator {
+namespace {
+
+bool ParseU64(const std::string& s, uint64_t* out) {
+  if (s.empty()) return false;
+  char* end = nullptr;
+  unsigned long long v = std::strtoull(s.c_str(), &end, 10);
+  if (!end || *end != '\0') return false;
+  *out = v;
+  return true;
+}
+
+}  // namespace
+
+bool FaultPlan::empty() const {
+  return extra_flushes == 0 && !abort_after_bytes && !stall_device && !slow_device &&
+         timeout_ms == 0 && !unexpected_command;
+}
+
+std::string FaultPlan::ToString() const {
+  std::ostringstream out;
+  const char* sep = "";
+  auto item = [&](const std::string& s) {
+    out << sep << s;
+    sep = ",";
+  };
+  if (extra_flushes) item("extra-flushes=" + std::to_string(extra_flushes));
+  if (abort_after_bytes) item("abort-after=" + std::to_string(*abort_after_bytes));
+  if (stall_device) item("stall-device=" + std::to_string(*stall_device));
+  if (slow_device) item("slow-device=" + std::to_string(*slow_device) + ":" + std::to_string(slow_ms));
+  if (timeout_ms) item("timeout-ms=" + std::to_string(timeout_ms));
+  if (unexpected_command) item("unexpected-command=" + std::to_string(*unexpected_command));
+  return out.str();
+}
+
+Result<FaultPlan> FaultPlan::Parse(const std::string& spec) {
+  FaultPlan plan;
+  std::stringstream ss(spec);
+  std::string item;
+  while (std::getline(ss, item, ',')) {
+    if (item.empty()) continue;
+    auto eq = item.find('=');
+    if (eq == std::string::npos) return Status::Usage("fault '" + item + "': expected NAME=VALUE");
+    std::string name = item.substr(0, eq), value = item.substr(eq + 1);
+    uint64_t v = 0;
+    if (name == "slow-device") {
+      auto colon = value.find(':');
+      uint64_t dev = 0, ms = 0;
+      if (colon == std::string::npos || !ParseU64(value.substr(0, colon), &dev) ||
+          !ParseU64(value.substr(colon + 1), &ms)) {
+        return Status::Usage("fault slow-device: expected DEVICE:MS");
+      }
+      plan.slow_device = static_cast<uint32_t>(dev);
+      plan.slow_ms = static_cast<uint32_t>(ms);
+      continue;
+    }
+    if (!ParseU64(value, &v)) return Status::Usage("fault " + name + ": not a number: " + value);
+    if (name == "extra-flushes") {
+      plan.extra_flushes = static_cast<uint32_t>(v);
+    } else if (name == "abort-after") {
+      plan.abort_after_bytes = v;
+    } else if (name == "stall-device") {
+      plan.stall_device = static_cast<uint32_t>(v);
+    } else if (name == "timeout-ms") {
+      plan.timeout_ms = static_cast<uint32_t>(v);
+    } else if (name == "unexpected-command") {
+      plan.unexpected_command = static_cast<uint32_t>(v);
+    } else {
+      return Status::Usage("unknown fault '" + name + "'");
+    }
+  }
+  return plan;
+}
+
+}  // namespace vdibk::emulator

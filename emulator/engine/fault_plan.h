@@ -1,0 +1,32 @@
+// FaultPlan: faults the emulator injects into one BACKUP/RESTORE over VDI, for tests of VDI clients
+// (vdi-emulator serve --fault SPEC, or WITH ... per statement where the parser allows it).
+// SPEC is a comma list: extra-flushes=N, abort-after=BYTES, stall-device=I, slow-device=I:MS,
+// timeout-ms=MS (wait at most MS for each command), unexpected-command=CODE.
+#ifndef VDIBK_EMULATOR_ENGINE_FAULT_PLAN_H_
+#define VDIBK_EMULATOR_ENGINE_FAULT_PLAN_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "shared/base/result.h"
+
+namespace vdibk::emulator {
+
+struct FaultPlan {
+  uint32_t extra_flushes = 0;                // mid-stream VDC_Flush per device (the FILESTREAM case)
+  std::optional<uint64_t> abort_after_bytes;  // server SignalAbort after this many bytes (all devices)
+  std::optional<uint32_t> stall_device;       // this device never gets a command after its first
+  std::optional<uint32_t> slow_device;        // this device waits slow_ms before every command
+  uint32_t slow_ms = 0;
+  uint32_t timeout_ms = 0;                    // 0 = wait forever for a completion
+  std::optional<uint32_t> unexpected_command;  // VDC_* code sent once, before the data
+
+  bool empty() const;
+  std::string ToString() const;
+  static Result<FaultPlan> Parse(const std::string& spec);
+};
+
+}  // namespace vdibk::emulator
+
+#endif  // VDIBK_EMULATOR_ENGINE_FAULT_PLAN_H_

@@ -1,0 +1,267 @@
+// The device loops of a BACKUP (Writes, Flush, Complete) and a RESTORE (Reads of varying sizes)
+// over VDI, one thread per device, on a VdiServerSession.
+#include "emulator/engine/vdi_server_run.h"
+
+#include <algorithm>
+#include <deque>
+#include <memory>
+#include <thread>
+
+#include "emulator/db/sql_error.h"
+#include "emulator/engine/vdi_server_session.h"
+#include "vdierror.h"
+
+namespace vdibk::emulator {
+namespace {
+
+constexpr size_t kDepth = 4;  // commands in flight per device (the VDI maxIODepth)
+
+// A command the client did not complete with success.
+Status CompletionError(const VdiServerSession& s, uint32_t d, const InFlight& f, bool backup) {
+  const uint32_t code = f.cmd.completionCode;
+  if (code == ERROR_OPERATION_ABORTED) {
+    return SqlError(18210, std::string("BackupVirtualDeviceSet::") +
+                               (backup ? "SendData" : "ReceiveData") +
+                               ": failure on backup device '" + s.device_name(d) +
+                               "'. Operating system error " + Win32Text(code) + ".");
+  }
+  const char* what = f.cmd.commandCode == VDC_Write   ? "Write"
+                     : f.cmd.commandCode == VDC_Read  ? "Read"
+                     : f.cmd.commandCode == VDC_Flush ? "Flush"
+                                                      : "Command";
+  return SqlError(backup ? 3202 : 3203, std::string(what) + " on \"" + s.device_name(d) +
+                                            "\" failed: " + Win32Text(code));
+}
+
+// Waits for the oldest in-flight command; false when the run must stop.
+bool Retire(VdiServerSession& s, uint32_t d, std::deque<std::unique_ptr<InFlight>>& q,
+            bool backup) {
+  std::unique_ptr<InFlight> f = std::move(q.front());
+  q.pop_front();
+  bool ok = s.Wait(d, f.get());
+  s.ReleaseBuffer(f->buffer);
+  if (!ok) return false;
+  if (f->cmd.completionCode != ERROR_SUCCESS ||
+      (backup && f->cmd.commandCode == VDC_Write && f->cmd.bytesTransferred != f->cmd.size)) {
+    if (!s.failed()) s.Fail(CompletionError(s, d, *f, backup), false);
+    return false;
+  }
+  return true;
+}
+
+// A simple command (Flush, Complete) sent and waited for; a failure fails the run.
+bool Control(VdiServerSession& s, uint32_t d, uint32_t code) {
+  InFlight f;
+  if (s.Send(d, &f, code, nullptr, 0) != NOERROR) {
+    if (!s.failed()) s.Fail(CompletionError(s, d, f, true), false);
+    return false;
+  }
+  if (!s.Wait(d, &f)) return false;
+  if (f.cmd.completionCode == ERROR_SUCCESS) return true;
+  if (!s.failed()) s.Fail(CompletionError(s, d, f, true), false);
+  return false;
+}
+
+// A command the client did not ask for (fault injection). A client answers ERROR_NOT_SUPPORTED;
+// that puts the device in IO-ERROR, which ClearError ends, as SQL Server would do.
+void SendUnexpected(VdiServerSession& s, uint32_t d, uint32_t code) {
+  InFlight f;
+  if (s.Send(d, &f, code, nullptr, 0) != NOERROR || !s.Wait(d, &f)) return;
+  if (f.cmd.completionCode != ERROR_SUCCESS) Control(s, d, VDC_ClearError);
+}
+
+void BackupDevice(VdiServerSession& s, DeviceStream& stream, uint32_t d) {
+  const FaultPlan& faults = s.options().faults;
+  std::deque<std::unique_ptr<InFlight>> q;
+  const uint32_t max = s.config().maxTransferSize;
+  bool first = true;
+  uint64_t written = 0;
+  uint32_t flushes_left = faults.extra_flushes;
+  uint64_t writes = 0;
+  if (faults.unexpected_command) SendUnexpected(s, d, *faults.unexpected_command);
+  for (;;) {
+    if (s.failed()) break;
+    if (faults.stall_device && *faults.stall_device == d && !first) {
+      // Never send another command: the client sees a silent device until it times out.
+      while (!s.failed()) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+      break;
+    }
+    if (faults.slow_device && *faults.slow_device == d) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(faults.slow_ms));
+    }
+    uint8_t* buf = s.TryAcquireBuffer();
+    if (!buf) {
+      if (q.empty()) {  // other devices hold every buffer: wait for one to come back
+        std::this_thread::yield();
+        continue;
+      }
+      if (!Retire(s, d, q, true)) break;
+      continue;
+    }
+    Result<size_t> n = stream.Fill(buf, max);
+    if (!n.ok()) {
+      s.ReleaseBuffer(buf);
+      s.Fail(SqlError(3203, "Read on database file failed: " + n.status().message()), true);
+      break;
+    }
+    if (*n == 0) {
+      s.ReleaseBuffer(buf);
+      break;
+    }
+    auto f = std::make_unique<InFlight>();
+    if (s.Send(d, f.get(), VDC_Write, buf, static_cast<uint32_t>(*n)) != NOERROR) {
+      s.ReleaseBuffer(buf);
+      if (!s.failed()) s.Fail(CompletionError(s, d, *f, true), false);
+      break;
+    }
+    written += *n;
+    s.AddBytes(*n);
+    q.push_back(std::move(f));
+    if (faults.abort_after_bytes && s.bytes() >= *faults.abort_after_bytes) {
+      s.Fail(SqlError(3013, "BACKUP DATABASE is terminating abnormally (fault injection: server "
+                            "abort after " + std::to_string(*faults.abort_after_bytes) + " bytes)."),
+             true);
+      break;
+    }
+    if (first) {
+      // Synchronisation point: every device has its media header on the client before any goes on.
+      while (!q.empty() && Retire(s, d, q, true)) {
+      }
+      first = false;
+      if (!s.Barrier()) break;
+      continue;
+    }
+    ++writes;
+    if (flushes_left > 0) {  // extra mid-stream flushes, after the first data writes
+      while (!q.empty() && Retire(s, d, q, true)) {
+      }
+      if (s.failed() || !Control(s, d, VDC_Flush)) break;
+      --flushes_left;
+    }
+    while (q.size() >= kDepth) {
+      if (!Retire(s, d, q, true)) break;
+    }
+  }
+  while (!q.empty()) Retire(s, d, q, true);
+  // The end: every device has sent all its data before any is asked to make it durable.
+  if (s.Barrier() && Control(s, d, VDC_Flush) && s.Barrier()) {
+    if (s.complete_enabled()) Control(s, d, VDC_Complete);
+  }
+  (void)written;
+  s.CloseDevice(d);
+}
+
+void RestoreDevice(VdiServerSession& s, RestoreSession& session, uint32_t d) {
+  const FaultPlan& faults = s.options().faults;
+  const uint32_t max = s.config().maxTransferSize;
+  const uint32_t block = s.config().blockSize;
+  // Read sizes deliberately differ from the backup's write sizes.
+  const uint32_t sizes[] = {max, std::max(block, max / 2), std::max(block, (3 * block) % max),
+                            std::max(block, max / 4)};
+  std::deque<std::unique_ptr<InFlight>> q;
+  bool eof = false;
+  size_t k = 0;
+  auto consume_oldest = [&]() -> bool {
+    std::unique_ptr<InFlight> f = std::move(q.front());
+    q.pop_front();
+    bool ok = s.Wait(d, f.get());
+    const uint32_t code = f->cmd.completionCode;
+    if (ok && !eof && (code == ERROR_SUCCESS || code == ERROR_HANDLE_EOF ||
+                       code == ERROR_NO_DATA_DETECTED)) {
+      const uint32_t n = std::min(f->cmd.bytesTransferred, f->cmd.size);
+      if (n > 0) {
+        Status st = session.Consume(d, f->buffer, n);
+        s.AddBytes(n);
+        if (!st.ok()) {
+          s.Fail(st, true);
+          ok = false;
+        }
+      }
+      if (code != ERROR_SUCCESS) eof = true;
+    } else if (ok && !eof) {
+      if (!s.failed()) s.Fail(CompletionError(s, d, *f, false), false);
+      ok = false;
+    }
+    s.ReleaseBuffer(f->buffer);
+    return ok;
+  };
+  if (faults.unexpected_command) SendUnexpected(s, d, *faults.unexpected_command);
+  while (!s.failed() && !eof && session.WantsMore(d)) {
+    if (faults.slow_device && *faults.slow_device == d) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(faults.slow_ms));
+    }
+    if (q.size() >= kDepth) {
+      if (!consume_oldest()) break;
+      continue;
+    }
+    uint8_t* buf = s.TryAcquireBuffer();
+    if (!buf) {
+      if (q.empty()) {
+        std::this_thread::yield();
+        continue;
+      }
+      if (!consume_oldest()) break;
+      continue;
+    }
+    auto f = std::make_unique<InFlight>();
+    if (s.Send(d, f.get(), VDC_Read, buf, sizes[k++ % 4]) != NOERROR) {
+      // VD_E_IO_ERROR: a read already in flight hit the end of data; the rest is drained below.
+      s.ReleaseBuffer(buf);
+      break;
+    }
+    q.push_back(std::move(f));
+    if (faults.abort_after_bytes && s.bytes() >= *faults.abort_after_bytes) {
+      s.Fail(SqlError(3013, "RESTORE DATABASE is terminating abnormally (fault injection: server "
+                            "abort after " + std::to_string(*faults.abort_after_bytes) + " bytes)."),
+             true);
+      break;
+    }
+  }
+  while (!q.empty()) consume_oldest();
+  s.CloseDevice(d);
+}
+
+template <typename Body>
+Status Run(const VdiRunOptions& options, bool backup, VdiRunStats* stats, Body body) {
+  auto t0 = std::chrono::steady_clock::now();
+  auto started = VdiServerSession::Start(options, backup);
+  if (!started.ok()) return started.status();
+  VdiServerSession& s = **started;
+  std::vector<std::thread> threads;
+  for (uint32_t d = 0; d < s.device_count(); ++d) threads.emplace_back([&, d] { body(s, d); });
+  for (auto& t : threads) t.join();
+  std::string abort_reason = s.Finish();
+  if (stats) {
+    stats->bytes = s.bytes();
+    stats->seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    stats->complete_sent = s.complete_enabled();
+    stats->client_features = s.config().features;
+  }
+  if (s.failed()) return s.failure();
+  if (!abort_reason.empty()) {
+    return SqlError(18210, std::string("BackupVirtualDeviceSet::") +
+                               (backup ? "SendData" : "ReceiveData") + ": failure on backup device '" +
+                               options.devices[0] + "': " + abort_reason +
+                               ". Operating system error " + Win32Text(ERROR_OPERATION_ABORTED) + ".");
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Status RunVdiBackup(BackupJob& job, const VdiRunOptions& options, VdiRunStats* stats) {
+  if (job.device_count() != options.devices.size()) {
+    return SqlError(3201, "Cannot open backup device: the backup plan has " +
+                              std::to_string(job.device_count()) + " streams for " +
+                              std::to_string(options.devices.size()) + " devices.");
+  }
+  return Run(options, true, stats,
+             [&](VdiServerSession& s, uint32_t d) { BackupDevice(s, job.device(d), d); });
+}
+
+Status RunVdiRestore(RestoreSession& session, const VdiRunOptions& options, VdiRunStats* stats) {
+  return Run(options, false, stats,
+             [&](VdiServerSession& s, uint32_t d) { RestoreDevice(s, session, d); });
+}
+
+}  // namespace vdibk::emulator

@@ -1,0 +1,49 @@
+// VdiServerRun: the emulator playing SQL Server's side of one BACKUP or RESTORE over VDI. It opens
+// the client's set, negotiates the configuration, shares BUFFERCOUNT buffers between one thread
+// per device, streams Writes (backup) or Reads of varying sizes (restore), synchronises the
+// devices at fixed points (so a client that serves devices one after another deadlocks, as with
+// SQL Server), ends with Flush then Complete (or Flush alone), and reports the outcome in SQL
+// Server's terms. Faults come from a FaultPlan.
+#ifndef VDIBK_EMULATOR_ENGINE_VDI_SERVER_RUN_H_
+#define VDIBK_EMULATOR_ENGINE_VDI_SERVER_RUN_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "emulator/engine/fault_plan.h"
+#include "emulator/stream/backup_job.h"
+#include "emulator/stream/restore_session.h"
+#include "shared/base/status.h"
+
+namespace vdibk::emulator {
+
+struct VdiRunOptions {
+  std::vector<std::string> devices;  // VIRTUAL_DEVICE names; the first is the set name
+  uint32_t block_size = 65536;       // BLOCKSIZE
+  uint32_t max_transfer = 65536;     // MAXTRANSFERSIZE (the VDI default)
+  uint32_t buffer_count = 0;         // BUFFERCOUNT; 0 = 4 per device
+  uint32_t open_timeout_ms = 5000;   // how long the set may take to appear
+  FaultPlan faults;
+};
+
+struct VdiRunStats {
+  uint64_t bytes = 0;          // stream bytes moved over all devices
+  double seconds = 0;          // from configuration to the last device closed
+  uint64_t commands = 0;
+  uint32_t flushes = 0;
+  bool complete_sent = false;  // VDC_Complete was negotiated and sent
+  uint32_t client_features = 0;  // the VDConfig features the client asked for
+};
+
+// Backup: streams every device of `job`. On success the caller commits the job; on failure the
+// Status is a SqlError (3201 open, 3202 write failure, 18210 abort / client death, ...).
+Status RunVdiBackup(BackupJob& job, const VdiRunOptions& options, VdiRunStats* stats);
+
+// Restore: feeds `session` from every device until it has what it needs or the client reports
+// end of data; the caller then calls session.Finish().
+Status RunVdiRestore(RestoreSession& session, const VdiRunOptions& options, VdiRunStats* stats);
+
+}  // namespace vdibk::emulator
+
+#endif  // VDIBK_EMULATOR_ENGINE_VDI_SERVER_RUN_H_
