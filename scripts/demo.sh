@@ -1,35 +1,51 @@
 #!/usr/bin/env bash
-# The main job. Today it demonstrates libsqlvdi end to end: a VDI client process (written only
-# against vdi.h) receives a backup stream from a VDI server process over shared memory, and the
-# bytes are checked. It grows into "backup + restore through the pipeline against vdi-emulator"
-# as the emulator and the coordinator land.
+# The main job: builds everything, starts vdi-emulator, creates a database, backs it up over VDI
+# with a client written only against vdi.h (the shape of Microsoft's Linux sample), restores the
+# stream under a new name, compares the files and prints a summary. It becomes "vdibackup backup
+# + restore through the coordinator/worker pipeline" when that lands (see README "What works").
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DIR=$(bash scripts/build.sh | tail -n 1)
-BIN="$DIR/bin"
+BIN="$PWD/$DIR/bin"
 WORK=$(mktemp -d)
-trap 'rm -rf "$WORK"' EXIT
+SERVER=""
+cleanup() {
+  [ -n "$SERVER" ] && kill "$SERVER" 2>/dev/null && wait "$SERVER" 2>/dev/null
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+EP="ipc://$WORK/sql.sock"
 SET="vdibackup-demo-$$"
-WRITES=64
+DB_SIZE=${DEMO_DB_SIZE:-64M}
+"$BIN/vdi-emulator" create-database sales --data-dir "$WORK/data" --size "$DB_SIZE" --ndf 1 >/dev/null
+"$BIN/vdi-emulator" serve --data-dir "$WORK/data" --listen "$EP" > "$WORK/serve.out" 2>&1 &
+SERVER=$!
+for _ in $(seq 1 200); do grep -q "listening on" "$WORK/serve.out" 2>/dev/null && break; sleep 0.05; done
 "$BIN/sample_pipe_client" "$SET" "$WORK/stream.bak" > "$WORK/client.out" &
 CLIENT=$!
-# Wait for the client to create the set (explicit readiness: its first output line).
 for _ in $(seq 1 200); do grep -q CREATED "$WORK/client.out" 2>/dev/null && break; sleep 0.05; done
-start=$(date +%s%N)
-"$BIN/vdi_test_peer" server "$SET" 1 "$WRITES" > "$WORK/server.out"
+t0=$(date +%s%N)
+"$BIN/sqlcmd" -S "$EP" -b -Q "BACKUP DATABASE sales TO VIRTUAL_DEVICE='$SET' WITH MAXTRANSFERSIZE=1048576, CHECKSUM" > "$WORK/backup.out"
 wait "$CLIENT"
-end=$(date +%s%N)
-bytes=$(stat -c %s "$WORK/stream.bak")
-expected=$((WRITES * 65536))
+t1=$(date +%s%N)
+"$BIN/sqlcmd" -S "$EP" -b -Q "RESTORE DATABASE sales_copy FROM DISK='$WORK/stream.bak' WITH MOVE 'sales' TO 'sales_copy.mdf'" > "$WORK/restore.out"
+t2=$(date +%s%N)
 status=ok
-[ "$bytes" -eq "$expected" ] || status=FAILED
-grep -q "END ok" "$WORK/server.out" || status=FAILED
-echo "== vdibackup demo (libsqlvdi)"
-printf '  set name          %s\n' "$SET"
-printf '  server            %s\n' "$(tail -n 1 "$WORK/server.out")"
-printf '  client            %s\n' "$(tail -n 1 "$WORK/client.out")"
-printf '  bytes over VDI    %s (expected %s)\n' "$bytes" "$expected"
-printf '  elapsed           %d ms\n' "$(( (end - start) / 1000000 ))"
-printf '  leftovers in /dev/shm: %s\n' "$(ls /dev/shm | grep -c "vdibackup.$SET" || true)"
-echo "  result            $status"
+same=0; total=0
+for f in "$WORK/data/sales/"*; do
+  name=$(basename "$f")
+  [ "$name" = sales.mdf ] && other="$WORK/data/sales_copy/sales_copy.mdf" || other="$WORK/data/sales_copy/$name"
+  total=$((total + 1))
+  cmp -s "$f" "$other" && same=$((same + 1))
+done
+[ "$same" -eq "$total" ] || status=FAILED
+bytes=$(stat -c %s "$WORK/stream.bak")
+echo "== vdibackup demo: VDI backup and restore against vdi-emulator"
+sed 's/^/  backup:  /' "$WORK/backup.out"
+sed 's/^/  restore: /' "$WORK/restore.out"
+printf '  stream over VDI      %s bytes in %d ms\n' "$bytes" "$(( (t1 - t0) / 1000000 ))"
+printf '  restore from stream  %d ms\n' "$(( (t2 - t1) / 1000000 ))"
+printf '  files identical      %d of %d\n' "$same" "$total"
+printf '  /dev/shm leftovers   %s\n' "$(ls /dev/shm | grep -c "vdibackup.$SET" || true)"
+echo "  result               $status"
 [ "$status" = ok ]
