@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include <boost/interprocess/mapped_region.hpp>
@@ -48,6 +49,14 @@ int Segment::Create(const std::string& shm_name, uint64_t size, mode_t mode, uin
                     int* err) {
   Reset();
   name_ = shm_name;
+  // Fail at once when /dev/shm cannot hold the object (posix_fallocate on tmpfs would first
+  // fill memory and only then report ENOSPC).
+  struct statvfs vfs {};
+  if (statvfs(kShmDir, &vfs) == 0 &&
+      static_cast<unsigned __int128>(vfs.f_bavail) * vfs.f_frsize < size) {
+    *err = ENOSPC;
+    return VD_E_MEMORY;
+  }
   try {
     bip::permissions perm(static_cast<unsigned>(mode));
     shm_ = std::make_unique<bip::shared_memory_object>(bip::create_only, BoostName(shm_name),

@@ -220,6 +220,28 @@ TEST(ServerStateTest, TransitionTable) {
   EXPECT_EQ(ShmLeftoversFor(name), "");
 }
 
+TEST(ServerStateTest, BufferAreaLargerThanSharedMemoryIsOutOfMemory) {
+  ClientVirtualDeviceSet client;
+  ServerVirtualDeviceSet s;
+  std::string name = SetName("nomem");
+  VDConfig cfg = ClientConfig(1);
+  ASSERT_EQ(client.Create(C(name), &cfg), NOERROR);
+  ASSERT_EQ(s.Open(name.c_str()), NOERROR);
+  ASSERT_EQ(s.BeginConfiguration(VDF_WriteMedia, 65536, 0, 4u << 20, 0), NOERROR);
+  // 256 x 1 GiB: more than /dev/shm holds on any machine this runs on (checked before reserving).
+  ASSERT_EQ(s.RequestBuffers(1u << 30, 0, 256), NOERROR);
+  EXPECT_EQ(s.EndConfiguration(), VD_E_MEMORY);
+  // The set stays Configurable: a smaller request then succeeds.
+  ASSERT_EQ(s.RequestBuffers(65536, 0, 4), NOERROR);
+  EXPECT_EQ(s.EndConfiguration(), NOERROR);
+  VDConfig out{};
+  EXPECT_EQ(client.GetConfiguration(1000, &out), NOERROR);
+  s.SignalAbort();
+  s.Close();
+  client.Close();
+  EXPECT_EQ(ShmLeftoversFor(name), "");
+}
+
 TEST(ServerStateTest, SendAfterCloseDeviceIsRejected) {
   ClientVirtualDeviceSet client;
   ServerFixture server;
