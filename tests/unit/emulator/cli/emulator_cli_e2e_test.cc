@@ -137,6 +137,34 @@ TEST_F(EmulatorCliTest, VirtualDeviceBackupWithADocumentedApiClient) {
   ExpectSameDatabase("sales", "fromvdi", 3);
 }
 
+TEST_F(EmulatorCliTest, FullDifferentialLogChainRestoresToTheLatestPoint) {
+  auto bak = [&](const std::string& n) { return dir_.Join(n); };
+  auto workload = [&](const std::string& changes) {
+    Outcome w = RunProgram({Bin("vdi-emulator"), "workload", "sales", "--data-dir", data_,
+                            "--changes", changes});
+    ASSERT_EQ(w.exit_code, 0) << w.out;
+  };
+  ASSERT_EQ(Sql("BACKUP DATABASE sales TO DISK='" + bak("full.bak") + "'").exit_code, 0);
+  workload("30");
+  ASSERT_EQ(Sql("BACKUP DATABASE sales TO DISK='" + bak("diff.bak") + "' WITH DIFFERENTIAL").exit_code, 0);
+  workload("20");
+  ASSERT_EQ(Sql("BACKUP LOG sales TO DISK='" + bak("log1.bak") + "'").exit_code, 0);
+  workload("10");
+  ASSERT_EQ(Sql("BACKUP LOG sales TO DISK='" + bak("log2.bak") + "'").exit_code, 0);
+  // A gap: the second log cannot follow the full alone.
+  ASSERT_EQ(Sql("RESTORE DATABASE gap FROM DISK='" + bak("full.bak") + "' WITH NORECOVERY").exit_code, 0);
+  Outcome gap = Sql("RESTORE LOG gap FROM DISK='" + bak("log2.bak") + "'");
+  EXPECT_EQ(gap.exit_code, 1);
+  EXPECT_NE(gap.out.find("Msg 4305"), std::string::npos) << gap.out;
+  // The chain in order reproduces the database as of the last log backup.
+  ASSERT_EQ(Sql("RESTORE DATABASE chain FROM DISK='" + bak("full.bak") + "' WITH NORECOVERY").exit_code, 0);
+  ASSERT_EQ(Sql("RESTORE DATABASE chain FROM DISK='" + bak("diff.bak") + "' WITH NORECOVERY").exit_code, 0);
+  ASSERT_EQ(Sql("RESTORE LOG chain FROM DISK='" + bak("log1.bak") + "' WITH NORECOVERY").exit_code, 0);
+  Outcome last = Sql("RESTORE LOG chain FROM DISK='" + bak("log2.bak") + "' WITH RECOVERY");
+  ASSERT_EQ(last.exit_code, 0) << last.out;
+  ExpectSameDatabase("sales", "chain", 3);
+}
+
 TEST_F(EmulatorCliTest, BackupToAMissingVirtualDeviceFails) {
   Outcome b = Sql("BACKUP DATABASE sales TO VIRTUAL_DEVICE='no-such-set-" +
               vdibk::testing::UniqueName("x") + "'");
