@@ -1,5 +1,7 @@
 // Client transition table of the VDI specification, cell by cell (DNE, Configurable,
 // Initializing, Active, Normally Terminated, Abort), and the VD_E_* paths of every client call.
+#include <sys/stat.h>
+
 #include <gtest/gtest.h>
 
 #include "tests/unit/shared/vdi/vdi_test_util.h"
@@ -64,6 +66,34 @@ TEST(ClientStateTest, ConfigurableColumn) {
   EXPECT_GE(std::chrono::steady_clock::now() - t0, std::chrono::milliseconds(50));
   EXPECT_EQ(set.GetConfiguration(0, &cfg), VD_E_TIMEOUT);
   EXPECT_EQ(set.Close(), NOERROR);
+  EXPECT_EQ(ShmLeftoversFor(name), "");
+}
+
+TEST(ClientStateTest, ObjectsAreGroupSharedRegardlessOfUmask) {
+  std::string name = SetName("mode");
+  std::string path = "/dev/shm/vdibackup." + name + ".ctl";
+  mode_t old = umask(077);  // a restrictive umask must not narrow the objects
+  {
+    ClientVirtualDeviceSet set;
+    VDConfig cfg = ClientConfig(1);
+    ASSERT_EQ(set.Create(C(name), &cfg), NOERROR);
+    struct stat st {};
+    ASSERT_EQ(stat(path.c_str(), &st), 0);
+    EXPECT_EQ(st.st_mode & 0777, 0660u);
+    EXPECT_EQ(set.Close(), NOERROR);
+  }
+  setenv("VDIBACKUP_SHM_MODE", "0600", 1);
+  {
+    ClientVirtualDeviceSet set;
+    VDConfig cfg = ClientConfig(1);
+    ASSERT_EQ(set.Create(C(name), &cfg), NOERROR);
+    struct stat st {};
+    ASSERT_EQ(stat(path.c_str(), &st), 0);
+    EXPECT_EQ(st.st_mode & 0777, 0600u);
+    EXPECT_EQ(set.Close(), NOERROR);
+  }
+  unsetenv("VDIBACKUP_SHM_MODE");
+  umask(old);
   EXPECT_EQ(ShmLeftoversFor(name), "");
 }
 
