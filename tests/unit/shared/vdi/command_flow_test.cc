@@ -222,6 +222,46 @@ TEST(CommandFlowTest, MultiDeviceInterleavingKeepsEachStreamInOrder) {
   }
 }
 
+TEST(CommandFlowTest, SixtyFourDevicesEachCarryTheirOwnStream) {
+  constexpr uint32_t kDevices = 64;
+  ClientVirtualDeviceSet client;
+  ServerFixture server;
+  std::string name = SetName("d64");
+  VDConfig cfg = ClientConfig(kDevices);
+  ASSERT_EQ(client.Create(C(name), &cfg), NOERROR);
+  ASSERT_EQ(server.Setup(name, kDevices, VDF_WriteMedia, 512, 65536, kDevices), NOERROR);
+  ASSERT_EQ(client.GetConfiguration(1000, &cfg), NOERROR);
+  std::vector<ClientVirtualDevice*> devs(kDevices);
+  for (uint32_t d = 0; d < kDevices; ++d) {
+    std::string dn = d == 0 ? name : name + std::to_string(d);
+    ASSERT_EQ(client.OpenDevice(C(dn), &devs[d]), NOERROR) << d;
+  }
+  ClientVirtualDevice* extra = nullptr;
+  EXPECT_EQ(client.OpenDevice(C(name), &extra), VD_E_OPEN);
+  server.StartAgent();
+  std::vector<std::unique_ptr<TestCommand>> cmds;
+  for (uint32_t d = 0; d < kDevices; ++d) {
+    uint8_t* b = server.Buffer();
+    ASSERT_NE(b, nullptr);
+    b[0] = static_cast<uint8_t>(d);
+    cmds.push_back(std::make_unique<TestCommand>(VDC_Write, b, 512));
+    ASSERT_EQ(server.devices[d]->SendCommand(&cmds.back()->cmd), NOERROR);
+  }
+  for (uint32_t d = kDevices; d-- > 0;) {  // serve them in reverse order
+    VDC_Command* c = nullptr;
+    ASSERT_EQ(devs[d]->GetCommand(1000, &c), NOERROR);
+    EXPECT_EQ(c->buffer[0], d);
+    ASSERT_EQ(devs[d]->CompleteCommand(c, ERROR_SUCCESS, 512, 0), NOERROR);
+  }
+  for (auto& c : cmds) ASSERT_TRUE(c->WaitDone());
+  for (auto* d : server.devices) d->CloseDevice();
+  for (auto* d : devs) {
+    VDC_Command* c = nullptr;
+    EXPECT_EQ(d->GetCommand(1000, &c), VD_E_CLOSE);
+  }
+  EXPECT_EQ(server.JoinAgent(), NOERROR);
+}
+
 TEST(CommandFlowTest, PrefixZoneAndAlignmentAreHonoured) {
   ClientVirtualDeviceSet client;
   ServerFixture server;
