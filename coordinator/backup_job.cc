@@ -1,0 +1,447 @@
+// BackupJob: the coordinator's backup flow and commit protocol.
+#include "coordinator/backup_job.h"
+
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+
+#include "coordinator/backup_manifest.h"
+#include "coordinator/repo_layout.h"
+#include "coordinator/tsql_builder.h"
+#include "shared/base/log.h"
+#include "shared/base/scope_exit.h"
+#include "shared/stripe/directory_target.h"
+#include "shared/stripe/manifest_io.h"
+#include "shared/transport/ipc_dir.h"
+#include "vdi.h"
+#include "vdierror.h"
+
+namespace vdibk::coordinator {
+namespace {
+
+using std::chrono::milliseconds;
+constexpr milliseconds kHelloTimeout{15000};
+constexpr milliseconds kReadyTimeout{30000};
+constexpr milliseconds kFinalizeTimeout{60000};
+constexpr milliseconds kWorkerGrace{2000};
+
+std::string Hex(int hr) {
+  char buf[16];
+  std::snprintf(buf, sizeof(buf), "0x%08X", static_cast<unsigned>(hr));
+  return buf;
+}
+
+int64_t NowUnixMs() {
+  return std::chrono::duration_cast<milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+std::vector<char> CString(const std::string& s) {
+  std::vector<char> v(s.begin(), s.end());
+  v.push_back('\0');
+  return v;
+}
+
+}  // namespace
+
+BackupJob::BackupJob(BackupOptions options, SqlRunner& sql, const std::atomic<bool>* stop)
+    : options_(std::move(options)), sql_runner_(sql), stop_(stop) {}
+
+BackupJob::~BackupJob() {
+  if (hub_) hub_->Stop();
+}
+
+bool BackupJob::failed() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return failed_;
+}
+
+Status BackupJob::failure() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return failure_;
+}
+
+void BackupJob::Fail(const Status& cause) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (failed_) return;
+    failed_ = true;
+    failure_ = cause;
+  }
+  cv_.notify_all();
+  log::Error("backup failing: " + cause.ToString());
+  if (vds_created_.load()) vds_->SignalAbort();
+  if (hub_) hub_->AbortAll(cause);
+}
+
+void BackupJob::OnFailure(const Status& cause) { Fail(cause); }
+
+std::string BackupJob::WorkerFor(uint32_t device) const {
+  return "w" + std::to_string(device % options_.workers);
+}
+
+Result<BackupReport> BackupJob::Run() {
+  const auto t0 = std::chrono::steady_clock::now();
+  report_.database = options_.database;
+  report_.started_unix_ms = NowUnixMs();
+  set_name_ = options_.set_name.empty() ? NewSetName() : options_.set_name;
+  report_.set_name = set_name_;
+  set_id_ = NewSetId();
+  device_done_.assign(options_.devices, false);
+  device_seq_.assign(options_.devices, 0);
+  report_.devices.resize(options_.devices);
+  VDIBK_ASSIGN_OR_RETURN(set_dir_,
+                         CreateSetDir(options_.repo, options_.database,
+                                      SetDirName(std::chrono::system_clock::now(), "full")));
+  report_.set_dir = set_dir_;
+  Status st = RunPipeline();
+  if (hub_) {
+    hub_->Stop();
+    hub_->TerminateWorkers(kWorkerGrace);
+  }
+  if (!st.ok()) {
+    RemoveSetDir(set_dir_);
+    return st;
+  }
+  report_.finished_unix_ms = NowUnixMs();
+  report_.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  return report_;
+}
+
+Status BackupJob::RunPipeline() {
+  // Private socket directory, removed at the end.
+  char tmpl[] = "/tmp/vdibackup-ipc-XXXXXX";
+  if (!mkdtemp(tmpl)) return Status::FromErrno(ErrorCode::kConfiguration, "mkdtemp", errno);
+  const std::string ipc_dir = tmpl;
+  ScopeExit cleanup_ipc([&] {
+    std::error_code ec;
+    std::filesystem::remove_all(ipc_dir, ec);
+  });
+  VDIBK_RETURN_IF_ERROR(transport::CreatePrivateDir(ipc_dir));
+  VDIBK_ASSIGN_OR_RETURN(std::string endpoint, transport::IpcEndpoint(ipc_dir, "hub"));
+  WorkerHubOptions hub_options;
+  hub_options.stop = stop_;
+  VDIBK_ASSIGN_OR_RETURN(
+      hub_, WorkerHub::Create(endpoint, *this, transport::SteadyClock::Instance(), hub_options));
+  VDIBK_RETURN_IF_ERROR(StartWorkers(endpoint));
+
+  vds_ = std::make_unique<ClientVirtualDeviceSet>();
+  VDConfig cfg{};
+  cfg.deviceCount = options_.devices;
+  cfg.features = VDF_RequestComplete;
+  std::vector<char> name = CString(set_name_);
+  int hr = vds_->Create(name.data(), &cfg);
+  if (hr != NOERROR) {
+    return Status::Configuration("cannot create VDI set '" + set_name_ + "': " + Hex(hr));
+  }
+  vds_created_.store(true);
+  ScopeExit close_set([&] { vds_->Close(); });
+
+  BackupStatementSpec spec;
+  spec.database = options_.database;
+  for (uint32_t i = 0; i < options_.devices; ++i) {
+    spec.device_names.push_back(DeviceName(set_name_, i));
+  }
+  spec.buffer_count = options_.buffer_count;
+  spec.max_transfer_size = options_.max_transfer_size;
+  spec.block_size = options_.block_size;
+  spec.checksum = options_.checksum;
+  const std::string statement = BuildBackupStatement(spec);
+  log::Info("running: " + statement);
+  VDIBK_ASSIGN_OR_RETURN(sql_, sql_runner_.Start(statement));
+
+  Status st = WaitForConfiguration();
+  if (st.ok()) st = AssignDevices();
+  if (st.ok()) st = OpenDevices();
+  if (!st.ok()) Fail(st);
+  if (st.ok()) {
+    std::vector<std::thread> threads;
+    for (uint32_t d = 0; d < options_.devices; ++d) {
+      threads.emplace_back([this, d] { DeviceLoop(d); });
+    }
+    for (std::thread& t : threads) t.join();
+    if (!failed() && (features_ & VDF_CompleteEnabled) == 0) {
+      if (Status f = FinalizeWithoutComplete(); !f.ok()) Fail(f);
+    }
+  }
+  close_set.Dismiss();
+  vds_->Close();
+  return FinishSql(failed());
+}
+
+Status BackupJob::StartWorkers(const std::string& endpoint) {
+  for (uint32_t w = 0; w < options_.workers; ++w) {
+    const std::string id = "w" + std::to_string(w);
+    Result<ChildProcess> child =
+        ChildProcess::Spawn({options_.worker_program, "--connect", endpoint, "--id", id}, false);
+    if (!child.ok()) return child.status();
+    hub_->AddWorker(id, std::move(child).value());
+  }
+  hub_->Start();
+  return Status::Ok();
+}
+
+Status BackupJob::WaitForConfiguration() {
+  VDConfig cfg{};
+  for (;;) {
+    int hr = vds_->GetConfiguration(1000, &cfg);
+    if (hr == NOERROR) break;
+    if (failed()) return failure();
+    if (stop_ && stop_->load()) return Status::Aborted("interrupted by a signal");
+    if (hr != VD_E_TIMEOUT) {
+      return Status(hr == VD_E_ABORT ? ErrorCode::kAborted : ErrorCode::kFailed,
+                    "GetConfiguration failed: " + Hex(hr));
+    }
+    if (std::optional<ExitInfo> e = sql_->Poll()) {
+      // The statement ended before the server opened the set: report its messages.
+      return Status::SqlError("the BACKUP statement failed before it reached VDI (" +
+                              e->ToString() + "): " + SummarizeSqlErrors(sql_->Output()));
+    }
+  }
+  features_ = cfg.features;
+  report_.vdi_features = cfg.features;
+  log::Info("VDI set configured: features " + Hex(static_cast<int>(cfg.features)) +
+            ", max transfer " + std::to_string(cfg.maxTransferSize));
+  return Status::Ok();
+}
+
+Status BackupJob::AssignDevices() {
+  VDIBK_RETURN_IF_ERROR(hub_->WaitForHellos(kHelloTimeout));
+  for (uint32_t w = 0; w < options_.workers; ++w) {
+    proto::Envelope env;
+    proto::Assign* a = env.mutable_assign();
+    a->set_set_name(set_name_);
+    a->set_backup_set_id(std::string(set_id_.begin(), set_id_.end()));
+    a->set_database(options_.database);
+    a->set_backup_type(proto::BACKUP_TYPE_FULL);
+    a->set_direction(proto::DIRECTION_BACKUP);
+    a->set_target_kind(proto::TARGET_KIND_DIRECTORY);
+    a->set_target_dir(set_dir_);
+    a->set_compression(options_.compression == CompressionKind::kNone ? proto::COMPRESSION_NONE
+                                                                      : proto::COMPRESSION_LZ4);
+    a->set_compression_level(options_.lz4_level);
+    a->set_device_count(options_.devices);
+    a->set_max_transfer_size(options_.max_transfer_size);
+    for (uint32_t d = w; d < options_.devices; d += options_.workers) {
+      proto::DeviceAssignment* da = a->add_devices();
+      da->set_device_index(d);
+      da->set_device_name(DeviceName(set_name_, d));
+      da->set_stripe_file(StripeFileName(d, options_.devices));
+      DeviceReport& r = report_.devices[d];
+      r.index = d;
+      r.device_name = da->device_name();
+      r.stripe_file = da->stripe_file();
+      r.worker = "w" + std::to_string(w);
+    }
+    hub_->Post("w" + std::to_string(w), std::move(env));
+  }
+  return hub_->WaitForReady(kReadyTimeout);
+}
+
+Status BackupJob::OpenDevices() {
+  devices_.assign(options_.devices, nullptr);
+  for (uint32_t d = 0; d < options_.devices; ++d) {
+    std::vector<char> name = CString(DeviceName(set_name_, d));
+    int hr = vds_->OpenDevice(name.data(), &devices_[d]);
+    if (hr != NOERROR) {
+      return Status(hr == VD_E_ABORT ? ErrorCode::kAborted : ErrorCode::kFailed,
+                    "OpenDevice('" + std::string(name.data()) + "') failed: " + Hex(hr));
+    }
+  }
+  return Status::Ok();
+}
+
+void BackupJob::DeviceLoop(uint32_t d) {
+  ClientVirtualDevice* vd = devices_[d];
+  const std::string worker = WorkerFor(d);
+  uint64_t& seq = device_seq_[d];
+  for (;;) {
+    VDC_Command* cmd = nullptr;
+    int hr = vd->GetCommand(-1, &cmd);
+    if (hr == VD_E_CLOSE) return;
+    if (hr != NOERROR) {
+      if (!failed()) {
+        Fail(Status(hr == VD_E_ABORT ? ErrorCode::kAborted : ErrorCode::kFailed,
+                    "device " + std::to_string(d) + ": GetCommand failed: " + Hex(hr) +
+                        (hr == VD_E_ABORT ? " (the VDI set was aborted)" : "")));
+      }
+      return;
+    }
+    Outstanding req;
+    req.worker = worker;
+    req.device = d;
+    req.command = cmd;
+    proto::Envelope env;
+    proto::RequestHeader* h = nullptr;
+    switch (cmd->commandCode) {
+      case VDC_Write: {
+        unsigned int handle = 0;
+        hr = vds_->GetBufferHandle(cmd->buffer, &handle);
+        if (hr != NOERROR) {
+          vd->CompleteCommand(cmd, ERROR_INVALID_HANDLE, 0, 0);
+          Fail(Status::Failed("device " + std::to_string(d) +
+                              ": GetBufferHandle failed: " + Hex(hr)));
+          return;
+        }
+        req.kind = RequestKind::kWrite;
+        req.handle = handle;
+        req.size = static_cast<uint32_t>(cmd->size);
+        proto::WriteRequest* w = env.mutable_write();
+        w->set_buffer_handle(handle);
+        w->set_size(req.size);
+        w->set_position(cmd->position);
+        h = w->mutable_header();
+        break;
+      }
+      case VDC_Flush:
+        req.kind = RequestKind::kFlush;
+        h = env.mutable_flush()->mutable_header();
+        break;
+      case VDC_Complete:
+        req.kind = RequestKind::kComplete;
+        h = env.mutable_complete()->mutable_header();
+        break;
+      case VDC_ClearError:
+        vd->CompleteCommand(cmd, ERROR_SUCCESS, 0, 0);
+        continue;
+      default:
+        vd->CompleteCommand(cmd, ERROR_NOT_SUPPORTED, 0, 0);
+        continue;
+    }
+    req.seq = ++seq;
+    h->set_device(d);
+    h->set_command_seq(req.seq);
+    if (Status st = hub_->Issue(req, std::move(env)); !st.ok()) {
+      vd->CompleteCommand(cmd, ERROR_OPERATION_ABORTED, 0, 0);
+      Fail(st);
+      return;
+    }
+  }
+}
+
+void BackupJob::OnReply(const Outstanding& req, const proto::Reply& reply) {
+  ClientVirtualDevice* vd = devices_[req.device];
+  auto* cmd = static_cast<VDC_Command*>(req.command);
+  if (reply.status() != 0) {
+    ErrorCode code = ErrorCodeFromWire(reply.status());
+    if (cmd) {
+      uint32_t cc = reply.completion_code() != 0 ? reply.completion_code() : ERROR_IO_DEVICE;
+      vd->CompleteCommand(cmd, static_cast<int>(cc), 0, 0);
+    }
+    Fail(Status(code, "worker " + req.worker + ", device " + std::to_string(req.device) + ": " +
+                          reply.message()));
+    return;
+  }
+  switch (req.kind) {
+    case RequestKind::kWrite:
+      vd->CompleteCommand(cmd, ERROR_SUCCESS, static_cast<unsigned long>(reply.bytes()), 0);
+      return;
+    case RequestKind::kFlush:
+      vd->CompleteCommand(cmd, ERROR_SUCCESS, 0, 0);
+      return;
+    case RequestKind::kComplete:
+      OnComplete(req, reply);
+      return;
+  }
+}
+
+// A stripe is finalized. When all are, the manifest is written (PENDING) and only then are the
+// VDC_Complete commands completed with success (reliability.md §1.9 step 3).
+void BackupJob::OnComplete(const Outstanding& req, const proto::Reply& reply) {
+  std::vector<std::pair<uint32_t, void*>> to_complete;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    DeviceReport& r = report_.devices[req.device];
+    r.raw_bytes = reply.bytes();
+    r.compressed_bytes = reply.compressed_bytes();
+    r.raw_digest = reply.digest();
+    r.file_digest = reply.file_digest();
+    device_done_[req.device] = true;
+    if (req.command) complete_commands_.emplace_back(req.device, req.command);
+    for (bool done : device_done_) {
+      if (!done) return;
+    }
+    to_complete.swap(complete_commands_);
+  }
+  report_.finished_unix_ms = NowUnixMs();
+  stripe::DirectoryTarget target(set_dir_);
+  Status st = stripe::WriteManifest(target, stripe::kManifestFileName,
+                                    BuildManifest(options_, report_, set_id_));
+  for (auto [device, c] : to_complete) {
+    devices_[device]->CompleteCommand(static_cast<VDC_Command*>(c),
+                                      st.ok() ? ERROR_SUCCESS : ERROR_IO_DEVICE, 0, 0);
+  }
+  if (!st.ok()) {
+    Fail(st.WithContext("manifest"));
+    return;
+  }
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    manifest_written_ = true;
+  }
+  cv_.notify_all();
+}
+
+// Without VDF_CompleteEnabled the end of data is only known at VD_E_CLOSE: every stripe was made
+// durable by the last Flush; now finalize them and write the manifest.
+Status BackupJob::FinalizeWithoutComplete() {
+  log::Warn("the server did not grant VDF_CompleteEnabled: finalizing stripes after VD_E_CLOSE");
+  for (uint32_t d = 0; d < options_.devices; ++d) {
+    Outstanding req;
+    req.worker = WorkerFor(d);
+    req.device = d;
+    req.kind = RequestKind::kComplete;
+    req.seq = ++device_seq_[d];
+    proto::Envelope env;
+    proto::RequestHeader* h = env.mutable_complete()->mutable_header();
+    h->set_device(d);
+    h->set_command_seq(req.seq);
+    VDIBK_RETURN_IF_ERROR(hub_->Issue(req, std::move(env)));
+  }
+  std::unique_lock<std::mutex> lock(mu_);
+  if (!cv_.wait_for(lock, kFinalizeTimeout, [&] { return failed_ || manifest_written_; })) {
+    return Status::Aborted("workers did not finalize the stripes in time");
+  }
+  return failed_ ? failure_ : Status::Ok();
+}
+
+Status BackupJob::FinishSql(bool failed_already) {
+  if (failed_already) {
+    // Give the statement a bounded time to report the failure, then stop its client.
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    while (sql_ && !sql_->Poll() && std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(milliseconds(20));
+    }
+    if (sql_ && !sql_->Poll()) sql_->Cancel();
+    Status cause = failure();
+    if (sql_) log::Info("T-SQL output:\n" + sql_->Output());
+    return cause;
+  }
+  ExitInfo exit = sql_->Wait();
+  if (!exit.ok()) {
+    Status st = Status::SqlError("BACKUP failed (" + exit.ToString() +
+                                 "): " + SummarizeSqlErrors(sql_->Output()));
+    Fail(st);
+    return st;
+  }
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (!manifest_written_) return Status::Failed("the backup ended without finalizing stripes");
+  }
+  // The statement succeeded: promote the manifest (reliability.md §1.9 step 4).
+  proto::Manifest m = BuildManifest(options_, report_, set_id_);
+  m.set_state(proto::MANIFEST_STATE_COMPLETE);
+  stripe::DirectoryTarget target(set_dir_);
+  stripe::CreateOptions replace;
+  replace.replace = true;
+  VDIBK_RETURN_IF_ERROR(
+      stripe::WriteManifest(target, stripe::kManifestFileName, m, replace).WithContext("manifest"));
+  hub_->ShutdownAll();
+  if (!hub_->WaitForExits(std::chrono::seconds(10))) log::Warn("workers slow to exit");
+  return Status::Ok();
+}
+
+}  // namespace vdibk::coordinator

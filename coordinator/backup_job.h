@@ -1,0 +1,87 @@
+// BackupJob: one `vdibackup backup` run as the VDI primary client: set dir, workers, VDI set,
+// T-SQL, per-device command threads, commit protocol (reliability.md §1.9) and abort handling.
+#ifndef VDIBK_COORDINATOR_BACKUP_JOB_H_
+#define VDIBK_COORDINATOR_BACKUP_JOB_H_
+
+#include <array>
+#include <atomic>
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "coordinator/backup_options.h"
+#include "coordinator/backup_report.h"
+#include "coordinator/sql_runner.h"
+#include "coordinator/worker_hub.h"
+#include "shared/base/result.h"
+
+class ClientVirtualDeviceSet;
+class ClientVirtualDevice;
+
+namespace vdibk::coordinator {
+
+// Single use: construct, Run() once on the calling thread (it starts the hub and device threads
+// and joins them before returning). `sql` and `stop` must outlive the job.
+class BackupJob final : public HubListener {
+ public:
+  BackupJob(BackupOptions options, SqlRunner& sql, const std::atomic<bool>* stop);
+  ~BackupJob() override;
+  BackupJob(const BackupJob&) = delete;
+  BackupJob& operator=(const BackupJob&) = delete;
+
+  // The report of a good backup (manifest COMPLETE), or the first failure, whose code is the
+  // exit code: kSqlError (the statement failed; its messages in the text), kAborted (worker
+  // death/silence/violation, signal, VDI abort), kTargetIo, kConfiguration, kFailed.
+  // On failure the set directory is removed and no manifest remains.
+  Result<BackupReport> Run();
+
+  // HubListener (hub thread).
+  void OnReply(const Outstanding& req, const proto::Reply& reply) override;
+  void OnFailure(const Status& cause) override;
+
+ private:
+  Status RunPipeline();
+  Status StartWorkers(const std::string& endpoint);
+  Status WaitForConfiguration();
+  Status AssignDevices();
+  Status OpenDevices();
+  void DeviceLoop(uint32_t device);
+  Status FinalizeWithoutComplete();
+  Status FinishSql(bool failed);
+  void Fail(const Status& cause);
+  bool failed() const;
+  Status failure() const;
+  std::string WorkerFor(uint32_t device) const;
+  void OnComplete(const Outstanding& req, const proto::Reply& reply);
+
+  BackupOptions options_;
+  SqlRunner& sql_runner_;
+  const std::atomic<bool>* stop_;
+  std::string set_name_;
+  std::array<uint8_t, 16> set_id_{};
+  std::string set_dir_;
+  BackupReport report_;
+  std::unique_ptr<WorkerHub> hub_;
+  std::unique_ptr<ClientVirtualDeviceSet> vds_;
+  std::atomic<bool> vds_created_{false};
+  std::vector<ClientVirtualDevice*> devices_;
+  std::unique_ptr<SqlExecution> sql_;
+  uint32_t features_ = 0;
+
+  mutable std::mutex mu_;
+  std::condition_variable cv_;
+  Status failure_;
+  bool failed_ = false;
+  std::vector<bool> device_done_;  // Complete reply recorded per device
+  // VDC_Complete commands {device, command} waiting for the manifest.
+  std::vector<std::pair<uint32_t, void*>> complete_commands_;
+  std::vector<uint64_t> device_seq_;  // last command_seq per device (written by its thread)
+  bool manifest_written_ = false;
+};
+
+}  // namespace vdibk::coordinator
+
+#endif  // VDIBK_COORDINATOR_BACKUP_JOB_H_

@@ -1,0 +1,42 @@
+// BackupOptions: the command line of `vdibackup backup` with its defaults (DESIGN.md §7).
+#ifndef VDIBK_COORDINATOR_BACKUP_OPTIONS_H_
+#define VDIBK_COORDINATOR_BACKUP_OPTIONS_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "shared/base/result.h"
+
+namespace vdibk::coordinator {
+
+enum class CompressionKind { kLz4, kNone };
+
+struct BackupOptions {
+  std::string database;                   // --database (required)
+  std::string repo;                       // --repo (required, must exist)
+  uint32_t devices = 0;                   // --devices; default min(cores, 4)
+  uint32_t workers = 0;                   // --workers; default = devices
+  uint32_t buffer_count = 0;              // --buffer-count; default 4 per device
+  uint32_t max_transfer_size = 4u << 20;  // --max-transfer-size; 64 KiB multiple, <= 4 MiB
+  uint32_t block_size = 65536;            // --block-size; power of 2, 512..65536
+  CompressionKind compression = CompressionKind::kLz4;  // --compression lz4|none
+  int lz4_level = 1;                                    // --lz4-level; 1 = fast, >= 2 = LZ4HC
+  bool checksum = true;                                 // --checksum / --no-checksum
+  std::string sqlcmd;                                   // --sqlcmd; default "<bin dir>/sqlcmd"
+  std::string server;          // --server; default $VDI_EMULATOR_ENDPOINT or "."
+  std::string set_name;        // --set-name; default a fresh unique name
+  std::string worker_program;  // --worker-program; default "<bin dir>/vdibackup-worker"
+  bool json = false;           // --json
+};
+
+// Parses the arguments after "backup". `bin_dir` resolves the sqlcmd/worker defaults.
+// Errors: kUsage naming the argument.
+Result<BackupOptions> ParseBackupOptions(const std::vector<std::string>& args,
+                                         const std::string& bin_dir);
+
+const char* BackupUsage();
+
+}  // namespace vdibk::coordinator
+
+#endif  // VDIBK_COORDINATOR_BACKUP_OPTIONS_H_

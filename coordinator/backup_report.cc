@@ -1,0 +1,126 @@
+// Text and JSON renderings of a BackupReport.
+#include "coordinator/backup_report.h"
+
+#include <cstdio>
+
+#include "shared/stripe/stripe_format.h"
+
+namespace vdibk::coordinator {
+namespace {
+
+std::string Hex(const std::string& bytes) {
+  std::string out;
+  char buf[3];
+  for (unsigned char c : bytes) {
+    std::snprintf(buf, sizeof(buf), "%02x", c);
+    out += buf;
+  }
+  return out;
+}
+
+double Ratio(uint64_t raw, uint64_t comp) {
+  return comp == 0 ? 0.0 : static_cast<double>(raw) / static_cast<double>(comp);
+}
+
+double MbPerSec(uint64_t bytes, double secs) {
+  return secs <= 0 ? 0.0 : static_cast<double>(bytes) / 1e6 / secs;
+}
+
+}  // namespace
+
+uint64_t BackupReport::raw_bytes() const {
+  uint64_t n = 0;
+  for (const DeviceReport& d : devices) n += d.raw_bytes;
+  return n;
+}
+
+uint64_t BackupReport::compressed_bytes() const {
+  uint64_t n = 0;
+  for (const DeviceReport& d : devices) n += d.compressed_bytes;
+  return n;
+}
+
+std::string JsonString(const std::string& s) {
+  std::string out = "\"";
+  for (unsigned char c : s) {
+    switch (c) {
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      default:
+        if (c < 0x20) {
+          char buf[8];
+          std::snprintf(buf, sizeof(buf), "\\u%04x", c);
+          out += buf;
+        } else {
+          out += static_cast<char>(c);
+        }
+    }
+  }
+  return out + "\"";
+}
+
+std::string FormatReportText(const BackupReport& r) {
+  char line[512];
+  std::string out;
+  std::snprintf(line, sizeof(line),
+                "backup of %s: %llu bytes -> %llu bytes (ratio %.2f) in %.2f s, %.1f MB/s\n",
+                r.database.c_str(), static_cast<unsigned long long>(r.raw_bytes()),
+                static_cast<unsigned long long>(r.compressed_bytes()),
+                Ratio(r.raw_bytes(), r.compressed_bytes()), r.seconds,
+                MbPerSec(r.raw_bytes(), r.seconds));
+  out += line;
+  out += "set: " + r.set_dir + "\n";
+  for (const DeviceReport& d : r.devices) {
+    std::snprintf(
+        line, sizeof(line), "  device %u (%s, %s): %llu -> %llu bytes, %.1f MB/s\n", d.index,
+        d.stripe_file.c_str(), d.worker.c_str(), static_cast<unsigned long long>(d.raw_bytes),
+        static_cast<unsigned long long>(d.compressed_bytes), MbPerSec(d.raw_bytes, r.seconds));
+    out += line;
+  }
+  return out;
+}
+
+std::string FormatReportJson(const BackupReport& r) {
+  char num[64];
+  std::string out = "{\"status\":\"ok\",\"database\":" + JsonString(r.database) +
+                    ",\"set_dir\":" + JsonString(r.set_dir) +
+                    ",\"set_name\":" + JsonString(r.set_name) +
+                    ",\"raw_bytes\":" + std::to_string(r.raw_bytes()) +
+                    ",\"compressed_bytes\":" + std::to_string(r.compressed_bytes());
+  std::snprintf(num, sizeof(num), ",\"ratio\":%.4f,\"seconds\":%.3f,\"mb_per_s\":%.2f",
+                Ratio(r.raw_bytes(), r.compressed_bytes()), r.seconds,
+                MbPerSec(r.raw_bytes(), r.seconds));
+  out += num;
+  out += ",\"devices\":[";
+  for (size_t i = 0; i < r.devices.size(); ++i) {
+    const DeviceReport& d = r.devices[i];
+    if (i) out += ",";
+    out += "{\"index\":" + std::to_string(d.index) + ",\"device\":" + JsonString(d.device_name) +
+           ",\"stripe\":" + JsonString(d.stripe_file) + ",\"worker\":" + JsonString(d.worker) +
+           ",\"raw_bytes\":" + std::to_string(d.raw_bytes) +
+           ",\"compressed_bytes\":" + std::to_string(d.compressed_bytes) +
+           ",\"raw_xxh64\":" + JsonString(Hex(d.raw_digest)) +
+           ",\"file_xxh64\":" + JsonString(Hex(d.file_digest)) + "}";
+  }
+  return out + "]}";
+}
+
+std::string FormatErrorJson(uint32_t code, const std::string& name, const std::string& message) {
+  return "{\"status\":\"error\",\"code\":" + std::to_string(code) +
+         ",\"error\":" + JsonString(name) + ",\"message\":" + JsonString(message) + "}";
+}
+
+}  // namespace vdibk::coordinator

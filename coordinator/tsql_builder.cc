@@ -1,0 +1,37 @@
+// T-SQL building and quoting.
+#include "coordinator/tsql_builder.h"
+
+namespace vdibk::coordinator {
+
+std::string QuoteIdentifier(const std::string& name) {
+  std::string out = "[";
+  for (char c : name) {
+    out += c;
+    if (c == ']') out += ']';
+  }
+  return out + "]";
+}
+
+std::string QuoteString(const std::string& text) {
+  std::string out = "N'";
+  for (char c : text) {
+    out += c;
+    if (c == '\'') out += '\'';
+  }
+  return out + "'";
+}
+
+std::string BuildBackupStatement(const BackupStatementSpec& spec) {
+  std::string s = "BACKUP DATABASE " + QuoteIdentifier(spec.database) + " TO ";
+  for (size_t i = 0; i < spec.device_names.size(); ++i) {
+    if (i) s += ", ";
+    s += "VIRTUAL_DEVICE=" + QuoteString(spec.device_names[i]);
+  }
+  s += " WITH BUFFERCOUNT=" + std::to_string(spec.buffer_count) +
+       ", MAXTRANSFERSIZE=" + std::to_string(spec.max_transfer_size) +
+       ", BLOCKSIZE=" + std::to_string(spec.block_size) +
+       (spec.checksum ? ", CHECKSUM" : ", NO_CHECKSUM");
+  return s;
+}
+
+}  // namespace vdibk::coordinator

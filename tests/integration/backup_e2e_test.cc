@@ -1,0 +1,192 @@
+// vdibackup end to end: `vdi-emulator serve` plays SQL Server, `vdibackup backup` with real
+// workers writes stripes, the stock lz4 CLI + RESTORE through the emulator proves them; a worker
+// killed with SIGKILL mid-backup fails the backup cleanly.
+#include <signal.h>
+#include <sys/wait.h>
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+#include "tests/harness/subprocess.h"
+#include "tests/harness/test_dirs.h"
+
+namespace vdibk::coordinator {
+namespace {
+
+using namespace std::chrono_literals;
+namespace fs = std::filesystem;
+using vdibk::testing::BinDir;
+using vdibk::testing::Subprocess;
+using vdibk::testing::TempDir;
+
+std::string ReadAll(const std::string& path) {
+  std::ifstream f(path, std::ios::binary);
+  return std::string((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+}
+
+struct Outcome {
+  int exit_code = -1;
+  std::string out;
+};
+
+Outcome Finish(Subprocess& p) {
+  Outcome r;
+  while (auto line = p.ReadLine(120s)) r.out += *line + "\n";
+  auto st = p.Wait(60s);
+  if (st && WIFEXITED(*st)) r.exit_code = WEXITSTATUS(*st);
+  return r;
+}
+
+Outcome RunProgram(const std::vector<std::string>& argv) {
+  Subprocess p(argv);
+  return Finish(p);
+}
+
+std::string Bin(const std::string& name) { return BinDir() + "/" + name; }
+
+// The set directories of `database` in `repo`.
+std::vector<fs::path> SetDirs(const std::string& repo, const std::string& database) {
+  std::vector<fs::path> out;
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator(repo + "/" + database, ec)) out.push_back(e.path());
+  return out;
+}
+
+class BackupE2eTest : public ::testing::Test {
+ protected:
+  void StartEmulator(const std::string& fault = "") {
+    data_ = dir_.Join("data");
+    repo_ = dir_.Join("repo");
+    fs::create_directories(repo_);
+    endpoint_ = "ipc://" + dir_.Join("sql.sock");
+    Outcome c = RunProgram(
+        {Bin("vdi-emulator"), "create-database", "sales", "--data-dir", data_, "--size", "16M"});
+    ASSERT_EQ(c.exit_code, 0) << c.out;
+    std::vector<std::string> argv{Bin("vdi-emulator"), "serve",  "--data-dir", data_,
+                                  "--listen",          endpoint_};
+    if (!fault.empty()) {
+      argv.push_back("--fault");
+      argv.push_back(fault);
+    }
+    server_ = std::make_unique<Subprocess>(argv);
+    ASSERT_TRUE(server_->WaitForLine("vdi-emulator: listening on", 20s));
+  }
+  void TearDown() override {
+    if (server_) {
+      server_->Kill(SIGTERM);
+      EXPECT_TRUE(server_->Wait(20s));
+    }
+  }
+  std::vector<std::string> BackupArgv(int devices, int workers) {
+    return {Bin("vdibackup"), "backup",
+            "--database",     "sales",
+            "--repo",         repo_,
+            "--devices",      std::to_string(devices),
+            "--workers",      std::to_string(workers),
+            "--server",       endpoint_,
+            "--json"};
+  }
+  Outcome Sql(const std::string& query) {
+    return RunProgram({Bin("sqlcmd"), "-S", endpoint_, "-b", "-Q", query});
+  }
+  // Backs up with `devices`/`workers`, decompresses every stripe with the lz4 CLI, restores them
+  // as database `copy` and compares its files with the source's.
+  void BackupAndRestore(int devices, int workers) {
+    Outcome b = RunProgram(BackupArgv(devices, workers));
+    ASSERT_EQ(b.exit_code, 0) << b.out;
+    EXPECT_NE(b.out.find("\"status\":\"ok\""), std::string::npos) << b.out;
+    std::vector<fs::path> sets = SetDirs(repo_, "sales");
+    ASSERT_EQ(sets.size(), 1u);
+    EXPECT_TRUE(fs::exists(sets[0] / "manifest.vdbk"));
+    std::string from;
+    for (int i = 1; i <= devices; ++i) {
+      char name[64];
+      std::snprintf(name, sizeof(name), "stripe-%02d-of-%02d.lz4", i, devices);
+      const fs::path stripe = sets[0] / name;
+      ASSERT_TRUE(fs::exists(stripe)) << stripe;
+      const std::string bak = dir_.Join("s" + std::to_string(i) + ".bak");
+      Outcome d =
+          RunProgram({"/bin/sh", "-c", "lz4 -dc '" + stripe.string() + "' > '" + bak + "'"});
+      ASSERT_EQ(d.exit_code, 0) << d.out;
+      from += std::string(i > 1 ? ", " : "") + "DISK='" + bak + "'";
+    }
+    Outcome r = Sql("RESTORE DATABASE copy FROM " + from +
+                    " WITH MOVE 'sales' TO 'copy.mdf', MOVE 'sales_log' TO 'copy_log.ldf'");
+    ASSERT_EQ(r.exit_code, 0) << r.out;
+    EXPECT_EQ(ReadAll(data_ + "/sales/sales.mdf"), ReadAll(data_ + "/copy/copy.mdf"));
+    EXPECT_EQ(ReadAll(data_ + "/sales/sales_log.ldf"), ReadAll(data_ + "/copy/copy_log.ldf"));
+    EXPECT_GT(ReadAll(data_ + "/copy/copy.mdf").size(), 0u);
+  }
+
+  TempDir dir_;
+  std::string data_, repo_, endpoint_;
+  std::unique_ptr<Subprocess> server_;
+};
+
+TEST_F(BackupE2eTest, OneDeviceOneWorkerRestoresByteIdentical) {
+  StartEmulator();
+  BackupAndRestore(1, 1);
+}
+
+TEST_F(BackupE2eTest, FourDevicesTwoWorkersRestoreByteIdentical) {
+  StartEmulator();
+  BackupAndRestore(4, 2);
+}
+
+TEST_F(BackupE2eTest, SqlErrorIsReportedWithExitCode7) {
+  StartEmulator();
+  std::vector<std::string> argv = BackupArgv(1, 1);
+  argv[3] = "nosuchdb";
+  Outcome b = RunProgram(argv);
+  EXPECT_EQ(b.exit_code, 7) << b.out;
+  EXPECT_NE(b.out.find("\"error\":\"sql"), std::string::npos) << b.out;
+  EXPECT_TRUE(SetDirs(repo_, "nosuchdb").empty());
+}
+
+// The pids of the direct children of `pid`.
+std::vector<pid_t> Children(pid_t pid) {
+  std::vector<pid_t> out;
+  std::ifstream f("/proc/" + std::to_string(pid) + "/task/" + std::to_string(pid) + "/children");
+  pid_t c;
+  while (f >> c) out.push_back(c);
+  return out;
+}
+
+TEST_F(BackupE2eTest, WorkerKilledMidBackupFailsTheBackupCleanly) {
+  StartEmulator("slow-device=0:100");  // device 0 waits 100 ms before each command
+  std::vector<std::string> argv = BackupArgv(2, 2);
+  std::string cmd;
+  for (const std::string& a : argv) cmd += "'" + a + "' ";
+  Subprocess backup({"/bin/sh", "-c", "exec " + cmd + "2>&1"});
+  // Mid-backup = the workers have opened their stripes (".partial" files exist).
+  bool partial = false;
+  for (auto deadline = std::chrono::steady_clock::now() + 30s;
+       !partial && std::chrono::steady_clock::now() < deadline;) {
+    for (const fs::path& set : SetDirs(repo_, "sales")) {
+      std::error_code ec;
+      for (const auto& e : fs::directory_iterator(set, ec)) {
+        partial |= e.path().extension() == ".partial";
+      }
+    }
+    if (!partial) std::this_thread::sleep_for(5ms);
+  }
+  ASSERT_TRUE(partial);
+  std::vector<pid_t> workers = Children(backup.pid());
+  ASSERT_FALSE(workers.empty());
+  ASSERT_EQ(kill(workers[0], SIGKILL), 0);
+  Outcome b = Finish(backup);
+  EXPECT_EQ(b.exit_code, 5) << b.out;
+  EXPECT_NE(b.out.find("exited unexpectedly"), std::string::npos) << b.out;
+  EXPECT_NE(b.out.find("Msg 3013"), std::string::npos) << b.out;  // the BACKUP failed
+  EXPECT_TRUE(SetDirs(repo_, "sales").empty()) << "set directory left behind";
+  // Our set names are "vdibackup_<coordinator pid>_<hex>"; shm objects "vdibackup.<set>...".
+  EXPECT_EQ(
+      vdibk::testing::ShmLeftovers("vdibackup.vdibackup_" + std::to_string(backup.pid()) + "_"),
+      "");
+}
+
+}  // namespace
+}  // namespace vdibk::coordinator

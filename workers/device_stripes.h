@@ -1,0 +1,88 @@
+// DeviceStripes: the stripes of one worker's assigned devices: one StripeWriter per device, the
+// per-device request order check, and cleanup of every unfinished stripe.
+#ifndef VDIBK_WORKERS_DEVICE_STRIPES_H_
+#define VDIBK_WORKERS_DEVICE_STRIPES_H_
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "shared/base/result.h"
+#include "shared/stripe/stripe_writer.h"
+#include "shared/stripe/target.h"
+
+namespace vdibk::workers {
+
+struct StripeAssignment {
+  uint32_t device_index = 0;
+  std::string device_name;  // VDI device name (informational here)
+  std::string stripe_file;  // final file name on the target
+};
+
+// Everything the worker needs to open its stripes (converted from proto Assign at the edge).
+struct StripeSetSpec {
+  stripe::SetId set_id{};
+  std::string database;
+  stripe::BackupType backup_type = stripe::BackupType::kFull;
+  stripe::Compression compression = stripe::Compression::kLz4;
+  int level = 1;
+  uint32_t device_count = 1;
+  uint64_t max_transfer_size = 4u << 20;
+  std::vector<StripeAssignment> devices;
+};
+
+struct DeviceProgress {
+  uint32_t device_index = 0;
+  uint64_t bytes_in = 0;
+  uint64_t bytes_out = 0;
+};
+
+// Single-threaded, move-only. Owns the target; every writer not finalized is aborted (its
+// ".partial" file removed) by AbortAll() or the destructor.
+class DeviceStripes {
+ public:
+  // Creates "<stripe_file>.partial" for every assigned device on `target`. Errors: kTargetIo,
+  // kFailed (duplicate device, index out of range).
+  static Result<DeviceStripes> Open(const StripeSetSpec& spec,
+                                    std::unique_ptr<stripe::Target> target);
+  DeviceStripes(DeviceStripes&&) noexcept = default;
+  DeviceStripes& operator=(DeviceStripes&&) noexcept = default;
+  ~DeviceStripes();
+
+  // Checks that `device` is assigned and `command_seq` is exactly the next one of that device
+  // (proto/README.md §8); consumes the sequence number. Errors: kFailed (protocol violation).
+  Status Accept(uint32_t device, uint64_t command_seq);
+  // Appends raw bytes (read during the call only). Errors: kTargetIo, kFailed (finalized).
+  Status Append(uint32_t device, const void* data, size_t size);
+  // Makes the device's stripe durable so far (fdatasync).
+  Status Flush(uint32_t device);
+  // Trailer, fsync, rename, directory fsync.
+  Result<stripe::StripeSummary> Finalize(uint32_t device);
+  // Removes every unfinished ".partial" stripe. Idempotent.
+  void AbortAll();
+
+  bool AllFinalized() const;
+  std::vector<uint32_t> device_indexes() const;
+  std::vector<DeviceProgress> Progress() const;
+  uint64_t max_transfer_size() const { return max_transfer_size_; }
+
+ private:
+  struct Device {
+    std::unique_ptr<stripe::StripeWriter> writer;  // null once finalized or aborted
+    uint64_t last_seq = 0;
+    uint64_t bytes_in = 0;
+    bool finalized = false;
+  };
+  DeviceStripes() = default;
+  Result<Device*> Find(uint32_t device);
+
+  std::unique_ptr<stripe::Target> target_;  // declared first: outlives the writers
+  std::map<uint32_t, Device> devices_;
+  uint64_t max_transfer_size_ = 0;
+};
+
+}  // namespace vdibk::workers
+
+#endif  // VDIBK_WORKERS_DEVICE_STRIPES_H_

@@ -1,0 +1,301 @@
+// Worker event loop: DEALER socket, liveness, request handling.
+#include "workers/worker.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+
+#include "proto/envelope.pb.h"
+#include "shared/base/log.h"
+#include "shared/stripe/directory_target.h"
+#include "shared/stripe/stripe_format.h"
+#include "shared/transport/channel.h"
+#include "shared/transport/envelope_codec.h"
+#include "vdi.h"
+
+namespace vdibk::workers {
+namespace {
+
+using std::chrono::milliseconds;
+constexpr milliseconds kSendTimeout{5000};
+constexpr const char* kVersion = "0.1.0";
+
+Result<std::unique_ptr<stripe::Target>> DefaultTarget(const proto::Assign& a) {
+  if (a.target_kind() != proto::TARGET_KIND_DIRECTORY) {
+    return Status::Configuration("unsupported target kind " + std::to_string(a.target_kind()));
+  }
+  if (a.target_dir().empty()) return Status::Configuration("Assign without target_dir");
+  return std::unique_ptr<stripe::Target>(new stripe::DirectoryTarget(a.target_dir()));
+}
+
+Result<StripeSetSpec> SpecFromAssign(const proto::Assign& a) {
+  StripeSetSpec s;
+  if (a.direction() != proto::DIRECTION_BACKUP) {
+    return Status::Configuration("only backup is supported by this worker");
+  }
+  if (a.backup_set_id().size() != s.set_id.size()) return Status::Failed("set id is not 16 bytes");
+  std::copy(a.backup_set_id().begin(), a.backup_set_id().end(), s.set_id.begin());
+  s.database = a.database();
+  switch (a.backup_type()) {
+    case proto::BACKUP_TYPE_DIFF:
+      s.backup_type = stripe::BackupType::kDiff;
+      break;
+    case proto::BACKUP_TYPE_LOG:
+      s.backup_type = stripe::BackupType::kLog;
+      break;
+    default:
+      s.backup_type = stripe::BackupType::kFull;
+  }
+  s.compression = a.compression() == proto::COMPRESSION_NONE ? stripe::Compression::kNone
+                                                             : stripe::Compression::kLz4;
+  s.level = a.compression_level();
+  s.device_count = a.device_count();
+  s.max_transfer_size = a.max_transfer_size();
+  for (const proto::DeviceAssignment& d : a.devices()) {
+    s.devices.push_back({d.device_index(), d.device_name(), d.stripe_file()});
+  }
+  return s;
+}
+
+uint32_t CompletionCodeFor(const Status& st) {
+  switch (st.code()) {
+    case ErrorCode::kOk:
+      return ERROR_SUCCESS;
+    case ErrorCode::kAborted:
+      return ERROR_OPERATION_ABORTED;
+    case ErrorCode::kTargetIo:
+      return ERROR_IO_DEVICE;
+    default:
+      return ERROR_INVALID_PARAMETER;
+  }
+}
+
+proto::Reply ReplyFor(const proto::RequestHeader& h, uint32_t handle) {
+  proto::Reply r;
+  r.set_device(h.device());
+  r.set_command_seq(h.command_seq());
+  r.set_buffer_handle(handle);
+  return r;
+}
+
+void SetError(proto::Reply& r, const Status& st) {
+  r.set_status(static_cast<uint32_t>(st.code()));
+  r.set_completion_code(CompletionCodeFor(st));
+  r.set_message(st.message());
+}
+
+}  // namespace
+
+Worker::Worker(WorkerOptions options, std::unique_ptr<BufferMapper> mapper,
+               const transport::Clock& clock, const std::atomic<bool>* stop,
+               TargetFactory make_target)
+    : options_(std::move(options)),
+      mapper_(std::move(mapper)),
+      clock_(clock),
+      stop_(stop),
+      make_target_(make_target ? std::move(make_target) : TargetFactory(DefaultTarget)) {}
+
+Worker::~Worker() {
+  if (stripes_) stripes_->AbortAll();
+}
+
+Status Worker::Run() {
+  transport::Context ctx;
+  Status result;
+  {
+    transport::ChannelOptions copts;
+    copts.routing_id = options_.worker_id;
+    Result<transport::Channel> ch =
+        transport::Channel::ConnectDealer(ctx, options_.endpoint, copts);
+    if (!ch.ok()) return ch.status();
+    result = Serve(*ch);
+  }
+  if (stripes_) stripes_->AbortAll();  // no-op for finalized stripes
+  mapper_->Close();
+  return result;
+}
+
+Status Worker::Send(transport::Channel& channel, proto::Envelope& env) {
+  env.set_protocol_version(proto::PROTOCOL_VERSION_CURRENT);
+  env.set_sender(options_.worker_id);
+  env.set_seq(next_seq_++);
+  last_sent_ = clock_.Now();
+  return transport::SendEnvelope(channel, env, kSendTimeout);
+}
+
+Status Worker::SendReply(transport::Channel& channel, const proto::Reply& reply) {
+  proto::Envelope env;
+  *env.mutable_reply() = reply;
+  return Send(channel, env);
+}
+
+Status Worker::SendAbort(transport::Channel& channel, const Status& cause) {
+  proto::Envelope env;
+  env.mutable_abort()->set_code(static_cast<uint32_t>(cause.code()));
+  env.mutable_abort()->set_message(cause.message());
+  return Send(channel, env);
+}
+
+Status Worker::SendHeartbeat(transport::Channel& channel) {
+  proto::Envelope env;
+  proto::Heartbeat* hb = env.mutable_heartbeat();
+  if (stripes_) {
+    for (const DeviceProgress& p : stripes_->Progress()) {
+      proto::DeviceProgress* dp = hb->add_progress();
+      dp->set_device_index(p.device_index);
+      dp->set_bytes_in(p.bytes_in);
+      dp->set_bytes_out(p.bytes_out);
+    }
+  }
+  return Send(channel, env);
+}
+
+Status Worker::Serve(transport::Channel& channel) {
+  proto::Envelope hello;
+  proto::Hello* h = hello.mutable_hello();
+  h->set_worker_id(options_.worker_id);
+  h->set_pid(static_cast<uint32_t>(getpid()));
+  h->set_uid(static_cast<uint32_t>(getuid()));
+  h->set_version(kVersion);
+  h->set_capabilities(proto::CAPABILITY_LZ4);
+  VDIBK_RETURN_IF_ERROR(Send(channel, hello));
+  auto last_heard = clock_.Now();
+  const auto expiry = options_.liveness.expiry();
+  const milliseconds interval = options_.liveness.interval;
+  while (state_ != State::kDone) {
+    if (stop_ && stop_->load()) {
+      Status st = Status::Aborted("worker " + options_.worker_id + " stopped by a signal");
+      (void)SendAbort(channel, st);
+      return st;
+    }
+    auto now = clock_.Now();
+    if (now - last_heard >= expiry) {
+      return Status::Aborted("coordinator silent for " +
+                             std::to_string(options_.liveness.liveness) + " heartbeat intervals");
+    }
+    if (now - last_sent_ >= interval) VDIBK_RETURN_IF_ERROR(SendHeartbeat(channel));
+    auto until_hb = std::chrono::duration_cast<milliseconds>(last_sent_ + interval - now);
+    auto until_dead = std::chrono::duration_cast<milliseconds>(last_heard + expiry - now);
+    milliseconds wait =
+        std::clamp(std::min(until_hb, until_dead), milliseconds(1), milliseconds(200));
+    VDIBK_ASSIGN_OR_RETURN(std::optional<transport::Inbound> in,
+                           transport::ReceiveEnvelope(channel, wait));
+    if (!in) continue;
+    last_heard = clock_.Now();
+    if (!in->status.ok()) {
+      Status st = Status(in->status.code() == ErrorCode::kConfiguration ? ErrorCode::kConfiguration
+                                                                        : ErrorCode::kFailed,
+                         "bad message from the coordinator: " + in->status.message());
+      (void)SendAbort(channel, st);
+      return st;
+    }
+    const proto::Envelope& env = in->envelope;
+    if (env.seq() != last_inbound_seq_ + 1) {
+      Status st = Status::Failed("coordinator message seq " + std::to_string(env.seq()) +
+                                 " after " + std::to_string(last_inbound_seq_));
+      (void)SendAbort(channel, st);
+      return st;
+    }
+    last_inbound_seq_ = env.seq();
+    VDIBK_RETURN_IF_ERROR(Handle(channel, env));
+  }
+  return Status::Ok();
+}
+
+Status Worker::HandleAssign(transport::Channel& channel, const proto::Assign& assign) {
+  Status st = [&]() -> Status {
+    VDIBK_ASSIGN_OR_RETURN(StripeSetSpec spec, SpecFromAssign(assign));
+    VDIBK_RETURN_IF_ERROR(mapper_->Open(assign.set_name()));
+    VDIBK_ASSIGN_OR_RETURN(std::unique_ptr<stripe::Target> target, make_target_(assign));
+    VDIBK_ASSIGN_OR_RETURN(DeviceStripes stripes, DeviceStripes::Open(spec, std::move(target)));
+    stripes_.emplace(std::move(stripes));
+    return Status::Ok();
+  }();
+  if (!st.ok()) {
+    st = st.WithContext("worker " + options_.worker_id + " Assign");
+    (void)SendAbort(channel, st);
+    return st;
+  }
+  proto::Envelope ready;
+  for (uint32_t d : stripes_->device_indexes()) ready.mutable_ready()->add_device_indexes(d);
+  state_ = State::kServing;
+  return Send(channel, ready);
+}
+
+Status Worker::Handle(transport::Channel& channel, const proto::Envelope& env) {
+  auto violation = [&](const std::string& what) {
+    Status st = Status::Failed("protocol violation: " + what);
+    (void)SendAbort(channel, st);
+    return st;
+  };
+  const bool serving = state_ == State::kServing;
+  switch (env.body_case()) {
+    case proto::Envelope::kHeartbeat:
+      return Status::Ok();
+    case proto::Envelope::kAssign:
+      if (state_ != State::kGreeting) return violation("second Assign");
+      return HandleAssign(channel, env.assign());
+    case proto::Envelope::kAbort: {
+      ErrorCode code = ErrorCodeFromWire(env.abort().code());
+      if (code == ErrorCode::kOk) code = ErrorCode::kAborted;
+      return Status(code, "aborted by the coordinator: " + env.abort().message());
+    }
+    case proto::Envelope::kShutdown:
+      state_ = State::kDone;
+      return Status::Ok();
+    case proto::Envelope::kWrite: {
+      if (!serving) return violation("Write before Ready");
+      const proto::WriteRequest& w = env.write();
+      const proto::RequestHeader& h = w.header();
+      if (Status st = stripes_->Accept(h.device(), h.command_seq()); !st.ok()) {
+        return violation(st.message());
+      }
+      if (w.size() > stripes_->max_transfer_size()) {
+        return violation("write size " + std::to_string(w.size()) + " > max transfer size");
+      }
+      proto::Reply r = ReplyFor(h, w.buffer_handle());
+      Status st = [&]() -> Status {
+        VDIBK_ASSIGN_OR_RETURN(uint8_t * p, mapper_->Map(w.buffer_handle()));
+        return stripes_->Append(h.device(), p, w.size());
+      }();
+      if (st.ok()) {
+        r.set_bytes(w.size());
+      } else {
+        SetError(r, st.WithContext("device " + std::to_string(h.device())));
+      }
+      return SendReply(channel, r);
+    }
+    case proto::Envelope::kFlush: {
+      if (!serving) return violation("Flush before Ready");
+      const proto::RequestHeader& h = env.flush().header();
+      if (Status st = stripes_->Accept(h.device(), h.command_seq()); !st.ok()) {
+        return violation(st.message());
+      }
+      proto::Reply r = ReplyFor(h, 0);
+      if (Status st = stripes_->Flush(h.device()); !st.ok()) SetError(r, st);
+      return SendReply(channel, r);
+    }
+    case proto::Envelope::kComplete: {
+      if (!serving) return violation("Complete before Ready");
+      const proto::RequestHeader& h = env.complete().header();
+      if (Status st = stripes_->Accept(h.device(), h.command_seq()); !st.ok()) {
+        return violation(st.message());
+      }
+      proto::Reply r = ReplyFor(h, 0);
+      Result<stripe::StripeSummary> s = stripes_->Finalize(h.device());
+      if (s.ok()) {
+        r.set_bytes(s->raw_bytes);
+        r.set_digest(stripe::DigestBytes(s->raw_xxh64));
+        r.set_compressed_bytes(s->file_bytes);
+        r.set_file_digest(stripe::DigestBytes(s->file_xxh64));
+      } else {
+        SetError(r, s.status());
+      }
+      return SendReply(channel, r);
+    }
+    default:
+      return violation("unexpected message type " + std::to_string(env.body_case()));
+  }
+}
+
+}  // namespace vdibk::workers

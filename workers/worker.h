@@ -1,0 +1,77 @@
+// Worker: the event loop and state machine of vdibackup-worker (proto/README.md §4, §7):
+// Hello -> Assign -> OpenInSecondary + stripes -> Ready -> Write/Flush/Complete -> Shutdown.
+#ifndef VDIBK_WORKERS_WORKER_H_
+#define VDIBK_WORKERS_WORKER_H_
+
+#include <atomic>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "shared/base/result.h"
+#include "shared/stripe/target.h"
+#include "shared/transport/clock.h"
+#include "workers/buffer_mapper.h"
+#include "workers/device_stripes.h"
+#include "workers/worker_options.h"
+
+namespace vdibk::proto {
+class Envelope;
+class Assign;
+class Reply;
+}  // namespace vdibk::proto
+
+namespace vdibk::transport {
+class Channel;
+}  // namespace vdibk::transport
+
+namespace vdibk::workers {
+
+// Makes the target of an Assign (default: a DirectoryTarget on the assigned directory).
+using TargetFactory = std::function<Result<std::unique_ptr<stripe::Target>>(const proto::Assign&)>;
+
+// One job. Not thread-safe; Run() blocks on the calling thread until the job ends.
+class Worker {
+ public:
+  enum class State { kGreeting, kServing, kDone };
+
+  // `stop` (optional, may be set from a signal handler) makes the worker abort with kAborted.
+  Worker(WorkerOptions options, std::unique_ptr<BufferMapper> mapper,
+         const transport::Clock& clock = transport::SteadyClock::Instance(),
+         const std::atomic<bool>* stop = nullptr, TargetFactory make_target = nullptr);
+  ~Worker();
+  Worker(const Worker&) = delete;
+  Worker& operator=(const Worker&) = delete;
+
+  // Connects, serves the job, cleans up. OK after Shutdown; otherwise the cause, whose code is
+  // the process exit code: the Abort's code, kAborted (coordinator silent for liveness x
+  // interval, or `stop`), kFailed (protocol violation), kConfiguration (version mismatch).
+  Status Run();
+
+ private:
+  Status Serve(transport::Channel& channel);
+  // Handles one message; sets done_ when the job ends. A returned error ends the job (Abort
+  // has already been sent to the coordinator when appropriate).
+  Status Handle(transport::Channel& channel, const proto::Envelope& env);
+  Status HandleAssign(transport::Channel& channel, const proto::Assign& assign);
+  Status Send(transport::Channel& channel, proto::Envelope& env);
+  Status SendReply(transport::Channel& channel, const proto::Reply& reply);
+  Status SendAbort(transport::Channel& channel, const Status& cause);
+  Status SendHeartbeat(transport::Channel& channel);
+
+  WorkerOptions options_;
+  std::unique_ptr<BufferMapper> mapper_;
+  const transport::Clock& clock_;
+  const std::atomic<bool>* stop_;
+  TargetFactory make_target_;
+  State state_ = State::kGreeting;
+  std::optional<DeviceStripes> stripes_;
+  uint64_t next_seq_ = 1;
+  uint64_t last_inbound_seq_ = 0;
+  transport::Clock::time_point last_sent_{};
+};
+
+}  // namespace vdibk::workers
+
+#endif  // VDIBK_WORKERS_WORKER_H_

@@ -1,0 +1,28 @@
+// WorkerOptions: the command line of vdibackup-worker (--connect ipc://PATH --id ID, liveness).
+#ifndef VDIBK_WORKERS_WORKER_OPTIONS_H_
+#define VDIBK_WORKERS_WORKER_OPTIONS_H_
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+#include "shared/base/result.h"
+#include "shared/transport/liveness.h"
+
+namespace vdibk::workers {
+
+struct WorkerOptions {
+  std::string endpoint;                // --connect: the coordinator's ROUTER endpoint (required)
+  std::string worker_id;               // --id: routing id and Envelope.sender (required)
+  transport::LivenessConfig liveness;  // --heartbeat-ms (default 1000), --liveness (default 3)
+};
+
+// Parses argv (argv[0] is the program). Errors: kUsage with the offending argument.
+Result<WorkerOptions> ParseWorkerOptions(const std::vector<std::string>& args);
+
+// One-paragraph usage text for --help and usage errors.
+const char* WorkerUsage();
+
+}  // namespace vdibk::workers
+
+#endif  // VDIBK_WORKERS_WORKER_OPTIONS_H_
