@@ -50,7 +50,7 @@ class FirstError {
 };
 
 void WriteDevice(DeviceStream& stream, const std::string& path, uint32_t transfer,
-                 FirstError* err, std::atomic<uint64_t>* bytes) {
+                 FirstError* err, std::atomic<uint64_t>* bytes, ProgressReporter* progress) {
   int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
   if (fd < 0) {
     err->Set(SqlError(3201, "Cannot open backup device '" + path + "'. Operating system error " +
@@ -78,6 +78,7 @@ void WriteDevice(DeviceStream& stream, const std::string& path, uint32_t transfe
       off += static_cast<size_t>(w);
     }
     *bytes += *n;
+    if (progress) progress->Add(*n);
   }
   struct stat st {};
   if (!err->failed() && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && fsync(fd) != 0) {
@@ -87,7 +88,7 @@ void WriteDevice(DeviceStream& stream, const std::string& path, uint32_t transfe
 }
 
 void ReadDevice(RestoreSession& session, uint32_t d, const std::string& path, FirstError* err,
-                std::atomic<uint64_t>* bytes) {
+                std::atomic<uint64_t>* bytes, ProgressReporter* progress) {
   int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
     err->Set(SqlError(3201, "Cannot open backup device '" + path + "'. Operating system error " +
@@ -106,6 +107,10 @@ void ReadDevice(RestoreSession& session, uint32_t d, const std::string& path, Fi
     if (n == 0) break;  // end of file: the session decides whether the stream was complete
     Status st = session.Consume(d, buf.data, static_cast<size_t>(n));
     *bytes += static_cast<uint64_t>(n);
+    if (progress) {
+      if (!progress->has_total()) progress->SetTotal(session.expected_bytes());
+      progress->Add(static_cast<uint64_t>(n));
+    }
     if (!st.ok()) err->Set(st);
   }
   close(fd);
@@ -114,14 +119,16 @@ void ReadDevice(RestoreSession& session, uint32_t d, const std::string& path, Fi
 }  // namespace
 
 Status RunDiskBackup(BackupJob& job, const std::vector<std::string>& paths, uint32_t transfer,
-                     DiskRunStats* stats) {
-  if (paths.size() != job.device_count()) return SqlError(3201, "Cannot open backup device: count mismatch.");
+                     DiskRunStats* stats, ProgressReporter* progress) {
+  if (paths.size() != job.device_count())
+    return SqlError(3201, "Cannot open backup device: count mismatch.");
   auto t0 = std::chrono::steady_clock::now();
   FirstError err;
   std::atomic<uint64_t> bytes{0};
   std::vector<std::thread> threads;
   for (uint32_t d = 0; d < paths.size(); ++d) {
-    threads.emplace_back([&, d] { WriteDevice(job.device(d), paths[d], transfer, &err, &bytes); });
+    threads.emplace_back(
+        [&, d] { WriteDevice(job.device(d), paths[d], transfer, &err, &bytes, progress); });
   }
   for (auto& t : threads) t.join();
   if (stats) {
@@ -132,13 +139,13 @@ Status RunDiskBackup(BackupJob& job, const std::vector<std::string>& paths, uint
 }
 
 Status RunDiskRestore(RestoreSession& session, const std::vector<std::string>& paths,
-                      DiskRunStats* stats) {
+                      DiskRunStats* stats, ProgressReporter* progress) {
   auto t0 = std::chrono::steady_clock::now();
   FirstError err;
   std::atomic<uint64_t> bytes{0};
   std::vector<std::thread> threads;
   for (uint32_t d = 0; d < paths.size(); ++d) {
-    threads.emplace_back([&, d] { ReadDevice(session, d, paths[d], &err, &bytes); });
+    threads.emplace_back([&, d] { ReadDevice(session, d, paths[d], &err, &bytes, progress); });
   }
   for (auto& t : threads) t.join();
   if (stats) {

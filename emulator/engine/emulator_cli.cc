@@ -15,6 +15,7 @@
 #include "emulator/db/catalog.h"
 #include "emulator/db/database_generator.h"
 #include "emulator/db/workload.h"
+#include "emulator/engine/database_freeze.h"
 #include "emulator/engine/executor.h"
 #include "emulator/frontend/endpoint.h"
 #include "emulator/frontend/sql_listener.h"
@@ -30,7 +31,8 @@ constexpr const char* kUsage =
     "  sql [sqlcmd options]              (the sqlcmd-compatible client; also built as `sqlcmd`)\n"
     "  create-database NAME --data-dir DIR [--size BYTES] [--profile oltp|text|mixed|random|zeros]\n"
     "                  [--seed N] [--ndf N] [--no-log]\n"
-    "  workload NAME --data-dir DIR [--changes N] [--seed N]\n"
+    "  workload NAME --data-dir DIR [--changes N] [--seed N] [--freeze-wait-ms MS]\n"
+    "                  (waits while a BACKUP WITH SNAPSHOT has the database frozen)\n"
     "  list --data-dir DIR\n"
     "ENDPOINT: ipc://PATH or tcp://127.0.0.1:PORT (default $VDI_EMULATOR_ENDPOINT or the built-in).\n"
     "SPEC: extra-flushes=N,abort-after=BYTES,stall-device=I,slow-device=I:MS,timeout-ms=MS,\n"
@@ -162,11 +164,13 @@ int Workload(const Args& args) {
   WorkloadOptions o;
   o.changes = std::strtoull(args.Get("changes", "100").c_str(), nullptr, 10);
   o.seed = std::strtoull(args.Get("seed", "1").c_str(), nullptr, 10);
-  auto r = RunWorkload(*db, o);
+  const auto wait_ms =
+      static_cast<uint32_t>(std::strtoul(args.Get("freeze-wait-ms", "60000").c_str(), nullptr, 10));
+  auto r = RunWorkloadRespectingFreeze(catalog, args.positional[0], o, wait_ms);
   if (!r.ok()) return Fail(r.status());
-  std::printf("changed %llu pages (LSN %llu..%llu)\n", static_cast<unsigned long long>(r->pages_changed),
-              static_cast<unsigned long long>(r->first_lsn),
-              static_cast<unsigned long long>(r->next_lsn));
+  std::printf(
+      "changed %llu pages (LSN %llu..%llu)\n", static_cast<unsigned long long>(r->pages_changed),
+      static_cast<unsigned long long>(r->first_lsn), static_cast<unsigned long long>(r->next_lsn));
   return 0;
 }
 

@@ -7,7 +7,9 @@
 #include <variant>
 
 #include "emulator/db/sql_error.h"
+#include "emulator/engine/database_freeze.h"
 #include "emulator/engine/disk_devices.h"
+#include "emulator/engine/progress_reporter.h"
 #include "emulator/engine/vdi_server_run.h"
 #include "emulator/stream/backup_job.h"
 #include "emulator/stream/restore_session.h"
@@ -33,7 +35,53 @@ std::vector<std::string> Names(const std::vector<tsql::BackupDevice>& devices) {
   return out;
 }
 
+// The 3197/3198 pair SQL Server logs around a snapshot freeze, the time, and a warning past 10 s.
+void FreezeMessages(const std::string& db, double seconds, int line, frontend::ISqlSink& sink) {
+  sink.Message({3197, 0, 1,
+                "I/O is frozen on database " + db + ". No user action is required. However, if "
+                "I/O is not resumed promptly, you could cancel the backup.",
+                line, ""});
+  sink.Message({3198, 0, 1, "I/O was resumed on database " + db + ". No user action is required.",
+                line, ""});
+  char text[160];
+  std::snprintf(text, sizeof text, "Database %s was frozen for %.3f seconds.", db.c_str(), seconds);
+  sink.Message({0, 0, 1, text, line, ""});
+  if (seconds > kFreezeWarningSeconds) {
+    std::snprintf(text, sizeof text,
+                  "Warning: I/O on database %s was frozen for %.1f seconds; keep snapshot "
+                  "freezes to %.0f seconds or less.",
+                  db.c_str(), seconds, kFreezeWarningSeconds);
+    sink.Message({0, 10, 1, text, line, ""});
+  }
+}
+
 }  // namespace
+
+std::unique_ptr<ProgressReporter> EmulatorExecutor::MakeProgress(std::optional<int64_t> stats,
+                                                                 int line,
+                                                                 frontend::ISqlSink& sink) {
+  if (!stats) return nullptr;
+  return std::make_unique<ProgressReporter>(static_cast<uint32_t>(*stats), [&sink, line](int p) {
+    sink.Message(tsql::msg::At(tsql::msg::PercentProcessed(p), line));
+  });
+}
+
+Status EmulatorExecutor::CheckNotFrozen(const std::string& database, int number) const {
+  if (!IsFrozen(catalog_, database)) return Status::Ok();
+  switch (number) {
+    case 3702:
+      return SqlError(3702, "Cannot drop database \"" + database +
+                                "\" because it is currently in use.");
+    case 3101:
+      return SqlError(3101, "Exclusive access could not be obtained because the database is in "
+                            "use.");
+    default:
+      return SqlError(3023, "Backup, file manipulation operations (such as ALTER DATABASE ADD "
+                            "FILE) and encryption changes on a database must be serialized. "
+                            "Reissue the statement after the current backup or file "
+                            "manipulation operation is completed.");
+  }
+}
 
 void EmitErrors(const Status& st, int line, frontend::ISqlSink& sink) {
   const tsql::SqlMessages errors = tsql::SqlMessagesFromStatus(st);
@@ -50,7 +98,8 @@ void EmitFailure(const Status& st, const std::string& operation, int line,
 }
 
 std::string EmulatorVersionString() {
-  return "vdi-emulator 0.1 (vdibackup) - a stand-in for Microsoft SQL Server's side of VDI on Linux";
+  return "vdi-emulator 0.1 (vdibackup) - a stand-in for Microsoft SQL Server's side of VDI on "
+         "Linux";
 }
 
 EmulatorExecutor::EmulatorExecutor(ExecutorOptions options)
@@ -122,13 +171,21 @@ void EmulatorExecutor::RunBackup(const tsql::BackupStatement& s, int line,
   bo.metadata_only = s.snapshot;
   bo.devices = static_cast<uint32_t>(s.devices.size());
   bo.block_size = static_cast<uint32_t>(s.block_size.value_or(vdi ? 512 : 65536));
+  // A database frozen by a snapshot backup of this server takes no other backup meanwhile.
+  Status frozen = CheckNotFrozen(s.database, 3023);
+  if (!frozen.ok()) {
+    EmitFailure(frozen, op, line, sink);
+    return;
+  }
   auto job = BackupJob::Begin(catalog_, s.database, bo);
   if (!job.ok()) {
     EmitFailure(job.status(), op, line, sink);
     return;
   }
   Status st;
-  double seconds = 0;
+  double seconds = 0, frozen_seconds = -1;
+  std::unique_ptr<ProgressReporter> progress = MakeProgress(s.stats, line, sink);
+  if (progress) progress->SetTotal((*job)->info().backup_size);
   if (vdi) {
     VdiRunOptions ro;
     ro.devices = Names(s.devices);
@@ -137,28 +194,38 @@ void EmulatorExecutor::RunBackup(const tsql::BackupStatement& s, int line,
     ro.buffer_count = static_cast<uint32_t>(s.buffer_count.value_or(0));
     ro.open_timeout_ms = options_.vdi_open_timeout_ms;
     ro.faults = options_.faults;
+    ro.progress = progress.get();
+    ro.snapshot = s.snapshot;
+    if (s.snapshot) {
+      ro.freeze = [this, db = s.database] {
+        return DatabaseFreeze::Freeze(catalog_, db, options_.freeze_wait_ms);
+      };
+    }
     VdiRunStats stats;
     st = RunVdiBackup(**job, ro, &stats);
     seconds = stats.seconds;
+    frozen_seconds = stats.frozen_seconds;
   } else {
     DiskRunStats stats;
     st = RunDiskBackup(**job, Names(s.devices),
-                       static_cast<uint32_t>(s.max_transfer_size.value_or(1 << 20)), &stats);
+                       static_cast<uint32_t>(s.max_transfer_size.value_or(1 << 20)), &stats,
+                       progress.get());
     seconds = stats.seconds;
   }
+  if (frozen_seconds >= 0) FreezeMessages(s.database, frozen_seconds, line, sink);
   // The backup counts only once every device finished: then history, base and log change.
   if (st.ok()) st = (*job)->Commit();
   if (!st.ok()) {
     EmitFailure(st, op, line, sink);
     return;
   }
+  if (s.stats) sink.Message(tsql::msg::At(tsql::msg::PercentProcessed(100), line));
   int64_t total_pages = 0;
   for (const BackupFileInfo& f : (*job)->info().files) {
     const auto pages = static_cast<int64_t>((f.backup_bytes + kBytesPerPage - 1) / kBytesPerPage);
     total_pages += pages;
     sink.Message(tsql::msg::At(tsql::msg::ProcessedPages(pages, s.database, f.logical_name), line));
   }
-  if (s.stats) sink.Message(tsql::msg::At(tsql::msg::PercentProcessed(100), line));
   sink.Message(tsql::msg::At(
       tsql::msg::SuccessfullyProcessed(tsql::SuccessOperationName(s), total_pages, seconds), line));
 }

@@ -5,10 +5,13 @@
 #ifndef VDIBK_EMULATOR_ENGINE_EXECUTOR_H_
 #define VDIBK_EMULATOR_ENGINE_EXECUTOR_H_
 
+#include <memory>
+#include <optional>
 #include <string>
 
 #include "emulator/db/catalog.h"
 #include "emulator/engine/fault_plan.h"
+#include "emulator/engine/progress_reporter.h"
 #include "emulator/frontend/statement_executor.h"
 #include "emulator/tsql/statements.h"
 
@@ -18,7 +21,12 @@ struct ExecutorOptions {
   std::string data_dir;
   FaultPlan faults;  // applied to every BACKUP/RESTORE over VDI (serve --fault)
   uint32_t vdi_open_timeout_ms = 5000;
+  // BACKUP WITH SNAPSHOT: how long the freeze may wait for writes in progress (workloads).
+  uint32_t freeze_wait_ms = 10000;
 };
+
+// SQL Server's advice for snapshot freezes; longer ones get a warning message.
+constexpr double kFreezeWarningSeconds = 10.0;
 
 class EmulatorExecutor : public frontend::IStatementExecutor {
  public:
@@ -33,6 +41,13 @@ class EmulatorExecutor : public frontend::IStatementExecutor {
   void RunDrop(const tsql::DropDatabaseStatement& s, int line, frontend::ISqlSink& sink);
   void RunSelect(const tsql::SelectStatement& s, int line, frontend::ISqlSink& sink);
   void RunPrint(const tsql::PrintStatement& s, int line, frontend::ISqlSink& sink);
+  void RunSnapshotRestore(const tsql::RestoreStatement& s, int line, frontend::ISqlSink& sink);
+  // WITH STATS[=n]: a reporter that sends "n percent processed." to `sink`; null without STATS.
+  static std::unique_ptr<ProgressReporter> MakeProgress(std::optional<int64_t> stats, int line,
+                                                        frontend::ISqlSink& sink);
+  // Refuses work on a database this executor has frozen (BACKUP WITH SNAPSHOT in progress):
+  // `number` 3702 (DROP), 3101 (RESTORE over it), else 3023 (another BACKUP).
+  Status CheckNotFrozen(const std::string& database, int number) const;
 
   ExecutorOptions options_;
   Catalog catalog_;

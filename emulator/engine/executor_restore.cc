@@ -5,6 +5,7 @@
 #include "emulator/db/sql_error.h"
 #include "emulator/engine/disk_devices.h"
 #include "emulator/engine/executor.h"
+#include "emulator/engine/snapshot_restore.h"
 #include "emulator/engine/vdi_server_run.h"
 #include "emulator/stream/restore_session.h"
 #include "emulator/tsql/messages.h"
@@ -63,6 +64,18 @@ void FileListOnly(const std::vector<BackupFileInfo>& files, frontend::ISqlSink& 
 void EmulatorExecutor::RunRestore(const tsql::RestoreStatement& s, int line,
                                   frontend::ISqlSink& sink) {
   const std::string op = tsql::OperationName(s);
+  const bool writes = s.kind == tsql::RestoreKind::kDatabase || s.kind == tsql::RestoreKind::kLog;
+  if (writes && !s.database.empty()) {
+    Status frozen = CheckNotFrozen(s.database, 3101);
+    if (!frozen.ok()) {
+      EmitFailure(frozen, op, line, sink);
+      return;
+    }
+  }
+  if (s.snapshot && s.kind == tsql::RestoreKind::kDatabase && !s.RecoverOnly()) {
+    RunSnapshotRestore(s, line, sink);
+    return;
+  }
   if (s.RecoverOnly()) {
     Status st = RecoverDatabase(catalog_, s.database);
     if (!st.ok()) {
@@ -104,6 +117,7 @@ void EmulatorExecutor::RunRestore(const tsql::RestoreStatement& s, int line,
   }
   Status st;
   double seconds = 0;
+  std::unique_ptr<ProgressReporter> progress = MakeProgress(s.stats, line, sink);
   if (vdi) {
     VdiRunOptions vo;
     vo.devices = ro.device_names;
@@ -112,12 +126,13 @@ void EmulatorExecutor::RunRestore(const tsql::RestoreStatement& s, int line,
     vo.buffer_count = static_cast<uint32_t>(s.buffer_count.value_or(0));
     vo.open_timeout_ms = options_.vdi_open_timeout_ms;
     vo.faults = options_.faults;
+    vo.progress = progress.get();
     VdiRunStats stats;
     st = RunVdiRestore(**session, vo, &stats);
     seconds = stats.seconds;
   } else {
     DiskRunStats stats;
-    st = RunDiskRestore(**session, ro.device_names, &stats);
+    st = RunDiskRestore(**session, ro.device_names, &stats, progress.get());
     seconds = stats.seconds;
   }
   Result<RestoreResult> result = st.ok() ? (*session)->Finish() : Result<RestoreResult>(st);
@@ -126,18 +141,90 @@ void EmulatorExecutor::RunRestore(const tsql::RestoreStatement& s, int line,
     return;
   }
   switch (ro.mode) {
-    case RestoreMode::kHeaderOnly: HeaderOnly(result->header, sink); return;
-    case RestoreMode::kFileListOnly: FileListOnly(result->file_list, sink); return;
-    case RestoreMode::kVerifyOnly: sink.Message(tsql::msg::At(tsql::msg::BackupSetValid(1), line)); return;
-    default: break;
+    case RestoreMode::kHeaderOnly:
+      HeaderOnly(result->header, sink);
+      return;
+    case RestoreMode::kFileListOnly:
+      FileListOnly(result->file_list, sink);
+      return;
+    case RestoreMode::kVerifyOnly:
+      sink.Message(tsql::msg::At(tsql::msg::BackupSetValid(1), line));
+      return;
+    default:
+      break;
   }
+  if (s.stats) sink.Message(tsql::msg::At(tsql::msg::PercentProcessed(100), line));
   int64_t total = 0;
   for (const auto& f : result->file_list) {
     const auto pages = static_cast<int64_t>((f.backup_bytes + 8191) / 8192);
     total += pages;
-    sink.Message(tsql::msg::At(tsql::msg::ProcessedPages(pages, result->database, f.logical_name), line));
+    sink.Message(
+        tsql::msg::At(tsql::msg::ProcessedPages(pages, result->database, f.logical_name), line));
   }
   sink.Message(tsql::msg::At(tsql::msg::SuccessfullyProcessed(op, total, seconds), line));
+}
+
+}  // namespace vdibk::emulator
+
+namespace vdibk::emulator {
+
+// RESTORE DATABASE ... FROM VIRTUAL_DEVICE WITH SNAPSHOT: the metadata is read and verified (as
+// VERIFYONLY), the restore is checked and planned, VDC_MountSnapshot makes the client put the
+// files in place, then the database is registered.
+void EmulatorExecutor::RunSnapshotRestore(const tsql::RestoreStatement& s, int line,
+                                          frontend::ISqlSink& sink) {
+  const std::string op = tsql::OperationName(s);
+  for (const auto& d : s.devices) {
+    if (d.type != tsql::DeviceType::kVirtualDevice) {
+      EmitFailure(SqlError(3201, "Cannot open backup device '" + d.name +
+                                     "'. RESTORE WITH SNAPSHOT needs a VIRTUAL_DEVICE."),
+                  op, line, sink);
+      return;
+    }
+  }
+  RestoreOptions ro;
+  ro.mode = RestoreMode::kDatabase;
+  ro.target_name = s.database;
+  for (const auto& m : s.moves) ro.moves.push_back({m.logical_name, m.physical_path});
+  ro.replace = s.replace;
+  ro.recovery = s.WantsRecovery();
+  ro.device_count = static_cast<uint32_t>(s.devices.size());
+  for (const auto& d : s.devices) ro.device_names.push_back(d.name);
+  RestoreOptions verify = ro;
+  verify.mode = RestoreMode::kVerifyOnly;  // reads and checks the metadata, writes nothing
+  auto session = RestoreSession::Begin(catalog_, verify);
+  if (!session.ok()) {
+    EmitFailure(session.status(), op, line, sink);
+    return;
+  }
+  std::optional<SnapshotRestorePlan> plan;
+  VdiRunOptions vo;
+  vo.devices = ro.device_names;
+  vo.block_size = static_cast<uint32_t>(s.block_size.value_or(512));
+  vo.max_transfer = static_cast<uint32_t>(s.max_transfer_size.value_or(65536));
+  vo.buffer_count = static_cast<uint32_t>(s.buffer_count.value_or(0));
+  vo.open_timeout_ms = options_.vdi_open_timeout_ms;
+  vo.faults = options_.faults;
+  vo.snapshot = true;
+  vo.before_mount = [&]() -> Status {
+    Result<RestoreResult> metadata = (*session)->Finish();
+    if (!metadata.ok()) return metadata.status();
+    Result<SnapshotRestorePlan> p = PlanSnapshotRestore(catalog_, ro, metadata->header);
+    if (!p.ok()) return p.status();
+    plan = std::move(*p);
+    return Status::Ok();
+  };
+  VdiRunStats stats;
+  Status st = RunVdiRestore(**session, vo, &stats);
+  if (st.ok() && !plan)
+    st = SqlError(3203, "Read on \"" + ro.device_names[0] + "\" failed: no metadata.");
+  if (st.ok()) st = CommitSnapshotRestore(catalog_, *plan);
+  if (!st.ok()) {
+    EmitFailure(st, op, line, sink);
+    return;
+  }
+  if (s.stats) sink.Message(tsql::msg::At(tsql::msg::PercentProcessed(100), line));
+  sink.Message(tsql::msg::At(tsql::msg::SuccessfullyProcessed(op, 0, stats.seconds), line));
 }
 
 }  // namespace vdibk::emulator

@@ -68,7 +68,8 @@ void EmulatorExecutor::RunDrop(const tsql::DropDatabaseStatement& s, int line,
       }
       continue;
     }
-    Status st = catalog_.Drop(name);
+    Status st = CheckNotFrozen(name, 3702);
+    if (st.ok()) st = catalog_.Drop(name);
     if (!st.ok()) {
       EmitErrors(st, line, sink);
     }

@@ -1,5 +1,5 @@
 // The device loops of a BACKUP (Writes, Flush, Complete) and a RESTORE (Reads of varying sizes)
-// over VDI, one thread per device, on a VdiServerSession.
+// over VDI, one thread per device, on a VdiServerSession; media-mode commands around the data.
 #include "emulator/engine/vdi_server_run.h"
 
 #include <algorithm>
@@ -8,67 +8,14 @@
 #include <thread>
 
 #include "emulator/db/sql_error.h"
+#include "emulator/engine/vdi_device_commands.h"
+#include "emulator/engine/vdi_media_mode.h"
 #include "emulator/engine/vdi_server_session.h"
+#include "emulator/engine/vdi_snapshot_device.h"
 #include "vdierror.h"
 
 namespace vdibk::emulator {
 namespace {
-
-constexpr size_t kDepth = 4;  // commands in flight per device (the VDI maxIODepth)
-
-// A command the client did not complete with success.
-Status CompletionError(const VdiServerSession& s, uint32_t d, const InFlight& f, bool backup) {
-  const uint32_t code = f.cmd.completionCode;
-  if (code == ERROR_OPERATION_ABORTED) {
-    return SqlError(18210, std::string("BackupVirtualDeviceSet::") +
-                               (backup ? "SendData" : "ReceiveData") +
-                               ": failure on backup device '" + s.device_name(d) +
-                               "'. Operating system error " + Win32Text(code) + ".");
-  }
-  const char* what = f.cmd.commandCode == VDC_Write   ? "Write"
-                     : f.cmd.commandCode == VDC_Read  ? "Read"
-                     : f.cmd.commandCode == VDC_Flush ? "Flush"
-                                                      : "Command";
-  return SqlError(backup ? 3202 : 3203, std::string(what) + " on \"" + s.device_name(d) +
-                                            "\" failed: " + Win32Text(code));
-}
-
-// Waits for the oldest in-flight command; false when the run must stop.
-bool Retire(VdiServerSession& s, uint32_t d, std::deque<std::unique_ptr<InFlight>>& q,
-            bool backup) {
-  std::unique_ptr<InFlight> f = std::move(q.front());
-  q.pop_front();
-  bool ok = s.Wait(d, f.get());
-  s.ReleaseBuffer(f->buffer);
-  if (!ok) return false;
-  if (f->cmd.completionCode != ERROR_SUCCESS ||
-      (backup && f->cmd.commandCode == VDC_Write && f->cmd.bytesTransferred != f->cmd.size)) {
-    if (!s.failed()) s.Fail(CompletionError(s, d, *f, backup), false);
-    return false;
-  }
-  return true;
-}
-
-// A simple command (Flush, Complete) sent and waited for; a failure fails the run.
-bool Control(VdiServerSession& s, uint32_t d, uint32_t code) {
-  InFlight f;
-  if (s.Send(d, &f, code, nullptr, 0) != NOERROR) {
-    if (!s.failed()) s.Fail(CompletionError(s, d, f, true), false);
-    return false;
-  }
-  if (!s.Wait(d, &f)) return false;
-  if (f.cmd.completionCode == ERROR_SUCCESS) return true;
-  if (!s.failed()) s.Fail(CompletionError(s, d, f, true), false);
-  return false;
-}
-
-// A command the client did not ask for (fault injection). A client answers ERROR_NOT_SUPPORTED;
-// that puts the device in IO-ERROR, which ClearError ends, as SQL Server would do.
-void SendUnexpected(VdiServerSession& s, uint32_t d, uint32_t code) {
-  InFlight f;
-  if (s.Send(d, &f, code, nullptr, 0) != NOERROR || !s.Wait(d, &f)) return;
-  if (f.cmd.completionCode != ERROR_SUCCESS) Control(s, d, VDC_ClearError);
-}
 
 void BackupDevice(VdiServerSession& s, DeviceStream& stream, uint32_t d) {
   const FaultPlan& faults = s.options().faults;
@@ -78,8 +25,9 @@ void BackupDevice(VdiServerSession& s, DeviceStream& stream, uint32_t d) {
   uint64_t written = 0;
   uint32_t flushes_left = faults.extra_flushes;
   uint64_t writes = 0;
+  const MediaMode mode = MediaModeOf(s.config().features);
   if (faults.unexpected_command) SendUnexpected(s, d, *faults.unexpected_command);
-  for (;;) {
+  for (bool started = BeginBackupMedia(s, d, mode); started;) {
     if (s.failed()) break;
     if (faults.stall_device && *faults.stall_device == d && !first) {
       // Never send another command: the client sees a silent device until it times out.
@@ -109,7 +57,8 @@ void BackupDevice(VdiServerSession& s, DeviceStream& stream, uint32_t d) {
       break;
     }
     auto f = std::make_unique<InFlight>();
-    if (s.Send(d, f.get(), VDC_Write, buf, static_cast<uint32_t>(*n)) != NOERROR) {
+    if (s.Send(d, f.get(), VDC_Write, buf, static_cast<uint32_t>(*n), DataPosition(mode, written)) !=
+        NOERROR) {
       s.ReleaseBuffer(buf);
       if (!s.failed()) s.Fail(CompletionError(s, d, *f, true), false);
       break;
@@ -144,10 +93,10 @@ void BackupDevice(VdiServerSession& s, DeviceStream& stream, uint32_t d) {
   }
   while (!q.empty()) Retire(s, d, q, true);
   // The end: every device has sent all its data before any is asked to make it durable.
-  if (s.Barrier() && Control(s, d, VDC_Flush) && s.Barrier()) {
+  if (s.Barrier() && EndBackupData(s, d, mode, written) && Control(s, d, VDC_Flush) &&
+      s.Barrier()) {
     if (s.complete_enabled()) Control(s, d, VDC_Complete);
   }
-  (void)written;
   s.CloseDevice(d);
 }
 
@@ -159,18 +108,23 @@ void RestoreDevice(VdiServerSession& s, RestoreSession& session, uint32_t d) {
   const uint32_t sizes[] = {max, std::max(block, max / 2), std::max(block, (3 * block) % max),
                             std::max(block, max / 4)};
   std::deque<std::unique_ptr<InFlight>> q;
+  const MediaMode mode = MediaModeOf(s.config().features);
+  ProgressReporter* progress = s.options().progress;
   bool eof = false;
   size_t k = 0;
+  uint64_t requested = 0;  // stream offset of the next Read (its position in disk mode)
   auto consume_oldest = [&]() -> bool {
     std::unique_ptr<InFlight> f = std::move(q.front());
     q.pop_front();
     bool ok = s.Wait(d, f.get());
     const uint32_t code = f->cmd.completionCode;
+    // The end of the data: EOF / no data, or (tape) the filemark after the data set.
     if (ok && !eof && (code == ERROR_SUCCESS || code == ERROR_HANDLE_EOF ||
-                       code == ERROR_NO_DATA_DETECTED)) {
+                       code == ERROR_NO_DATA_DETECTED || code == ERROR_FILEMARK_DETECTED)) {
       const uint32_t n = std::min(f->cmd.bytesTransferred, f->cmd.size);
       if (n > 0) {
         Status st = session.Consume(d, f->buffer, n);
+        if (progress && !progress->has_total()) progress->SetTotal(session.expected_bytes());
         s.AddBytes(n);
         if (!st.ok()) {
           s.Fail(st, true);
@@ -186,7 +140,8 @@ void RestoreDevice(VdiServerSession& s, RestoreSession& session, uint32_t d) {
     return ok;
   };
   if (faults.unexpected_command) SendUnexpected(s, d, *faults.unexpected_command);
-  while (!s.failed() && !eof && session.WantsMore(d)) {
+  const bool started = BeginRestoreMedia(s, d, mode);
+  while (started && !s.failed() && !eof && session.WantsMore(d)) {
     if (faults.slow_device && *faults.slow_device == d) {
       std::this_thread::sleep_for(std::chrono::milliseconds(faults.slow_ms));
     }
@@ -204,11 +159,13 @@ void RestoreDevice(VdiServerSession& s, RestoreSession& session, uint32_t d) {
       continue;
     }
     auto f = std::make_unique<InFlight>();
-    if (s.Send(d, f.get(), VDC_Read, buf, sizes[k++ % 4]) != NOERROR) {
+    const uint32_t size = sizes[k++ % 4];
+    if (s.Send(d, f.get(), VDC_Read, buf, size, DataPosition(mode, requested)) != NOERROR) {
       // VD_E_IO_ERROR: a read already in flight hit the end of data; the rest is drained below.
       s.ReleaseBuffer(buf);
       break;
     }
+    requested += size;
     q.push_back(std::move(f));
     if (faults.abort_after_bytes && s.bytes() >= *faults.abort_after_bytes) {
       s.Fail(SqlError(3013, "RESTORE DATABASE is terminating abnormally (fault injection: server "
@@ -218,6 +175,7 @@ void RestoreDevice(VdiServerSession& s, RestoreSession& session, uint32_t d) {
     }
   }
   while (!q.empty()) consume_oldest();
+  if (s.options().snapshot && started) MountSnapshot(s, d, eof);
   s.CloseDevice(d);
 }
 
@@ -236,6 +194,8 @@ Status Run(const VdiRunOptions& options, bool backup, VdiRunStats* stats, Body b
     stats->seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     stats->complete_sent = s.complete_enabled();
     stats->client_features = s.config().features;
+    stats->media_mode = MediaModeName(MediaModeOf(s.config().features));
+    stats->frozen_seconds = s.frozen_seconds();
   }
   if (s.failed()) return s.failure();
   if (!abort_reason.empty()) {
@@ -255,11 +215,24 @@ Status RunVdiBackup(BackupJob& job, const VdiRunOptions& options, VdiRunStats* s
                               std::to_string(job.device_count()) + " streams for " +
                               std::to_string(options.devices.size()) + " devices.");
   }
-  return Run(options, true, stats,
-             [&](VdiServerSession& s, uint32_t d) { BackupDevice(s, job.device(d), d); });
+  if (options.snapshot && options.devices.size() != 1) {
+    return SqlError(3215, "Use of WITH SNAPSHOT in the BACKUP statement requires exactly one "
+                          "VIRTUAL_DEVICE.");
+  }
+  return Run(options, true, stats, [&](VdiServerSession& s, uint32_t d) {
+    if (options.snapshot) {
+      SnapshotBackupDevice(s, job.device(d), d);
+    } else {
+      BackupDevice(s, job.device(d), d);
+    }
+  });
 }
 
 Status RunVdiRestore(RestoreSession& session, const VdiRunOptions& options, VdiRunStats* stats) {
+  if (options.snapshot && options.devices.size() != 1) {
+    return SqlError(3215, "Use of WITH SNAPSHOT in the RESTORE statement requires exactly one "
+                          "VIRTUAL_DEVICE.");
+  }
   return Run(options, false, stats,
              [&](VdiServerSession& s, uint32_t d) { RestoreDevice(s, session, d); });
 }

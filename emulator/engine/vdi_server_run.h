@@ -3,15 +3,21 @@
 // per device, streams Writes (backup) or Reads of varying sizes (restore), synchronises the
 // devices at fixed points (so a client that serves devices one after another deadlocks, as with
 // SQL Server), ends with Flush then Complete (or Flush alone), and reports the outcome in SQL
-// Server's terms. Faults come from a FaultPlan.
+// Server's terms. Faults come from a FaultPlan. The client's VDConfig.features pick the media
+// mode (pipe-, tape- or disk-like: positioning, marks, Load/Rewind; emulator/README.md lists the
+// command sequences); WITH SNAPSHOT runs the freeze / VDC_Snapshot and VDC_MountSnapshot flows.
 #ifndef VDIBK_EMULATOR_ENGINE_VDI_SERVER_RUN_H_
 #define VDIBK_EMULATOR_ENGINE_VDI_SERVER_RUN_H_
 
 #include <cstdint>
+#include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
+#include "emulator/engine/database_freeze.h"
 #include "emulator/engine/fault_plan.h"
+#include "emulator/engine/progress_reporter.h"
 #include "emulator/stream/backup_job.h"
 #include "emulator/stream/restore_session.h"
 #include "shared/base/status.h"
@@ -25,6 +31,14 @@ struct VdiRunOptions {
   uint32_t buffer_count = 0;         // BUFFERCOUNT; 0 = 4 per device
   uint32_t open_timeout_ms = 5000;   // how long the set may take to appear
   FaultPlan faults;
+  ProgressReporter* progress = nullptr;  // WITH STATS; not owned; gets every byte moved
+  // WITH SNAPSHOT (one device). Backup: the job is metadata-only; `freeze` is called between
+  // PrepareToFreeze and the last metadata Writes and must return the freeze (thawed once the
+  // client completed VDC_Snapshot). Restore: `before_mount` runs once the metadata was read
+  // (validate the restore; an error fails it without VDC_MountSnapshot).
+  bool snapshot = false;
+  std::function<Result<std::unique_ptr<DatabaseFreeze>>()> freeze;
+  std::function<Status()> before_mount;
 };
 
 struct VdiRunStats {
@@ -34,6 +48,8 @@ struct VdiRunStats {
   uint32_t flushes = 0;
   bool complete_sent = false;  // VDC_Complete was negotiated and sent
   uint32_t client_features = 0;  // the VDConfig features the client asked for
+  const char* media_mode = "pipe";  // "pipe", "tape" or "disk" (from client_features)
+  double frozen_seconds = -1;  // WITH SNAPSHOT backup: how long the database was frozen (-1: not)
 };
 
 // Backup: streams every device of `job`. On success the caller commits the job; on failure the

@@ -38,6 +38,7 @@ std::string Win32Text(uint32_t code) {
     case ERROR_IO_DEVICE: text = "The request could not be performed because of an I/O device error."; break;
     case ERROR_NO_DATA_DETECTED: text = "No more data is on the tape."; break;
     case ERROR_END_OF_MEDIA: text = "The physical end of the tape has been reached."; break;
+    case ERROR_FILEMARK_DETECTED: text = "A tape access reached a filemark."; break;
     default: text = "(unknown error)"; break;
   }
   return std::to_string(code) + "(" + text + ")";
@@ -136,13 +137,15 @@ void VdiServerSession::ReleaseBuffer(uint8_t* buffer) {
   free_buffers_.push_back(buffer);
 }
 
-int VdiServerSession::Send(uint32_t d, InFlight* f, uint32_t code, uint8_t* buffer, uint32_t size) {
+int VdiServerSession::Send(uint32_t d, InFlight* f, uint32_t code, uint8_t* buffer, uint32_t size,
+                           uint64_t position) {
   f->done.store(0);
   f->buffer = buffer;
   f->cmd = VDS_Command{};
   f->cmd.commandCode = code;
   f->cmd.buffer = buffer;
   f->cmd.size = size;
+  f->cmd.inPosition = position;
   f->cmd.completionRoutine = reinterpret_cast<void*>(&OnComplete);
   f->cmd.completionContext = f;
   int rc = devices_[d]->SendCommand(&f->cmd);

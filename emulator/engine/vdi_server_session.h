@@ -38,6 +38,9 @@ class VdiServerSession {
   uint32_t device_count() const { return static_cast<uint32_t>(devices_.size()); }
   const VDConfig& config() const { return config_; }
   bool complete_enabled() const { return (config_.features & VDF_CompleteEnabled) != 0; }
+  bool client_has(uint32_t feature_bits) const {
+    return (config_.features & feature_bits) == feature_bits;
+  }
   const std::string& device_name(uint32_t i) const { return options_.devices[i]; }
   const VdiRunOptions& options() const { return options_; }
 
@@ -48,7 +51,9 @@ class VdiServerSession {
   // Sends a command on device `d`; the InFlight must stay alive until Wait returns. Returns the
   // SendCommand code; a rejected command's routine has already run (f->done is set). Rejections
   // other than VD_E_IO_ERROR (which restore expects after end of data) fail the run.
-  int Send(uint32_t d, InFlight* f, uint32_t code, uint8_t* buffer, uint32_t size);
+  // `position` is VDS_Command.inPosition (positioning commands, RandomAccess Reads/Writes).
+  int Send(uint32_t d, InFlight* f, uint32_t code, uint8_t* buffer, uint32_t size,
+           uint64_t position = 0);
   // Waits for `f` (bounded by the fault plan's timeout); false on timeout (failure recorded).
   bool Wait(uint32_t d, InFlight* f);
 
@@ -62,10 +67,16 @@ class VdiServerSession {
   bool failed();
   Status failure() const;
   void CloseDevice(uint32_t d) { devices_[d]->CloseDevice(); }
-  void AddBytes(uint64_t n) { bytes_.fetch_add(n); }
+  void AddBytes(uint64_t n) {
+    bytes_.fetch_add(n);
+    if (options_.progress) options_.progress->Add(n);
+  }
   uint64_t bytes() const { return bytes_.load(); }
   // Joins the agent and reports why the set was aborted (the agent's view), "" if it was not.
   std::string Finish();
+  // WITH SNAPSHOT backup: set by the device thread once thawed.
+  void set_frozen_seconds(double s) { frozen_seconds_ = s; }
+  double frozen_seconds() const { return frozen_seconds_; }
 
  private:
   explicit VdiServerSession(VdiRunOptions options) : options_(std::move(options)) {}
@@ -85,6 +96,7 @@ class VdiServerSession {
   Status failure_;
   std::atomic<uint64_t> bytes_{0};
   bool finished_ = false;
+  double frozen_seconds_ = -1;
 };
 
 // "Operating system error 995(...)" style text for a Win32 completion code.

@@ -51,6 +51,12 @@ bool RestoreSession::WantsMore(uint32_t device) const {
   return !parsers_[device]->complete();
 }
 
+uint64_t RestoreSession::expected_bytes() const {
+  if (!have_info_) return 0;
+  std::lock_guard<std::mutex> lock(mu_);
+  return first_info_.backup_size;
+}
+
 Status RestoreSession::OnSetInfo(uint32_t device, const BackupSetInfo& info) {
   std::lock_guard<std::mutex> lock(mu_);
   const std::string& name = options_.device_names[device];

@@ -44,6 +44,9 @@ class RestoreSession : private ParserSink {
   // False when nothing more is needed from `device` (its stream is complete, or for
   // HEADERONLY/FILELISTONLY once a header was read).
   bool WantsMore(uint32_t device) const;
+  // Data + log bytes of the backup set (BackupSetInfo::backup_size) once a device's header was
+  // read, else 0. For progress reports (WITH STATS). Thread-safe.
+  uint64_t expected_bytes() const;
   // Validates completeness (3203 for a truncated family) and commits. On any error the staged
   // files are removed and the target is unchanged. Call once, after the feeding threads stopped.
   Result<RestoreResult> Finish();

@@ -1,11 +1,14 @@
 // A small VDI client of our own for emulator tests: the primary client of a set, one thread per
 // device, keeping each device's backup stream in memory and serving it back on restore. Options
-// make it fail a chosen command, drain devices one after another, or count what it saw.
+// make it fail a chosen command, drain devices one after another, or count what it saw; with
+// VDF_LikeTape / VDF_LikeDisk features it keeps a position, filemarks and honours positions, and
+// it answers the snapshot commands (hooks let a test act at VDC_Snapshot / VDC_MountSnapshot).
 #ifndef VDIBK_TESTS_UNIT_EMULATOR_ENGINE_MEMORY_VDI_CLIENT_H_
 #define VDIBK_TESTS_UNIT_EMULATOR_ENGINE_MEMORY_VDI_CLIENT_H_
 
 #include <atomic>
 #include <cstring>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <string>
@@ -25,6 +28,10 @@ struct MemoryClientOptions {
   bool abort_instead = false;    // at fail_command: SignalAbort instead of an error completion
   bool sequential = false;       // serve device 0 to the end, then device 1, ... (deadlocks)
   int64_t get_timeout_ms = -1;   // GetCommand timeout; on VD_E_TIMEOUT the client aborts the set
+  uint32_t features = 0;         // more VDConfig features: VDF_LikeTape, VDF_LikeDisk, ...
+  uint32_t snapshot_code = ERROR_SUCCESS;  // completion of VDC_Snapshot / VDC_MountSnapshot
+  std::function<void()> on_snapshot;       // runs before VDC_Snapshot is completed
+  std::function<void()> on_mount;          // runs before VDC_MountSnapshot is completed
 };
 
 class MemoryVdiClient {
@@ -44,7 +51,8 @@ class MemoryVdiClient {
   int Start() {
     VDConfig cfg{};
     cfg.deviceCount = options_.devices;
-    if (options_.request_complete) cfg.features = VDF_RequestComplete;
+    cfg.features = options_.features;
+    if (options_.request_complete) cfg.features |= VDF_RequestComplete;
     int rc = set_.Create(name_.data(), &cfg);
     if (rc != NOERROR) return rc;
     main_ = std::thread([this] { Serve(); });
@@ -62,6 +70,13 @@ class MemoryVdiClient {
   int last_result(uint32_t d) const { return results_.at(d); }
   uint32_t features() const { return features_; }
   void SetStreams(std::vector<std::string> s) { streams_ = std::move(s); }
+  // Filemark positions (byte offsets) per device: written by VDC_WriteMark, honoured by Reads.
+  std::vector<std::vector<size_t>>& marks() { return marks_; }
+  void SetMarks(std::vector<std::vector<size_t>> m) { marks_ = std::move(m); }
+  // Every command code device `d` got, in order (after Join()).
+  const std::vector<int>& commands(uint32_t d) const { return log_.at(d); }
+  // Positions carried by device d's data commands, in order (RandomAccess).
+  const std::vector<int64_t>& data_positions(uint32_t d) const { return positions_.at(d); }
 
  private:
   void Serve() {
@@ -72,6 +87,10 @@ class MemoryVdiClient {
       return;
     }
     features_ = cfg.features;
+    block_size_ = cfg.blockSize ? cfg.blockSize : 512;
+    marks_.resize(options_.devices);
+    log_.assign(options_.devices, {});
+    positions_.assign(options_.devices, {});
     std::vector<ClientVirtualDevice*> devs(options_.devices);
     auto names = DeviceNames();
     for (uint32_t d = 0; d < options_.devices; ++d) set_.OpenDevice(names[d].data(), &devs[d]);
@@ -85,7 +104,10 @@ class MemoryVdiClient {
     set_.Close();
   }
   void Device(ClientVirtualDevice* dev, uint32_t d) {
-    size_t read_pos = 0;
+    size_t pos = 0;  // the medium position (bytes) for reads and writes
+    const bool disk = (features_ & VDF_RandomAccess) != 0;
+    const bool tape = (features_ & VDF_FileMarks) != 0;
+    std::string& data = streams_[d];
     for (;;) {
       VDC_Command* c = nullptr;
       int rc = dev->GetCommand(options_.get_timeout_ms, &c);
@@ -98,6 +120,7 @@ class MemoryVdiClient {
         std::lock_guard l(mu_);
         ++counts_[c->commandCode];
       }
+      log_[d].push_back(c->commandCode);
       if (options_.fail_command == c->commandCode) {
         if (options_.abort_instead) {
           set_.SignalAbort();
@@ -108,20 +131,80 @@ class MemoryVdiClient {
       }
       unsigned long bytes = 0;
       int code = ERROR_SUCCESS;
-      if (c->commandCode == VDC_Write) {
-        streams_[d].append(reinterpret_cast<char*>(c->buffer), static_cast<size_t>(c->size));
-        bytes = static_cast<unsigned long>(c->size);
-      } else if (c->commandCode == VDC_Read) {
-        size_t n = std::min<size_t>(static_cast<size_t>(c->size), streams_[d].size() - read_pos);
-        std::memcpy(c->buffer, streams_[d].data() + read_pos, n);
-        read_pos += n;
-        bytes = n;
-        if (n < static_cast<size_t>(c->size)) code = ERROR_HANDLE_EOF;
-      } else if (c->commandCode != VDC_Flush && c->commandCode != VDC_Complete &&
-                 c->commandCode != VDC_ClearError) {
-        code = ERROR_NOT_SUPPORTED;
+      int64_t out_pos = 0;
+      const auto size = static_cast<size_t>(c->size);
+      switch (c->commandCode) {
+        case VDC_Write:
+          if (disk) {
+            positions_[d].push_back(c->position);
+            pos = static_cast<size_t>(c->position);
+          }
+          if (data.size() < pos + size) data.resize(pos + size);
+          std::memcpy(data.data() + pos, c->buffer, size);
+          pos += size;
+          bytes = static_cast<unsigned long>(size);
+          break;
+        case VDC_Read: {
+          if (disk) {
+            positions_[d].push_back(c->position);
+            pos = static_cast<size_t>(c->position);
+          }
+          size_t end = data.size();
+          for (size_t m : marks_[d]) {
+            if (m >= pos && m < end) end = m;
+          }
+          const size_t n = std::min(size, end - std::min(end, pos));
+          std::memcpy(c->buffer, data.data() + pos, n);
+          pos += n;
+          bytes = n;
+          if (n < size) code = end != data.size() ? ERROR_FILEMARK_DETECTED : ERROR_HANDLE_EOF;
+          break;
+        }
+        case VDC_Flush:
+          if (disk) data.resize(pos);  // end of file at the last written position
+          break;
+        case VDC_Complete:
+        case VDC_ClearError:
+        case VDC_PrepareToFreeze:
+          break;
+        case VDC_Load:
+        case VDC_Rewind:
+          if (!tape) code = ERROR_NOT_SUPPORTED;
+          pos = 0;
+          break;
+        case VDC_WriteMark:
+          if (!tape) code = ERROR_NOT_SUPPORTED;
+          if (tape) marks_[d].push_back(pos);
+          break;
+        case VDC_GetPosition:
+          if (!tape && !disk) code = ERROR_NOT_SUPPORTED;
+          out_pos = static_cast<int64_t>(tape ? pos / block_size_ : pos);
+          break;
+        case VDC_SetPosition:
+          if (disk) {  // origin in the size field
+            const int64_t base = c->size == 1 ? static_cast<int64_t>(pos)
+                                 : c->size == 2 ? static_cast<int64_t>(data.size())
+                                                : 0;
+            pos = static_cast<size_t>(base + c->position);
+          } else if (tape) {
+            pos = static_cast<size_t>(c->position) * block_size_;
+          } else {
+            code = ERROR_NOT_SUPPORTED;
+          }
+          out_pos = static_cast<int64_t>(tape ? pos / block_size_ : pos);
+          break;
+        case VDC_Snapshot:
+          if (options_.on_snapshot) options_.on_snapshot();
+          code = static_cast<int>(options_.snapshot_code);
+          break;
+        case VDC_MountSnapshot:
+          if (options_.on_mount) options_.on_mount();
+          code = static_cast<int>(options_.snapshot_code);
+          break;
+        default:
+          code = ERROR_NOT_SUPPORTED;
       }
-      dev->CompleteCommand(c, code, bytes, 0);
+      dev->CompleteCommand(c, code, bytes, out_pos);
     }
   }
 
@@ -134,6 +217,10 @@ class MemoryVdiClient {
   std::mutex mu_;
   std::map<int, int> counts_;
   uint32_t features_ = 0;
+  uint32_t block_size_ = 512;
+  std::vector<std::vector<size_t>> marks_;
+  std::vector<std::vector<int>> log_;
+  std::vector<std::vector<int64_t>> positions_;
 };
 
 }  // namespace vdibk::emulator::testing
