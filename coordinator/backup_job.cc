@@ -345,6 +345,9 @@ void BackupJob::OnReply(const Outstanding& req, const proto::Reply& reply) {
     case RequestKind::kComplete:
       OnComplete(req, reply);
       return;
+    case RequestKind::kRead:  // never issued by a backup
+      Fail(Status::Failed("read reply during a backup"));
+      return;
   }
 }
 

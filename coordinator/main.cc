@@ -1,4 +1,4 @@
-// vdibackup: entry point; dispatches the subcommand (backup; others are not implemented yet).
+// vdibackup: entry point; dispatches the subcommand (backup, restore; others not implemented yet).
 #include <unistd.h>
 
 #include <cstdio>
@@ -7,6 +7,8 @@
 
 #include "coordinator/backup_command.h"
 #include "coordinator/backup_options.h"
+#include "coordinator/restore_command.h"
+#include "coordinator/restore_options.h"
 #include "shared/base/error_code.h"
 #include "shared/base/log.h"
 
@@ -22,7 +24,8 @@ std::string BinDir() {
 }
 
 void Usage(FILE* out) {
-  std::fprintf(out, "usage: vdibackup backup ...\n%s\n", vdibk::coordinator::BackupUsage());
+  std::fprintf(out, "usage: vdibackup backup|restore ...\n%s\n%s\n",
+               vdibk::coordinator::BackupUsage(), vdibk::coordinator::RestoreUsage());
 }
 
 }  // namespace
@@ -40,6 +43,9 @@ int main(int argc, char** argv) {
   vdibk::log::SetComponent("vdibackup");
   if (args[0] == "backup") {
     return vdibk::coordinator::RunBackupCommand({args.begin() + 1, args.end()}, BinDir());
+  }
+  if (args[0] == "restore") {
+    return vdibk::coordinator::RunRestoreCommand({args.begin() + 1, args.end()}, BinDir());
   }
   std::fprintf(stderr, "vdibackup: unknown command '%s'\n", args[0].c_str());
   Usage(stderr);

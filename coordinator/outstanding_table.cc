@@ -9,6 +9,10 @@ std::string Where(const ReplyFacts& r) {
          std::to_string(r.handle);
 }
 
+bool HasBuffer(RequestKind kind) {
+  return kind == RequestKind::kWrite || kind == RequestKind::kRead;
+}
+
 }  // namespace
 
 Status OutstandingTable::Add(const Outstanding& req) {
@@ -18,7 +22,7 @@ Status OutstandingTable::Add(const Outstanding& req) {
     return Status::Failed("request device " + std::to_string(req.device) + " seq " +
                           std::to_string(req.seq) + " issued twice");
   }
-  if (req.kind == RequestKind::kWrite && !handles_.insert(req.handle).second) {
+  if (HasBuffer(req.kind) && !handles_.insert(req.handle).second) {
     return Status::Failed("buffer handle " + std::to_string(req.handle) + " lent out twice");
   }
   pending_.emplace(key, req);
@@ -49,9 +53,14 @@ Result<Outstanding> OutstandingTable::Take(const std::string& worker, const Repl
                            " bytes for a write of " + std::to_string(req.size) + " (" + Where(r) +
                            ")");
   }
+  if (req.kind == RequestKind::kRead && r.bytes > req.size) {
+    return Status::Aborted("reply from worker " + worker + " reports " + std::to_string(r.bytes) +
+                           " bytes for a read of " + std::to_string(req.size) + " (" + Where(r) +
+                           ")");
+  }
   Outstanding out = req;
   pending_.erase(it);
-  if (out.kind == RequestKind::kWrite) handles_.erase(out.handle);
+  if (HasBuffer(out.kind)) handles_.erase(out.handle);
   answered_.insert(key);
   return out;
 }

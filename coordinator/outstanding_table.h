@@ -15,7 +15,7 @@
 
 namespace vdibk::coordinator {
 
-enum class RequestKind { kWrite, kFlush, kComplete };
+enum class RequestKind { kWrite, kFlush, kComplete, kRead };
 
 // One request owned by one worker until it replies (the credit rule).
 struct Outstanding {
@@ -23,8 +23,8 @@ struct Outstanding {
   uint32_t device = 0;
   uint64_t seq = 0;  // command_seq of the device
   RequestKind kind = RequestKind::kWrite;
-  uint32_t handle = 0;      // Write only
-  uint32_t size = 0;        // Write only
+  uint32_t handle = 0;      // Write/Read only
+  uint32_t size = 0;        // Write/Read only
   void* command = nullptr;  // opaque VDC_Command* to complete (null: no VDI command)
 };
 
@@ -44,8 +44,8 @@ class OutstandingTable {
   // issued twice.
   Status Add(const Outstanding& req);
   // Validates and removes the request `reply` answers. Protocol violations (kAborted):
-  // unknown, duplicate, foreign (issued to another worker), handle mismatch, oversized, and a
-  // successful Write reply whose bytes differ from the request's size.
+  // unknown, duplicate, foreign (issued to another worker), handle mismatch, oversized (Write or
+  // Read), and a successful Write reply whose bytes differ from the request's size.
   Result<Outstanding> Take(const std::string& worker, const ReplyFacts& reply);
   // Removes and returns every outstanding request (abort path).
   std::vector<Outstanding> Drain();
@@ -56,7 +56,7 @@ class OutstandingTable {
   using Key = std::pair<uint32_t, uint64_t>;  // {device, seq}
   mutable std::mutex mu_;
   std::map<Key, Outstanding> pending_;
-  std::set<uint32_t> handles_;  // Write handles currently lent out
+  std::set<uint32_t> handles_;  // Write/Read handles currently lent out
   std::set<Key> answered_;
 };
 

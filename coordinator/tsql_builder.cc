@@ -34,4 +34,20 @@ std::string BuildBackupStatement(const BackupStatementSpec& spec) {
   return s;
 }
 
+std::string BuildRestoreStatement(const RestoreStatementSpec& spec) {
+  std::string s = "RESTORE DATABASE " + QuoteIdentifier(spec.database) + " FROM ";
+  for (size_t i = 0; i < spec.device_names.size(); ++i) {
+    if (i) s += ", ";
+    s += "VIRTUAL_DEVICE=" + QuoteString(spec.device_names[i]);
+  }
+  s += " WITH BLOCKSIZE=" + std::to_string(spec.block_size) +
+       ", MAXTRANSFERSIZE=" + std::to_string(spec.max_transfer_size);
+  for (const auto& [logical, path] : spec.moves) {
+    s += ", MOVE " + QuoteString(logical) + " TO " + QuoteString(path);
+  }
+  if (spec.replace) s += ", REPLACE";
+  if (spec.norecovery) s += ", NORECOVERY";
+  return s;
+}
+
 }  // namespace vdibk::coordinator

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace vdibk::coordinator {
@@ -25,6 +26,20 @@ struct BackupStatementSpec {
 // BACKUP DATABASE [db] TO VIRTUAL_DEVICE=N'set', ... WITH BUFFERCOUNT=..., MAXTRANSFERSIZE=...,
 // BLOCKSIZE=..., CHECKSUM|NO_CHECKSUM
 std::string BuildBackupStatement(const BackupStatementSpec& spec);
+
+struct RestoreStatementSpec {
+  std::string database;                   // the target database name
+  std::vector<std::string> device_names;  // first = set name
+  uint32_t block_size = 0;
+  uint32_t max_transfer_size = 0;
+  std::vector<std::pair<std::string, std::string>> moves;  // logical name -> path
+  bool replace = false;
+  bool norecovery = false;
+};
+
+// RESTORE DATABASE [db] FROM VIRTUAL_DEVICE=N'set', ... WITH BLOCKSIZE=..., MAXTRANSFERSIZE=...,
+// MOVE N'logical' TO N'path', ..., REPLACE, NORECOVERY
+std::string BuildRestoreStatement(const RestoreStatementSpec& spec);
 
 }  // namespace vdibk::coordinator
 

@@ -30,8 +30,8 @@ Result<std::unique_ptr<stripe::Target>> DefaultTarget(const proto::Assign& a) {
 
 Result<StripeSetSpec> SpecFromAssign(const proto::Assign& a) {
   StripeSetSpec s;
-  if (a.direction() != proto::DIRECTION_BACKUP) {
-    return Status::Configuration("only backup is supported by this worker");
+  if (a.direction() != proto::DIRECTION_BACKUP && a.direction() != proto::DIRECTION_RESTORE) {
+    return Status::Configuration("Assign without a direction");
   }
   if (a.backup_set_id().size() != s.set_id.size()) return Status::Failed("set id is not 16 bytes");
   std::copy(a.backup_set_id().begin(), a.backup_set_id().end(), s.set_id.begin());
@@ -64,6 +64,8 @@ uint32_t CompletionCodeFor(const Status& st) {
     case ErrorCode::kAborted:
       return ERROR_OPERATION_ABORTED;
     case ErrorCode::kTargetIo:
+    case ErrorCode::kIntegrity:
+    case ErrorCode::kMissing:
       return ERROR_IO_DEVICE;
     default:
       return ERROR_INVALID_PARAMETER;
@@ -139,8 +141,11 @@ Status Worker::SendAbort(transport::Channel& channel, const Status& cause) {
 Status Worker::SendHeartbeat(transport::Channel& channel) {
   proto::Envelope env;
   proto::Heartbeat* hb = env.mutable_heartbeat();
-  if (stripes_) {
-    for (const DeviceProgress& p : stripes_->Progress()) {
+  std::vector<DeviceProgress> progress;
+  if (stripes_) progress = stripes_->Progress();
+  if (restore_) progress = restore_->Progress();
+  {
+    for (const DeviceProgress& p : progress) {
       proto::DeviceProgress* dp = hb->add_progress();
       dp->set_device_index(p.device_index);
       dp->set_bytes_in(p.bytes_in);
@@ -157,7 +162,7 @@ Status Worker::Serve(transport::Channel& channel) {
   h->set_pid(static_cast<uint32_t>(getpid()));
   h->set_uid(static_cast<uint32_t>(getuid()));
   h->set_version(kVersion);
-  h->set_capabilities(proto::CAPABILITY_LZ4);
+  h->set_capabilities(proto::CAPABILITY_LZ4 | proto::CAPABILITY_RESTORE);
   VDIBK_RETURN_IF_ERROR(Send(channel, hello));
   auto last_heard = clock_.Now();
   const auto expiry = options_.liveness.expiry();
@@ -207,6 +212,11 @@ Status Worker::HandleAssign(transport::Channel& channel, const proto::Assign& as
     VDIBK_ASSIGN_OR_RETURN(StripeSetSpec spec, SpecFromAssign(assign));
     VDIBK_RETURN_IF_ERROR(mapper_->Open(assign.set_name()));
     VDIBK_ASSIGN_OR_RETURN(std::unique_ptr<stripe::Target> target, make_target_(assign));
+    if (assign.direction() == proto::DIRECTION_RESTORE) {
+      VDIBK_ASSIGN_OR_RETURN(RestoreStripes r, RestoreStripes::Open(spec, std::move(target)));
+      restore_.emplace(std::move(r));
+      return Status::Ok();
+    }
     VDIBK_ASSIGN_OR_RETURN(DeviceStripes stripes, DeviceStripes::Open(spec, std::move(target)));
     stripes_.emplace(std::move(stripes));
     return Status::Ok();
@@ -217,7 +227,9 @@ Status Worker::HandleAssign(transport::Channel& channel, const proto::Assign& as
     return st;
   }
   proto::Envelope ready;
-  for (uint32_t d : stripes_->device_indexes()) ready.mutable_ready()->add_device_indexes(d);
+  for (uint32_t d : restore_ ? restore_->device_indexes() : stripes_->device_indexes()) {
+    ready.mutable_ready()->add_device_indexes(d);
+  }
   state_ = State::kServing;
   return Send(channel, ready);
 }
@@ -243,8 +255,11 @@ Status Worker::Handle(transport::Channel& channel, const proto::Envelope& env) {
     case proto::Envelope::kShutdown:
       state_ = State::kDone;
       return Status::Ok();
+    case proto::Envelope::kRead:
+      if (!serving || !restore_) return violation("Read outside a restore");
+      return HandleRead(channel, env.read());
     case proto::Envelope::kWrite: {
-      if (!serving) return violation("Write before Ready");
+      if (!serving || !stripes_) return violation("Write outside a backup");
       const proto::WriteRequest& w = env.write();
       const proto::RequestHeader& h = w.header();
       if (Status st = stripes_->Accept(h.device(), h.command_seq()); !st.ok()) {
@@ -266,7 +281,7 @@ Status Worker::Handle(transport::Channel& channel, const proto::Envelope& env) {
       return SendReply(channel, r);
     }
     case proto::Envelope::kFlush: {
-      if (!serving) return violation("Flush before Ready");
+      if (!serving || !stripes_) return violation("Flush outside a backup");
       const proto::RequestHeader& h = env.flush().header();
       if (Status st = stripes_->Accept(h.device(), h.command_seq()); !st.ok()) {
         return violation(st.message());
@@ -276,7 +291,7 @@ Status Worker::Handle(transport::Channel& channel, const proto::Envelope& env) {
       return SendReply(channel, r);
     }
     case proto::Envelope::kComplete: {
-      if (!serving) return violation("Complete before Ready");
+      if (!serving || !stripes_) return violation("Complete outside a backup");
       const proto::RequestHeader& h = env.complete().header();
       if (Status st = stripes_->Accept(h.device(), h.command_seq()); !st.ok()) {
         return violation(st.message());
@@ -296,6 +311,35 @@ Status Worker::Handle(transport::Channel& channel, const proto::Envelope& env) {
     default:
       return violation("unexpected message type " + std::to_string(env.body_case()));
   }
+}
+
+// Restore: decompress straight into the mapped buffer; a short read (bytes < size) is the end
+// of the stripe and is completed by the coordinator with ERROR_HANDLE_EOF.
+Status Worker::HandleRead(transport::Channel& channel, const proto::ReadRequest& rq) {
+  const proto::RequestHeader& h = rq.header();
+  if (Status st = restore_->Accept(h.device(), h.command_seq()); !st.ok()) {
+    Status v = Status::Failed("protocol violation: " + st.message());
+    (void)SendAbort(channel, v);
+    return v;
+  }
+  if (rq.size() > restore_->max_transfer_size()) {
+    Status v = Status::Failed("protocol violation: read size " + std::to_string(rq.size()) +
+                              " > max transfer size");
+    (void)SendAbort(channel, v);
+    return v;
+  }
+  proto::Reply r = ReplyFor(h, rq.buffer_handle());
+  Result<size_t> n = [&]() -> Result<size_t> {
+    VDIBK_ASSIGN_OR_RETURN(uint8_t * p, mapper_->Map(rq.buffer_handle()));
+    return restore_->Read(h.device(), p, rq.size());
+  }();
+  if (n.ok()) {
+    r.set_bytes(*n);
+    if (*n < rq.size()) r.set_completion_code(ERROR_HANDLE_EOF);
+  } else {
+    SetError(r, n.status());
+  }
+  return SendReply(channel, r);
 }
 
 }  // namespace vdibk::workers

@@ -1,5 +1,6 @@
 // Worker: the event loop and state machine of vdibackup-worker (proto/README.md §4, §7):
-// Hello -> Assign -> OpenInSecondary + stripes -> Ready -> Write/Flush/Complete -> Shutdown.
+// Hello -> Assign -> OpenInSecondary + stripes -> Ready -> Write/Flush/Complete (backup) or
+// Read (restore) -> Shutdown.
 #ifndef VDIBK_WORKERS_WORKER_H_
 #define VDIBK_WORKERS_WORKER_H_
 
@@ -14,12 +15,14 @@
 #include "shared/transport/clock.h"
 #include "workers/buffer_mapper.h"
 #include "workers/device_stripes.h"
+#include "workers/restore_device.h"
 #include "workers/worker_options.h"
 
 namespace vdibk::proto {
 class Envelope;
 class Assign;
 class Reply;
+class ReadRequest;
 }  // namespace vdibk::proto
 
 namespace vdibk::transport {
@@ -56,6 +59,7 @@ class Worker {
   Status Handle(transport::Channel& channel, const proto::Envelope& env);
   Status HandleAssign(transport::Channel& channel, const proto::Assign& assign);
   Status Send(transport::Channel& channel, proto::Envelope& env);
+  Status HandleRead(transport::Channel& channel, const proto::ReadRequest& request);
   Status SendReply(transport::Channel& channel, const proto::Reply& reply);
   Status SendAbort(transport::Channel& channel, const Status& cause);
   Status SendHeartbeat(transport::Channel& channel);
@@ -66,7 +70,8 @@ class Worker {
   const std::atomic<bool>* stop_;
   TargetFactory make_target_;
   State state_ = State::kGreeting;
-  std::optional<DeviceStripes> stripes_;
+  std::optional<DeviceStripes> stripes_;   // backup
+  std::optional<RestoreStripes> restore_;  // restore
   uint64_t next_seq_ = 1;
   uint64_t last_inbound_seq_ = 0;
   transport::Clock::time_point last_sent_{};

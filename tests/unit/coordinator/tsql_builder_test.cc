@@ -27,5 +27,20 @@ TEST(TsqlBuilderTest, BackupStatementListsEveryDeviceAndOption) {
   EXPECT_NE(BuildBackupStatement(s).find(", NO_CHECKSUM"), std::string::npos);
 }
 
+TEST(TsqlBuilderTest, RestoreStatement) {
+  RestoreStatementSpec s;
+  s.database = "copy";
+  s.device_names = {"set", "set_1"};
+  s.block_size = 65536;
+  s.max_transfer_size = 1048576;
+  s.moves = {{"sales", "/d/it's.mdf"}};
+  s.replace = true;
+  s.norecovery = true;
+  EXPECT_EQ(BuildRestoreStatement(s),
+            "RESTORE DATABASE [copy] FROM VIRTUAL_DEVICE=N'set', VIRTUAL_DEVICE=N'set_1' WITH "
+            "BLOCKSIZE=65536, MAXTRANSFERSIZE=1048576, MOVE N'sales' TO N'/d/it''s.mdf', REPLACE, "
+            "NORECOVERY");
+}
+
 }  // namespace
 }  // namespace vdibk::coordinator

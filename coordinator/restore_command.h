@@ -1,0 +1,21 @@
+// `vdibackup restore`: parses arguments, selects and verifies the set (before anything reaches
+// the server), runs a RestoreJob and prints the summary (text or --json). Returns the exit code.
+#ifndef VDIBK_COORDINATOR_RESTORE_COMMAND_H_
+#define VDIBK_COORDINATOR_RESTORE_COMMAND_H_
+
+#include <string>
+#include <vector>
+
+#include "coordinator/restore_job.h"
+
+namespace vdibk::coordinator {
+
+// `args` are the arguments after "restore"; `bin_dir` is the directory of the vdibackup binary.
+int RunRestoreCommand(const std::vector<std::string>& args, const std::string& bin_dir);
+
+std::string FormatRestoreText(const RestoreReport& r);
+std::string FormatRestoreJson(const RestoreReport& r);
+
+}  // namespace vdibk::coordinator
+
+#endif  // VDIBK_COORDINATOR_RESTORE_COMMAND_H_

@@ -1,0 +1,301 @@
+// RestoreJob: the coordinator's restore flow (DESIGN.md §2 "Restore", vdi-protocol.md §7.3).
+#include "coordinator/restore_job.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <thread>
+
+#include "coordinator/repo_layout.h"
+#include "coordinator/tsql_builder.h"
+#include "shared/base/log.h"
+#include "shared/base/scope_exit.h"
+#include "vdi.h"
+#include "vdierror.h"
+
+namespace vdibk::coordinator {
+namespace {
+
+using std::chrono::milliseconds;
+constexpr milliseconds kHelloTimeout{15000};
+constexpr milliseconds kReadyTimeout{30000};
+
+std::string Hex(int hr) {
+  char buf[16];
+  std::snprintf(buf, sizeof(buf), "0x%08X", static_cast<unsigned>(hr));
+  return buf;
+}
+
+std::vector<char> CString(const std::string& s) {
+  std::vector<char> v(s.begin(), s.end());
+  v.push_back('\0');
+  return v;
+}
+
+ErrorCode CodeForHr(int hr) { return hr == VD_E_ABORT ? ErrorCode::kAborted : ErrorCode::kFailed; }
+
+}  // namespace
+
+RestoreJob::RestoreJob(RestoreOptions options, RestorePlan plan, SqlRunner& sql,
+                       const std::atomic<bool>* stop)
+    : options_(std::move(options)), plan_(std::move(plan)), sql_runner_(sql), stop_(stop) {}
+
+RestoreJob::~RestoreJob() {
+  if (pool_) pool_->End();
+}
+
+bool RestoreJob::failed() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return failed_;
+}
+
+Status RestoreJob::failure() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return failure_;
+}
+
+bool RestoreJob::Record(const Status& cause) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (failed_) return false;
+    failed_ = true;
+    failure_ = cause;
+  }
+  log::Error("restore failing: " + cause.ToString());
+  return true;
+}
+
+void RestoreJob::Fail(const Status& cause) {
+  Record(cause);
+  if (aborted_.exchange(true)) return;
+  if (vds_created_.load()) vds_->SignalAbort();
+  if (pool_) pool_->hub().AbortAll(failure());
+}
+
+void RestoreJob::OnFailure(const Status& cause) { Fail(cause); }
+
+Result<RestoreReport> RestoreJob::Run() {
+  const auto t0 = std::chrono::steady_clock::now();
+  devices_count_ = static_cast<uint32_t>(plan_.stripe_files.size());
+  workers_ = options_.workers == 0 ? devices_count_ : std::min(options_.workers, devices_count_);
+  max_transfer_size_ =
+      options_.max_transfer_size != 0 ? options_.max_transfer_size : plan_.max_transfer_size;
+  report_.database = options_.database;
+  report_.target = options_.target;
+  report_.set_dir = plan_.set_dir;
+  report_.set_name = options_.set_name.empty() ? NewSetName() : options_.set_name;
+  report_.devices = devices_count_;
+  report_.workers = workers_;
+  Status st = RunPipeline();
+  if (pool_) pool_->End();
+  if (!st.ok()) return st;
+  report_.raw_bytes = bytes_.load();
+  report_.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  return report_;
+}
+
+Status RestoreJob::RunPipeline() {
+  VDIBK_ASSIGN_OR_RETURN(pool_,
+                         WorkerPool::Create(options_.worker_program, workers_, *this, stop_));
+  pool_->hub().Start();
+
+  vds_ = std::make_unique<ClientVirtualDeviceSet>();
+  VDConfig cfg{};
+  cfg.deviceCount = devices_count_;
+  cfg.features = VDF_RequestComplete;
+  std::vector<char> name = CString(report_.set_name);
+  int hr = vds_->Create(name.data(), &cfg);
+  if (hr != NOERROR) {
+    return Status::Configuration("cannot create VDI set '" + report_.set_name + "': " + Hex(hr));
+  }
+  vds_created_.store(true);
+  ScopeExit close_set([&] { vds_->Close(); });
+
+  RestoreStatementSpec spec;
+  spec.database = options_.target;
+  for (uint32_t i = 0; i < devices_count_; ++i) {
+    spec.device_names.push_back(DeviceName(report_.set_name, i));
+  }
+  spec.block_size = plan_.block_size;
+  spec.max_transfer_size = max_transfer_size_;
+  spec.moves = options_.moves;
+  spec.replace = options_.replace;
+  spec.norecovery = options_.norecovery;
+  const std::string statement = BuildRestoreStatement(spec);
+  log::Info("running: " + statement);
+  VDIBK_ASSIGN_OR_RETURN(sql_, sql_runner_.Start(statement));
+
+  Status st = WaitForConfiguration();
+  if (st.ok()) st = AssignDevices();
+  if (st.ok()) st = OpenDevices();
+  if (!st.ok()) Fail(st);
+  if (st.ok()) {
+    std::vector<std::thread> threads;
+    for (uint32_t d = 0; d < devices_count_; ++d) {
+      threads.emplace_back([this, d] { DeviceLoop(d); });
+    }
+    for (std::thread& t : threads) t.join();
+  }
+  close_set.Dismiss();
+  vds_->Close();
+  return FinishSql(failed());
+}
+
+Status RestoreJob::WaitForConfiguration() {
+  VDConfig cfg{};
+  for (;;) {
+    int hr = vds_->GetConfiguration(1000, &cfg);
+    if (hr == NOERROR) break;
+    if (failed()) return failure();
+    if (stop_ && stop_->load()) return Status::Aborted("interrupted by a signal");
+    if (hr != VD_E_TIMEOUT) return Status(CodeForHr(hr), "GetConfiguration failed: " + Hex(hr));
+    if (std::optional<ExitInfo> e = sql_->Poll()) {
+      return Status::SqlError("the RESTORE statement failed before it reached VDI (" +
+                              e->ToString() + "): " + SummarizeSqlErrors(sql_->Output()));
+    }
+  }
+  // Requests never exceed what the server announced (nor what we asked for).
+  max_transfer_size_ = std::max<uint32_t>(max_transfer_size_, cfg.maxTransferSize);
+  log::Info("VDI set configured: block size " + std::to_string(cfg.blockSize) + ", max transfer " +
+            std::to_string(cfg.maxTransferSize));
+  return Status::Ok();
+}
+
+Status RestoreJob::AssignDevices() {
+  WorkerHub& hub = pool_->hub();
+  VDIBK_RETURN_IF_ERROR(hub.WaitForHellos(kHelloTimeout));
+  const proto::Manifest& m = plan_.manifest;
+  for (uint32_t w = 0; w < workers_; ++w) {
+    proto::Envelope env;
+    proto::Assign* a = env.mutable_assign();
+    a->set_set_name(report_.set_name);
+    a->set_backup_set_id(m.set_id());
+    a->set_database(m.database());
+    a->set_backup_type(m.backup_type());
+    a->set_direction(proto::DIRECTION_RESTORE);
+    a->set_target_kind(proto::TARGET_KIND_DIRECTORY);
+    a->set_target_dir(plan_.set_dir);
+    a->set_compression(m.compression());
+    a->set_device_count(devices_count_);
+    a->set_max_transfer_size(max_transfer_size_);
+    for (uint32_t d = w; d < devices_count_; d += workers_) {
+      proto::DeviceAssignment* da = a->add_devices();
+      da->set_device_index(d);
+      da->set_device_name(DeviceName(report_.set_name, d));
+      da->set_stripe_file(plan_.stripe_files[d]);
+    }
+    hub.Post(WorkerPool::WorkerId(w), std::move(env));
+  }
+  return hub.WaitForReady(kReadyTimeout);
+}
+
+Status RestoreJob::OpenDevices() {
+  devices_.assign(devices_count_, nullptr);
+  for (uint32_t d = 0; d < devices_count_; ++d) {
+    std::vector<char> name = CString(DeviceName(report_.set_name, d));
+    int hr = vds_->OpenDevice(name.data(), &devices_[d]);
+    if (hr != NOERROR) {
+      return Status(CodeForHr(hr),
+                    "OpenDevice('" + std::string(name.data()) + "') failed: " + Hex(hr));
+    }
+  }
+  return Status::Ok();
+}
+
+// Services one device: Read -> the device's worker; ClearError -> success; VD_E_CLOSE -> done.
+void RestoreJob::DeviceLoop(uint32_t d) {
+  ClientVirtualDevice* vd = devices_[d];
+  const std::string worker = WorkerPool::WorkerId(d % workers_);
+  uint64_t seq = 0;
+  for (;;) {
+    VDC_Command* cmd = nullptr;
+    int hr = vd->GetCommand(-1, &cmd);
+    if (hr == VD_E_CLOSE) return;
+    if (hr != NOERROR) {
+      Fail(Status(CodeForHr(hr), "device " + std::to_string(d) + ": GetCommand failed: " + Hex(hr) +
+                                     (hr == VD_E_ABORT ? " (the VDI set was aborted)" : "")));
+      return;
+    }
+    if (cmd->commandCode == VDC_ClearError || cmd->commandCode == VDC_Flush) {
+      vd->CompleteCommand(cmd, ERROR_SUCCESS, 0, 0);
+      continue;
+    }
+    if (cmd->commandCode != VDC_Read) {
+      vd->CompleteCommand(cmd, ERROR_NOT_SUPPORTED, 0, 0);
+      continue;
+    }
+    unsigned int handle = 0;
+    hr = vds_->GetBufferHandle(cmd->buffer, &handle);
+    if (hr != NOERROR) {
+      vd->CompleteCommand(cmd, ERROR_INVALID_HANDLE, 0, 0);
+      Fail(Status::Failed("device " + std::to_string(d) + ": GetBufferHandle failed: " + Hex(hr)));
+      return;
+    }
+    Outstanding req;
+    req.worker = worker;
+    req.device = d;
+    req.command = cmd;
+    req.kind = RequestKind::kRead;
+    req.handle = handle;
+    req.size = static_cast<uint32_t>(cmd->size);
+    req.seq = ++seq;
+    proto::Envelope env;
+    proto::ReadRequest* r = env.mutable_read();
+    r->set_buffer_handle(handle);
+    r->set_size(req.size);
+    r->set_position(cmd->position);
+    r->mutable_header()->set_device(d);
+    r->mutable_header()->set_command_seq(req.seq);
+    if (Status st = pool_->hub().Issue(req, std::move(env)); !st.ok()) {
+      vd->CompleteCommand(cmd, ERROR_OPERATION_ABORTED, 0, 0);
+      Fail(st);
+      return;
+    }
+  }
+}
+
+void RestoreJob::OnReply(const Outstanding& req, const proto::Reply& reply) {
+  ClientVirtualDevice* vd = devices_[req.device];
+  auto* cmd = static_cast<VDC_Command*>(req.command);
+  if (reply.status() != 0) {
+    // Record the cause first so that the server's reaction (closing/aborting the other devices)
+    // cannot replace it, then fail the command and abort the set.
+    Status cause(
+        ErrorCodeFromWire(reply.status()),
+        "worker " + req.worker + ", device " + std::to_string(req.device) + ": " + reply.message());
+    Record(cause);
+    uint32_t cc = reply.completion_code() != 0 ? reply.completion_code() : ERROR_IO_DEVICE;
+    vd->CompleteCommand(cmd, static_cast<int>(cc), 0, 0);
+    Fail(cause);
+    return;
+  }
+  bytes_ += reply.bytes();
+  const bool eof = reply.bytes() < req.size;
+  vd->CompleteCommand(cmd, eof ? ERROR_HANDLE_EOF : ERROR_SUCCESS,
+                      static_cast<unsigned long>(reply.bytes()), 0);
+}
+
+Status RestoreJob::FinishSql(bool failed_already) {
+  if (failed_already) {
+    // Give the statement a bounded time to report the failure, then stop its client.
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    while (sql_ && !sql_->Poll() && std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(milliseconds(20));
+    }
+    if (sql_ && !sql_->Poll()) sql_->Cancel();
+    if (sql_) log::Info("T-SQL output:\n" + sql_->Output());
+    return failure();
+  }
+  ExitInfo exit = sql_->Wait();
+  if (!exit.ok()) {
+    Status st = Status::SqlError("RESTORE failed (" + exit.ToString() +
+                                 "): " + SummarizeSqlErrors(sql_->Output()));
+    Fail(st);
+    return st;
+  }
+  pool_->hub().ShutdownAll();
+  if (!pool_->hub().WaitForExits(std::chrono::seconds(10))) log::Warn("workers slow to exit");
+  return Status::Ok();
+}
+
+}  // namespace vdibk::coordinator

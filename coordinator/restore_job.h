@@ -1,0 +1,87 @@
+// RestoreJob: one `vdibackup restore` run as the VDI primary client: VDI set with one device per
+// stripe, the RESTORE statement, workers serving Read requests from stripes, EOF and abort.
+#ifndef VDIBK_COORDINATOR_RESTORE_JOB_H_
+#define VDIBK_COORDINATOR_RESTORE_JOB_H_
+
+#include <atomic>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "coordinator/restore_options.h"
+#include "coordinator/restore_set.h"
+#include "coordinator/sql_runner.h"
+#include "coordinator/worker_pool.h"
+#include "shared/base/result.h"
+
+class ClientVirtualDeviceSet;
+class ClientVirtualDevice;
+
+namespace vdibk::coordinator {
+
+struct RestoreReport {
+  std::string database;  // the backed-up database
+  std::string target;    // the restored database
+  std::string set_dir;
+  std::string set_name;  // VDI set name
+  uint32_t devices = 0;
+  uint32_t workers = 0;
+  uint64_t raw_bytes = 0;  // bytes handed to the server
+  double seconds = 0;
+};
+
+// Single use: construct with a verified plan (LoadRestoreSet), Run() once.
+class RestoreJob final : public HubListener {
+ public:
+  RestoreJob(RestoreOptions options, RestorePlan plan, SqlRunner& sql,
+             const std::atomic<bool>* stop);
+  ~RestoreJob() override;
+  RestoreJob(const RestoreJob&) = delete;
+  RestoreJob& operator=(const RestoreJob&) = delete;
+
+  // Success only if the statement succeeded. Errors (their code is the exit code): kIntegrity
+  // (a stripe failed its checksums; the restore was aborted), kAborted (worker death/silence,
+  // signal, VDI abort), kSqlError (the statement failed), kConfiguration, kFailed.
+  Result<RestoreReport> Run();
+
+  // HubListener (hub thread).
+  void OnReply(const Outstanding& req, const proto::Reply& reply) override;
+  void OnFailure(const Status& cause) override;
+
+ private:
+  Status RunPipeline();
+  Status WaitForConfiguration();
+  Status AssignDevices();
+  Status OpenDevices();
+  void DeviceLoop(uint32_t device);
+  Status FinishSql(bool failed);
+  bool Record(const Status& cause);  // first failure wins; true if this was it
+  void Fail(const Status& cause);    // Record + SignalAbort + Abort to the workers
+  bool failed() const;
+  Status failure() const;
+
+  RestoreOptions options_;
+  RestorePlan plan_;
+  SqlRunner& sql_runner_;
+  const std::atomic<bool>* stop_;
+  uint32_t devices_count_ = 0;
+  uint32_t workers_ = 0;
+  uint32_t max_transfer_size_ = 0;
+  RestoreReport report_;
+  std::unique_ptr<WorkerPool> pool_;
+  std::unique_ptr<ClientVirtualDeviceSet> vds_;
+  std::atomic<bool> vds_created_{false};
+  std::atomic<bool> aborted_{false};
+  std::vector<ClientVirtualDevice*> devices_;
+  std::unique_ptr<SqlExecution> sql_;
+  std::atomic<uint64_t> bytes_{0};
+
+  mutable std::mutex mu_;
+  Status failure_;
+  bool failed_ = false;
+};
+
+}  // namespace vdibk::coordinator
+
+#endif  // VDIBK_COORDINATOR_RESTORE_JOB_H_

@@ -1,0 +1,39 @@
+// RestoreOptions: the command line of `vdibackup restore` with its defaults (DESIGN.md §7).
+#ifndef VDIBK_COORDINATOR_RESTORE_OPTIONS_H_
+#define VDIBK_COORDINATOR_RESTORE_OPTIONS_H_
+
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "shared/base/result.h"
+
+namespace vdibk::coordinator {
+
+struct RestoreOptions {
+  std::string database;        // --database (required): the backed-up database
+  std::string repo;            // --repo (required)
+  std::string set = "latest";  // --set: a set directory name, or "latest"
+  std::string target;          // --as; default = database
+  std::vector<std::pair<std::string, std::string>> moves;  // --move LOGICAL=PATH
+  bool norecovery = false;                                 // --norecovery
+  bool replace = false;                                    // --replace
+  uint32_t workers = 0;            // --workers; default = stripes, capped to the stripe count
+  uint32_t max_transfer_size = 0;  // --max-transfer-size; default: the backup's
+  std::string sqlcmd;              // --sqlcmd; default "<bin dir>/sqlcmd"
+  std::string server;              // --server; default $VDI_EMULATOR_ENDPOINT or "."
+  std::string set_name;            // --set-name (VDI set); default a fresh unique name
+  std::string worker_program;      // --worker-program; default "<bin dir>/vdibackup-worker"
+  bool json = false;               // --json
+};
+
+// Parses the arguments after "restore". Errors: kUsage naming the argument.
+Result<RestoreOptions> ParseRestoreOptions(const std::vector<std::string>& args,
+                                           const std::string& bin_dir);
+
+const char* RestoreUsage();
+
+}  // namespace vdibk::coordinator
+
+#endif  // VDIBK_COORDINATOR_RESTORE_OPTIONS_H_

@@ -1,0 +1,40 @@
+// Restore set selection and validation: finds the backup set to restore under REPO/<database>/,
+// verifies its manifest and every stripe's header before anything is sent to the server.
+#ifndef VDIBK_COORDINATOR_RESTORE_SET_H_
+#define VDIBK_COORDINATOR_RESTORE_SET_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "proto/manifest.pb.h"
+#include "shared/base/result.h"
+
+namespace vdibk::coordinator {
+
+// A verified set, ready to be streamed back.
+struct RestorePlan {
+  std::string set_dir;                    // REPO/<database>/<set>
+  proto::Manifest manifest;               // verified, state COMPLETE
+  std::vector<std::string> stripe_files;  // by device index, relative to set_dir
+  uint32_t block_size = 0;                // the backup's VDI block size
+  uint32_t max_transfer_size = 0;         // the backup's max transfer size
+  uint64_t raw_bytes() const;
+};
+
+// The directory of set `set` of `database` in `repo`. `set` is a set directory name or
+// "latest": the newest set (by its UTC-stamped name) whose manifest is COMPLETE; sets without a
+// manifest or still PENDING are skipped, a corrupt manifest on the way is an error.
+// Errors: kMissing (no such database/set, no complete set), kIntegrity, kUsage (bad names).
+Result<std::string> FindSetDir(const std::string& repo, const std::string& database,
+                               const std::string& set);
+
+// Reads and verifies the manifest of `set_dir` (checksum, state COMPLETE, database, stripe
+// list) and opens every stripe's header and trailer (set id, device index and count, format
+// version). Errors: kIntegrity (corrupt manifest or stripe), kMissing (no manifest, missing,
+// foreign or extra stripe, other database, set not complete), each naming the file.
+Result<RestorePlan> LoadRestoreSet(const std::string& set_dir, const std::string& database);
+
+}  // namespace vdibk::coordinator
+
+#endif  // VDIBK_COORDINATOR_RESTORE_SET_H_
