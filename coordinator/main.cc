@@ -41,6 +41,12 @@ int main(int argc, char** argv) {
     return 0;
   }
   vdibk::log::SetComponent("vdibackup");
+  const bool help = args.size() >= 2 && (args[1] == "--help" || args[1] == "-h");
+  if (help && (args[0] == "backup" || args[0] == "restore")) {
+    std::printf("%s\n", args[0] == "backup" ? vdibk::coordinator::BackupUsage()
+                                              : vdibk::coordinator::RestoreUsage());
+    return 0;
+  }
   if (args[0] == "backup") {
     return vdibk::coordinator::RunBackupCommand({args.begin() + 1, args.end()}, BinDir());
   }

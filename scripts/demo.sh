@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The main job: builds everything, starts vdi-emulator with a generated database, runs
-# `vdibackup backup` (coordinator + worker processes, lz4 stripes over VDI), restores the set under
-# a new name, checks the restored files are byte-identical and prints a summary.
+# `vdibackup backup` (coordinator + worker processes, lz4 stripes over VDI), `vdibackup restore`
+# of the set under a new name through the same pipeline, checks the restored files are
+# byte-identical and prints a summary.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DIR=$(bash scripts/build.sh | tail -n 1)
