@@ -1,0 +1,378 @@
+// vdibackup under faults, with real processes: SIGTERM to the coordinator, a stopped worker, a
+// SIGKILLed coordinator, a full target, and a statement the server rejects. Each failure must
+// give its documented exit code and leave no manifest, no stripes, no history and no shm behind.
+#include <signal.h>
+#include <sys/mount.h>
+#include <sys/wait.h>
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <sstream>
+#include <thread>
+
+#include "tests/harness/subprocess.h"
+#include "tests/harness/test_dirs.h"
+
+namespace vdibk::coordinator {
+namespace {
+
+using namespace std::chrono_literals;
+namespace fs = std::filesystem;
+using vdibk::testing::BinDir;
+using vdibk::testing::ShmLeftovers;
+using vdibk::testing::Subprocess;
+using vdibk::testing::TempDir;
+using Clock = std::chrono::steady_clock;
+
+std::string ReadAll(const std::string& path) {
+  std::ifstream f(path, std::ios::binary);
+  return std::string((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+}
+
+struct Outcome {
+  int exit_code = -1;
+  std::string out;
+  double seconds = 0;
+};
+
+Outcome Finish(Subprocess& p, Clock::time_point started = Clock::now()) {
+  Outcome r;
+  while (auto line = p.ReadLine(120s)) r.out += *line + "\n";
+  auto st = p.Wait(60s);
+  if (st && WIFEXITED(*st)) r.exit_code = WEXITSTATUS(*st);
+  r.seconds = std::chrono::duration<double>(Clock::now() - started).count();
+  return r;
+}
+
+Outcome RunProgram(const std::vector<std::string>& argv) {
+  Subprocess p(argv);
+  return Finish(p);
+}
+
+std::string Bin(const std::string& name) { return BinDir() + "/" + name; }
+
+// Polls `done` every 5 ms until it holds or `timeout` passes (for conditions with no event).
+bool PollUntil(const std::function<bool()>& done, std::chrono::milliseconds timeout) {
+  for (auto deadline = Clock::now() + timeout; Clock::now() < deadline;) {
+    if (done()) return true;
+    std::this_thread::sleep_for(5ms);
+  }
+  return done();
+}
+
+std::vector<fs::path> SetDirs(const std::string& repo, const std::string& database) {
+  std::vector<fs::path> out;
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator(repo + "/" + database, ec)) out.push_back(e.path());
+  return out;
+}
+
+// Every file below the database's folder of the repository (stripes, partials, manifests).
+std::vector<fs::path> RepoFiles(const std::string& repo, const std::string& database) {
+  std::vector<fs::path> out;
+  std::error_code ec;
+  for (const auto& e : fs::recursive_directory_iterator(repo + "/" + database, ec)) {
+    if (!e.is_directory()) out.push_back(e.path());
+  }
+  return out;
+}
+
+bool HasPartial(const std::string& repo, const std::string& database) {
+  for (const fs::path& p : RepoFiles(repo, database)) {
+    if (p.extension() == ".partial") return true;
+  }
+  return false;
+}
+
+std::string Describe(const std::vector<fs::path>& paths) {
+  std::string s;
+  for (const fs::path& p : paths) s += p.string() + " ";
+  return s;
+}
+
+std::vector<pid_t> Children(pid_t pid) {
+  std::vector<pid_t> out;
+  std::ifstream f("/proc/" + std::to_string(pid) + "/task/" + std::to_string(pid) + "/children");
+  pid_t c;
+  while (f >> c) out.push_back(c);
+  return out;
+}
+
+// argv of a live process joined with spaces ("" if gone).
+std::string Cmdline(pid_t pid) {
+  std::string raw = ReadAll("/proc/" + std::to_string(pid) + "/cmdline");
+  for (char& c : raw) {
+    if (c == '\0') c = ' ';
+  }
+  return raw;
+}
+
+// Running (not gone, not a zombie waiting for an unrelated reaper).
+bool Alive(pid_t pid) {
+  std::string stat = ReadAll("/proc/" + std::to_string(pid) + "/stat");
+  size_t paren = stat.rfind(')');
+  if (stat.empty() || paren == std::string::npos || paren + 2 >= stat.size()) return false;
+  return stat[paren + 2] != 'Z' && stat[paren + 2] != 'X';
+}
+
+struct Child {
+  pid_t pid;
+  std::string cmdline;
+};
+
+// The worker processes (children running vdibackup-worker) of coordinator `pid`.
+std::vector<Child> Workers(pid_t pid) {
+  std::vector<Child> out;
+  for (pid_t c : Children(pid)) {
+    std::string cmd = Cmdline(c);
+    if (cmd.find("vdibackup-worker") != std::string::npos) out.push_back({c, cmd});
+  }
+  return out;
+}
+
+// "--id ID" of a worker's command line.
+std::string WorkerId(const std::string& cmdline) {
+  std::istringstream in(cmdline);
+  std::string a, prev;
+  while (in >> a) {
+    if (prev == "--id") return a;
+    prev = a;
+  }
+  return "";
+}
+
+int HistoryEntries(const std::string& meta) {
+  std::istringstream in(meta);
+  int n = 0;
+  for (std::string line; std::getline(in, line);) n += line.rfind("history\t", 0) == 0;
+  return n;
+}
+
+class BackupFaultsTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    data_ = dir_.Join("data");
+    repo_ = dir_.Join("repo");
+    fs::create_directories(repo_);
+    endpoint_ = "ipc://" + dir_.Join("sql.sock");
+    set_name_ = "vdbkfault_" + std::to_string(getpid()) + "_" +
+                std::to_string(Clock::now().time_since_epoch().count() % 1000000007);
+  }
+
+  void StartEmulator(const std::string& size, const std::string& fault = "") {
+    Outcome c = RunProgram(
+        {Bin("vdi-emulator"), "create-database", "sales", "--data-dir", data_, "--size", size});
+    ASSERT_EQ(c.exit_code, 0) << c.out;
+    std::vector<std::string> argv{Bin("vdi-emulator"), "serve", "--data-dir", data_, "--listen",
+                                  endpoint_};
+    if (!fault.empty()) {
+      argv.push_back("--fault");
+      argv.push_back(fault);
+    }
+    server_ = std::make_unique<Subprocess>(argv);
+    ASSERT_TRUE(server_->WaitForLine("vdi-emulator: listening on", 20s));
+    meta_before_ = ReadAll(MetaPath());
+    ldf_before_ = ReadAll(data_ + "/sales/sales_log.ldf");
+    ASSERT_FALSE(ldf_before_.empty());
+  }
+
+  void TearDown() override {
+    if (server_) {
+      server_->Kill(SIGTERM);
+      EXPECT_TRUE(server_->Wait(20s));
+    }
+    if (!mount_.empty()) umount2(mount_.c_str(), MNT_DETACH);
+  }
+
+  std::string MetaPath() const { return data_ + "/.vdi-emulator/sales.meta"; }
+
+  std::vector<std::string> BackupArgv(int devices, int workers,
+                                      const std::vector<std::string>& extra = {}) {
+    std::vector<std::string> argv{Bin("vdibackup"), "backup",   "--database", "sales",
+                                  "--repo",         repo_,      "--devices",  std::to_string(devices),
+                                  "--workers",      std::to_string(workers),   "--server",
+                                  endpoint_,        "--set-name", set_name_,   "--json"};
+    argv.insert(argv.end(), extra.begin(), extra.end());
+    return argv;
+  }
+
+  // The backup with stdout+stderr merged, its pid being vdibackup's (exec).
+  std::unique_ptr<Subprocess> StartBackup(const std::vector<std::string>& argv) {
+    std::string cmd;
+    for (const std::string& a : argv) cmd += "'" + a + "' ";
+    return std::make_unique<Subprocess>(
+        std::vector<std::string>{"/bin/sh", "-c", "exec " + cmd + "2>&1"});
+  }
+
+  // The failed backup changed nothing on the server, left nothing in the repo or /dev/shm.
+  void ExpectNothingChanged() {
+    EXPECT_EQ(HistoryEntries(ReadAll(MetaPath())), HistoryEntries(meta_before_))
+        << "the emulator recorded the failed BACKUP in its history";
+    EXPECT_TRUE(ReadAll(data_ + "/sales/sales_log.ldf") == ldf_before_) << "the log changed";
+    EXPECT_TRUE(SetDirs(repo_, "sales").empty())
+        << "set directory left behind: " << Describe(SetDirs(repo_, "sales"));
+    EXPECT_EQ(ShmLeftovers(set_name_), "");
+  }
+
+  TempDir dir_;
+  std::string data_, repo_, endpoint_, set_name_, mount_;
+  std::string meta_before_, ldf_before_;
+  std::unique_ptr<Subprocess> server_;
+};
+
+// SIGTERM to vdibackup mid-backup: abort, exit 5 quickly, workers reaped, nothing left.
+TEST_F(BackupFaultsTest, SigtermToCoordinatorAbortsWithExit5) {
+  StartEmulator("64M", "slow-device=0:50");
+  auto backup = StartBackup(BackupArgv(2, 2, {"--max-transfer-size", "65536"}));
+  ASSERT_TRUE(PollUntil([&] { return HasPartial(repo_, "sales"); }, 30s));
+  std::vector<Child> workers = Workers(backup->pid());
+  ASSERT_EQ(workers.size(), 2u);
+  const auto t0 = Clock::now();
+  backup->Kill(SIGTERM);
+  Outcome b = Finish(*backup, t0);
+  EXPECT_EQ(b.exit_code, 5) << b.out;
+  EXPECT_LT(b.seconds, 30.0) << b.out;
+  EXPECT_NE(b.out.find("interrupted by a signal"), std::string::npos) << b.out;
+  EXPECT_NE(b.out.find("Msg 3013"), std::string::npos) << b.out;  // the BACKUP failed
+  for (const Child& w : workers) EXPECT_FALSE(Alive(w.pid)) << w.pid << " " << w.cmdline;
+  ExpectNothingChanged();
+}
+
+// A SIGSTOPped worker misses its heartbeats: the coordinator names it and exits 5.
+TEST_F(BackupFaultsTest, StoppedWorkerMissesHeartbeatsAndAbortsWithExit5) {
+  StartEmulator("64M", "slow-device=0:50");
+  auto backup = StartBackup(BackupArgv(2, 2, {"--max-transfer-size", "65536"}));
+  ASSERT_TRUE(PollUntil([&] { return HasPartial(repo_, "sales"); }, 30s));
+  std::vector<Child> workers = Workers(backup->pid());
+  ASSERT_EQ(workers.size(), 2u);
+  const Child& victim = workers[1];
+  const std::string id = WorkerId(victim.cmdline);
+  ASSERT_FALSE(id.empty()) << victim.cmdline;
+  const auto t0 = Clock::now();
+  ASSERT_EQ(kill(victim.pid, SIGSTOP), 0);
+  Outcome b = Finish(*backup, t0);
+  if (Alive(victim.pid)) kill(victim.pid, SIGKILL);  // never leave a stopped process behind
+  EXPECT_EQ(b.exit_code, 5) << b.out;
+  EXPECT_GE(b.seconds, 2.0) << b.out;  // liveness 3 x 1 s heartbeats
+  EXPECT_LT(b.seconds, 30.0) << b.out;
+  EXPECT_NE(b.out.find("worker " + id + " missed"), std::string::npos) << b.out;
+  EXPECT_NE(b.out.find("Msg 3013"), std::string::npos) << b.out;
+  for (const Child& w : workers) EXPECT_FALSE(Alive(w.pid)) << w.pid << " " << w.cmdline;
+  ExpectNothingChanged();
+}
+
+// SIGKILL to vdibackup: its workers notice the silence and exit, the emulator aborts the BACKUP
+// (the primary died), the set's shm objects go, and the next backup of the repo succeeds.
+TEST_F(BackupFaultsTest, KilledCoordinatorLeavesNoWorkersAndNextBackupWorks) {
+  StartEmulator("64M", "slow-device=0:50");
+  auto backup = StartBackup(BackupArgv(2, 2, {"--max-transfer-size", "65536"}));
+  ASSERT_TRUE(PollUntil([&] { return HasPartial(repo_, "sales"); }, 30s));
+  std::vector<Child> workers = Workers(backup->pid());
+  ASSERT_EQ(workers.size(), 2u);
+  std::vector<pid_t> others;  // sqlcmd
+  for (pid_t c : Children(backup->pid())) {
+    if (Cmdline(c).find("vdibackup-worker") == std::string::npos) others.push_back(c);
+  }
+  backup->Kill(SIGKILL);
+  ASSERT_TRUE(backup->Wait(10s));
+  // Liveness 3 x 1 s: every worker is gone within ~3 intervals; the slack covers a loaded
+  // 2-core CI machine (the elapsed time is printed on failure).
+  const auto t0 = Clock::now();
+  bool gone = PollUntil(
+      [&] {
+        for (const Child& w : workers) {
+          if (Alive(w.pid)) return false;
+        }
+        return true;
+      },
+      10s);
+  const double took = std::chrono::duration<double>(Clock::now() - t0).count();
+  for (const Child& w : workers) {
+    if (Alive(w.pid)) kill(w.pid, SIGKILL);
+  }
+  EXPECT_TRUE(gone) << "workers still running " << took << " s after the coordinator died";
+  // The emulator ends the statement (its client may go first) and drops the set's shm objects.
+  EXPECT_TRUE(PollUntil(
+      [&] {
+        for (pid_t p : others) {
+          if (Alive(p)) return false;
+        }
+        return ShmLeftovers(set_name_).empty();
+      },
+      60s))
+      << "shm: " << ShmLeftovers(set_name_);
+  for (pid_t p : others) {
+    if (Alive(p)) kill(p, SIGKILL);
+  }
+  EXPECT_EQ(HistoryEntries(ReadAll(MetaPath())), HistoryEntries(meta_before_));
+  EXPECT_TRUE(ReadAll(data_ + "/sales/sales_log.ldf") == ldf_before_);
+  // The dead coordinator could not remove its set directory; the workers removed their partial
+  // stripes on abort, and no manifest exists, so it is garbage by design (DESIGN.md §6).
+  for (const fs::path& p : RepoFiles(repo_, "sales")) {
+    ADD_FAILURE() << "file left by the killed backup: " << p;
+  }
+  const std::vector<fs::path> before = SetDirs(repo_, "sales");
+  // A later backup of the same repository works (new set name: the old one may linger).
+  set_name_ += "b";
+  Outcome again = RunProgram(BackupArgv(2, 2));
+  ASSERT_EQ(again.exit_code, 0) << again.out;
+  EXPECT_EQ(HistoryEntries(ReadAll(MetaPath())), HistoryEntries(meta_before_) + 1);
+  int manifests = 0;
+  for (const fs::path& p : RepoFiles(repo_, "sales")) manifests += p.filename() == "manifest.vdbk";
+  EXPECT_EQ(manifests, 1);
+  EXPECT_EQ(SetDirs(repo_, "sales").size(), before.size() + 1);
+}
+
+// A 2 MiB target for a 64 MiB database: ENOSPC -> exit 6, "target full", nothing committed.
+TEST_F(BackupFaultsTest, FullTargetFailsWithExit6) {
+  const std::string small = dir_.Join("small");
+  fs::create_directories(small);
+  if (mount("tmpfs", small.c_str(), "tmpfs", 0, "size=2m") != 0) {
+    GTEST_SKIP() << "cannot mount a 2 MiB tmpfs (needs root/CAP_SYS_ADMIN): " << strerror(errno);
+  }
+  mount_ = small;
+  StartEmulator("64M");
+  repo_ = small;
+  auto backup = StartBackup(BackupArgv(2, 2, {"--compression", "none"}));
+  Outcome b = Finish(*backup);
+  EXPECT_EQ(b.exit_code, 6) << b.out;
+  EXPECT_NE(b.out.find("target full"), std::string::npos) << b.out;
+  EXPECT_NE(b.out.find("No space left on device"), std::string::npos) << b.out;
+  EXPECT_NE(b.out.find("Msg 3013"), std::string::npos) << b.out;
+  EXPECT_TRUE(RepoFiles(repo_, "sales").empty()) << Describe(RepoFiles(repo_, "sales"));
+  ExpectNothingChanged();
+}
+
+// A missing database: the server's error, exit 7, long before any VDI timeout.
+TEST_F(BackupFaultsTest, MissingDatabaseFailsQuicklyWithExit7) {
+  StartEmulator("16M");
+  std::vector<std::string> argv = BackupArgv(2, 2);
+  argv[3] = "nosuchdb";
+  Subprocess p(argv);
+  Outcome b = Finish(p);
+  EXPECT_EQ(b.exit_code, 7) << b.out;
+  EXPECT_LT(b.seconds, 10.0) << b.out;
+  EXPECT_NE(b.out.find("\"error\":\"sql"), std::string::npos) << b.out;
+  EXPECT_NE(b.out.find("nosuchdb"), std::string::npos) << b.out;
+  EXPECT_TRUE(SetDirs(repo_, "nosuchdb").empty());
+  ExpectNothingChanged();
+}
+
+// A statement the server rejects (BUFFERCOUNT out of range): exit 7 quickly.
+TEST_F(BackupFaultsTest, RejectedStatementFailsQuicklyWithExit7) {
+  StartEmulator("16M");
+  Subprocess p(BackupArgv(1, 1, {"--buffer-count", "4000000000"}));
+  Outcome b = Finish(p);
+  EXPECT_EQ(b.exit_code, 7) << b.out;
+  EXPECT_LT(b.seconds, 10.0) << b.out;
+  EXPECT_NE(b.out.find("BUFFERCOUNT"), std::string::npos) << b.out;
+  ExpectNothingChanged();
+}
+
+}  // namespace
+}  // namespace vdibk::coordinator
