@@ -7,6 +7,8 @@
 #include <gtest/gtest.h>
 
 #include <cstring>
+#include <fstream>
+#include <thread>
 
 #include "tests/harness/subprocess.h"
 #include "tests/unit/shared/vdi/vdi_test_util.h"
@@ -115,6 +117,19 @@ TEST(ProcessTest, SecondaryDrivesItsOwnDevice) {
   EXPECT_EQ(server.JoinAgent(), NOERROR);
 }
 
+// True once `pid` is in the stopped state (kill(SIGSTOP) returns before the target has stopped).
+bool WaitStopped(pid_t pid, std::chrono::milliseconds timeout) {
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (std::chrono::steady_clock::now() < deadline) {
+    std::ifstream f("/proc/" + std::to_string(pid) + "/stat");
+    std::string stat((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+    auto paren = stat.rfind(')');
+    if (paren != std::string::npos && paren + 2 < stat.size() && stat[paren + 2] == 'T') return true;
+    std::this_thread::yield();
+  }
+  return false;
+}
+
 TEST(ProcessTest, KillPrimaryClientMidStream) {
   std::string name = SetName("killclient");
   Subprocess client({Peer(), "client", name, "2"});
@@ -135,6 +150,7 @@ TEST(ProcessTest, KillPrimaryClientMidStream) {
   }
   writes.push_back(std::make_unique<TestCommand>(VDC_Write, b1, 65536));
   client.Kill(SIGSTOP);  // freeze it so the next write stays outstanding, then kill it
+  ASSERT_TRUE(WaitStopped(client.pid(), 10s));
   ASSERT_EQ(server.devices[1]->SendCommand(&writes.back()->cmd), NOERROR);
   auto t0 = std::chrono::steady_clock::now();
   client.Kill(SIGKILL);
