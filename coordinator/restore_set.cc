@@ -131,6 +131,7 @@ Result<RestorePlan> LoadRestoreSet(const std::string& set_dir, const std::string
     }
     listed.insert(e.file_name());
     plan.stripe_files.push_back(e.file_name());
+    plan.stripe_dirs.push_back(set_dir);
   }
   std::error_code ec;
   for (const auto& entry : fs::directory_iterator(set_dir, ec)) {

@@ -16,7 +16,8 @@ namespace vdibk::coordinator {
 struct RestorePlan {
   std::string set_dir;                    // REPO/<database>/<set>
   proto::Manifest manifest;               // verified, state COMPLETE
-  std::vector<std::string> stripe_files;  // by device index, relative to set_dir
+  std::vector<std::string> stripe_files;  // by device index, file names in stripe_dirs[i]
+  std::vector<std::string> stripe_dirs;   // by device index, the directory holding each stripe
   uint32_t block_size = 0;                // the backup's VDI block size
   uint32_t max_transfer_size = 0;         // the backup's max transfer size
   uint64_t raw_bytes() const;

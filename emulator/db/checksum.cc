@@ -39,6 +39,7 @@ void Checksum64::Stripe(const uint8_t* p) {
 }
 
 void Checksum64::Update(const void* data, size_t len) {
+  if (len == 0) return;  // data may be null for an empty span
   const uint8_t* p = static_cast<const uint8_t*>(data);
   total_ += len;
   if (tail_len_ > 0) {
