@@ -8,10 +8,12 @@
 #include <semaphore.h>
 #include <signal.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <atomic>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <memory>
@@ -37,6 +39,7 @@ void BM_SemaphorePingPong(benchmark::State& state) {
   sem_init(&sems[1], 1, 0);
   pid_t child = fork();
   if (child == 0) {
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
     for (;;) {
       sem_wait(&sems[0]);
       sem_post(&sems[1]);
@@ -61,7 +64,8 @@ BENCHMARK(BM_SemaphorePingPong)->UseRealTime();
   VDConfig cfg{};
   cfg.deviceCount = devices;
   if (vds.Create(const_cast<char*>(name.c_str()), &cfg) != NOERROR) _exit(1);
-  if (vds.GetConfiguration(-1, &cfg) != NOERROR) _exit(2);
+  // Bounded: a server that died before configuring must not leave this process behind.
+  if (vds.GetConfiguration(30000, &cfg) != NOERROR) _exit(2);
   std::vector<std::thread> threads;
   for (uint32_t d = 0; d < devices; ++d) {
     threads.emplace_back([&, d] {
@@ -100,26 +104,47 @@ void OnComplete(VDS_Command* c) {
           nullptr, 0);
 }
 
+[[noreturn]] void Die(const std::string& what) {
+  std::fprintf(stderr, "vdi_roundtrip_bench: %s\n", what.c_str());
+  std::abort();
+}
+
+void Check(int rc, const char* call) {
+  if (rc != NOERROR) Die(std::string(call) + " failed: 0x" + [&] {
+    char b[16];
+    std::snprintf(b, sizeof(b), "%08x", static_cast<unsigned>(rc));
+    return std::string(b);
+  }());
+}
+
 // Server side of one benchmark run; the client runs in a forked process.
 class Session {
  public:
   Session(uint32_t devices, uint32_t transfer, uint32_t depth) : devices_(devices) {
     name_ = "vdibench-" + std::to_string(getpid()) + "-" + std::to_string(counter_++);
+    const pid_t parent = getpid();
     child_ = fork();
-    if (child_ == 0) RunClient(name_, devices);
-    while (set_.Open(name_.c_str()) != NOERROR) std::this_thread::yield();  // set not created yet
-    set_.BeginConfiguration(VDF_WriteMedia, 65536, 0, transfer, 0);
-    set_.RequestBuffers(transfer, 0, devices * depth);
+    if (child_ == 0) {
+      prctl(PR_SET_PDEATHSIG, SIGKILL);  // never outlive a crashed benchmark
+      if (getppid() != parent) _exit(3);
+      RunClient(name_, devices);
+    }
+    while (set_.Open(name_.c_str()) != NOERROR) {  // set not created yet
+      if (waitpid(child_, nullptr, WNOHANG) == child_) Die("client exited before creating the set");
+      std::this_thread::yield();
+    }
+    Check(set_.BeginConfiguration(VDF_WriteMedia, 65536, 0, transfer, 0), "BeginConfiguration");
+    Check(set_.RequestBuffers(transfer, 0, devices * depth), "RequestBuffers");
     for (uint32_t d = 0; d < devices; ++d) {
       ServerVirtualDevice* dev = nullptr;
       std::string dn = d == 0 ? name_ : name_ + std::to_string(d);
-      set_.OpenDevice(dn.c_str(), &dev);
+      Check(set_.OpenDevice(dn.c_str(), &dev), "OpenDevice");
       devs_.push_back(dev);
     }
-    set_.EndConfiguration();
+    Check(set_.EndConfiguration(), "EndConfiguration");
     for (uint32_t i = 0; i < devices * depth; ++i) {
       uint8_t* b = nullptr;
-      if (set_.AllocateBuffer(&b, transfer, 0) != NOERROR) std::abort();
+      Check(set_.AllocateBuffer(&b, transfer, 0), "AllocateBuffer");
       std::memset(b, 0x5A, transfer);
       buffers_.push_back(b);
     }

@@ -101,10 +101,21 @@ int Segment::Open(const std::string& shm_name, uint32_t alignment, int* err) {
     shm_.reset();
     return VD_E_INVALID;
   }
+  if (size <= 0) {
+    // Created but not sized yet (the creator truncates right after creating): not ready. Mapping
+    // it would let the mapping take the size the object has by then, beyond what was reserved.
+    *err = EAGAIN;
+    shm_.reset();
+    return VD_E_INVALID;
+  }
   return Map(static_cast<uint64_t>(size), alignment, err);
 }
 
 int Segment::Map(uint64_t size, uint32_t alignment, int* err) {
+  if (size == 0) {  // a zero size would make the mapping take the object's size at map time
+    *err = EINVAL;
+    return VD_E_INVALID;
+  }
   const uint64_t page = static_cast<uint64_t>(sysconf(_SC_PAGESIZE));
   if (alignment < page) alignment = static_cast<uint32_t>(page);
   // Reserve address space, then map the object over an aligned part of it and trim the slack.

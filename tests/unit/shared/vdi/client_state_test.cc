@@ -1,9 +1,16 @@
 // Client transition table of the VDI specification, cell by cell (DNE, Configurable,
 // Initializing, Active, Normally Terminated, Abort), and the VD_E_* paths of every client call.
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <thread>
 
 #include <gtest/gtest.h>
 
+#include "shared/vdi/src/segment.h"
+#include "shared/vdi/src/shm_names.h"
 #include "tests/unit/shared/vdi/vdi_test_util.h"
 
 namespace vdibk::vdi::testing {
@@ -106,6 +113,44 @@ TEST(ClientStateTest, SecondCreateOfLiveNameIsProtocolError) {
   EXPECT_EQ(a.Close(), NOERROR);
   EXPECT_EQ(b.Create(C(name), &cfg), NOERROR);  // free again after Close
   EXPECT_EQ(b.Close(), NOERROR);
+}
+
+// The creator makes the control object, then sizes it: a server opening in between must see
+// "not created yet", never map the object at whatever size it has grown to meanwhile.
+TEST(ClientStateTest, ServerOpenOfAnUnsizedControlObjectIsNotReady) {
+  const std::string name = SetName("unsized");
+  const std::string path = ShmPath(ControlShmName(name));
+  int fd = ::open(path.c_str(), O_CREAT | O_EXCL | O_RDWR, 0600);
+  ASSERT_GE(fd, 0) << path;
+  Segment seg;
+  int err = 0;
+  EXPECT_EQ(seg.Open(ControlShmName(name), 4096, &err), VD_E_INVALID);
+  EXPECT_EQ(err, EAGAIN);  // "not ready", distinct from a failed mapping
+  EXPECT_FALSE(seg.mapped());
+  ServerVirtualDeviceSet server;
+  EXPECT_EQ(server.Open(name.c_str()), VD_E_INVALID);
+  ::close(fd);
+  ::unlink(path.c_str());
+}
+
+TEST(ClientStateTest, ServerOpenRacingCreateNeverCrashes) {
+  for (int round = 0; round < 100; ++round) {
+    const std::string name = SetName("race" + std::to_string(round));
+    std::atomic<bool> opened{false};
+    std::thread server_thread([&] {
+      ServerVirtualDeviceSet server;
+      for (int i = 0; i < 200000 && !opened; ++i) {
+        if (server.Open(name.c_str()) == NOERROR) opened = true;
+      }
+      if (opened) server.Close();
+    });
+    ClientVirtualDeviceSet client;
+    VDConfig cfg = ClientConfig(1);
+    ASSERT_EQ(client.Create(C(name), &cfg), NOERROR);
+    server_thread.join();
+    EXPECT_TRUE(opened) << "round " << round;
+    client.Close();
+  }
 }
 
 TEST(ClientStateTest, InitializingAndActiveColumns) {
