@@ -108,7 +108,6 @@ Status DeviceParser::Step(const uint8_t*& p, size_t& len) {
       run_done_ = 0;
       page_len_ = std::min<uint64_t>(kPageSize, run_.length);
       page_filled_ = 0;
-      page_hash_.Reset(kPageChecksumSeed);
       page_sums_.clear();
       state_ = State::kRunData;
       if (run_.length == 0) {
@@ -124,10 +123,16 @@ Status DeviceParser::Step(const uint8_t*& p, size_t& len) {
       VDIBK_RETURN_IF_ERROR(sink_->OnRunData(device_, run_, run_log_, run_done_, p, take));
       for (size_t off = 0; off < take;) {
         size_t t = static_cast<size_t>(std::min<uint64_t>(take - off, page_len_ - page_filled_));
+        if (page_filled_ == 0 && t == page_len_) {  // a whole page at once: one-shot hash
+          off += t;
+          FinishPage(ComputeChecksum64(p + off - t, t, kPageChecksumSeed));
+          continue;
+        }
+        if (page_filled_ == 0) page_hash_.Reset(kPageChecksumSeed);
         page_hash_.Update(p + off, t);
         page_filled_ += t;
         off += t;
-        if (page_filled_ == page_len_) FinishPage();
+        if (page_filled_ == page_len_) FinishPage(page_hash_.Digest());
       }
       p += take;
       len -= take;
@@ -169,15 +174,13 @@ Status DeviceParser::Step(const uint8_t*& p, size_t& len) {
   return Status::Ok();
 }
 
-void DeviceParser::FinishPage() {
-  uint64_t sum = page_hash_.Digest();
+void DeviceParser::FinishPage(uint64_t sum) {
   page_sums_.push_back(sum);
   hash_.UpdateU64(sum);
   ++pages_;
   uint64_t done = (page_sums_.size()) * kPageSize;
   page_len_ = done >= run_.length ? 0 : std::min<uint64_t>(kPageSize, run_.length - done);
   page_filled_ = 0;
-  page_hash_.Reset(kPageChecksumSeed);
 }
 
 Status DeviceParser::OnDescriptor() {

@@ -55,7 +55,7 @@ class DeviceParser {
   void HashItem(const uint8_t* p, size_t n) {
     if (!seen_eset_) hash_.Update(p, n);
   }
-  void FinishPage();
+  void FinishPage(uint64_t sum);
 
   uint32_t device_;
   std::string device_name_;

@@ -1,6 +1,8 @@
 // DeviceStream implementation: the phase machine that lays out one device's MTF stream.
 #include "emulator/stream/device_stream.h"
 
+#include "emulator/stream/page_hasher.h"
+
 #include <errno.h>
 #include <unistd.h>
 
@@ -164,7 +166,6 @@ Status DeviceStream::Advance() {
       page_start_ = r.offset;
       page_len_ = std::min<uint64_t>(kPageSize, r.length);
       page_filled_ = 0;
-      page_hash_.Reset(kPageChecksumSeed);
       extent_hash_.Reset(0);
       page_sums_.clear();
       phase_ = r.length == 0 ? Phase::kRunEnd : Phase::kRunData;
@@ -224,8 +225,7 @@ Status DeviceStream::Advance() {
   return Status::Ok();
 }
 
-void DeviceStream::FinishPage() {
-  uint64_t sum = page_hash_.Digest();
+void DeviceStream::FinishPage(uint64_t sum) {
   page_sums_.push_back(sum);
   device_hash_.UpdateU64(sum);
   extent_hash_.UpdateU64(sum);
@@ -242,17 +242,40 @@ void DeviceStream::FinishPage() {
   page_start_ = end;
   page_len_ = std::min<uint64_t>(kPageSize, run_end - end);
   page_filled_ = 0;
-  page_hash_.Reset(kPageChecksumSeed);
 }
 
 void DeviceStream::ConsumeData(const uint8_t* p, size_t len) {
+  if (page_filled_ == 0 && len >= kParallelHashMinPages * kPageSize) {
+    // Many whole pages at once: checksum them in parallel, then account for them in order.
+    const uint64_t run_end = runs_[run_idx_].offset + runs_[run_idx_].length;
+    const uint64_t avail = std::min<uint64_t>(len, run_end - page_start_);
+    size_t count = static_cast<size_t>(avail / kPageSize);
+    size_t last_len = kPageSize;
+    if (page_start_ + avail == run_end && avail % kPageSize != 0) {
+      ++count;
+      last_len = static_cast<size_t>(avail % kPageSize);
+    }
+    sums_scratch_.resize(count);
+    HashPages(p, count, kPageSize, last_len, kPageChecksumSeed, sums_scratch_.data());
+    const size_t consumed = (count - 1) * kPageSize + last_len;
+    for (uint64_t sum : sums_scratch_) FinishPage(sum);
+    p += consumed;
+    len -= consumed;
+  }
   while (len > 0) {
     size_t take = static_cast<size_t>(std::min<uint64_t>(len, page_len_ - page_filled_));
+    if (page_filled_ == 0 && take == page_len_) {  // a whole page at once: one-shot hash
+      p += take;
+      len -= take;
+      FinishPage(ComputeChecksum64(p - take, take, kPageChecksumSeed));
+      continue;
+    }
+    if (page_filled_ == 0) page_hash_.Reset(kPageChecksumSeed);
     page_hash_.Update(p, take);
     page_filled_ += take;
     p += take;
     len -= take;
-    if (page_filled_ == page_len_) FinishPage();
+    if (page_filled_ == page_len_) FinishPage(page_hash_.Digest());
   }
 }
 

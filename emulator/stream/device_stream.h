@@ -60,7 +60,7 @@ class DeviceStream {
   Status Advance();
   void SetPending(std::vector<uint8_t> bytes, bool hashed);
   void ConsumeData(const uint8_t* p, size_t len);
-  void FinishPage();
+  void FinishPage(uint64_t sum);
   uint64_t Fla() const { return pos_ / kFormatLogicalBlock; }
 
   BackupSource* src_;
@@ -85,6 +85,7 @@ class DeviceStream {
   Checksum64 page_hash_;
   Checksum64 extent_hash_;
   std::vector<uint64_t> page_sums_;
+  std::vector<uint64_t> sums_scratch_;  // page checksums computed in parallel by ConsumeData
 };
 
 // Extent hash of a byte range: Checksum64 (seed 0) over the little-endian page checksums of the
