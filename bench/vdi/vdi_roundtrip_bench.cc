@@ -189,6 +189,47 @@ void BM_VdiRoundTrip(benchmark::State& state) {
 }
 BENCHMARK(BM_VdiRoundTrip)->UseRealTime();
 
+// The same round trip as SQL Server's I/O completion threads drive it: the completion routine
+// (on the completion agent thread) sends the next command itself, so each round trip is exactly
+// two cross-process hand-offs, like the semaphore ping-pong. Time per item = one round trip.
+struct Chain {
+  ServerVirtualDevice* dev = nullptr;
+  VDS_Command cmd{};
+  int64_t left = 0;
+  Waiter finished;
+};
+
+void OnChainComplete(VDS_Command* c) {
+  auto* chain = static_cast<Chain*>(c->completionContext);
+  if (--chain->left > 0) {
+    chain->dev->SendCommand(&chain->cmd);
+    return;
+  }
+  chain->finished.done.store(1, std::memory_order_release);
+  syscall(SYS_futex, reinterpret_cast<uint32_t*>(&chain->finished.done), FUTEX_WAKE_PRIVATE, 1,
+          nullptr, nullptr, 0);
+}
+
+void BM_VdiRoundTripChained(benchmark::State& state) {
+  constexpr int64_t kBatch = 1000;
+  Session s(1, 65536, 1);
+  Chain chain;
+  chain.dev = s.dev(0);
+  chain.cmd.commandCode = VDC_Write;
+  chain.cmd.size = 512;
+  chain.cmd.buffer = s.buffer(0);
+  chain.cmd.completionRoutine = reinterpret_cast<void*>(&OnChainComplete);
+  chain.cmd.completionContext = &chain;
+  for (auto _ : state) {
+    chain.left = kBatch;
+    chain.finished.done.store(0);
+    s.dev(0)->SendCommand(&chain.cmd);
+    chain.finished.Wait();
+  }
+  state.SetItemsProcessed(state.iterations() * kBatch);
+}
+BENCHMARK(BM_VdiRoundTripChained)->UseRealTime();
+
 // `depth` commands in flight per device, one server thread per device (as SQL Server does).
 void BM_VdiThroughput(benchmark::State& state) {
   const auto transfer = static_cast<uint32_t>(state.range(0));
