@@ -9,6 +9,7 @@
 #include "coordinator/backup_job.h"
 #include "coordinator/backup_options.h"
 #include "coordinator/backup_report.h"
+#include "coordinator/doctor_runner.h"
 #include "coordinator/sql_runner.h"
 #include "shared/base/log.h"
 
@@ -47,9 +48,20 @@ int RunBackupCommand(const std::vector<std::string>& args, const std::string& bi
   }
   InstallSignalHandlers();
   SqlcmdRunner sql(options->sqlcmd, options->server);
+  // vdibackup doctor's fatal checks, before the device set exists (exit 78 with the fix).
+  OsDoctorSystem preflight_system;
+  DoctorPlan preflight;
+  preflight.buffer_count = options->buffer_count;
+  preflight.max_transfer_size = options->max_transfer_size;
+  preflight.repo = options->repo;
+  preflight.sqlcmd = options->sqlcmd;
+  preflight.server = options->server;
+  if (Status pre = RunPreflight(preflight, preflight_system, sql); !pre.ok()) {
+    return ReportError(pre, options->json);
+  }
   BackupJob job(*options, sql, &g_stop);
   Result<BackupReport> report = job.Run();
-  if (!report.ok()) return ReportError(report.status(), options->json);
+  if (!report.ok()) return ReportError(ExplainDeviceOpenFailure(report.status()), options->json);
   if (options->json) {
     std::printf("%s\n", FormatReportJson(*report).c_str());
   } else {

@@ -7,8 +7,11 @@
 #include <cstdio>
 #include <filesystem>
 
+#include "coordinator/backup_history.h"
 #include "coordinator/backup_manifest.h"
+#include "coordinator/database_size.h"
 #include "coordinator/repo_layout.h"
+#include "coordinator/set_lock.h"
 #include "coordinator/tsql_builder.h"
 #include "shared/base/log.h"
 #include "shared/base/scope_exit.h"
@@ -37,6 +40,20 @@ int64_t NowUnixMs() {
   return std::chrono::duration_cast<milliseconds>(
              std::chrono::system_clock::now().time_since_epoch())
       .count();
+}
+
+// "<UTC stamp>_<type>" not yet used in the repository: a second backup of the same type within
+// one second waits for the next second, so set names stay unique and in time order.
+std::string FreshSetDirName(const BackupOptions& o) {
+  for (;;) {
+    const auto now = std::chrono::system_clock::now();
+    std::string name = SetDirName(now, BackupKindName(o.type));
+    std::error_code ec;
+    if (o.repo.empty() || !std::filesystem::exists(o.repo + "/" + o.database + "/" + name, ec)) {
+      return name;
+    }
+    std::this_thread::sleep_until(std::chrono::ceil<std::chrono::seconds>(now));
+  }
 }
 
 std::vector<char> CString(const std::string& s) {
@@ -72,6 +89,7 @@ void BackupJob::Fail(const Status& cause) {
     failure_ = cause;
   }
   cv_.notify_all();
+  if (display_) display_->Stop();
   log::Error("backup failing: " + cause.ToString());
   if (vds_created_.load()) vds_->SignalAbort();
   if (hub_) hub_->AbortAll(cause);
@@ -93,17 +111,46 @@ Result<BackupReport> BackupJob::Run() {
   device_done_.assign(options_.devices, false);
   device_seq_.assign(options_.devices, 0);
   report_.devices.resize(options_.devices);
-  VDIBK_ASSIGN_OR_RETURN(set_dir_,
-                         CreateSetDir(options_.repo, options_.database,
-                                      SetDirName(std::chrono::system_clock::now(), "full")));
+  {
+    // The set directory in the repo and on every --target (nothing for --target null).
+    VDIBK_ASSIGN_OR_RETURN(
+        BackupTargets targets,
+        BackupTargets::Create(options_, FreshSetDirName(options_)));
+    targets_.emplace(std::move(targets));
+  }
+  set_dir_ = targets_->set_dir();
   report_.set_dir = set_dir_;
+  // Held until Run returns: `vdibackup prune` never removes the set dir of a running backup.
+  std::optional<SetDirLock> set_lock;
+  if (!set_dir_.empty()) {
+    Result<SetDirLock> lock = SetDirLock::Acquire(set_dir_);
+    if (!lock.ok()) {
+      targets_->RemoveAll();
+      return lock.status();
+    }
+    set_lock.emplace(std::move(lock).value());
+  }
+  report_.targets = targets_->roots();
+  report_.discarded = targets_->discard();
+  progress_ =
+      std::make_unique<ProgressTracker>(transport::SteadyClock::Instance(), options_.devices);
+  if (options_.progress && !options_.json && ProgressDisplay::StderrIsTerminal()) {
+    // The ETA needs the database size; without it the display shows no ETA.
+    if (std::optional<uint64_t> size = QueryDatabaseSize(sql_runner_, options_.database)) {
+      progress_->SetTotal(*size);
+    }
+    display_ = std::make_unique<ProgressDisplay>(*progress_);
+  }
   Status st = RunPipeline();
+  if (display_) display_->Stop();
   if (hub_) {
     hub_->Stop();
     hub_->TerminateWorkers(kWorkerGrace);
   }
   if (!st.ok()) {
-    RemoveSetDir(set_dir_);
+    // Every target's set directory, stripes and all; but a set the server took (its history
+    // could not be read) stays, PENDING, for a human to look at.
+    if (!keep_set_) targets_->RemoveAll();
     return st;
   }
   report_.finished_unix_ms = NowUnixMs();
@@ -149,6 +196,9 @@ Status BackupJob::RunPipeline() {
   spec.max_transfer_size = options_.max_transfer_size;
   spec.block_size = options_.block_size;
   spec.checksum = options_.checksum;
+  spec.kind = options_.type;
+  spec.copy_only = options_.copy_only;
+  spec.name = BackupSetHistoryName(set_id_);  // finds the backup's history row afterwards
   const std::string statement = BuildBackupStatement(spec);
   log::Info("running: " + statement);
   VDIBK_ASSIGN_OR_RETURN(sql_, sql_runner_.Start(statement));
@@ -216,9 +266,10 @@ Status BackupJob::AssignDevices() {
     a->set_set_name(set_name_);
     a->set_backup_set_id(std::string(set_id_.begin(), set_id_.end()));
     a->set_database(options_.database);
-    a->set_backup_type(proto::BACKUP_TYPE_FULL);
+    a->set_backup_type(ManifestBackupType(options_.type));
     a->set_direction(proto::DIRECTION_BACKUP);
-    a->set_target_kind(proto::TARGET_KIND_DIRECTORY);
+    a->set_target_kind(targets_->discard() ? proto::TARGET_KIND_NULL
+                                           : proto::TARGET_KIND_DIRECTORY);
     a->set_target_dir(set_dir_);
     a->set_compression(options_.compression == CompressionKind::kNone ? proto::COMPRESSION_NONE
                                                                       : proto::COMPRESSION_LZ4);
@@ -230,7 +281,10 @@ Status BackupJob::AssignDevices() {
       da->set_device_index(d);
       da->set_device_name(DeviceName(set_name_, d));
       da->set_stripe_file(StripeFileName(d, options_.devices));
+      da->set_target_dir(targets_->StripeDir(d));  // stripe d on target d mod T
       DeviceReport& r = report_.devices[d];
+      r.location = targets_->Location(d);
+      r.stripe_dir = targets_->StripeDir(d);
       r.index = d;
       r.device_name = da->device_name();
       r.stripe_file = da->stripe_file();
@@ -250,6 +304,7 @@ Status BackupJob::OpenDevices() {
       return Status(hr == VD_E_ABORT ? ErrorCode::kAborted : ErrorCode::kFailed,
                     "OpenDevice('" + std::string(name.data()) + "') failed: " + Hex(hr));
     }
+    progress_->SetState(d, DeviceState::kOpen);
   }
   return Status::Ok();
 }
@@ -287,6 +342,7 @@ void BackupJob::DeviceLoop(uint32_t d) {
           return;
         }
         req.kind = RequestKind::kWrite;
+        progress_->SetState(d, DeviceState::kWriting);
         req.handle = handle;
         req.size = static_cast<uint32_t>(cmd->size);
         proto::WriteRequest* w = env.mutable_write();
@@ -302,6 +358,7 @@ void BackupJob::DeviceLoop(uint32_t d) {
         break;
       case VDC_Complete:
         req.kind = RequestKind::kComplete;
+        progress_->SetState(d, DeviceState::kFinalizing);
         h = env.mutable_complete()->mutable_header();
         break;
       case VDC_ClearError:
@@ -337,6 +394,7 @@ void BackupJob::OnReply(const Outstanding& req, const proto::Reply& reply) {
   }
   switch (req.kind) {
     case RequestKind::kWrite:
+      progress_->AddBytes(req.device, reply.bytes());
       vd->CompleteCommand(cmd, ERROR_SUCCESS, static_cast<unsigned long>(reply.bytes()), 0);
       return;
     case RequestKind::kFlush:
@@ -363,6 +421,7 @@ void BackupJob::OnComplete(const Outstanding& req, const proto::Reply& reply) {
     r.raw_digest = reply.digest();
     r.file_digest = reply.file_digest();
     device_done_[req.device] = true;
+    progress_->SetState(req.device, DeviceState::kDone);
     if (req.command) complete_commands_.emplace_back(req.device, req.command);
     for (bool done : device_done_) {
       if (!done) return;
@@ -371,8 +430,10 @@ void BackupJob::OnComplete(const Outstanding& req, const proto::Reply& reply) {
   }
   report_.finished_unix_ms = NowUnixMs();
   stripe::DirectoryTarget target(set_dir_);
-  Status st = stripe::WriteManifest(target, stripe::kManifestFileName,
-                                    BuildManifest(options_, report_, set_id_));
+  // --target null keeps nothing: no manifest, the finalized (counted) stripes are the end.
+  Status st = targets_->discard() ? Status::Ok()
+                                  : stripe::WriteManifest(target, stripe::kManifestFileName,
+                                                          BuildManifest(options_, report_, set_id_));
   for (auto [device, c] : to_complete) {
     devices_[device]->CompleteCommand(static_cast<VDC_Command*>(c),
                                       st.ok() ? ERROR_SUCCESS : ERROR_IO_DEVICE, 0, 0);
@@ -397,6 +458,7 @@ Status BackupJob::FinalizeWithoutComplete() {
     req.worker = WorkerFor(d);
     req.device = d;
     req.kind = RequestKind::kComplete;
+    progress_->SetState(d, DeviceState::kFinalizing);
     req.seq = ++device_seq_[d];
     proto::Envelope env;
     proto::RequestHeader* h = env.mutable_complete()->mutable_header();
@@ -434,14 +496,26 @@ Status BackupJob::FinishSql(bool failed_already) {
     std::lock_guard<std::mutex> lock(mu_);
     if (!manifest_written_) return Status::Failed("the backup ended without finalizing stripes");
   }
-  // The statement succeeded: promote the manifest (reliability.md §1.9 step 4).
-  proto::Manifest m = BuildManifest(options_, report_, set_id_);
-  m.set_state(proto::MANIFEST_STATE_COMPLETE);
-  stripe::DirectoryTarget target(set_dir_);
-  stripe::CreateOptions replace;
-  replace.replace = true;
-  VDIBK_RETURN_IF_ERROR(
-      stripe::WriteManifest(target, stripe::kManifestFileName, m, replace).WithContext("manifest"));
+  // The statement succeeded: promote the manifest (reliability.md §1.9 step 4); none for null.
+  if (!targets_->discard()) {
+    proto::Manifest m = BuildManifest(options_, report_, set_id_);
+    // The LSNs of the set, from the server's backup history row of this very statement.
+    Result<BackupHistoryRow> row =
+        QueryBackupHistoryRow(sql_runner_, options_.database, BackupSetHistoryName(set_id_),
+                              options_.type, options_.copy_only);
+    if (!row.ok()) {
+      keep_set_ = true;
+      return row.status().WithContext("the BACKUP succeeded but its LSNs are unknown; the set " +
+                                      set_dir_ + " stays unconfirmed (manifest PENDING)");
+    }
+    SetManifestLsns(*row, &m);
+    m.set_state(proto::MANIFEST_STATE_COMPLETE);
+    stripe::DirectoryTarget target(set_dir_);
+    stripe::CreateOptions replace;
+    replace.replace = true;
+    VDIBK_RETURN_IF_ERROR(stripe::WriteManifest(target, stripe::kManifestFileName, m, replace)
+                              .WithContext("manifest"));
+  }
   hub_->ShutdownAll();
   if (!hub_->WaitForExits(std::chrono::seconds(10))) log::Warn("workers slow to exit");
   return Status::Ok();

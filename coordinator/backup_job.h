@@ -8,12 +8,16 @@
 #include <condition_variable>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "coordinator/backup_options.h"
 #include "coordinator/backup_report.h"
+#include "coordinator/backup_targets.h"
+#include "coordinator/progress_display.h"
+#include "coordinator/progress_tracker.h"
 #include "coordinator/sql_runner.h"
 #include "coordinator/worker_hub.h"
 #include "shared/base/result.h"
@@ -35,7 +39,9 @@ class BackupJob final : public HubListener {
   // The report of a good backup (manifest COMPLETE), or the first failure, whose code is the
   // exit code: kSqlError (the statement failed; its messages in the text), kAborted (worker
   // death/silence/violation, signal, VDI abort), kTargetIo, kConfiguration, kFailed.
-  // On failure the set directory is removed and no manifest remains.
+  // On failure every set directory (repo and --target ones) is removed and no manifest remains,
+  // except when the statement succeeded but its backup history row (the LSNs) could not be
+  // read (kSqlError): then the set stays with its PENDING manifest.
   Result<BackupReport> Run();
 
   // HubListener (hub thread).
@@ -63,6 +69,9 @@ class BackupJob final : public HubListener {
   std::string set_name_;
   std::array<uint8_t, 16> set_id_{};
   std::string set_dir_;
+  std::optional<BackupTargets> targets_;  // set dirs on every target (none for --target null)
+  std::unique_ptr<ProgressTracker> progress_;
+  std::unique_ptr<ProgressDisplay> display_;  // only on a terminal without --json
   BackupReport report_;
   std::unique_ptr<WorkerHub> hub_;
   std::unique_ptr<ClientVirtualDeviceSet> vds_;
@@ -80,6 +89,7 @@ class BackupJob final : public HubListener {
   std::vector<std::pair<uint32_t, void*>> complete_commands_;
   std::vector<uint64_t> device_seq_;  // last command_seq per device (written by its thread)
   bool manifest_written_ = false;
+  bool keep_set_ = false;  // the statement succeeded but its history row could not be read
 };
 
 }  // namespace vdibk::coordinator

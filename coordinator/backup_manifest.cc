@@ -3,13 +3,34 @@
 
 namespace vdibk::coordinator {
 
+proto::BackupType ManifestBackupType(BackupKind kind) {
+  switch (kind) {
+    case BackupKind::kFull: return proto::BACKUP_TYPE_FULL;
+    case BackupKind::kDiff: return proto::BACKUP_TYPE_DIFF;
+    case BackupKind::kLog: return proto::BACKUP_TYPE_LOG;
+  }
+  return proto::BACKUP_TYPE_FULL;
+}
+
+void SetManifestLsns(const BackupHistoryRow& row, proto::Manifest* m) {
+  m->set_first_lsn(row.first_lsn);
+  m->set_last_lsn(row.last_lsn);
+  m->set_checkpoint_lsn(row.checkpoint_lsn);
+  // A differential's base is its differential_base_lsn (SQL Server gives the same value in
+  // database_backup_lsn; prefer the explicit one when present).
+  m->set_database_backup_lsn(row.type == 'I' && !row.differential_base_lsn.empty()
+                                 ? row.differential_base_lsn
+                                 : row.database_backup_lsn);
+}
+
 proto::Manifest BuildManifest(const BackupOptions& options, const BackupReport& report,
                               const std::array<uint8_t, 16>& set_id) {
   proto::Manifest m;
   m.set_format_version(1);
   m.set_set_id(std::string(set_id.begin(), set_id.end()));
   m.set_database(options.database);
-  m.set_backup_type(proto::BACKUP_TYPE_FULL);
+  m.set_backup_type(ManifestBackupType(options.type));
+  m.set_copy_only(options.copy_only);
   m.set_started_unix_ms(report.started_unix_ms);
   m.set_finished_unix_ms(report.finished_unix_ms);
   m.set_server_name(options.server);
@@ -31,6 +52,7 @@ proto::Manifest BuildManifest(const BackupOptions& options, const BackupReport& 
     s->set_raw_digest(d.raw_digest);
     s->set_file_digest(d.file_digest);
     s->set_device_name(d.device_name);
+    s->set_location(d.location);  // "" = the set directory, else the --target root
   }
   m.set_state(proto::MANIFEST_STATE_PENDING);
   m.set_tool_version("0.1.0");

@@ -1,8 +1,10 @@
 // Parsing and validation of `vdibackup backup` arguments.
 #include "coordinator/backup_options.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cstdlib>
+#include <filesystem>
 #include <thread>
 
 namespace vdibk::coordinator {
@@ -19,13 +21,44 @@ Result<uint32_t> ParseU32(const std::string& flag, const std::string& v) {
 
 bool IsPowerOfTwo(uint32_t v) { return v != 0 && (v & (v - 1)) == 0; }
 
+// --target VALUE: "null", or a directory made absolute and lexically normal (no trailing '/').
+Status AddTarget(BackupOptions& o, const std::string& v) {
+  if (v.empty()) return Status::Usage("--target needs a directory or 'null'");
+  if (v == "null") {
+    if (o.null_target) return Status::Usage("--target null given twice");
+    o.null_target = true;
+    return Status::Ok();
+  }
+  std::error_code ec;
+  std::filesystem::path p = std::filesystem::absolute(v, ec);
+  if (ec) return Status::Usage("--target '" + v + "': " + ec.message());
+  std::string dir = p.lexically_normal().string();
+  while (dir.size() > 1 && dir.back() == '/') dir.pop_back();
+  if (std::find(o.targets.begin(), o.targets.end(), dir) != o.targets.end()) {
+    return Status::Usage("--target '" + v + "' given twice (" + dir + ")");
+  }
+  o.targets.push_back(dir);
+  return Status::Ok();
+}
+
 }  // namespace
+
+const char* BackupKindName(BackupKind kind) {
+  switch (kind) {
+    case BackupKind::kFull: return "full";
+    case BackupKind::kDiff: return "diff";
+    case BackupKind::kLog: return "log";
+  }
+  return "full";
+}
 
 const char* BackupUsage() {
   return "usage: vdibackup backup --database DB --repo DIR [--devices N] [--workers M]\n"
          "         [--buffer-count B] [--max-transfer-size BYTES] [--block-size BYTES]\n"
          "         [--compression lz4|none] [--lz4-level L] [--checksum|--no-checksum]\n"
-         "         [--sqlcmd PROGRAM] [--server NAME] [--set-name NAME] [--json]";
+         "         [--sqlcmd PROGRAM] [--server NAME] [--set-name NAME] [--json]\n"
+         "         [--target DIR ...|--target null] [--no-progress]\n"
+         "         [--type full|diff|log] [--copy-only]";
 }
 
 Result<BackupOptions> ParseBackupOptions(const std::vector<std::string>& args,
@@ -82,15 +115,45 @@ Result<BackupOptions> ParseBackupOptions(const std::vector<std::string>& args,
       VDIBK_ASSIGN_OR_RETURN(o.worker_program, value());
     } else if (a == "--json") {
       o.json = true;
+    } else if (a == "--target") {
+      VDIBK_ASSIGN_OR_RETURN(std::string v, value());
+      VDIBK_RETURN_IF_ERROR(AddTarget(o, v));
+    } else if (a == "--no-progress") {
+      o.progress = false;
+    } else if (a == "--type") {
+      VDIBK_ASSIGN_OR_RETURN(std::string v, value());
+      if (v == "full") {
+        o.type = BackupKind::kFull;
+      } else if (v == "diff") {
+        o.type = BackupKind::kDiff;
+      } else if (v == "log") {
+        o.type = BackupKind::kLog;
+      } else {
+        return Status::Usage("--type must be full, diff or log, got '" + v + "'");
+      }
+    } else if (a == "--copy-only") {
+      o.copy_only = true;
     } else {
       return Status::Usage("unknown argument '" + a + "'");
     }
   }
   if (o.database.empty()) return Status::Usage("--database is required");
-  if (o.repo.empty()) return Status::Usage("--repo is required");
+  if (o.copy_only && o.type == BackupKind::kDiff) {
+    // SQL Server: COPY_ONLY has no effect on a differential (the emulator refuses it, 3031).
+    return Status::Usage("--copy-only applies to full and log backups, not to --type diff");
+  }
+  if (o.null_target && !o.targets.empty()) {
+    return Status::Usage("--target null cannot be combined with target directories");
+  }
+  if (o.repo.empty() && !o.null_target) return Status::Usage("--repo is required");
   if (o.devices == 0) {
     unsigned cores = std::thread::hardware_concurrency();
     o.devices = cores == 0 ? 1 : std::min(cores, 4u);
+    o.devices = std::max<uint32_t>(o.devices, static_cast<uint32_t>(o.targets.size()));
+  }
+  if (o.targets.size() > o.devices) {
+    return Status::Usage("--target given " + std::to_string(o.targets.size()) + " times for " +
+                         std::to_string(o.devices) + " devices: every target needs a stripe");
   }
   if (o.devices > 64) return Status::Usage("--devices must be 1..64");
   if (o.workers == 0) o.workers = o.devices;

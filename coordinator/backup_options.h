@@ -11,11 +11,15 @@
 namespace vdibk::coordinator {
 
 enum class CompressionKind { kLz4, kNone };
+// --type: BACKUP DATABASE, BACKUP DATABASE ... WITH DIFFERENTIAL, BACKUP LOG.
+enum class BackupKind { kFull, kDiff, kLog };
+// "full", "diff", "log": the --type value and the set directory suffix.
+const char* BackupKindName(BackupKind kind);
 
 struct BackupOptions {
   std::string database;                   // --database (required)
   std::string repo;                       // --repo (required, must exist)
-  uint32_t devices = 0;                   // --devices; default min(cores, 4)
+  uint32_t devices = 0;                   // --devices; default min(cores, 4), >= targets
   uint32_t workers = 0;                   // --workers; default = devices
   uint32_t buffer_count = 0;              // --buffer-count; default 4 per device
   uint32_t max_transfer_size = 4u << 20;  // --max-transfer-size; 64 KiB multiple, <= 4 MiB
@@ -28,6 +32,13 @@ struct BackupOptions {
   std::string set_name;        // --set-name; default a fresh unique name
   std::string worker_program;  // --worker-program; default "<bin dir>/vdibackup-worker"
   bool json = false;           // --json
+  // --target DIR (repeatable): stripe i goes to targets[i % size] (absolute, lexically normal,
+  // distinct); empty = the set directory in the repo. --target null: discard (null_target).
+  std::vector<std::string> targets;
+  bool null_target = false;  // --target null: compress and count, keep nothing (benchmarks)
+  bool progress = true;      // --no-progress turns off the live display on a terminal
+  BackupKind type = BackupKind::kFull;  // --type full|diff|log
+  bool copy_only = false;  // --copy-only: WITH COPY_ONLY (full or log; not with diff)
 };
 
 // Parses the arguments after "backup". `bin_dir` resolves the sqlcmd/worker defaults.

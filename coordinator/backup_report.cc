@@ -82,13 +82,23 @@ std::string FormatReportText(const BackupReport& r) {
                 Ratio(r.raw_bytes(), r.compressed_bytes()), r.seconds,
                 MbPerSec(r.raw_bytes(), r.seconds));
   out += line;
-  out += "set: " + r.set_dir + "\n";
+  if (r.discarded) {
+    out += "nothing kept (--target null): the stripes were compressed, counted and discarded\n";
+  } else {
+    out += "set: " + r.set_dir + "\n";
+  }
+  if (!r.targets.empty()) {
+    out += "targets:";
+    for (const std::string& t : r.targets) out += " " + t;
+    out += "\n";
+  }
   for (const DeviceReport& d : r.devices) {
     std::snprintf(
         line, sizeof(line), "  device %u (%s, %s): %llu -> %llu bytes, %.1f MB/s\n", d.index,
         d.stripe_file.c_str(), d.worker.c_str(), static_cast<unsigned long long>(d.raw_bytes),
         static_cast<unsigned long long>(d.compressed_bytes), MbPerSec(d.raw_bytes, r.seconds));
     out += line;
+    if (!d.location.empty()) out += "    in " + d.stripe_dir + "\n";
   }
   return out;
 }
@@ -104,15 +114,22 @@ std::string FormatReportJson(const BackupReport& r) {
                 Ratio(r.raw_bytes(), r.compressed_bytes()), r.seconds,
                 MbPerSec(r.raw_bytes(), r.seconds));
   out += num;
-  out += ",\"devices\":[";
+  out += std::string(",\"kept\":") + (r.discarded ? "false" : "true") +
+         ",\"target_kind\":" + JsonString(r.discarded ? "null" : "directory") + ",\"targets\":[";
+  for (size_t i = 0; i < r.targets.size(); ++i) out += (i ? "," : "") + JsonString(r.targets[i]);
+  out += "],\"devices\":[";
   for (size_t i = 0; i < r.devices.size(); ++i) {
     const DeviceReport& d = r.devices[i];
     if (i) out += ",";
     out += "{\"index\":" + std::to_string(d.index) + ",\"device\":" + JsonString(d.device_name) +
            ",\"stripe\":" + JsonString(d.stripe_file) + ",\"worker\":" + JsonString(d.worker) +
            ",\"raw_bytes\":" + std::to_string(d.raw_bytes) +
-           ",\"compressed_bytes\":" + std::to_string(d.compressed_bytes) +
-           ",\"raw_xxh64\":" + JsonString(Hex(d.raw_digest)) +
+           ",\"compressed_bytes\":" + std::to_string(d.compressed_bytes);
+    std::snprintf(num, sizeof(num), ",\"ratio\":%.4f,\"mb_per_s\":%.2f",
+                  Ratio(d.raw_bytes, d.compressed_bytes), MbPerSec(d.raw_bytes, r.seconds));
+    out += num;
+    out += ",\"location\":" + JsonString(d.location) +
+           ",\"stripe_dir\":" + JsonString(d.stripe_dir) + ",\"raw_xxh64\":" + JsonString(Hex(d.raw_digest)) +
            ",\"file_xxh64\":" + JsonString(Hex(d.file_digest)) + "}";
   }
   return out + "]}";

@@ -17,6 +17,8 @@ struct DeviceReport {
   uint64_t compressed_bytes = 0;  // stripe file size
   std::string raw_digest;         // 8 bytes, big-endian XXH64
   std::string file_digest;
+  std::string location;    // manifest location: "" = the set dir, else the --target root
+  std::string stripe_dir;  // directory of the stripe ("" with --target null)
 };
 
 struct BackupReport {
@@ -28,6 +30,8 @@ struct BackupReport {
   int64_t finished_unix_ms = 0;
   double seconds = 0;
   std::vector<DeviceReport> devices;  // ordered by index
+  std::vector<std::string> targets;   // --target roots (absolute); empty: stripes in set_dir
+  bool discarded = false;             // --target null: nothing was kept (no set_dir)
   uint64_t raw_bytes() const;
   uint64_t compressed_bytes() const;
 };

@@ -1,14 +1,22 @@
-// vdibackup: entry point; dispatches the subcommand (backup, restore; others not implemented yet).
+// vdibackup: entry point; dispatches the subcommand (backup, restore, verify, list, prune).
 #include <unistd.h>
 
 #include <cstdio>
 #include <string>
 #include <vector>
 
+#include "coordinator/agent_command.h"
 #include "coordinator/backup_command.h"
 #include "coordinator/backup_options.h"
+#include "coordinator/doctor_command.h"
+#include "coordinator/list_command.h"
+#include "coordinator/list_options.h"
+#include "coordinator/prune_command.h"
+#include "coordinator/prune_options.h"
 #include "coordinator/restore_command.h"
 #include "coordinator/restore_options.h"
+#include "coordinator/verify_command.h"
+#include "coordinator/verify_options.h"
 #include "shared/base/error_code.h"
 #include "shared/base/log.h"
 
@@ -24,14 +32,38 @@ std::string BinDir() {
 }
 
 void Usage(FILE* out) {
-  std::fprintf(out, "usage: vdibackup backup|restore ...\n%s\n%s\n",
+  std::fprintf(out, "usage: vdibackup backup|restore|verify|list|prune ...\n%s\n%s\n",
                vdibk::coordinator::BackupUsage(), vdibk::coordinator::RestoreUsage());
+  std::fprintf(out, "%s\nany command: --log-format text|json (the log lines on stderr)\n",
+               vdibk::coordinator::DoctorUsage());
+  std::fprintf(out, "%s\n%s\n%s\n", vdibk::coordinator::VerifyUsage(),
+               vdibk::coordinator::ListUsage(), vdibk::coordinator::PruneUsage());
+}
+
+// Takes `--log-format text|json` (anywhere, for every command) out of `args` and applies it.
+// Returns false after printing an error for a bad value.
+bool ApplyLogFormat(std::vector<std::string>& args) {
+  for (size_t i = 0; i < args.size(); ++i) {
+    if (args[i] != "--log-format") continue;
+    const std::string value = i + 1 < args.size() ? args[i + 1] : "";
+    if (value != "text" && value != "json") {
+      std::fprintf(stderr, "vdibackup: --log-format must be text or json\n");
+      return false;
+    }
+    vdibk::log::SetFormat(value == "json" ? vdibk::log::Format::kJson : vdibk::log::Format::kText);
+    setenv("VDIBACKUP_LOG_FORMAT", value.c_str(), 1);  // the workers log the same way
+    args.erase(args.begin() + static_cast<std::ptrdiff_t>(i),
+               args.begin() + static_cast<std::ptrdiff_t>(i) + 2);
+    --i;
+  }
+  return true;
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
+  if (!ApplyLogFormat(args)) return vdibk::ExitCodeFor(vdibk::ErrorCode::kUsage);
   if (args.empty()) {
     Usage(stderr);
     return vdibk::ExitCodeFor(vdibk::ErrorCode::kUsage);
@@ -46,6 +78,29 @@ int main(int argc, char** argv) {
     std::printf("%s\n", args[0] == "backup" ? vdibk::coordinator::BackupUsage()
                                               : vdibk::coordinator::RestoreUsage());
     return 0;
+  }
+  if (help && (args[0] == "verify" || args[0] == "list" || args[0] == "prune")) {
+    std::printf("%s\n", args[0] == "verify" ? vdibk::coordinator::VerifyUsage()
+                         : args[0] == "list" ? vdibk::coordinator::ListUsage()
+                                             : vdibk::coordinator::PruneUsage());
+    return 0;
+  }
+  if (args[0] == "verify") return vdibk::coordinator::RunVerifyCommand({args.begin() + 1, args.end()});
+  if (args[0] == "list") return vdibk::coordinator::RunListCommand({args.begin() + 1, args.end()});
+  if (args[0] == "prune") return vdibk::coordinator::RunPruneCommand({args.begin() + 1, args.end()});
+  if (args[0] == "doctor") {
+    if (help) {
+      std::printf("%s\n", vdibk::coordinator::DoctorUsage());
+      return 0;
+    }
+    return vdibk::coordinator::RunDoctorCommand({args.begin() + 1, args.end()}, BinDir());
+  }
+  if (args[0] == "agent") {
+    if (help) {
+      std::printf("%s\n", vdibk::coordinator::AgentUsage());
+      return 0;
+    }
+    return vdibk::coordinator::RunAgentCommand({args.begin() + 1, args.end()}, BinDir());
   }
   if (args[0] == "backup") {
     return vdibk::coordinator::RunBackupCommand({args.begin() + 1, args.end()}, BinDir());

@@ -3,10 +3,13 @@
 
 #include <signal.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cstdio>
 
 #include "coordinator/backup_report.h"
+#include "coordinator/doctor_runner.h"
+#include "coordinator/restore_chain.h"
 #include "coordinator/restore_options.h"
 #include "coordinator/restore_set.h"
 #include "coordinator/sql_runner.h"
@@ -37,7 +40,68 @@ int ReportError(const Status& st, bool json) {
   return ExitCodeFor(st.code());
 }
 
+// The sets to restore, each verified (manifest and every stripe) before the first one starts:
+// --set latest (default) is the restore chain, --set ID that set alone.
+Result<std::vector<RestorePlan>> PlanSets(const RestoreOptions& o) {
+  std::vector<std::string> dirs;
+  if (o.set == "latest") {
+    VDIBK_ASSIGN_OR_RETURN(std::vector<ChainSet> sets, ListChainSets(o.repo, o.database));
+    VDIBK_ASSIGN_OR_RETURN(std::vector<ChainSet> chain,
+                           PlanRestoreChain(std::move(sets), o.until_unix_ms));
+    std::string names;
+    for (const ChainSet& c : chain) {
+      dirs.push_back(c.dir);
+      names += (names.empty() ? "" : ", ") + c.name;
+    }
+    log::Info("restore chain of " + std::to_string(chain.size()) + " set(s): " + names);
+  } else {
+    VDIBK_ASSIGN_OR_RETURN(std::string dir, FindSetDir(o.repo, o.database, o.set));
+    dirs.push_back(dir);
+  }
+  std::vector<RestorePlan> plans;
+  for (const std::string& dir : dirs) {
+    VDIBK_ASSIGN_OR_RETURN(RestorePlan plan, LoadRestoreSet(dir, o.database));
+    plans.push_back(std::move(plan));
+  }
+  return plans;
+}
+
 }  // namespace
+
+std::string FormatRestoreChainText(const std::vector<RestoreReport>& reports) {
+  std::string out;
+  for (const RestoreReport& r : reports) out += FormatRestoreText(r);
+  if (reports.size() > 1) {
+    double seconds = 0;
+    for (const RestoreReport& r : reports) seconds += r.seconds;
+    char line[256];
+    std::snprintf(line, sizeof line, "restore chain of %zu sets done in %.2f s\n", reports.size(),
+                  seconds);
+    out += line;
+  }
+  return out;
+}
+
+std::string FormatRestoreChainJson(const std::vector<RestoreReport>& reports) {
+  if (reports.empty()) return "{\"status\":\"ok\",\"chain\":[]}";
+  // The last set's fields at the top (as for one set), totals, then every set.
+  RestoreReport total = reports.back();
+  total.raw_bytes = 0;
+  total.seconds = 0;
+  std::string chain;
+  for (const RestoreReport& r : reports) {
+    total.raw_bytes += r.raw_bytes;
+    total.seconds += r.seconds;
+    chain += std::string(chain.empty() ? "" : ",") + "{\"set_dir\":" + JsonString(r.set_dir) +
+             ",\"type\":" + JsonString(r.backup_type) +
+             ",\"devices\":" + std::to_string(r.devices) +
+             ",\"raw_bytes\":" + std::to_string(r.raw_bytes) +
+             ",\"seconds\":" + std::to_string(r.seconds) + "}";
+  }
+  std::string one = FormatRestoreJson(total);
+  one.pop_back();  // the closing brace
+  return one + ",\"chain\":[" + chain + "]}";
+}
 
 std::string FormatRestoreText(const RestoreReport& r) {
   char line[512];
@@ -65,21 +129,37 @@ int RunRestoreCommand(const std::vector<std::string>& args, const std::string& b
     std::fprintf(stderr, "vdibackup: %s\n%s\n", options.status().message().c_str(), RestoreUsage());
     return ExitCodeFor(options.status().code());
   }
-  // Everything about the set is verified before the server hears of it.
-  Result<std::string> dir = FindSetDir(options->repo, options->database, options->set);
-  if (!dir.ok()) return ReportError(dir.status(), options->json);
-  Result<RestorePlan> plan = LoadRestoreSet(*dir, options->database);
-  if (!plan.ok()) return ReportError(plan.status(), options->json);
-  log::Info("restoring " + *dir + " (" + std::to_string(plan->stripe_files.size()) +
-            " stripes) as " + options->target);
+  // Everything about every set is verified before the server hears of any.
+  Result<std::vector<RestorePlan>> plans = PlanSets(*options);
+  if (!plans.ok()) return ReportError(plans.status(), options->json);
+  size_t max_stripes = 0;
+  uint32_t max_transfer = 0;
+  for (const RestorePlan& p : *plans) {
+    log::Info("restoring " + p.set_dir + " (" + std::to_string(p.stripe_files.size()) +
+              " stripes) as " + options->target);
+    max_stripes = std::max(max_stripes, p.stripe_files.size());
+    max_transfer = std::max(max_transfer, p.max_transfer_size);
+  }
   InstallSignalHandlers();
   SqlcmdRunner sql(options->sqlcmd, options->server);
-  RestoreJob job(*options, std::move(plan).value(), sql, &g_stop);
-  Result<RestoreReport> report = job.Run();
-  if (!report.ok()) return ReportError(report.status(), options->json);
-  std::printf(
-      "%s",
-      (options->json ? FormatRestoreJson(*report) + "\n" : FormatRestoreText(*report)).c_str());
+  // vdibackup doctor's fatal checks, before the device set exists (exit 78 with the fix). The
+  // server's default BUFFERCOUNT is 4 per device (one per stripe).
+  OsDoctorSystem preflight_system;
+  DoctorPlan preflight;
+  preflight.buffer_count = 4ull * max_stripes;
+  preflight.max_transfer_size =
+      options->max_transfer_size != 0 ? options->max_transfer_size : max_transfer;
+  preflight.sqlcmd = options->sqlcmd;
+  preflight.server = options->server;
+  if (Status pre = RunPreflight(preflight, preflight_system, sql); !pre.ok()) {
+    return ReportError(pre, options->json);
+  }
+  Result<std::vector<RestoreReport>> reports =
+      RunRestoreChain(*options, std::move(plans).value(), sql, &g_stop);
+  if (!reports.ok()) return ReportError(ExplainDeviceOpenFailure(reports.status()), options->json);
+  std::printf("%s", (options->json ? FormatRestoreChainJson(*reports) + "\n"
+                                   : FormatRestoreChainText(*reports))
+                        .c_str());
   return 0;
 }
 

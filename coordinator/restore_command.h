@@ -15,6 +15,11 @@ int RunRestoreCommand(const std::vector<std::string>& args, const std::string& b
 
 std::string FormatRestoreText(const RestoreReport& r);
 std::string FormatRestoreJson(const RestoreReport& r);
+// Several restored sets (a chain): every set's text, or one JSON object with the last set's
+// fields, raw_bytes and seconds summed, and "chain": [{set_dir, type, devices, raw_bytes,
+// seconds}, ...].
+std::string FormatRestoreChainText(const std::vector<RestoreReport>& reports);
+std::string FormatRestoreChainJson(const std::vector<RestoreReport>& reports);
 
 }  // namespace vdibk::coordinator
 

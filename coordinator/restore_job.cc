@@ -84,6 +84,9 @@ Result<RestoreReport> RestoreJob::Run() {
   report_.target = options_.target;
   report_.set_dir = plan_.set_dir;
   report_.set_name = options_.set_name.empty() ? NewSetName() : options_.set_name;
+  report_.backup_type = plan_.manifest.backup_type() == proto::BACKUP_TYPE_LOG    ? "log"
+                        : plan_.manifest.backup_type() == proto::BACKUP_TYPE_DIFF ? "diff"
+                                                                                  : "full";
   report_.devices = devices_count_;
   report_.workers = workers_;
   Status st = RunPipeline();
@@ -121,6 +124,7 @@ Status RestoreJob::RunPipeline() {
   spec.moves = options_.moves;
   spec.replace = options_.replace;
   spec.norecovery = options_.norecovery;
+  spec.log = plan_.manifest.backup_type() == proto::BACKUP_TYPE_LOG;
   const std::string statement = BuildRestoreStatement(spec);
   log::Info("running: " + statement);
   VDIBK_ASSIGN_OR_RETURN(sql_, sql_runner_.Start(statement));
@@ -183,6 +187,7 @@ Status RestoreJob::AssignDevices() {
       da->set_device_index(d);
       da->set_device_name(DeviceName(report_.set_name, d));
       da->set_stripe_file(plan_.stripe_files[d]);
+      da->set_target_dir(plan_.stripe_dirs[d]);  // the set dir or the stripe's --target dir
     }
     hub.Post(WorkerPool::WorkerId(w), std::move(env));
   }
@@ -296,6 +301,34 @@ Status RestoreJob::FinishSql(bool failed_already) {
   pool_->hub().ShutdownAll();
   if (!pool_->hub().WaitForExits(std::chrono::seconds(10))) log::Warn("workers slow to exit");
   return Status::Ok();
+}
+
+Result<std::vector<RestoreReport>> RunRestoreChain(const RestoreOptions& options,
+                                                   std::vector<RestorePlan> plans, SqlRunner& sql,
+                                                   const std::atomic<bool>* stop) {
+  std::vector<RestoreReport> reports;
+  const size_t n = plans.size();
+  for (size_t i = 0; i < n; ++i) {
+    RestoreOptions o = options;
+    o.norecovery = i + 1 < n || options.norecovery;
+    if (i > 0) {  // the files were placed (and replaced) by the first restore
+      o.moves.clear();
+      o.replace = false;
+    }
+    const std::string set_dir = plans[i].set_dir;
+    log::Info("restoring set " + std::to_string(i + 1) + " of " + std::to_string(n) + ": " +
+              set_dir + (o.norecovery ? " WITH NORECOVERY" : " WITH RECOVERY"));
+    RestoreJob job(std::move(o), std::move(plans[i]), sql, stop);
+    Result<RestoreReport> r = job.Run();
+    if (!r.ok()) {
+      std::string where = "set " + std::to_string(i + 1) + " of " + std::to_string(n) + " (" +
+                          set_dir + ")";
+      if (i > 0) where += "; database '" + options.target + "' is left RESTORING";
+      return r.status().WithContext(where);
+    }
+    reports.push_back(std::move(r).value());
+  }
+  return reports;
 }
 
 }  // namespace vdibk::coordinator

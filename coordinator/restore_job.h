@@ -25,6 +25,7 @@ struct RestoreReport {
   std::string target;    // the restored database
   std::string set_dir;
   std::string set_name;  // VDI set name
+  std::string backup_type;  // "full", "diff", "log"
   uint32_t devices = 0;
   uint32_t workers = 0;
   uint64_t raw_bytes = 0;  // bytes handed to the server
@@ -81,6 +82,15 @@ class RestoreJob final : public HubListener {
   Status failure_;
   bool failed_ = false;
 };
+
+// Restores verified plans one after another (a restore chain: full, [differential], logs...),
+// each as its own RestoreJob: WITH NORECOVERY for all but the last, which gets RECOVERY unless
+// options.norecovery; --move and --replace go with the first only. Stops at the first failure,
+// whose status names the set and says that the database is left RESTORING if an earlier set
+// was restored. One report per restored set.
+Result<std::vector<RestoreReport>> RunRestoreChain(const RestoreOptions& options,
+                                                   std::vector<RestorePlan> plans, SqlRunner& sql,
+                                                   const std::atomic<bool>* stop);
 
 }  // namespace vdibk::coordinator
 

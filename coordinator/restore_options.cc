@@ -2,12 +2,69 @@
 #include "coordinator/restore_options.h"
 
 #include <charconv>
+#include <cstdio>
 #include <cstdlib>
+#include <ctime>
 
 namespace vdibk::coordinator {
 
+Result<int64_t> ParseUntilTime(const std::string& text) {
+  const Status bad = Status::Usage("--until needs a UTC time like 20240131T235959Z or "
+                                   "2024-01-31T23:59:59Z, got '" + text + "'");
+  std::tm tm{};
+  int consumed = 0;
+  int ms = -1;
+  int offset_minutes = 0;
+  std::string rest;
+  if (text.size() == 16 && text[8] == 'T' && text[15] == 'Z') {
+    if (std::sscanf(text.c_str(), "%4d%2d%2dT%2d%2d%2dZ%n", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
+                    &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &consumed) != 6 ||
+        consumed != 16) {
+      return bad;
+    }
+  } else {
+    char sep = 0;
+    if (text.size() < 19 || std::sscanf(text.c_str(), "%4d-%2d-%2d%c%2d:%2d:%2d%n", &tm.tm_year,
+                                        &tm.tm_mon, &tm.tm_mday, &sep, &tm.tm_hour, &tm.tm_min,
+                                        &tm.tm_sec, &consumed) != 7 ||
+        consumed != 19 || (sep != 'T' && sep != ' ')) {
+      return bad;
+    }
+    rest = text.substr(19);
+    if (!rest.empty() && rest[0] == '.') {  // fraction: milliseconds (more digits are cut)
+      size_t i = 1;
+      std::string digits;
+      while (i < rest.size() && rest[i] >= '0' && rest[i] <= '9') digits += rest[i++];
+      if (digits.empty()) return bad;
+      digits = (digits + "00").substr(0, 3);
+      ms = std::atoi(digits.c_str());
+      rest = rest.substr(i);
+    }
+    if (rest == "Z" || rest.empty()) {
+      // UTC (a bare time is read as UTC too)
+    } else if ((rest[0] == '+' || rest[0] == '-') && rest.size() == 6 && rest[3] == ':') {
+      int hh = 0, mm = 0;
+      if (std::sscanf(rest.c_str() + 1, "%2d:%2d", &hh, &mm) != 2 || hh > 23 || mm > 59) {
+        return bad;
+      }
+      offset_minutes = (rest[0] == '+' ? 1 : -1) * (hh * 60 + mm);
+    } else {
+      return bad;
+    }
+  }
+  if (tm.tm_mon < 1 || tm.tm_mon > 12 || tm.tm_mday < 1 || tm.tm_mday > 31 || tm.tm_hour > 23 ||
+      tm.tm_min > 59 || tm.tm_sec > 60) {
+    return bad;
+  }
+  tm.tm_year -= 1900;
+  tm.tm_mon -= 1;
+  const int64_t secs = static_cast<int64_t>(timegm(&tm)) - int64_t{offset_minutes} * 60;
+  return secs * 1000 + (ms < 0 ? 999 : ms);
+}
+
 const char* RestoreUsage() {
-  return "usage: vdibackup restore --database DB --repo DIR [--set ID|latest] [--as NEWNAME]\n"
+  return "usage: vdibackup restore --database DB --repo DIR [--set ID|latest] [--until TIME]\n"
+         "         [--as NEWNAME]\n"
          "         [--move LOGICAL=PATH ...] [--norecovery] [--replace] [--workers M]\n"
          "         [--max-transfer-size BYTES] [--sqlcmd PROGRAM] [--server NAME] [--json]";
 }
@@ -36,6 +93,10 @@ Result<RestoreOptions> ParseRestoreOptions(const std::vector<std::string>& args,
       VDIBK_ASSIGN_OR_RETURN(o.repo, value());
     } else if (a == "--set") {
       VDIBK_ASSIGN_OR_RETURN(o.set, value());
+    } else if (a == "--until") {
+      VDIBK_ASSIGN_OR_RETURN(std::string v, value());
+      VDIBK_ASSIGN_OR_RETURN(int64_t ms, ParseUntilTime(v));
+      o.until_unix_ms = ms;
     } else if (a == "--as") {
       VDIBK_ASSIGN_OR_RETURN(o.target, value());
     } else if (a == "--move") {
@@ -74,6 +135,10 @@ Result<RestoreOptions> ParseRestoreOptions(const std::vector<std::string>& args,
   if (o.database.empty()) return Status::Usage("--database is required");
   if (o.repo.empty()) return Status::Usage("--repo is required");
   if (o.set.empty()) return Status::Usage("--set must not be empty");
+  if (o.until_unix_ms && o.set != "latest") {
+    return Status::Usage("--until selects a restore chain: it cannot be combined with --set " +
+                         o.set);
+  }
   if (o.target.empty()) o.target = o.database;
   if (o.sqlcmd.empty()) o.sqlcmd = bin_dir + "/sqlcmd";
   if (o.worker_program.empty()) o.worker_program = bin_dir + "/vdibackup-worker";

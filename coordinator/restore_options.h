@@ -3,6 +3,7 @@
 #define VDIBK_COORDINATOR_RESTORE_OPTIONS_H_
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -14,7 +15,10 @@ namespace vdibk::coordinator {
 struct RestoreOptions {
   std::string database;        // --database (required): the backed-up database
   std::string repo;            // --repo (required)
-  std::string set = "latest";  // --set: a set directory name, or "latest"
+  // --set: a set directory name (that set alone), or "latest": the restore chain (last full,
+  // its last differential, the log backups after it; restore_chain.h).
+  std::string set = "latest";
+  std::optional<int64_t> until_unix_ms;  // --until TIME: the chain of sets started by then
   std::string target;          // --as; default = database
   std::vector<std::pair<std::string, std::string>> moves;  // --move LOGICAL=PATH
   bool norecovery = false;                                 // --norecovery
@@ -33,6 +37,12 @@ Result<RestoreOptions> ParseRestoreOptions(const std::vector<std::string>& args,
                                            const std::string& bin_dir);
 
 const char* RestoreUsage();
+
+// --until TIME in UTC: "20240131T235959Z" (the set directory stamp) or ISO-8601
+// "2024-01-31T23:59:59[.mmm][Z|+hh:mm|-hh:mm]" (also with a space for the T) -> unix ms. A time
+// without milliseconds covers its whole second (.999), so a set directory's own stamp includes
+// that set. Errors: kUsage.
+Result<int64_t> ParseUntilTime(const std::string& text);
 
 }  // namespace vdibk::coordinator
 

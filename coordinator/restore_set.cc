@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <map>
 #include <set>
 
 #include "shared/stripe/directory_target.h"
@@ -41,7 +42,9 @@ Status CheckManifest(const proto::Manifest& m, const std::string& database,
   }
   for (int i = 0; i < m.stripes_size(); ++i) {
     const proto::StripeEntry& s = m.stripes(i);
-    if (s.index() != static_cast<uint32_t>(i) || !SafeComponent(s.file_name())) {
+    if (s.index() != static_cast<uint32_t>(i) || !SafeComponent(s.file_name()) ||
+        (!s.location().empty() && (s.location()[0] != '/' ||
+                                   s.location().find('\0') != std::string::npos))) {
       return Status::Integrity(where + ": stripe entry " + std::to_string(i) + " is invalid");
     }
   }
@@ -57,6 +60,12 @@ Status CheckManifest(const proto::Manifest& m, const std::string& database,
 }
 
 }  // namespace
+
+std::string StripeDirOf(const std::string& set_dir, const std::string& database,
+                        const proto::StripeEntry& entry) {
+  if (entry.location().empty()) return set_dir;
+  return entry.location() + "/" + database + "/" + fs::path(set_dir).filename().string();
+}
 
 uint64_t RestorePlan::raw_bytes() const {
   uint64_t n = 0;
@@ -99,7 +108,7 @@ Result<std::string> FindSetDir(const std::string& repo, const std::string& datab
 Result<RestorePlan> LoadRestoreSet(const std::string& set_dir, const std::string& database) {
   RestorePlan plan;
   plan.set_dir = set_dir;
-  stripe::DirectoryTarget target(set_dir);
+  stripe::DirectoryTarget target(set_dir);  // the manifest's directory
   const std::string manifest_path = set_dir + "/" + stripe::kManifestFileName;
   Result<proto::Manifest> m = stripe::ReadManifest(target, stripe::kManifestFileName);
   if (!m.ok()) return m.status().WithContext(manifest_path);
@@ -111,14 +120,17 @@ Result<RestorePlan> LoadRestoreSet(const std::string& set_dir, const std::string
   stripe::SetId set_id{};
   std::copy(plan.manifest.set_id().begin(), plan.manifest.set_id().end(), set_id.begin());
   const uint32_t count = plan.manifest.device_count();
-  std::set<std::string> listed;
+  std::map<std::string, std::set<std::string>> listed;  // stripe directory -> stripe files
   for (const proto::StripeEntry& e : plan.manifest.stripes()) {
-    const std::string path = set_dir + "/" + e.file_name();
+    const std::string dir = StripeDirOf(set_dir, database, e);
+    const std::string path = dir + "/" + e.file_name();
     stripe::StripeExpectation expect;
     expect.set_id = set_id;
     expect.device_index = e.index();
     expect.device_count = count;
-    Result<stripe::StripeReader> r = stripe::StripeReader::Open(target, e.file_name(), expect);
+    stripe::DirectoryTarget stripe_target(dir);
+    Result<stripe::StripeReader> r =
+        stripe::StripeReader::Open(stripe_target, e.file_name(), expect);
     if (!r.ok()) return r.status().WithContext("stripe " + path);
     if (r->header().format_version != stripe::kFormatVersion) {
       return Status::Integrity("stripe " + path + ": unsupported format version " +
@@ -129,19 +141,24 @@ Result<RestorePlan> LoadRestoreSet(const std::string& set_dir, const std::string
          stripe::DigestBytes(r->trailer().raw_xxh64) != e.raw_digest())) {
       return Status::Integrity("stripe " + path + ": trailer disagrees with the manifest");
     }
-    listed.insert(e.file_name());
+    listed[dir].insert(e.file_name());
     plan.stripe_files.push_back(e.file_name());
-    plan.stripe_dirs.push_back(set_dir);
+    plan.stripe_dirs.push_back(dir);
   }
-  std::error_code ec;
-  for (const auto& entry : fs::directory_iterator(set_dir, ec)) {
-    const std::string name = entry.path().filename().string();
-    if (name.rfind("stripe-", 0) == 0 && !listed.count(name)) {
-      return Status::Missing("extra stripe " + set_dir + "/" + name +
-                             " is not listed in the manifest");
+  // Every directory holding stripes of the set (the set dir and each target's) must hold only
+  // the listed ones.
+  listed.try_emplace(set_dir);
+  for (const auto& [dir, names] : listed) {
+    std::error_code ec;
+    for (const auto& entry : fs::directory_iterator(dir, ec)) {
+      const std::string name = entry.path().filename().string();
+      if (name.rfind("stripe-", 0) == 0 && !names.count(name)) {
+        return Status::Missing("extra stripe " + dir + "/" + name +
+                               " is not listed in the manifest");
+      }
     }
+    if (ec) return Status::FromErrno(ErrorCode::kMissing, "list " + dir, ec.value());
   }
-  if (ec) return Status::FromErrno(ErrorCode::kMissing, "list " + set_dir, ec.value());
   return plan;
 }
 

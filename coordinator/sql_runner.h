@@ -34,6 +34,11 @@ class SqlRunner {
   virtual ~SqlRunner() = default;
   // Starts `statement`; returns at once. Errors: kConfiguration (cannot start the client).
   virtual Result<std::unique_ptr<SqlExecution>> Start(const std::string& statement) = 0;
+  // Starts a query whose rows the caller parses: sqlcmd prints them without headers, trimmed
+  // and comma-separated (-h -1 -W -s ","). The default is Start (fakes print what they like).
+  virtual Result<std::unique_ptr<SqlExecution>> StartQuery(const std::string& statement) {
+    return Start(statement);
+  }
 };
 
 // Runs `<program> -S <server> -b -Q <statement>`.
@@ -42,6 +47,8 @@ class SqlcmdRunner final : public SqlRunner {
   SqlcmdRunner(std::string program, std::string server)
       : program_(std::move(program)), server_(std::move(server)) {}
   Result<std::unique_ptr<SqlExecution>> Start(const std::string& statement) override;
+  // `<program> -S <server> -b -h -1 -W -s , -Q <statement>`.
+  Result<std::unique_ptr<SqlExecution>> StartQuery(const std::string& statement) override;
 
  private:
   std::string program_;

@@ -22,20 +22,32 @@ std::string QuoteString(const std::string& text) {
 }
 
 std::string BuildBackupStatement(const BackupStatementSpec& spec) {
-  std::string s = "BACKUP DATABASE " + QuoteIdentifier(spec.database) + " TO ";
+  std::string s = std::string(spec.kind == BackupKind::kLog ? "BACKUP LOG " : "BACKUP DATABASE ") +
+                  QuoteIdentifier(spec.database) + " TO ";
   for (size_t i = 0; i < spec.device_names.size(); ++i) {
     if (i) s += ", ";
     s += "VIRTUAL_DEVICE=" + QuoteString(spec.device_names[i]);
   }
-  s += " WITH BUFFERCOUNT=" + std::to_string(spec.buffer_count) +
+  s += " WITH ";
+  if (spec.kind == BackupKind::kDiff) s += "DIFFERENTIAL, ";
+  if (spec.copy_only) s += "COPY_ONLY, ";
+  if (!spec.name.empty()) s += "NAME=" + QuoteString(spec.name) + ", ";
+  s += "BUFFERCOUNT=" + std::to_string(spec.buffer_count) +
        ", MAXTRANSFERSIZE=" + std::to_string(spec.max_transfer_size) +
        ", BLOCKSIZE=" + std::to_string(spec.block_size) +
        (spec.checksum ? ", CHECKSUM" : ", NO_CHECKSUM");
   return s;
 }
 
+std::string BuildBackupHistoryQuery(const std::string& database, int top) {
+  return "SET NOCOUNT ON; SELECT TOP (" + std::to_string(top) + ") " + kBackupHistoryColumns +
+         " FROM msdb.dbo.backupset WHERE database_name = " + QuoteString(database) +
+         " ORDER BY backup_set_id DESC";
+}
+
 std::string BuildRestoreStatement(const RestoreStatementSpec& spec) {
-  std::string s = "RESTORE DATABASE " + QuoteIdentifier(spec.database) + " FROM ";
+  std::string s = std::string(spec.log ? "RESTORE LOG " : "RESTORE DATABASE ") +
+                  QuoteIdentifier(spec.database) + " FROM ";
   for (size_t i = 0; i < spec.device_names.size(); ++i) {
     if (i) s += ", ";
     s += "VIRTUAL_DEVICE=" + QuoteString(spec.device_names[i]);

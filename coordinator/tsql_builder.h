@@ -7,6 +7,8 @@
 #include <utility>
 #include <vector>
 
+#include "coordinator/backup_options.h"
+
 namespace vdibk::coordinator {
 
 // [name] with every ']' doubled.
@@ -21,11 +23,23 @@ struct BackupStatementSpec {
   uint32_t max_transfer_size = 0;
   uint32_t block_size = 0;
   bool checksum = true;
+  BackupKind kind = BackupKind::kFull;  // kDiff: WITH DIFFERENTIAL; kLog: BACKUP LOG
+  bool copy_only = false;               // WITH COPY_ONLY
+  std::string name;                     // WITH NAME=N'...' (msdb backupset.name); empty: none
 };
 
-// BACKUP DATABASE [db] TO VIRTUAL_DEVICE=N'set', ... WITH BUFFERCOUNT=..., MAXTRANSFERSIZE=...,
-// BLOCKSIZE=..., CHECKSUM|NO_CHECKSUM
+// BACKUP DATABASE|LOG [db] TO VIRTUAL_DEVICE=N'set', ... WITH [DIFFERENTIAL, ][COPY_ONLY, ]
+// [NAME=N'...', ]BUFFERCOUNT=..., MAXTRANSFERSIZE=..., BLOCKSIZE=..., CHECKSUM|NO_CHECKSUM
 std::string BuildBackupStatement(const BackupStatementSpec& spec);
+
+// The columns BuildBackupHistoryQuery selects, in order (name last: it may hold commas).
+inline constexpr const char* kBackupHistoryColumns =
+    "backup_set_id, type, is_copy_only, first_lsn, last_lsn, checkpoint_lsn, "
+    "database_backup_lsn, differential_base_lsn, name";
+
+// SET NOCOUNT ON; SELECT TOP (top) <kBackupHistoryColumns> FROM msdb.dbo.backupset
+// WHERE database_name = N'db' ORDER BY backup_set_id DESC
+std::string BuildBackupHistoryQuery(const std::string& database, int top);
 
 struct RestoreStatementSpec {
   std::string database;                   // the target database name
@@ -35,9 +49,10 @@ struct RestoreStatementSpec {
   std::vector<std::pair<std::string, std::string>> moves;  // logical name -> path
   bool replace = false;
   bool norecovery = false;
+  bool log = false;  // RESTORE LOG (a log backup) instead of RESTORE DATABASE
 };
 
-// RESTORE DATABASE [db] FROM VIRTUAL_DEVICE=N'set', ... WITH BLOCKSIZE=..., MAXTRANSFERSIZE=...,
+// RESTORE DATABASE|LOG [db] FROM VIRTUAL_DEVICE=N'set', ... WITH BLOCKSIZE=..., MAXTRANSFERSIZE=...,
 // MOVE N'logical' TO N'path', ..., REPLACE, NORECOVERY
 std::string BuildRestoreStatement(const RestoreStatementSpec& spec);
 

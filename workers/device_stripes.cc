@@ -14,12 +14,10 @@ int64_t NowUnixMs() {
 
 }  // namespace
 
-Result<DeviceStripes> DeviceStripes::Open(const StripeSetSpec& spec,
-                                          std::unique_ptr<stripe::Target> target) {
-  if (!target) return Status::Failed("no target");
+Result<DeviceStripes> DeviceStripes::Open(const StripeSetSpec& spec, TargetSet targets) {
   if (spec.devices.empty()) return Status::Failed("Assign without devices");
   DeviceStripes out;
-  out.target_ = std::move(target);
+  out.targets_ = std::move(targets);
   out.max_transfer_size_ = spec.max_transfer_size;
   const int64_t created = NowUnixMs();
   for (const StripeAssignment& a : spec.devices) {
@@ -39,7 +37,12 @@ Result<DeviceStripes> DeviceStripes::Open(const StripeSetSpec& spec,
     h.created_unix_ms = created;
     h.compression = spec.compression;
     h.level = static_cast<int8_t>(spec.level);
-    Result<stripe::StripeWriter> w = stripe::StripeWriter::Create(*out.target_, a.stripe_file, h);
+    Result<stripe::Target*> target = out.targets_.For(a.target_dir);
+    if (!target.ok()) {
+      out.AbortAll();
+      return target.status().WithContext("device " + std::to_string(a.device_index));
+    }
+    Result<stripe::StripeWriter> w = stripe::StripeWriter::Create(**target, a.stripe_file, h);
     if (!w.ok()) {
       out.AbortAll();
       return w.status().WithContext("device " + std::to_string(a.device_index));

@@ -12,6 +12,7 @@
 #include "shared/base/result.h"
 #include "shared/stripe/stripe_writer.h"
 #include "shared/stripe/target.h"
+#include "workers/target_set.h"
 
 namespace vdibk::workers {
 
@@ -19,6 +20,7 @@ struct StripeAssignment {
   uint32_t device_index = 0;
   std::string device_name;  // VDI device name (informational here)
   std::string stripe_file;  // final file name on the target
+  std::string target_dir;   // directory of the stripe (several --target dirs); "" = the default
 };
 
 // Everything the worker needs to open its stripes (converted from proto Assign at the edge).
@@ -39,14 +41,19 @@ struct DeviceProgress {
   uint64_t bytes_out = 0;
 };
 
-// Single-threaded, move-only. Owns the target; every writer not finalized is aborted (its
+// Single-threaded, move-only. Owns the targets; every writer not finalized is aborted (its
 // ".partial" file removed) by AbortAll() or the destructor.
 class DeviceStripes {
  public:
-  // Creates "<stripe_file>.partial" for every assigned device on `target`. Errors: kTargetIo,
-  // kFailed (duplicate device, index out of range).
+  // Creates "<stripe_file>.partial" for every assigned device on the target of its target_dir.
+  // On failure nothing is left on any target. Errors: kTargetIo, kConfiguration (unusable
+  // target), kFailed (duplicate device, index out of range).
+  static Result<DeviceStripes> Open(const StripeSetSpec& spec, TargetSet targets);
+  // Every device on `target`.
   static Result<DeviceStripes> Open(const StripeSetSpec& spec,
-                                    std::unique_ptr<stripe::Target> target);
+                                    std::unique_ptr<stripe::Target> target) {
+    return Open(spec, TargetSet::Single(std::move(target)));
+  }
   DeviceStripes(DeviceStripes&&) noexcept = default;
   DeviceStripes& operator=(DeviceStripes&&) noexcept = default;
   ~DeviceStripes();
@@ -78,7 +85,7 @@ class DeviceStripes {
   DeviceStripes() = default;
   Result<Device*> Find(uint32_t device);
 
-  std::unique_ptr<stripe::Target> target_;  // declared first: outlives the writers
+  TargetSet targets_{nullptr};  // declared first: outlives the writers
   std::map<uint32_t, Device> devices_;
   uint64_t max_transfer_size_ = 0;
 };

@@ -5,10 +5,9 @@
 
 namespace vdibk::workers {
 
-Result<RestoreStripes> RestoreStripes::Open(const StripeSetSpec& spec,
-                                            std::unique_ptr<stripe::Target> target) {
+Result<RestoreStripes> RestoreStripes::Open(const StripeSetSpec& spec, TargetSet targets) {
   RestoreStripes s;
-  s.target_ = std::move(target);
+  s.targets_ = std::move(targets);
   s.max_transfer_size_ = spec.max_transfer_size;
   for (const StripeAssignment& a : spec.devices) {
     if (a.device_index >= spec.device_count) {
@@ -21,7 +20,9 @@ Result<RestoreStripes> RestoreStripes::Open(const StripeSetSpec& spec,
     expect.set_id = spec.set_id;
     expect.device_index = a.device_index;
     expect.device_count = spec.device_count;
-    Result<stripe::StripeReader> r = stripe::StripeReader::Open(*s.target_, a.stripe_file, expect);
+    Result<stripe::Target*> target = s.targets_.For(a.target_dir);
+    if (!target.ok()) return target.status().WithContext("stripe " + a.stripe_file);
+    Result<stripe::StripeReader> r = stripe::StripeReader::Open(**target, a.stripe_file, expect);
     if (!r.ok()) return r.status().WithContext("stripe " + a.stripe_file);
     Device& d = s.devices_[a.device_index];
     d.reader = std::make_unique<stripe::StripeReader>(std::move(r).value());

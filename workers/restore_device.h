@@ -12,16 +12,22 @@
 #include "shared/stripe/stripe_reader.h"
 #include "shared/stripe/target.h"
 #include "workers/device_stripes.h"
+#include "workers/target_set.h"
 
 namespace vdibk::workers {
 
-// Single-threaded, move-only. Owns the target and the readers.
+// Single-threaded, move-only. Owns the targets and the readers.
 class RestoreStripes {
  public:
-  // Opens every assigned stripe and checks its header against the spec (set id, device index
-  // and count). Errors: kMissing (absent or foreign stripe), kIntegrity (corrupt header/trailer).
+  // Opens every assigned stripe (on the target of its target_dir) and checks its header against
+  // the spec (set id, device index and count). Errors: kMissing (absent or foreign stripe),
+  // kIntegrity (corrupt header/trailer), kConfiguration (unusable target).
+  static Result<RestoreStripes> Open(const StripeSetSpec& spec, TargetSet targets);
+  // Every stripe on `target`.
   static Result<RestoreStripes> Open(const StripeSetSpec& spec,
-                                     std::unique_ptr<stripe::Target> target);
+                                     std::unique_ptr<stripe::Target> target) {
+    return Open(spec, TargetSet::Single(std::move(target)));
+  }
   RestoreStripes(RestoreStripes&&) noexcept = default;
   RestoreStripes& operator=(RestoreStripes&&) noexcept = default;
 
@@ -43,7 +49,7 @@ class RestoreStripes {
   };
   RestoreStripes() = default;
 
-  std::unique_ptr<stripe::Target> target_;
+  TargetSet targets_{nullptr};  // declared first: outlives the readers
   std::map<uint32_t, Device> devices_;
   uint64_t max_transfer_size_ = 0;
 };

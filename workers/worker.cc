@@ -8,6 +8,7 @@
 #include "proto/envelope.pb.h"
 #include "shared/base/log.h"
 #include "shared/stripe/directory_target.h"
+#include "shared/stripe/null_target.h"
 #include "shared/stripe/stripe_format.h"
 #include "shared/transport/channel.h"
 #include "shared/transport/envelope_codec.h"
@@ -20,12 +21,19 @@ using std::chrono::milliseconds;
 constexpr milliseconds kSendTimeout{5000};
 constexpr const char* kVersion = "0.1.0";
 
-Result<std::unique_ptr<stripe::Target>> DefaultTarget(const proto::Assign& a) {
+Result<std::unique_ptr<stripe::Target>> DefaultTarget(const proto::Assign& a,
+                                                      const std::string& dir) {
+  if (a.target_kind() == proto::TARGET_KIND_NULL) {
+    if (a.direction() != proto::DIRECTION_BACKUP) {
+      return Status::Configuration("a null target keeps nothing to restore");
+    }
+    return std::unique_ptr<stripe::Target>(new stripe::NullTarget());
+  }
   if (a.target_kind() != proto::TARGET_KIND_DIRECTORY) {
     return Status::Configuration("unsupported target kind " + std::to_string(a.target_kind()));
   }
-  if (a.target_dir().empty()) return Status::Configuration("Assign without target_dir");
-  return std::unique_ptr<stripe::Target>(new stripe::DirectoryTarget(a.target_dir()));
+  if (dir.empty()) return Status::Configuration("Assign without target_dir");
+  return std::unique_ptr<stripe::Target>(new stripe::DirectoryTarget(dir));
 }
 
 Result<StripeSetSpec> SpecFromAssign(const proto::Assign& a) {
@@ -52,7 +60,8 @@ Result<StripeSetSpec> SpecFromAssign(const proto::Assign& a) {
   s.device_count = a.device_count();
   s.max_transfer_size = a.max_transfer_size();
   for (const proto::DeviceAssignment& d : a.devices()) {
-    s.devices.push_back({d.device_index(), d.device_name(), d.stripe_file()});
+    s.devices.push_back({d.device_index(), d.device_name(), d.stripe_file(),
+                         d.target_dir().empty() ? a.target_dir() : d.target_dir()});
   }
   return s;
 }
@@ -211,13 +220,20 @@ Status Worker::HandleAssign(transport::Channel& channel, const proto::Assign& as
   Status st = [&]() -> Status {
     VDIBK_ASSIGN_OR_RETURN(StripeSetSpec spec, SpecFromAssign(assign));
     VDIBK_RETURN_IF_ERROR(mapper_->Open(assign.set_name()));
-    VDIBK_ASSIGN_OR_RETURN(std::unique_ptr<stripe::Target> target, make_target_(assign));
+    // One target per distinct stripe directory; a null target is one sink for all devices.
+    TargetSet targets([make = make_target_, assign](const std::string& dir) {
+      return make(assign, dir);
+    });
+    if (assign.target_kind() == proto::TARGET_KIND_NULL) {
+      VDIBK_ASSIGN_OR_RETURN(std::unique_ptr<stripe::Target> sink, make_target_(assign, ""));
+      targets = TargetSet::Single(std::move(sink));
+    }
     if (assign.direction() == proto::DIRECTION_RESTORE) {
-      VDIBK_ASSIGN_OR_RETURN(RestoreStripes r, RestoreStripes::Open(spec, std::move(target)));
+      VDIBK_ASSIGN_OR_RETURN(RestoreStripes r, RestoreStripes::Open(spec, std::move(targets)));
       restore_.emplace(std::move(r));
       return Status::Ok();
     }
-    VDIBK_ASSIGN_OR_RETURN(DeviceStripes stripes, DeviceStripes::Open(spec, std::move(target)));
+    VDIBK_ASSIGN_OR_RETURN(DeviceStripes stripes, DeviceStripes::Open(spec, std::move(targets)));
     stripes_.emplace(std::move(stripes));
     return Status::Ok();
   }();

@@ -31,8 +31,10 @@ class Channel;
 
 namespace vdibk::workers {
 
-// Makes the target of an Assign (default: a DirectoryTarget on the assigned directory).
-using TargetFactory = std::function<Result<std::unique_ptr<stripe::Target>>(const proto::Assign&)>;
+// Makes the target of one stripe directory of an Assign (the device's target_dir, else the
+// Assign's): by default a DirectoryTarget on it, or a NullTarget for TARGET_KIND_NULL.
+using TargetFactory = std::function<Result<std::unique_ptr<stripe::Target>>(
+    const proto::Assign&, const std::string& dir)>;
 
 // One job. Not thread-safe; Run() blocks on the calling thread until the job ends.
 class Worker {

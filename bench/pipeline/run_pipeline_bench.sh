@@ -9,8 +9,8 @@ BIN=$(cd "${1:-build}/bin" && pwd)
 SIZE=${BENCH_DB_SIZE:-1G}
 SMALL=${BENCH_SMALL_SIZE:-128M}
 WORK=${BENCH_WORK:-$(mktemp -d /tmp/vdibk-pipeline-bench.XXXXXX)}
-# vdibackup has no discarding target: "memory" runs write to a repo in /dev/shm (tmpfs), "disk"
-# runs to a repo under $WORK.
+# (a) and (c) measure the pipeline alone with `--target null` (workers compress and count, nothing
+# is written); (e) writes to a repo in /dev/shm (tmpfs), "disk" runs to a repo under $WORK.
 MEMREPO=$(mktemp -d /dev/shm/vdibk-pipeline-bench.XXXXXX)
 SERVER_PID=
 cleanup() {
@@ -39,13 +39,15 @@ mbps() { python3 -c "print(f'{$1 / 1e6 / $2:.0f}')"; }
 ratio() { python3 -c "print(f'{$1 / $2:.2f}')"; }
 sql() { "$BIN/sqlcmd" -S "$EP" -b -Q "$1" >/dev/null; }
 
-# vdibackup backup DB REPO ARGS... ; sets T (seconds) and BYTES (raw bytes) and, while it runs,
-# samples VmHWM of the coordinator and of each of its vdibackup-worker children into HWM_*.
+# vdibackup backup DB REPO ARGS... (REPO "null": --target null, nothing kept); sets T (seconds)
+# and BYTES (raw bytes) and, while it runs, samples VmHWM of the coordinator and of each of its
+# vdibackup-worker children into HWM_*.
 backup() {
   local db=$1 repo=$2; shift 2
-  local out=$WORK/backup.json t0 t1 pid
+  local out=$WORK/backup.json t0 t1 pid where=(--repo "$repo")
+  [[ $repo == null ]] && where=(--target null)
   t0=$(now)
-  "$BIN/vdibackup" backup --database "$db" --repo "$repo" --server "$EP" --json "$@" >"$out" 2>"$WORK/backup.log" &
+  "$BIN/vdibackup" backup --database "$db" "${where[@]}" --server "$EP" --json "$@" >"$out" 2>"$WORK/backup.log" &
   pid=$!
   HWM_COORD=0 HWM_WORKERS=""
   declare -A hw=()
@@ -66,7 +68,7 @@ backup() {
   BYTES=$(python3 -c "import json;print(json.load(open('$out'))['raw_bytes'])")
   local k
   for k in "${!hw[@]}"; do HWM_WORKERS+="${hw[$k]} "; done
-  rm -rf "${repo:?}/$db"
+  [[ $repo == null ]] || rm -rf "${repo:?}/$db"
 }
 native() {  # native DB TARGET; sets T
   local t0 t1
@@ -78,14 +80,14 @@ echo "database: $SIZE generated (bench), $SMALL (small); $(nproc) cores; wall cl
 echo
 echo "| measure | time | MB/s | ratio |"
 echo "|---|---|---|---|"
-# (a) 4 MiB transfers, no compression, to memory, vs native BACKUP TO DISK='/dev/null'.
+# (a) 4 MiB transfers, no compression, discarded, vs native BACKUP TO DISK='/dev/null'.
 native bench /dev/null; NT=$T
-backup bench "$MEMREPO" --compression none --devices 1 --workers 1 --max-transfer-size 4194304
+backup bench null --compression none --devices 1 --workers 1 --max-transfer-size 4194304
 echo "| (a) native BACKUP TO DISK='/dev/null' | ${NT} s | $(mbps "$BYTES" "$NT") | 1.00 |"
-echo "| (a) vdibackup --compression none, 4 MiB transfers, 1 device, repo in /dev/shm | ${T} s | $(mbps "$BYTES" "$T") | $(ratio "$T" "$NT")x time |"
+echo "| (a) vdibackup --compression none, 4 MiB transfers, 1 device, --target null | ${T} s | $(mbps "$BYTES" "$T") | $(ratio "$T" "$NT")x time |"
 # (c) 64 KiB transfers vs native.
-backup bench "$MEMREPO" --compression none --devices 1 --workers 1 --max-transfer-size 65536
-echo "| (c) vdibackup --compression none, 64 KiB transfers, 1 device, repo in /dev/shm | ${T} s | $(mbps "$BYTES" "$T") | $(ratio "$T" "$NT")x time |"
+backup bench null --compression none --devices 1 --workers 1 --max-transfer-size 65536
+echo "| (c) vdibackup --compression none, 64 KiB transfers, 1 device, --target null | ${T} s | $(mbps "$BYTES" "$T") | $(ratio "$T" "$NT")x time |"
 # (b) lz4, 2 devices / 2 workers, to disk, vs lz4 -1 of the raw stream to disk.
 native bench "$WORK/raw.bak"
 sync

@@ -103,7 +103,9 @@ std::string DbMeta::Serialize() const {
   for (const BackupHistoryEntry& h : history) {
     o << "history\t" << static_cast<int>(h.kind) << "\t" << h.set_guid.ToString() << "\t"
       << h.first_lsn << "\t" << h.last_lsn << "\t" << h.time << "\t" << (h.copy_only ? 1 : 0)
-      << "\n";
+      << "\t" << h.backup_set_id << "\t" << h.checkpoint_lsn << "\t" << h.database_backup_lsn
+      << "\t" << h.differential_base_lsn << "\t" << h.differential_base_guid.ToString() << "\t"
+      << h.finish_time << "\t" << Escape(h.name) << "\n";
   }
   return o.str();
 }
@@ -162,8 +164,8 @@ Result<DbMeta> DbMeta::Parse(std::string_view text) {
         e.extent_hashes.push_back(c);
       }
       m.diff_base.push_back(std::move(e));
-    } else if (f[0] == "history" && f.size() == 7 && ParseU64(f[1], &a) && ParseU64(f[3], &b) &&
-               ParseU64(f[4], &c) && ParseU64(f[6], &d)) {
+    } else if (f[0] == "history" && (f.size() == 7 || f.size() == 14) && ParseU64(f[1], &a) &&
+               ParseU64(f[3], &b) && ParseU64(f[4], &c) && ParseU64(f[6], &d)) {
       BackupHistoryEntry h;
       if (a < 1 || a > 3) return bad(line);
       h.kind = static_cast<BackupKind>(a);
@@ -174,13 +176,36 @@ Result<DbMeta> DbMeta::Parse(std::string_view text) {
       h.last_lsn = c;
       h.time = std::atoll(std::string(f[5]).c_str());
       h.copy_only = d != 0;
-      m.history.push_back(h);
+      // Metadata written before the extended history lines: ids by position, no more facts.
+      h.backup_set_id = m.history.size() + 1;
+      h.checkpoint_lsn = h.last_lsn;
+      h.finish_time = h.time;
+      if (f.size() == 14) {
+        uint64_t ckpt = 0, base = 0, diff = 0;
+        Result<Guid> dg = Guid::Parse(f[11]);
+        if (!ParseU64(f[7], &a) || !ParseU64(f[8], &ckpt) || !ParseU64(f[9], &base) ||
+            !ParseU64(f[10], &diff) || !dg.ok() || !Unescape(f[13], &h.name)) {
+          return bad(line);
+        }
+        h.backup_set_id = a;
+        h.checkpoint_lsn = ckpt;
+        h.database_backup_lsn = base;
+        h.differential_base_lsn = diff;
+        h.differential_base_guid = dg.value();
+        h.finish_time = std::atoll(std::string(f[12]).c_str());
+      }
+      m.history.push_back(std::move(h));
     } else {
       return bad(line);
     }
   }
   if (first) return bad("(empty)");
   return m;
+}
+
+void DbMeta::AddHistory(BackupHistoryEntry entry) {
+  entry.backup_set_id = history.empty() ? 1 : history.back().backup_set_id + 1;
+  history.push_back(std::move(entry));
 }
 
 Result<DbMeta> LoadDbMeta(const std::string& path) {

@@ -1,5 +1,6 @@
 // DbMeta: the emulator's bookkeeping for one database (state, LSN counters, differential base,
-// log-backup position, restore chain, file ids, backup history), kept in DIR/.vdi-emulator/<db>.meta.
+// log-backup position, restore chain, file ids, backup history = the database's msdb.dbo.backupset
+// rows), kept in DIR/.vdi-emulator/<db>.meta.
 #ifndef VDIBK_EMULATOR_DB_DB_META_H_
 #define VDIBK_EMULATOR_DB_DB_META_H_
 
@@ -36,13 +37,21 @@ struct ExtentBaseFile {
   std::vector<uint64_t> extent_hashes;
 };
 
+// One committed backup: the emulator's msdb.dbo.backupset row for it.
 struct BackupHistoryEntry {
   BackupKind kind = BackupKind::kFull;
   Guid set_guid;
   uint64_t first_lsn = 0;
   uint64_t last_lsn = 0;
-  int64_t time = 0;  // unix seconds
+  int64_t time = 0;  // unix seconds (start)
   bool copy_only = false;
+  uint64_t backup_set_id = 0;  // 1, 2, ... in commit order (DbMeta::AddHistory)
+  uint64_t checkpoint_lsn = 0;
+  uint64_t database_backup_lsn = 0;    // checkpoint LSN of the differential base full, 0 = none
+  uint64_t differential_base_lsn = 0;  // differential backups only
+  Guid differential_base_guid{};       // differential backups only
+  int64_t finish_time = 0;             // unix seconds
+  std::string name{};                  // BACKUP ... WITH NAME = '...'
 };
 
 struct DbMeta {
@@ -57,7 +66,10 @@ struct DbMeta {
   uint64_t restore_lsn = 0;
   Guid restore_base_guid;
   std::vector<FileIdentity> files;
-  std::vector<BackupHistoryEntry> history;
+  std::vector<BackupHistoryEntry> history;  // oldest first
+
+  // Appends `entry` with the next backup_set_id (one more than the last entry's).
+  void AddHistory(BackupHistoryEntry entry);
 
   std::string Serialize() const;
   static Result<DbMeta> Parse(std::string_view text);

@@ -120,6 +120,7 @@ void EmulatorExecutor::Execute(const frontend::SqlRequest& request, frontend::IS
     sink.Emit(parsed.errors);
     return;
   }
+  bool nocount = false;  // SET NOCOUNT ON|OFF, for the rest of the batch
   for (const tsql::Statement& st : parsed.batch.statements) {
     if (sink.Cancelled()) return;
     tsql::SqlMessages problems = tsql::ValidateStatement(st);
@@ -139,14 +140,20 @@ void EmulatorExecutor::Execute(const frontend::SqlRequest& request, frontend::IS
           } else if constexpr (std::is_same_v<T, tsql::DropDatabaseStatement>) {
             RunDrop(s, st.line, sink);
           } else if constexpr (std::is_same_v<T, tsql::SelectStatement>) {
-            RunSelect(s, st.line, sink);
+            if (s.backup_history) {
+              RunBackupHistory(*s.backup_history, st.line, nocount, sink);
+            } else {
+              RunSelect(s, st.line, sink);
+            }
           } else if constexpr (std::is_same_v<T, tsql::PrintStatement>) {
             RunPrint(s, st.line, sink);
           } else if constexpr (std::is_same_v<T, tsql::AlterDatabaseStatement>) {
             sink.Error(tsql::msg::At(tsql::msg::UnsupportedStatement("ALTER DATABASE", st.line),
                                      st.line));
+          } else if constexpr (std::is_same_v<T, tsql::SetStatement>) {
+            if (s.option == "NOCOUNT") nocount = s.on;
           }
-          // USE and SET change nothing the emulator tracks.
+          // USE and the other SET options change nothing the emulator tracks.
         },
         st.body);
   }
@@ -167,6 +174,7 @@ void EmulatorExecutor::RunBackup(const tsql::BackupStatement& s, int line,
             : s.differential                 ? BackupKind::kDifferential
                                              : BackupKind::kFull;
   bo.copy_only = s.copy_only;
+  bo.name = s.name.value_or("");
   bo.checksum = s.checksum.value_or(false);
   bo.metadata_only = s.snapshot;
   bo.devices = static_cast<uint32_t>(s.devices.size());

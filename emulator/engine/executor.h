@@ -41,6 +41,9 @@ class EmulatorExecutor : public frontend::IStatementExecutor {
   void RunDrop(const tsql::DropDatabaseStatement& s, int line, frontend::ISqlSink& sink);
   void RunSelect(const tsql::SelectStatement& s, int line, frontend::ISqlSink& sink);
   void RunPrint(const tsql::PrintStatement& s, int line, frontend::ISqlSink& sink);
+  // SELECT TOP (n) ... FROM msdb.dbo.backupset (executor_history.cc); `nocount`: SET NOCOUNT ON.
+  void RunBackupHistory(const tsql::BackupHistoryQuery& q, int line, bool nocount,
+                        frontend::ISqlSink& sink);
   void RunSnapshotRestore(const tsql::RestoreStatement& s, int line, frontend::ISqlSink& sink);
   // WITH STATS[=n]: a reporter that sends "n percent processed." to `sink`; null without STATS.
   static std::unique_ptr<ProgressReporter> MakeProgress(std::optional<int64_t> stats, int line,

@@ -35,6 +35,8 @@ std::optional<std::string> Value(const tsql::SelectItem& item) {
         if (*item.argument == "ProductVersion") return "16.0.4000.0";
         if (*item.argument == "Edition") return "vdi-emulator";
         if (*item.argument == "ServerName" || *item.argument == "MachineName") return HostName();
+        // The server's process id, as `vdibackup doctor` uses it to compare namespaces.
+        if (*item.argument == "ProcessID") return std::to_string(getpid());
       }
       if (item.text == "GETDATE" || item.text == "SYSDATETIME") return "2026-01-01 00:00:00.000";
       return std::nullopt;
@@ -78,6 +80,18 @@ void EmulatorExecutor::RunDrop(const tsql::DropDatabaseStatement& s, int line,
 
 void EmulatorExecutor::RunSelect(const tsql::SelectStatement& s, int /*line*/,
                                  frontend::ISqlSink& sink) {
+  if (s.database_size_of) {  // SUM(size pages)*8192 over the files; NULL for no such database
+    std::optional<std::string> bytes;
+    if (Result<Database> db = catalog_.Open(*s.database_size_of); db.ok()) {
+      uint64_t pages = 0;
+      for (const DbFile& f : db->files()) pages += (f.size + kPageSize - 1) / kPageSize;
+      bytes = std::to_string(pages * kPageSize);
+    }
+    sink.BeginResult({tsql::BigIntColumn("")});
+    sink.Row({bytes});
+    sink.EndResult(1);
+    return;
+  }
   std::vector<tsql::Column> columns;
   tsql::Row row;
   for (const auto& item : s.items) {

@@ -218,7 +218,15 @@ Status BackupJob::Commit() {
   h.last_lsn = info.last_lsn;
   h.time = info.start_time;
   h.copy_only = info.copy_only;
-  m.history.push_back(h);
+  h.checkpoint_lsn = info.checkpoint_lsn;
+  h.database_backup_lsn = info.database_backup_lsn;
+  h.differential_base_lsn = info.differential_base_lsn;
+  h.differential_base_guid = info.differential_base_guid;
+  h.finish_time = std::chrono::duration_cast<std::chrono::seconds>(
+                      std::chrono::system_clock::now().time_since_epoch())
+                      .count();
+  h.name = options_.name;
+  m.AddHistory(std::move(h));
   VDIBK_RETURN_IF_ERROR(db.SaveMeta());
   committed_ = true;
   return Status::Ok();

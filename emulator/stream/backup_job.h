@@ -25,6 +25,7 @@ struct BackupOptions {
   uint32_t devices = 1;        // media families, 1..64
   uint32_t block_size = 65536;  // BLOCKSIZE: power of two 512..65536; stream lengths are multiples
   uint64_t chunk_size = 1 << 20;  // bytes per run (multiple of 64 KiB); runs go round robin
+  std::string name;               // WITH NAME = '...': kept in the backup history
   // Injectable header fields (tests pin them to compare bytes). Defaults: random GUID, now,
   // media family ids derived from the GUID.
   std::optional<Guid> set_guid;

@@ -3,8 +3,10 @@
 #include "emulator/tsql/parser.h"
 
 #include <array>
+#include <cctype>
 
 #include "emulator/tsql/backup_parser.h"
+#include "emulator/tsql/history_query_parser.h"
 #include "emulator/tsql/messages.h"
 #include "emulator/tsql/token_cursor.h"
 #include "emulator/tsql/tokenizer.h"
@@ -262,9 +264,44 @@ bool ParseValue(TokenCursor& c, SelectItem* item) {
   }
 }
 
+// SUM(CAST(size AS bigint))*8192 FROM sys.master_files WHERE database_id = DB_ID(N'db'): the
+// database size query (vdibackup's progress ETA), the only SELECT ... FROM the emulator answers.
+// Consumes it and stores the name on a match; otherwise consumes nothing.
+bool AcceptDatabaseSizeQuery(TokenCursor& c, SelectStatement* s) {
+  static constexpr std::array<std::string_view, 20> kShape = {
+      "SUM",  "(",  "CAST",         "(",     "size",        "AS", "bigint", ")", ")",     "*",
+      "8192", "FROM", "sys", ".", "master_files", "WHERE", "database_id", "=",  "DB_ID",  "("};
+  for (size_t i = 0; i < kShape.size(); ++i) {
+    const Token& t = c.Peek(i);
+    const std::string_view want = kShape[i];
+    const bool match = want.size() == 1 && !std::isalnum(static_cast<unsigned char>(want[0]))
+                           ? t.IsSymbol(want[0])
+                       : want == "8192" ? t.kind == TokenKind::kNumber && t.value == want
+                                        : t.IsKeyword(want);
+    if (!match) return false;
+  }
+  if (c.Peek(kShape.size()).kind != TokenKind::kString ||
+      !c.Peek(kShape.size() + 1).IsSymbol(')')) {
+    return false;
+  }
+  for (size_t i = 0; i < kShape.size(); ++i) c.Next();
+  s->database_size_of = c.Next().value;
+  c.Next();  // )
+  return true;
+}
+
 bool ParseSelect(TokenCursor& c, StatementBody* body) {
   c.Next();  // SELECT
   SelectStatement s;
+  if (AcceptDatabaseSizeQuery(c, &s)) {
+    *body = std::move(s);
+    return true;
+  }
+  if (c.Peek().IsKeyword("TOP")) {  // only the backup history query has TOP
+    if (!ParseBackupHistoryQuery(c, &s)) return false;
+    *body = std::move(s);
+    return true;
+  }
   do {
     SelectItem item;
     // alias = expr

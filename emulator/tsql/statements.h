@@ -141,8 +141,23 @@ struct SelectItem {
   std::string alias;  // empty: unnamed column
 };
 
+// SELECT TOP (n) <columns> FROM msdb.dbo.backupset WHERE database_name = N'db'
+// ORDER BY backup_set_id [ASC|DESC]: the backup history query (vdibackup reads the LSNs of the
+// backup it just took). Columns are lower-case names of msdb.dbo.backupset, in select order.
+struct BackupHistoryQuery {
+  int64_t top = 1;
+  std::vector<std::string> columns;
+  std::string database;
+  bool descending = false;  // ORDER BY ... DESC
+};
+
 struct SelectStatement {
   std::vector<SelectItem> items;
+  // Set instead of items for the backup history query above.
+  std::optional<BackupHistoryQuery> backup_history;
+  // Set (to the database name) for the one catalog query the emulator answers, instead of items:
+  // SELECT SUM(CAST(size AS bigint))*8192 FROM sys.master_files WHERE database_id = DB_ID(N'db')
+  std::optional<std::string> database_size_of;
 };
 
 struct PrintStatement {

@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <ctime>
 #include <mutex>
 #include <string>
@@ -12,10 +13,19 @@
 namespace vdibk::log {
 namespace {
 
+// The default format comes from VDIBACKUP_LOG_FORMAT (text|json) so that child processes (the
+// workers of a `vdibackup --log-format json` run) log like their parent.
+Format FormatFromEnvironment() {
+  const char* env = std::getenv("VDIBACKUP_LOG_FORMAT");
+  return env != nullptr && std::string_view(env) == "json" ? Format::kJson : Format::kText;
+}
+
 std::mutex g_mu;
 Level g_level = Level::kInfo;
-Format g_format = Format::kText;
+Format g_format = FormatFromEnvironment();
 std::string g_component = "vdibk";
+std::string g_status;  // the live status line, "" = none (ShowStatusLine)
+constexpr const char* kEraseLine = "\r\x1b[K";
 
 const char* LevelName(Level l) {
   switch (l) {
@@ -63,6 +73,7 @@ void Write(Level level, std::string_view message) {
   auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
   std::tm tm{};
   gmtime_r(&t, &tm);
+  if (!g_status.empty()) std::fputs(kEraseLine, stderr);
   char ts[96];
   std::snprintf(ts, sizeof ts, "%04d-%02d-%02dT%02d:%02d:%02d.%03lldZ", tm.tm_year + 1900,
                 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
@@ -75,6 +86,22 @@ void Write(Level level, std::string_view message) {
     std::fprintf(stderr, "%s %-5s %s[%d] %.*s\n", ts, LevelName(level), g_component.c_str(),
                  static_cast<int>(getpid()), static_cast<int>(message.size()), message.data());
   }
+  if (!g_status.empty()) std::fputs(g_status.c_str(), stderr);
+}
+
+void ShowStatusLine(std::string_view line) {
+  std::lock_guard l(g_mu);
+  g_status.assign(line);
+  std::fprintf(stderr, "\r%s\x1b[K", g_status.c_str());
+  std::fflush(stderr);
+}
+
+void ClearStatusLine() {
+  std::lock_guard l(g_mu);
+  if (g_status.empty()) return;
+  std::fputs(kEraseLine, stderr);
+  std::fflush(stderr);
+  g_status.clear();
 }
 
 }  // namespace vdibk::log

@@ -10,7 +10,8 @@ namespace vdibk::log {
 enum class Level { kDebug, kInfo, kWarn, kError };
 enum class Format { kText, kJson };
 
-// Process-wide settings. Defaults: kInfo, kText, component "vdibk".
+// Process-wide settings. Defaults: kInfo, component "vdibk", and kJson if the environment has
+// VDIBACKUP_LOG_FORMAT=json, else kText.
 void SetLevel(Level level);
 void SetFormat(Format format);
 void SetComponent(std::string_view component);
@@ -20,6 +21,12 @@ inline void Debug(std::string_view m) { Write(Level::kDebug, m); }
 inline void Info(std::string_view m) { Write(Level::kInfo, m); }
 inline void Warn(std::string_view m) { Write(Level::kWarn, m); }
 inline void Error(std::string_view m) { Write(Level::kError, m); }
+
+// A live status line (a progress display on a terminal) kept below the log lines: Show draws or
+// redraws it in place ("\r", text, erase to end of line); every log line first erases it and
+// then redraws it, so neither garbles the other. Clear erases it and ends it. Thread-safe.
+void ShowStatusLine(std::string_view line);
+void ClearStatusLine();
 
 }  // namespace vdibk::log
 

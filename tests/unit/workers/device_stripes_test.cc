@@ -20,7 +20,8 @@ StripeSetSpec Spec() {
   s.database = "sales";
   s.device_count = 4;
   s.max_transfer_size = 1 << 20;
-  s.devices = {{1, "set_1", "stripe-02-of-04.lz4"}, {3, "set_3", "stripe-04-of-04.lz4"}};
+  s.devices = {{1, "set_1", "stripe-02-of-04.lz4", ""},
+               {3, "set_3", "stripe-04-of-04.lz4", ""}};
   return s;
 }
 
@@ -63,10 +64,10 @@ TEST(DeviceStripesTest, RejectsOutOfOrderAndUnassigned) {
 TEST(DeviceStripesTest, BadAssignmentsFailAndLeaveNothing) {
   vdibk::testing::TempDir dir;
   StripeSetSpec bad = Spec();
-  bad.devices.push_back({1, "dup", "dup.lz4"});
+  bad.devices.push_back({1, "dup", "dup.lz4", ""});
   EXPECT_FALSE(DeviceStripes::Open(bad, Dir(dir)).ok());
   bad = Spec();
-  bad.devices.push_back({9, "big", "big.lz4"});
+  bad.devices.push_back({9, "big", "big.lz4", ""});
   EXPECT_FALSE(DeviceStripes::Open(bad, Dir(dir)).ok());
   EXPECT_TRUE(fs::is_empty(dir.path()));
 }

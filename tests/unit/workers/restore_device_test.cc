@@ -20,7 +20,7 @@ StripeSetSpec Spec() {
   s.database = "sales";
   s.device_count = 2;
   s.max_transfer_size = 1 << 20;
-  s.devices = {{1, "set_1", "stripe-02-of-02.lz4"}};
+  s.devices = {{1, "set_1", "stripe-02-of-02.lz4", ""}};
   return s;
 }
 

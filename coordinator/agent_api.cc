@@ -1,0 +1,145 @@
+// The agent's HTTP routes: request JSON parsed with protobuf's JSON utility, responses built
+// with the escaping of backup_report.h.
+#include "coordinator/agent_api.h"
+
+#include <google/protobuf/util/json_util.h>
+
+#include <cstdio>
+
+#include "coordinator/backup_report.h"
+#include "proto/agent.pb.h"
+
+namespace vdibk::coordinator {
+namespace {
+
+HttpResponse Error(int status, const std::string& message) {
+  return {status, "application/json", "{\"error\":" + JsonString(message) + "}\n"};
+}
+
+std::string Num(double v) {
+  char buf[64];
+  std::snprintf(buf, sizeof(buf), "%.3f", v);
+  return buf;
+}
+
+// "/v1/jobs/17" -> 17; nullopt for anything else.
+std::optional<uint64_t> JobId(const std::string& path) {
+  const std::string prefix = "/v1/jobs/";
+  if (path.rfind(prefix, 0) != 0) return std::nullopt;
+  const std::string id = path.substr(prefix.size());
+  if (id.empty() || id.size() > 18 || id.find_first_not_of("0123456789") != std::string::npos) {
+    return std::nullopt;
+  }
+  return std::stoull(id);
+}
+
+}  // namespace
+
+std::string JobJson(const JobInfo& j) {
+  std::string out = "{\"id\":" + std::to_string(j.id) + ",\"kind\":" + JsonString(j.kind) +
+                    ",\"database\":" + JsonString(j.database) + ",\"args\":[";
+  for (size_t i = 0; i < j.args.size(); ++i) out += (i ? "," : "") + JsonString(j.args[i]);
+  out += "],\"state\":" + JsonString(JobStateName(j.state)) +
+         ",\"cancel_requested\":" + (j.cancel_requested ? "true" : "false") +
+         ",\"exit_code\":" + (j.exit_code ? std::to_string(*j.exit_code) : "null") +
+         ",\"created_unix_ms\":" + std::to_string(j.created_unix_ms) +
+         ",\"started_unix_ms\":" + std::to_string(j.started_unix_ms) +
+         ",\"finished_unix_ms\":" + std::to_string(j.finished_unix_ms) +
+         ",\"elapsed_seconds\":" + Num(j.elapsed_seconds);
+  if (j.summary) {
+    out += ",\"raw_bytes\":" + std::to_string(j.summary->raw_bytes) +
+           ",\"compressed_bytes\":" + std::to_string(j.summary->compressed_bytes) +
+           ",\"summary\":" + j.summary->json;  // validated JSON (it parsed)
+  } else {
+    out += ",\"raw_bytes\":null,\"compressed_bytes\":null,\"summary\":null";
+  }
+  return out + ",\"output_tail\":" + JsonString(j.output_tail) + "}";
+}
+
+AgentApi::AgentApi(JobTable& jobs, AgentMetrics& metrics, const Heartbeat& heartbeat,
+                   std::function<std::vector<ReadyCheck>()> ready,
+                   std::chrono::milliseconds max_heartbeat_age)
+    : jobs_(jobs),
+      metrics_(metrics),
+      heartbeat_(heartbeat),
+      ready_(std::move(ready)),
+      max_heartbeat_age_(max_heartbeat_age) {}
+
+HttpResponse AgentApi::PostJob(const std::string& body) {
+  agent::JobRequest req;
+  google::protobuf::util::JsonParseOptions opts;  // unknown fields are errors
+  const auto st = google::protobuf::util::JsonStringToMessage(body, &req, opts);
+  if (!st.ok()) return Error(400, "bad job request: " + std::string(st.message()));
+  const std::vector<std::string> args(req.args().begin(), req.args().end());
+  auto r = jobs_.Submit(req.kind(), req.database(), args);
+  if (auto* f = std::get_if<SubmitFailure>(&r)) {
+    const int status = f->error == SubmitError::kConflict       ? 409
+                       : f->error == SubmitError::kShuttingDown ? 503
+                                                                : 400;
+    return Error(status, f->message);
+  }
+  return {201, "application/json", JobJson(std::get<JobInfo>(r)) + "\n"};
+}
+
+HttpResponse AgentApi::Healthz() const {
+  const bool fresh = heartbeat_.Fresh(max_heartbeat_age_);
+  const std::string body = std::string("{\"status\":\"") + (fresh ? "ok" : "stalled") +
+                           "\",\"main_loop_age_ms\":" + std::to_string(heartbeat_.AgeMs()) + "}\n";
+  return {fresh ? 200 : 503, "application/json", body};
+}
+
+HttpResponse AgentApi::Readyz() {
+  const std::vector<ReadyCheck> checks = ready_();
+  bool ok = true;
+  std::string failing;
+  std::string list;
+  for (const ReadyCheck& c : checks) {
+    if (!c.ok) {
+      ok = false;
+      failing += (failing.empty() ? "" : ",") + JsonString(c.name);
+    }
+    list += std::string(list.empty() ? "" : ",") + "{\"name\":" + JsonString(c.name) +
+            ",\"ok\":" + (c.ok ? "true" : "false") + ",\"detail\":" + JsonString(c.detail) + "}";
+  }
+  return {ok ? 200 : 503, "application/json",
+          std::string("{\"status\":\"") + (ok ? "ready" : "not ready") + "\",\"failing\":[" +
+              failing + "],\"checks\":[" + list + "]}\n"};
+}
+
+HttpResponse AgentApi::Handle(const HttpRequest& req) {
+  std::string path = req.target.substr(0, req.target.find('?'));
+  if (path.size() > 1 && path.back() == '/') path.pop_back();
+  const bool get = req.method == "GET";
+  if (path == "/healthz") return get ? Healthz() : Error(405, "use GET");
+  if (path == "/readyz") return get ? Readyz() : Error(405, "use GET");
+  if (path == "/metrics") {
+    if (!get) return Error(405, "use GET");
+    return {200, "text/plain; version=0.0.4; charset=utf-8", metrics_.Render(jobs_.Running())};
+  }
+  if (path == "/v1/jobs") {
+    if (req.method == "POST") return PostJob(req.body);
+    if (!get) return Error(405, "use GET or POST");
+    std::string out = "{\"jobs\":[";
+    bool first = true;
+    for (const JobInfo& j : jobs_.List()) {
+      out += (first ? "" : ",") + JobJson(j);
+      first = false;
+    }
+    return {200, "application/json", out + "]}\n"};
+  }
+  if (std::optional<uint64_t> id = JobId(path)) {
+    std::optional<JobInfo> j;
+    if (get) {
+      j = jobs_.Get(*id);
+    } else if (req.method == "DELETE") {
+      j = jobs_.Cancel(*id);
+    } else {
+      return Error(405, "use GET or DELETE");
+    }
+    if (!j) return Error(404, "no job " + std::to_string(*id));
+    return {200, "application/json", JobJson(*j) + "\n"};
+  }
+  return Error(404, "no route " + path);
+}
+
+}  // namespace vdibk::coordinator

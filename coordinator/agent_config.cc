@@ -1,0 +1,123 @@
+// Parsing of the agent's YAML config with yaml-cpp; every error names the line and the field.
+#include "coordinator/agent_config.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <fstream>
+#include <sstream>
+
+namespace vdibk::coordinator {
+namespace {
+
+Status FieldError(const YAML::Node& node, const std::string& field, const std::string& what) {
+  return Status::Configuration("line " + std::to_string(node.Mark().line + 1) + ": " + field +
+                               ": " + what);
+}
+
+Result<std::string> ScalarString(const YAML::Node& node, const std::string& field) {
+  if (!node.IsScalar()) return FieldError(node, field, "must be a string");
+  return node.Scalar();
+}
+
+Result<uint32_t> ScalarUint(const YAML::Node& node, const std::string& field, uint32_t lo,
+                            uint32_t hi) {
+  if (!node.IsScalar()) return FieldError(node, field, "must be a number");
+  const std::string& s = node.Scalar();
+  if (s.empty() || s.size() > 9 || s.find_first_not_of("0123456789") != std::string::npos) {
+    return FieldError(node, field, "must be a whole number, got '" + s + "'");
+  }
+  const uint64_t v = std::stoull(s);
+  if (v < lo || v > hi) {
+    return FieldError(node, field, "must be in " + std::to_string(lo) + ".." + std::to_string(hi));
+  }
+  return static_cast<uint32_t>(v);
+}
+
+Status ParseListen(const YAML::Node& node, AgentConfig& c) {
+  VDIBK_ASSIGN_OR_RETURN(std::string v, ScalarString(node, "listen"));
+  const size_t colon = v.rfind(':');
+  if (colon == std::string::npos || colon == 0) {
+    return FieldError(node, "listen", "must be HOST:PORT, got '" + v + "'");
+  }
+  std::string host = v.substr(0, colon);
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
+    host = host.substr(1, host.size() - 2);
+  }
+  const std::string port = v.substr(colon + 1);
+  if (port.empty() || port.size() > 5 ||
+      port.find_first_not_of("0123456789") != std::string::npos || std::stoul(port) > 65535) {
+    return FieldError(node, "listen", "bad port in '" + v + "'");
+  }
+  c.listen_host = host;
+  c.listen_port = static_cast<uint16_t>(std::stoul(port));
+  return Status::Ok();
+}
+
+Status ParseDefaults(const YAML::Node& node, AgentConfig& c) {
+  if (!node.IsMap()) return FieldError(node, "defaults", "must be a mapping");
+  for (const auto& kv : node) {
+    const std::string key = kv.first.Scalar();
+    if (key == "devices") {
+      VDIBK_ASSIGN_OR_RETURN(c.default_devices, ScalarUint(kv.second, "defaults.devices", 1, 64));
+    } else if (key == "workers") {
+      VDIBK_ASSIGN_OR_RETURN(c.default_workers, ScalarUint(kv.second, "defaults.workers", 1, 64));
+    } else {
+      return FieldError(kv.first, "defaults." + key, "unknown field");
+    }
+  }
+  return Status::Ok();
+}
+
+Status ParseTop(const YAML::Node& root, AgentConfig& c) {
+  if (!root.IsMap() && !root.IsNull()) {
+    return FieldError(root, "(top level)", "must be a mapping of fields");
+  }
+  for (const auto& kv : root) {
+    const std::string key = kv.first.Scalar();
+    const YAML::Node& v = kv.second;
+    if (key == "listen") {
+      VDIBK_RETURN_IF_ERROR(ParseListen(v, c));
+    } else if (key == "repo") {
+      VDIBK_ASSIGN_OR_RETURN(c.repo, ScalarString(v, "repo"));
+    } else if (key == "server") {
+      VDIBK_ASSIGN_OR_RETURN(c.server, ScalarString(v, "server"));
+    } else if (key == "sqlcmd") {
+      VDIBK_ASSIGN_OR_RETURN(c.sqlcmd, ScalarString(v, "sqlcmd"));
+    } else if (key == "defaults") {
+      VDIBK_RETURN_IF_ERROR(ParseDefaults(v, c));
+    } else if (key == "grace_seconds") {
+      VDIBK_ASSIGN_OR_RETURN(c.grace_seconds, ScalarUint(v, "grace_seconds", 0, 86400));
+    } else {
+      return FieldError(kv.first, key, "unknown field");
+    }
+  }
+  if (c.repo.empty() || c.repo.front() != '/') {
+    return Status::Configuration("repo: required, an absolute directory path");
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<AgentConfig> ParseAgentConfig(const std::string& yaml_text) {
+  AgentConfig c;
+  try {
+    const YAML::Node root = YAML::Load(yaml_text);
+    VDIBK_RETURN_IF_ERROR(ParseTop(root, c));
+  } catch (const YAML::Exception& e) {
+    return Status::Configuration("line " + std::to_string(e.mark.line + 1) + ": " + e.msg);
+  }
+  return c;
+}
+
+Result<AgentConfig> LoadAgentConfig(const std::string& path) {
+  std::ifstream f(path);
+  if (!f) return Status::Configuration("cannot read config file " + path);
+  std::stringstream ss;
+  ss << f.rdbuf();
+  Result<AgentConfig> c = ParseAgentConfig(ss.str());
+  if (!c.ok()) return Status::Configuration(path + ": " + c.status().message());
+  return c;
+}
+
+}  // namespace vdibk::coordinator

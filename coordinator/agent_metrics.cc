@@ -1,0 +1,154 @@
+// Prometheus text rendering of the agent's metrics.
+#include "coordinator/agent_metrics.h"
+
+#include <cstdio>
+
+namespace vdibk::coordinator {
+namespace {
+
+constexpr double kDurationBuckets[] = {1, 5, 15, 60, 300, 900, 3600, 14400};
+
+// Label value escaping of the exposition format: backslash, double quote, newline.
+std::string Escape(const std::string& v) {
+  std::string out;
+  for (char c : v) {
+    if (c == '\\') {
+      out += "\\\\";
+    } else if (c == '"') {
+      out += "\\\"";
+    } else if (c == '\n') {
+      out += "\\n";
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+std::string Num(double v) {
+  char buf[64];
+  std::snprintf(buf, sizeof(buf), "%.17g", v);
+  return buf;
+}
+
+void Header(std::string& out, const char* name, const char* type, const char* help) {
+  out += std::string("# HELP ") + name + " " + help + "\n# TYPE " + name + " " + type + "\n";
+}
+
+}  // namespace
+
+std::string AbortCause(int exit_code) {
+  switch (exit_code) {
+    case 3:
+      return "integrity";
+    case 4:
+      return "missing";
+    case 5:
+      return "aborted";
+    case 6:
+      return "target";
+    case 7:
+      return "sql";
+    case 64:
+      return "usage";
+    case 78:
+      return "config";
+    default:
+      return exit_code >= 128 ? "signal" : "internal";
+  }
+}
+
+void AgentMetrics::RecordJob(const JobInfo& job) {
+  std::lock_guard<std::mutex> lock(mu_);
+  const std::string outcome = JobStateName(job.state);
+  ++jobs_total_[{job.kind, outcome}];
+  if (job.state != JobState::kSucceeded) {
+    ++aborts_[AbortCause(job.exit_code.value_or(5))];
+  }
+  if (job.started_unix_ms > 0 && job.finished_unix_ms >= job.started_unix_ms) {
+    const double secs = static_cast<double>(job.finished_unix_ms - job.started_unix_ms) / 1000.0;
+    Duration& d = durations_[job.kind];
+    d.sum += secs;
+    ++d.count;
+    for (double b : kDurationBuckets) d.buckets[b] += secs <= b ? 1 : 0;
+  }
+  if (job.state != JobState::kSucceeded || !job.summary) return;
+  const JobSummary& s = *job.summary;
+  last_success_[job.database] = static_cast<double>(job.finished_unix_ms) / 1000.0;
+  if (job.kind != "backup") return;
+  for (const DeviceBytes& d : s.devices) {
+    const Key key{job.database, std::to_string(d.index)};
+    bytes_in_[key] += d.raw_bytes;
+    bytes_out_[key] += d.compressed_bytes;
+  }
+  if (s.compressed_bytes > 0) {
+    ratio_[job.database] =
+        static_cast<double>(s.raw_bytes) / static_cast<double>(s.compressed_bytes);
+  }
+  if (s.seconds > 0) throughput_[job.database] = static_cast<double>(s.raw_bytes) / s.seconds;
+}
+
+std::string AgentMetrics::Render(size_t jobs_running) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::string out;
+  Header(out, "vdibackup_jobs_total", "counter", "Ended agent jobs by kind and outcome.");
+  for (const auto& [k, v] : jobs_total_) {
+    out += "vdibackup_jobs_total{kind=\"" + Escape(k.first) + "\",outcome=\"" + Escape(k.second) +
+           "\"} " + std::to_string(v) + "\n";
+  }
+  Header(out, "vdibackup_job_duration_seconds", "histogram",
+         "Wall time of ended agent jobs (start of the child to its exit).");
+  for (const auto& [kind, d] : durations_) {
+    const std::string k = "kind=\"" + Escape(kind) + "\"";
+    for (const auto& [le, n] : d.buckets) {
+      out += "vdibackup_job_duration_seconds_bucket{" + k + ",le=\"" + Num(le) + "\"} " +
+             std::to_string(n) + "\n";
+    }
+    out += "vdibackup_job_duration_seconds_bucket{" + k + ",le=\"+Inf\"} " +
+           std::to_string(d.count) + "\n";
+    out += "vdibackup_job_duration_seconds_sum{" + k + "} " + Num(d.sum) + "\n";
+    out += "vdibackup_job_duration_seconds_count{" + k + "} " + std::to_string(d.count) + "\n";
+  }
+  Header(out, "vdibackup_bytes_in_total", "counter",
+         "Raw bytes read from SQL Server by successful backups, per database and device.");
+  for (const auto& [k, v] : bytes_in_) {
+    out += "vdibackup_bytes_in_total{database=\"" + Escape(k.first) + "\",device=\"" +
+           Escape(k.second) + "\"} " + std::to_string(v) + "\n";
+  }
+  Header(out, "vdibackup_bytes_out_total", "counter",
+         "Compressed bytes written by successful backups, per database and device.");
+  for (const auto& [k, v] : bytes_out_) {
+    out += "vdibackup_bytes_out_total{database=\"" + Escape(k.first) + "\",device=\"" +
+           Escape(k.second) + "\"} " + std::to_string(v) + "\n";
+  }
+  Header(out, "vdibackup_compression_ratio", "gauge",
+         "Raw / compressed bytes of the last successful backup per database.");
+  for (const auto& [db, v] : ratio_) {
+    out += "vdibackup_compression_ratio{database=\"" + Escape(db) + "\"} " + Num(v) + "\n";
+  }
+  Header(out, "vdibackup_throughput_bytes_per_second", "gauge",
+         "Raw bytes per second of the last successful backup per database.");
+  for (const auto& [db, v] : throughput_) {
+    out +=
+        "vdibackup_throughput_bytes_per_second{database=\"" + Escape(db) + "\"} " + Num(v) + "\n";
+  }
+  Header(out, "vdibackup_last_success_timestamp_seconds", "gauge",
+         "Unix time of the last successful job (backup or restore) per database.");
+  for (const auto& [db, v] : last_success_) {
+    out += "vdibackup_last_success_timestamp_seconds{database=\"" + Escape(db) + "\"} " + Num(v) +
+           "\n";
+  }
+  Header(out, "vdibackup_aborts_total", "counter",
+         "Failed or cancelled jobs by cause (from the child's exit code).");
+  for (const auto& [cause, v] : aborts_) {
+    out += "vdibackup_aborts_total{cause=\"" + Escape(cause) + "\"} " + std::to_string(v) + "\n";
+  }
+  Header(out, "vdibackup_worker_restarts_total", "counter",
+         "Worker restarts (always 0: a job whose worker dies fails; workers are not restarted).");
+  out += "vdibackup_worker_restarts_total 0\n";
+  Header(out, "vdibackup_jobs_running", "gauge", "Queued and running agent jobs.");
+  out += "vdibackup_jobs_running " + std::to_string(jobs_running) + "\n";
+  return out;
+}
+
+}  // namespace vdibk::coordinator

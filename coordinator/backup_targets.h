@@ -1,0 +1,55 @@
+// BackupTargets: where the stripes of one backup go. No --target: the set directory in the repo
+// (REPO/<db>/<set>/); --target DIR...: TARGET/<db>/<set>/ on each target, stripe i on target
+// i mod T, the manifest still in the repo set directory; --target null: nowhere (no directory).
+#ifndef VDIBK_COORDINATOR_BACKUP_TARGETS_H_
+#define VDIBK_COORDINATOR_BACKUP_TARGETS_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "coordinator/backup_options.h"
+#include "shared/base/result.h"
+
+namespace vdibk::coordinator {
+
+// Move-only; not thread-safe. Nothing is removed implicitly: the job calls RemoveAll on failure.
+class BackupTargets {
+ public:
+  // Checks that the repo and every target is an existing directory (kConfiguration otherwise)
+  // and that no target is the same directory as another (kUsage), then creates the set
+  // directory `dir_name` in the repo and on every target (fsync of each database folder). A
+  // target that is the repo itself holds its stripes in the repo set directory. Creates nothing
+  // for a null target. On error, whatever was created is removed. Errors: kConfiguration,
+  // kUsage, kTargetIo (mkdir).
+  static Result<BackupTargets> Create(const BackupOptions& options, const std::string& dir_name);
+  BackupTargets(BackupTargets&&) noexcept = default;
+  BackupTargets& operator=(BackupTargets&&) noexcept = default;
+
+  bool discard() const { return discard_; }                // --target null
+  const std::string& set_dir() const { return set_dir_; }  // the repo set dir; "" if discard
+  // Directory of device `index`'s stripe ("" if discard).
+  const std::string& StripeDir(uint32_t index) const;
+  // The manifest location of device `index`'s stripe: "" = the set dir, else the target root.
+  const std::string& Location(uint32_t index) const;
+  // The target roots as given (absolute); empty without --target.
+  const std::vector<std::string>& roots() const { return roots_; }
+  // Removes every set directory created (best effort, parent folders fsync'd). Idempotent.
+  void RemoveAll();
+
+ private:
+  BackupTargets() = default;
+  struct Slot {
+    std::string root;  // target root as given, "" = the repo set dir
+    std::string dir;   // the set directory on it
+  };
+  bool discard_ = false;
+  std::string set_dir_;
+  std::vector<std::string> roots_;
+  std::vector<Slot> slots_;           // one per target (one slot for the repo without --target)
+  std::vector<std::string> created_;  // set directories to remove on failure
+};
+
+}  // namespace vdibk::coordinator
+
+#endif  // VDIBK_COORDINATOR_BACKUP_TARGETS_H_

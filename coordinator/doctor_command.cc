@@ -1,0 +1,145 @@
+// The doctor subcommand: options -> RunDoctorChecks -> report and exit code.
+#include "coordinator/doctor_command.h"
+
+#include <algorithm>
+#include <charconv>
+#include <cstdio>
+#include <cstdlib>
+#include <thread>
+
+#include "coordinator/backup_report.h"
+#include "coordinator/sql_runner.h"
+#include "shared/base/log.h"
+
+namespace vdibk::coordinator {
+namespace {
+
+Result<uint32_t> ParseU32(const std::string& flag, const std::string& v) {
+  uint32_t out = 0;
+  auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), out);
+  if (ec != std::errc() || p != v.data() + v.size()) {
+    return Status::Usage(flag + " needs a non-negative integer, got '" + v + "'");
+  }
+  return out;
+}
+
+bool AnyFailed(const std::vector<CheckResult>& results) {
+  return std::any_of(results.begin(), results.end(),
+                     [](const CheckResult& r) { return r.status == CheckStatus::kFail; });
+}
+
+}  // namespace
+
+const char* DoctorUsage() {
+  return "usage: vdibackup doctor [--repo DIR] [--devices N] [--buffer-count B]\n"
+         "         [--max-transfer-size BYTES] [--sqlcmd PROGRAM] [--server NAME]\n"
+         "         [--tape DEVICE ...] [--sql-uid UID] [--sql-gid GID ...] [--json]";
+}
+
+Result<DoctorOptions> ParseDoctorOptions(const std::vector<std::string>& args,
+                                         const std::string& bin_dir) {
+  DoctorOptions o;
+  uint32_t devices = 0, buffer_count = 0, max_transfer = 4u << 20;
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    auto value = [&]() -> Result<std::string> {
+      if (i + 1 >= args.size()) return Status::Usage(a + " needs a value");
+      return args[++i];
+    };
+    auto number = [&]() -> Result<uint32_t> {
+      VDIBK_ASSIGN_OR_RETURN(std::string v, value());
+      return ParseU32(a, v);
+    };
+    if (a == "--repo") {
+      VDIBK_ASSIGN_OR_RETURN(o.plan.repo, value());
+    } else if (a == "--devices") {
+      VDIBK_ASSIGN_OR_RETURN(devices, number());
+    } else if (a == "--buffer-count") {
+      VDIBK_ASSIGN_OR_RETURN(buffer_count, number());
+    } else if (a == "--max-transfer-size") {
+      VDIBK_ASSIGN_OR_RETURN(max_transfer, number());
+    } else if (a == "--sqlcmd") {
+      VDIBK_ASSIGN_OR_RETURN(o.plan.sqlcmd, value());
+    } else if (a == "--server") {
+      VDIBK_ASSIGN_OR_RETURN(o.plan.server, value());
+    } else if (a == "--tape") {
+      VDIBK_ASSIGN_OR_RETURN(std::string t, value());
+      o.plan.tapes.push_back(t);
+    } else if (a == "--sql-uid") {
+      VDIBK_ASSIGN_OR_RETURN(uint32_t uid, number());
+      o.plan.sql_uid = uid;
+    } else if (a == "--sql-gid") {
+      VDIBK_ASSIGN_OR_RETURN(uint32_t gid, number());
+      o.plan.sql_gids.push_back(gid);
+    } else if (a == "--json") {
+      o.json = true;
+    } else {
+      return Status::Usage("unknown argument '" + a + "'");
+    }
+  }
+  if (devices == 0) {
+    unsigned cores = std::thread::hardware_concurrency();
+    devices = cores == 0 ? 1 : std::min(cores, 4u);
+  }
+  if (devices > 64) return Status::Usage("--devices must be 1..64");
+  if (max_transfer == 0 || max_transfer % 65536 != 0 || max_transfer > (4u << 20)) {
+    return Status::Usage("--max-transfer-size must be a multiple of 65536 up to 4194304");
+  }
+  o.plan.buffer_count = buffer_count != 0 ? buffer_count : 4ull * devices;
+  o.plan.max_transfer_size = max_transfer;
+  if (o.plan.sqlcmd.empty()) o.plan.sqlcmd = bin_dir + "/sqlcmd";
+  if (o.plan.server.empty()) {
+    const char* env = std::getenv("VDI_EMULATOR_ENDPOINT");
+    o.plan.server = (env && *env) ? env : ".";
+  }
+  return o;
+}
+
+std::string FormatDoctorText(const std::vector<CheckResult>& results) {
+  std::string out;
+  int fails = 0, warns = 0;
+  for (const CheckResult& r : results) {
+    char head[64];
+    std::snprintf(head, sizeof(head), "%s  %-10s ", CheckStatusName(r.status), r.name.c_str());
+    out += head + r.detail + "\n";
+    if (r.status != CheckStatus::kPass && !r.fix.empty()) out += "      fix: " + r.fix + "\n";
+    fails += r.status == CheckStatus::kFail;
+    warns += r.status == CheckStatus::kWarn;
+  }
+  out += std::to_string(results.size()) + " checks: " + std::to_string(fails) + " failed, " +
+         std::to_string(warns) + " warning(s)\n";
+  return out;
+}
+
+std::string FormatDoctorJson(const std::vector<CheckResult>& results) {
+  std::string out =
+      std::string("{\"status\":") + (AnyFailed(results) ? "\"fail\"" : "\"ok\"") + ",\"checks\":[";
+  for (size_t i = 0; i < results.size(); ++i) {
+    const CheckResult& r = results[i];
+    std::string status = CheckStatusName(r.status);
+    std::transform(status.begin(), status.end(), status.begin(), ::tolower);
+    out += std::string(i ? "," : "") + "{\"name\":" + JsonString(r.name) +
+           ",\"status\":" + JsonString(status) + ",\"detail\":" + JsonString(r.detail) +
+           ",\"fix\":" + JsonString(r.fix) + "}";
+  }
+  return out + "]}";
+}
+
+int RunDoctorCommand(const std::vector<std::string>& args, const std::string& bin_dir) {
+  Result<DoctorOptions> options = ParseDoctorOptions(args, bin_dir);
+  if (!options.ok()) {
+    std::fprintf(stderr, "vdibackup: %s\n%s\n", options.status().message().c_str(), DoctorUsage());
+    return ExitCodeFor(options.status().code());
+  }
+  OsDoctorSystem sys;
+  SqlcmdRunner sql(options->plan.sqlcmd, options->plan.server);
+  std::vector<CheckResult> results = RunDoctorChecks(options->plan, sys, sql);
+  const bool failed = AnyFailed(results);
+  log::Info(std::string("doctor: ") + std::to_string(results.size()) + " checks, " +
+            (failed ? "some failed" : "none failed"));
+  std::printf("%s", options->json ? (FormatDoctorJson(results) + "\n").c_str()
+                                  : FormatDoctorText(results).c_str());
+  return ExitCodeFor(failed ? ErrorCode::kConfiguration : ErrorCode::kOk);
+}
+
+}  // namespace vdibk::coordinator

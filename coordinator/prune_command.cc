@@ -1,0 +1,164 @@
+// The prune subcommand: finish leftovers -> scan -> PlanPrune -> rename-then-delete each removal.
+#include "coordinator/prune_command.h"
+
+#include <cerrno>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <optional>
+
+#include "coordinator/prune_plan.h"
+#include "coordinator/repo_catalog.h"
+#include "coordinator/restore_set.h"
+#include "coordinator/set_lock.h"
+#include "shared/stripe/directory_target.h"
+#include "shared/stripe/manifest_io.h"
+
+namespace vdibk::coordinator {
+namespace {
+
+namespace fs = std::filesystem;
+
+// Deletes a directory already renamed out of the repository's view.
+Status DeleteHidden(const std::string& hidden, const std::string& db_dir) {
+  std::error_code ec;
+  fs::remove_all(hidden, ec);
+  if (ec) {
+    return Status::FromErrno(ErrorCode::kTargetIo,
+                             "remove " + hidden + " (a later prune finishes it)", ec.value());
+  }
+  return stripe::SyncDirectory(db_dir);
+}
+
+// Removes the set's directories on other --target roots, as listed by the manifest now in
+// `hidden` (the renamed set dir of `set_dir`). No readable manifest: nothing is known elsewhere.
+Status RemoveTargetDirs(const std::string& hidden, const std::string& set_dir,
+                        const std::string& database) {
+  stripe::DirectoryTarget target(hidden);
+  Result<proto::Manifest> m = stripe::ReadManifest(target, stripe::kManifestFileName);
+  if (!m.ok()) return Status::Ok();
+  for (const proto::StripeEntry& e : m->stripes()) {
+    const std::string dir = StripeDirOf(set_dir, database, e);
+    if (dir == set_dir || e.location().empty() || e.location()[0] != '/') continue;
+    std::error_code ec;
+    if (!fs::exists(dir, ec)) continue;
+    fs::remove_all(dir, ec);
+    if (ec) return Status::FromErrno(ErrorCode::kTargetIo, "remove " + dir, ec.value());
+    VDIBK_RETURN_IF_ERROR(stripe::SyncDirectory(fs::path(dir).parent_path().string()));
+  }
+  return Status::Ok();
+}
+
+Status FinishLeftovers(const std::string& repo, const std::vector<std::string>& databases,
+                       bool dry_run, std::string* report) {
+  for (const std::string& db : databases) {
+    const std::string db_dir = repo + "/" + db;
+    std::error_code ec;
+    for (const auto& e : fs::directory_iterator(db_dir, ec)) {
+      const std::string name = e.path().filename().string();
+      if (name.rfind(kPruningPrefix, 0) != 0) continue;
+      if (dry_run) {
+        *report += "would finish removing " + db + "/" + name + "\n";
+        continue;
+      }
+      VDIBK_RETURN_IF_ERROR(RemoveTargetDirs(
+          db_dir + "/" + name, db_dir + "/" + name.substr(std::string(kPruningPrefix).size()), db));
+      VDIBK_RETURN_IF_ERROR(DeleteHidden(db_dir + "/" + name, db_dir));
+      *report += "finished removing " + db + "/" + name + "\n";
+    }
+  }
+  return Status::Ok();
+}
+
+// Removes one set; returns false (with `why`) when it must be left alone after all.
+Result<bool> RemoveSet(const std::string& repo, const CatalogSet& s, std::string* why) {
+  std::optional<SetDirLock> lock;
+  if (s.state != SetState::kGood) {
+    // Not a finished backup: make sure no backup owns it, and hold the lock while renaming.
+    VDIBK_ASSIGN_OR_RETURN(std::optional<SetDirLock> l, SetDirLock::TryAcquire(s.dir));
+    if (!l) {
+      *why = "a running backup holds its lock";
+      return false;
+    }
+    lock = std::move(l);
+    lock->KeepFile();
+    if (ScanSet(repo, s.database, s.name).state != s.state) {
+      *why = "its state changed during the prune";
+      return false;
+    }
+  }
+  const std::string db_dir = repo + "/" + s.database;
+  const std::string hidden = db_dir + "/" + kPruningPrefix + s.name;
+  std::error_code ec;
+  if (fs::exists(hidden, ec)) VDIBK_RETURN_IF_ERROR(DeleteHidden(hidden, db_dir));
+  if (std::rename(s.dir.c_str(), hidden.c_str()) != 0) {
+    return Status::FromErrno(ErrorCode::kTargetIo, "rename " + s.dir + " to " + hidden, errno);
+  }
+  VDIBK_RETURN_IF_ERROR(stripe::SyncDirectory(db_dir));
+  VDIBK_RETURN_IF_ERROR(RemoveTargetDirs(hidden, s.dir, s.database));
+  VDIBK_RETURN_IF_ERROR(DeleteHidden(hidden, db_dir));
+  return true;
+}
+
+}  // namespace
+
+Status RunPrune(const PruneOptions& o, int64_t now_unix_ms, std::string* report) {
+  VDIBK_ASSIGN_OR_RETURN(RepoCatalog catalog, ScanRepo(o.repo, o.database));
+  std::vector<std::string> databases;
+  std::error_code ec;
+  if (o.database.empty()) {
+    databases = ListDatabases(o.repo);
+  } else if (fs::is_directory(o.repo + "/" + o.database, ec)) {
+    databases.push_back(o.database);
+  }
+  VDIBK_RETURN_IF_ERROR(FinishLeftovers(o.repo, databases, o.dry_run, report));
+
+  PrunePolicy policy;
+  policy.keep_full = o.keep_full;
+  policy.keep_days = o.keep_days;
+  policy.now_unix_ms = now_unix_ms;
+  policy.grace_ms = int64_t{o.grace_minutes} * 60 * 1000;
+  const PrunePlan plan = PlanPrune(catalog, policy);
+  for (const PruneItem& k : plan.keep) {
+    const CatalogSet& s = catalog.sets[k.index];
+    *report += "keep " + s.database + "/" + s.name + " (" + k.reason + ")\n";
+  }
+  for (const PruneItem& r : plan.remove) {
+    const CatalogSet& s = catalog.sets[r.index];
+    const std::string label = s.database + "/" + s.name + " (" + r.reason + ")";
+    if (o.dry_run) {
+      *report += "would remove " + label + "\n";
+      continue;
+    }
+    std::string why;
+    Result<bool> removed = RemoveSet(o.repo, s, &why);
+    if (!removed.ok()) {
+      *report += "failed to remove " + label + ": " + removed.status().message() + "\n";
+      return removed.status();
+    }
+    *report += *removed ? "removed " + label + "\n" : "skipped " + label + ": " + why + "\n";
+  }
+  return Status::Ok();
+}
+
+int RunPruneCommand(const std::vector<std::string>& args) {
+  Result<PruneOptions> options = ParsePruneOptions(args);
+  if (!options.ok()) {
+    std::fprintf(stderr, "vdibackup: %s\n%s\n", options.status().message().c_str(), PruneUsage());
+    return ExitCodeFor(options.status().code());
+  }
+  const int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                          std::chrono::system_clock::now().time_since_epoch())
+                          .count();
+  std::string report;
+  Status st = RunPrune(*options, now, &report);
+  std::printf("%s", report.c_str());
+  std::fflush(stdout);
+  if (!st.ok()) {
+    std::fprintf(stderr, "vdibackup: prune failed: %s\n", st.ToString().c_str());
+    return ExitCodeFor(st.code());
+  }
+  return 0;
+}
+
+}  // namespace vdibk::coordinator

@@ -1,0 +1,30 @@
+// `vdibackup prune`: applies the retention rules of PlanPrune to the repository. Each removal
+// renames the set directory to a hidden ".pruning-<set>" first, then deletes it; a later run
+// finishes any leftover ".pruning-*" directory. Prints every decision (or, --dry-run, what it
+// would remove). A set's directories on other --target roots (the manifest's stripe locations)
+// go with it.
+#ifndef VDIBK_COORDINATOR_PRUNE_COMMAND_H_
+#define VDIBK_COORDINATOR_PRUNE_COMMAND_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "coordinator/prune_options.h"
+#include "shared/base/status.h"
+
+namespace vdibk::coordinator {
+
+inline constexpr const char* kPruningPrefix = ".pruning-";
+
+// Runs prune at time `now_unix_ms`, appending one line per decision to `*report`. Stops at the
+// first failed removal (dependents go first, so a base full is never removed before its chain).
+// Errors: kConfiguration/kUsage (repo, database), kTargetIo (rename/remove failed).
+Status RunPrune(const PruneOptions& options, int64_t now_unix_ms, std::string* report);
+
+// `args` are the arguments after "prune". Returns the exit code.
+int RunPruneCommand(const std::vector<std::string>& args);
+
+}  // namespace vdibk::coordinator
+
+#endif  // VDIBK_COORDINATOR_PRUNE_COMMAND_H_

@@ -1,0 +1,176 @@
+// Restore chain selection from manifests: listing the complete sets and planning the chain.
+#include "coordinator/restore_chain.h"
+
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+
+#include "coordinator/repo_layout.h"
+#include "shared/base/log.h"
+#include "shared/stripe/directory_target.h"
+#include "shared/stripe/manifest_io.h"
+
+namespace vdibk::coordinator {
+namespace {
+
+namespace fs = std::filesystem;
+
+bool IsFull(const ChainSet& s) { return s.manifest.backup_type() == proto::BACKUP_TYPE_FULL; }
+bool IsDiff(const ChainSet& s) { return s.manifest.backup_type() == proto::BACKUP_TYPE_DIFF; }
+bool IsLog(const ChainSet& s) { return s.manifest.backup_type() == proto::BACKUP_TYPE_LOG; }
+
+std::string Lsn(const std::string& v) { return v.empty() ? "(none)" : v; }
+
+std::string Describe(const ChainSet& s) {
+  return std::string(ChainSetTypeName(s.manifest)) + " backup " + s.name;
+}
+
+bool HasLsns(const proto::Manifest& m) {
+  return !m.first_lsn().empty() && !m.last_lsn().empty() && !m.checkpoint_lsn().empty();
+}
+
+}  // namespace
+
+int CompareLsnStrings(const std::string& a, const std::string& b) {
+  auto strip = [](const std::string& s) {
+    size_t i = s.find_first_not_of('0');
+    return i == std::string::npos ? std::string() : s.substr(i);
+  };
+  const std::string x = strip(a), y = strip(b);
+  if (x.size() != y.size()) return x.size() < y.size() ? -1 : 1;
+  return x.compare(y) < 0 ? -1 : (x == y ? 0 : 1);
+}
+
+const char* ChainSetTypeName(const proto::Manifest& m) {
+  switch (m.backup_type()) {
+    case proto::BACKUP_TYPE_DIFF: return "diff";
+    case proto::BACKUP_TYPE_LOG: return "log";
+    default: return "full";
+  }
+}
+
+Result<std::vector<ChainSet>> ListChainSets(const std::string& repo,
+                                            const std::string& database) {
+  if (database.empty() || database == "." || database == ".." ||
+      database.find('/') != std::string::npos) {
+    return Status::Usage("database name '" + database + "' cannot be a repository folder");
+  }
+  const std::string db_dir = repo + "/" + database;
+  std::error_code ec;
+  if (!fs::is_directory(db_dir, ec)) {
+    return Status::Missing("no backups of database '" + database + "' in " + repo);
+  }
+  std::vector<ChainSet> out;
+  for (const auto& e : fs::directory_iterator(db_dir, ec)) {
+    const std::string name = e.path().filename().string();
+    if (name.empty() || name[0] == '.' || !e.is_directory(ec)) continue;
+    const std::string dir = db_dir + "/" + name;
+    stripe::DirectoryTarget target(dir);
+    Result<proto::Manifest> m = stripe::ReadManifest(target, stripe::kManifestFileName);
+    if (!m.ok()) {
+      if (m.status().code() != ErrorCode::kMissing) {
+        log::Warn("skipping " + dir + ": " + m.status().ToString());
+      }
+      continue;
+    }
+    if (m->state() != proto::MANIFEST_STATE_COMPLETE || m->database() != database) continue;
+    out.push_back({name, dir, std::move(m).value()});
+  }
+  if (ec) return Status::FromErrno(ErrorCode::kMissing, "list " + db_dir, ec.value());
+  return out;
+}
+
+Result<std::vector<ChainSet>> PlanRestoreChain(std::vector<ChainSet> sets,
+                                               std::optional<int64_t> until_unix_ms) {
+  if (until_unix_ms) {
+    std::erase_if(sets, [&](const ChainSet& s) {
+      return s.manifest.started_unix_ms() > *until_unix_ms;
+    });
+  }
+  std::sort(sets.begin(), sets.end(), [](const ChainSet& a, const ChainSet& b) {
+    if (a.manifest.started_unix_ms() != b.manifest.started_unix_ms()) {
+      return a.manifest.started_unix_ms() < b.manifest.started_unix_ms();
+    }
+    return a.name < b.name;
+  });
+  const std::string when =
+      until_unix_ms ? " started at or before " +
+                          UtcStamp(std::chrono::system_clock::time_point(
+                              std::chrono::milliseconds(*until_unix_ms)))
+                    : "";
+  // 1. The start: the newest full or differential.
+  auto start = std::find_if(sets.rbegin(), sets.rend(),
+                            [](const ChainSet& s) { return IsFull(s) || IsDiff(s); });
+  if (start == sets.rend()) {
+    return Status::Missing("no full backup set" + when + " to start a restore from" +
+                           (sets.empty() ? std::string()
+                                         : " (only log backups, the newest " + sets.back().name +
+                                               ")"));
+  }
+  std::vector<ChainSet> chain;
+  const ChainSet& top = *start;
+  if (IsDiff(top)) {
+    const std::string& base_lsn = top.manifest.database_backup_lsn();
+    auto full = std::find_if(std::next(start), sets.rend(), [&](const ChainSet& s) {
+      return IsFull(s) && !s.manifest.copy_only() && !base_lsn.empty() &&
+             s.manifest.checkpoint_lsn() == base_lsn;
+    });
+    if (full == sets.rend()) {
+      return Status::Missing(Describe(top) + " needs the full backup whose checkpoint LSN is " +
+                             Lsn(base_lsn) + ", which is not in the repository" + when);
+    }
+    chain.push_back(*full);
+  }
+  chain.push_back(top);
+  const int64_t full_start = chain.front().manifest.started_unix_ms();
+
+  // 2. The log backups after the start.
+  std::vector<ChainSet> logs;
+  for (const ChainSet& s : sets) {
+    if (IsLog(s) && !s.manifest.copy_only() && s.manifest.started_unix_ms() >= full_start &&
+        s.name != top.name) {
+      logs.push_back(s);
+    }
+  }
+  if (!HasLsns(top.manifest)) {
+    if (!logs.empty()) {
+      return Status::Missing(Describe(top) + " has no LSNs (written before vdibackup recorded "
+                             "them): the log backups after it, from " + logs.front().name +
+                             ", cannot be chained to it");
+    }
+    return chain;
+  }
+  for (const ChainSet& l : logs) {
+    if (!HasLsns(l.manifest)) {
+      return Status::Missing(Describe(l) + " has no LSNs: it cannot be placed in the chain");
+    }
+  }
+  std::sort(logs.begin(), logs.end(), [](const ChainSet& a, const ChainSet& b) {
+    int c = CompareLsnStrings(a.manifest.first_lsn(), b.manifest.first_lsn());
+    if (c != 0) return c < 0;
+    return CompareLsnStrings(a.manifest.last_lsn(), b.manifest.last_lsn()) < 0;
+  });
+  std::string at = top.manifest.last_lsn();  // the LSN the database is restored to
+  for (const ChainSet& l : logs) {
+    if (CompareLsnStrings(l.manifest.last_lsn(), at) <= 0) continue;  // covered already
+    if (CompareLsnStrings(l.manifest.first_lsn(), at) > 0) {
+      std::string msg = "gap in the log chain: " + Describe(l) + " begins at LSN " +
+                        l.manifest.first_lsn() + " but " + Describe(chain.back()) + " ends at LSN " +
+                        at + "; the log backups in between are missing";
+      const std::string& base = l.manifest.database_backup_lsn();
+      const bool base_here = std::any_of(sets.begin(), sets.end(), [&](const ChainSet& s) {
+        return IsFull(s) && !base.empty() && s.manifest.checkpoint_lsn() == base;
+      });
+      if (!base.empty() && !base_here) {
+        msg += " (and its base full backup, checkpoint LSN " + base +
+               ", is not in the repository)";
+      }
+      return Status::Missing(msg);
+    }
+    chain.push_back(l);
+    at = l.manifest.last_lsn();
+  }
+  return chain;
+}
+
+}  // namespace vdibk::coordinator

@@ -1,0 +1,80 @@
+// SetDirLock: open + flock(LOCK_EX|LOCK_NB) on the set directory's lock file.
+#include "coordinator/set_lock.h"
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <cerrno>
+
+namespace vdibk::coordinator {
+namespace {
+
+std::string LockPath(const std::string& set_dir) { return set_dir + "/" + kSetLockFileName; }
+
+}  // namespace
+
+Result<SetDirLock> SetDirLock::Acquire(const std::string& set_dir) {
+  const std::string path = LockPath(set_dir);
+  int fd = open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0640);
+  if (fd < 0) return Status::FromErrno(ErrorCode::kTargetIo, "open " + path, errno);
+  // Blocking: IsHeld() may hold a shared lock for a moment; nobody else keeps a new set's lock.
+  int rc;
+  do {
+    rc = flock(fd, LOCK_EX);
+  } while (rc != 0 && errno == EINTR);
+  if (rc != 0) {
+    const int err = errno;
+    close(fd);
+    return Status::FromErrno(ErrorCode::kTargetIo, "flock " + path, err);
+  }
+  return SetDirLock(fd, path);
+}
+
+Result<std::optional<SetDirLock>> SetDirLock::TryAcquire(const std::string& set_dir) {
+  const std::string path = LockPath(set_dir);
+  int fd = open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0640);
+  if (fd < 0) return Status::FromErrno(ErrorCode::kTargetIo, "open " + path, errno);
+  if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    const int err = errno;
+    close(fd);
+    if (err == EWOULDBLOCK) return std::optional<SetDirLock>();
+    return Status::FromErrno(ErrorCode::kTargetIo, "flock " + path, err);
+  }
+  return std::optional<SetDirLock>(SetDirLock(fd, path));
+}
+
+bool SetDirLock::IsHeld(const std::string& set_dir) {
+  int fd = open(LockPath(set_dir).c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return false;  // no lock file: no backup holds it
+  const bool held = flock(fd, LOCK_SH | LOCK_NB) != 0 && errno == EWOULDBLOCK;
+  close(fd);  // also drops the shared lock if we got it
+  return held;
+}
+
+SetDirLock::SetDirLock(SetDirLock&& other) noexcept
+    : fd_(other.fd_), path_(std::move(other.path_)), remove_(other.remove_) {
+  other.fd_ = -1;
+}
+
+SetDirLock& SetDirLock::operator=(SetDirLock&& other) noexcept {
+  if (this != &other) {
+    Release();
+    fd_ = other.fd_;
+    path_ = std::move(other.path_);
+    remove_ = other.remove_;
+    other.fd_ = -1;
+  }
+  return *this;
+}
+
+SetDirLock::~SetDirLock() { Release(); }
+
+void SetDirLock::Release() {
+  if (fd_ < 0) return;
+  if (remove_) unlink(path_.c_str());
+  close(fd_);
+  fd_ = -1;
+}
+
+}  // namespace vdibk::coordinator

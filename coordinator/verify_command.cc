@@ -1,0 +1,196 @@
+// The verify subcommand: options -> set selection -> VerifySet per set -> report / exit code.
+#include "coordinator/verify_command.h"
+
+#include <cstdio>
+#include <filesystem>
+
+#include "coordinator/backup_report.h"
+#include "coordinator/repo_catalog.h"
+#include "coordinator/restore_set.h"
+
+namespace vdibk::coordinator {
+namespace {
+
+namespace fs = std::filesystem;
+
+// A set that could not even be selected (e.g. a database without a complete set).
+SetVerification SelectionProblem(const std::string& database, const Status& st) {
+  SetVerification v;
+  v.database = database;
+  v.problems.push_back({"", "", std::nullopt, st.code(), st.message()});
+  return v;
+}
+
+std::string Mib(uint64_t bytes) {
+  char buf[32];
+  std::snprintf(buf, sizeof(buf), "%.1f MiB", static_cast<double>(bytes) / (1024.0 * 1024.0));
+  return buf;
+}
+
+const char* Verdict(ErrorCode c) {
+  switch (c) {
+    case ErrorCode::kOk:
+      return "ok";
+    case ErrorCode::kIntegrity:
+      return "CORRUPT";
+    case ErrorCode::kMissing:
+      return "MISSING";
+    default:
+      return "FAILED";
+  }
+}
+
+}  // namespace
+
+ErrorCode VerifyRun::code() const {
+  ErrorCode c = ErrorCode::kOk;
+  for (const SetVerification& s : sets) c = WorseOf(c, s.code());
+  return c;
+}
+
+Result<VerifyRun> RunVerify(const VerifyOptions& o) {
+  std::error_code ec;
+  if (!fs::is_directory(o.repo, ec)) {
+    return Status::Configuration("repository '" + o.repo + "' is not a directory");
+  }
+  VerifyRun run;
+  if (o.all) {
+    VDIBK_ASSIGN_OR_RETURN(RepoCatalog catalog, ScanRepo(o.repo, o.database));
+    if (catalog.sets.empty()) {
+      return Status::Missing("no backup sets" +
+                             (o.database.empty() ? "" : " of database '" + o.database + "'") +
+                             " in " + o.repo);
+    }
+    for (const CatalogSet& s : catalog.sets) {
+      if (s.in_use) {
+        SetVerification v;
+        v.database = s.database;
+        v.set = s.name;
+        v.set_dir = s.dir;
+        v.skipped = true;
+        v.note = "a running backup owns it";
+        run.sets.push_back(std::move(v));
+        continue;
+      }
+      run.sets.push_back(VerifySet(s.dir, s.database, o.workers));
+    }
+    return run;
+  }
+  std::vector<std::string> databases;
+  if (!o.database.empty()) {
+    databases.push_back(o.database);
+  } else {
+    databases = ListDatabases(o.repo);
+    if (databases.empty()) return Status::Missing("no backups in " + o.repo);
+  }
+  if (o.set == "latest") {
+    for (const std::string& db : databases) {
+      Result<std::string> dir = FindSetDir(o.repo, db, "latest");
+      if (!dir.ok() && dir.status().code() == ErrorCode::kUsage) return dir.status();
+      if (!dir.ok() && !o.database.empty()) return dir.status();
+      run.sets.push_back(dir.ok() ? VerifySet(*dir, db, o.workers)
+                                  : SelectionProblem(db, dir.status()));
+    }
+    return run;
+  }
+  // A named set: only its own directory is touched.
+  std::string found_db, found_dir;
+  for (const std::string& db : databases) {
+    Result<std::string> dir = FindSetDir(o.repo, db, o.set);
+    if (!dir.ok()) {
+      if (!o.database.empty() || dir.status().code() == ErrorCode::kUsage) return dir.status();
+      continue;
+    }
+    if (!found_dir.empty()) {
+      return Status::Usage("set '" + o.set + "' exists for databases '" + found_db + "' and '" +
+                           db + "'; choose one with --database");
+    }
+    found_db = db;
+    found_dir = *dir;
+  }
+  if (found_dir.empty())
+    return Status::Missing("backup set '" + o.set + "' not found in " + o.repo);
+  run.sets.push_back(VerifySet(found_dir, found_db, o.workers));
+  return run;
+}
+
+std::string FormatVerifyText(const VerifyRun& run) {
+  std::string out;
+  for (const SetVerification& s : run.sets) {
+    const std::string label = s.set.empty() ? s.database : s.database + "/" + s.set;
+    if (s.skipped) {
+      out += "skipped  " + label + ": " + s.note + "\n";
+      continue;
+    }
+    char line[256];
+    std::snprintf(line, sizeof(line), "%-8s %s: %u stripe(s), %s raw, %s stored, %.2f s\n",
+                  Verdict(s.code()), label.c_str(), s.stripes, Mib(s.raw_bytes).c_str(),
+                  Mib(s.file_bytes).c_str(), s.seconds);
+    out += line;
+    for (const VerifyProblem& p : s.problems) {
+      std::string where = p.stripe;
+      if (p.offset)
+        where += (where.empty() ? "" : " ") + ("at offset " + std::to_string(*p.offset));
+      out += "  " + std::string(ErrorCodeName(p.code)) + ": " +
+             (where.empty() ? "" : where + ": ") + p.cause + "\n";
+    }
+  }
+  return out;
+}
+
+std::string FormatVerifyJson(const VerifyRun& run) {
+  const ErrorCode code = run.code();
+  std::string out = "{\"status\":" +
+                    JsonString(code == ErrorCode::kOk ? "ok" : std::string(ErrorCodeName(code))) +
+                    ",\"code\":" + std::to_string(static_cast<uint32_t>(code)) + ",\"sets\":[";
+  for (size_t i = 0; i < run.sets.size(); ++i) {
+    const SetVerification& s = run.sets[i];
+    const ErrorCode sc = s.code();
+    out += (i ? "," : "");
+    out += "{\"database\":" + JsonString(s.database) + ",\"set\":" + JsonString(s.set) +
+           ",\"set_dir\":" + JsonString(s.set_dir) + ",\"result\":" +
+           JsonString(s.skipped ? "skipped"
+                                : (sc == ErrorCode::kOk ? "ok" : std::string(ErrorCodeName(sc)))) +
+           ",\"stripes\":" + std::to_string(s.stripes) +
+           ",\"raw_bytes\":" + std::to_string(s.raw_bytes) +
+           ",\"file_bytes\":" + std::to_string(s.file_bytes) +
+           ",\"seconds\":" + std::to_string(s.seconds);
+    if (s.skipped) out += ",\"note\":" + JsonString(s.note);
+    out += ",\"problems\":[";
+    for (size_t j = 0; j < s.problems.size(); ++j) {
+      const VerifyProblem& p = s.problems[j];
+      out += (j ? "," : "");
+      out += "{\"stripe\":" + JsonString(p.stripe) + ",\"path\":" + JsonString(p.path) +
+             ",\"offset\":" + (p.offset ? std::to_string(*p.offset) : std::string("null")) +
+             ",\"error\":" + JsonString(std::string(ErrorCodeName(p.code))) +
+             ",\"code\":" + std::to_string(static_cast<uint32_t>(p.code)) +
+             ",\"cause\":" + JsonString(p.cause) + "}";
+    }
+    out += "]}";
+  }
+  return out + "]}";
+}
+
+int RunVerifyCommand(const std::vector<std::string>& args) {
+  Result<VerifyOptions> options = ParseVerifyOptions(args);
+  if (!options.ok()) {
+    std::fprintf(stderr, "vdibackup: %s\n%s\n", options.status().message().c_str(), VerifyUsage());
+    return ExitCodeFor(options.status().code());
+  }
+  Result<VerifyRun> run = RunVerify(*options);
+  if (!run.ok()) {
+    const Status& st = run.status();
+    if (options->json) {
+      std::printf("%s\n", FormatErrorJson(static_cast<uint32_t>(st.code()),
+                                          std::string(ErrorCodeName(st.code())), st.message())
+                              .c_str());
+    }
+    std::fprintf(stderr, "vdibackup: verify failed: %s\n", st.ToString().c_str());
+    return ExitCodeFor(st.code());
+  }
+  std::printf("%s", options->json ? (FormatVerifyJson(*run) + "\n").c_str()
+                                  : FormatVerifyText(*run).c_str());
+  return ExitCodeFor(run->code());
+}
+
+}  // namespace vdibk::coordinator

@@ -1,0 +1,33 @@
+// `vdibackup verify`: selects the set(s) (--set, latest, --all), verifies each with VerifySet and
+// prints the problems (text or --json). Exit code: 0 all good, 3 corruption, 4 missing input.
+#ifndef VDIBK_COORDINATOR_VERIFY_COMMAND_H_
+#define VDIBK_COORDINATOR_VERIFY_COMMAND_H_
+
+#include <string>
+#include <vector>
+
+#include "coordinator/verify_options.h"
+#include "coordinator/verify_set.h"
+#include "shared/base/result.h"
+
+namespace vdibk::coordinator {
+
+struct VerifyRun {
+  std::vector<SetVerification> sets;  // in the order verified
+  ErrorCode code() const;             // the most serious verdict over all sets
+};
+
+// Selects and verifies. Only the selected sets are read (a named --set reads nothing else).
+// Errors (nothing verified): kMissing (no such set/database, empty repository), kUsage (a set
+// name found under several databases without --database), kConfiguration (repo not a directory).
+Result<VerifyRun> RunVerify(const VerifyOptions& options);
+
+std::string FormatVerifyText(const VerifyRun& run);
+std::string FormatVerifyJson(const VerifyRun& run);
+
+// `args` are the arguments after "verify". Returns the exit code.
+int RunVerifyCommand(const std::vector<std::string>& args);
+
+}  // namespace vdibk::coordinator
+
+#endif  // VDIBK_COORDINATOR_VERIFY_COMMAND_H_

@@ -1,0 +1,29 @@
+// VerifyOptions: the command line of `vdibackup verify` with its defaults (DESIGN.md §7).
+#ifndef VDIBK_COORDINATOR_VERIFY_OPTIONS_H_
+#define VDIBK_COORDINATOR_VERIFY_OPTIONS_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "shared/base/result.h"
+
+namespace vdibk::coordinator {
+
+struct VerifyOptions {
+  std::string repo;            // --repo (required)
+  std::string database;        // --database; default: every database in the repository
+  std::string set = "latest";  // --set: a set directory name, or "latest" (per database)
+  bool all = false;            // --all: every set directory (of --database, or of the repo)
+  uint32_t workers = 2;        // --workers: stripes of a set verified in parallel (1..64)
+  bool json = false;           // --json
+};
+
+// Parses the arguments after "verify". Errors: kUsage naming the argument.
+Result<VerifyOptions> ParseVerifyOptions(const std::vector<std::string>& args);
+
+const char* VerifyUsage();
+
+}  // namespace vdibk::coordinator
+
+#endif  // VDIBK_COORDINATOR_VERIFY_OPTIONS_H_

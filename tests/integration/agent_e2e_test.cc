@@ -1,0 +1,259 @@
+// vdibackup agent end to end: a real vdi-emulator, the agent on a free port, backups submitted
+// over HTTP, cancel mid-backup, /metrics, /healthz, /readyz across an emulator restart,
+// sd_notify over a socket the test binds, and SIGTERM cancelling a running job.
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <thread>
+
+#include "tests/harness/subprocess.h"
+#include "tests/harness/test_dirs.h"
+#include "tests/integration/agent_http_client.h"
+
+namespace vdibk::coordinator {
+namespace {
+
+using namespace std::chrono_literals;
+namespace fs = std::filesystem;
+using vdibk::testing::BinDir;
+using vdibk::testing::HttpCall;
+using vdibk::testing::HttpReply;
+using vdibk::testing::Subprocess;
+using vdibk::testing::TempDir;
+
+std::string Bin(const std::string& name) { return BinDir() + "/" + name; }
+
+int RunProgram(const std::vector<std::string>& argv) {
+  Subprocess p(argv);
+  while (p.ReadLine(60s)) {
+  }
+  auto st = p.Wait(60s);
+  return st && WIFEXITED(*st) ? WEXITSTATUS(*st) : -1;
+}
+
+// The value of `"field":<number or string>` in a JSON text ("" if absent).
+std::string Field(const std::string& json, const std::string& field) {
+  std::smatch m;
+  const std::regex re("\"" + field + "\":(\"([^\"]*)\"|[-0-9.e+]+|null|true|false)");
+  if (!std::regex_search(json, m, re)) return "";
+  return m[2].matched ? m[2].str() : m[1].str();
+}
+
+// The value of the metric line starting with `series` (e.g. `x{a="b"}`), or -1.
+double Metric(const std::string& text, const std::string& series) {
+  const std::string needle = "\n" + series + " ";
+  const size_t at = text.find(needle);
+  if (at == std::string::npos) return -1;
+  return std::stod(text.substr(at + needle.size()));
+}
+
+// Whether a stripe of `database` is being written (a ".partial" file in one of its sets).
+bool BackupWriting(const std::string& repo, const std::string& database) {
+  std::error_code ec;
+  for (const auto& set : fs::directory_iterator(repo + "/" + database, ec)) {
+    std::error_code ec2;
+    for (const auto& e : fs::directory_iterator(set.path(), ec2)) {
+      if (e.path().extension() == ".partial") return true;
+    }
+  }
+  return false;
+}
+
+class AgentE2eTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    data_ = dir_.Join("data");
+    repo_ = dir_.Join("repo");
+    fs::create_directories(repo_);
+    endpoint_ = "ipc://" + dir_.Join("sql.sock");
+    ASSERT_EQ(RunProgram({Bin("vdi-emulator"), "create-database", "sales", "--data-dir", data_,
+                          "--size", "16M"}),
+              0);
+    StartEmulator();
+    // sd_notify: a datagram socket the agent reports to.
+    notify_path_ = dir_.Join("notify.sock");
+    notify_fd_ = socket(AF_UNIX, SOCK_DGRAM, 0);
+    ASSERT_GE(notify_fd_, 0);
+    sockaddr_un a{};
+    a.sun_family = AF_UNIX;
+    std::strncpy(a.sun_path, notify_path_.c_str(), sizeof(a.sun_path) - 1);
+    ASSERT_EQ(bind(notify_fd_, reinterpret_cast<sockaddr*>(&a), sizeof(a)), 0);
+    timeval tv{20, 0};
+    setsockopt(notify_fd_, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+  }
+  void TearDown() override {
+    if (agent_) {
+      agent_->Kill(SIGTERM);
+      agent_->Wait(60s);
+    }
+    StopEmulator();
+    if (notify_fd_ >= 0) close(notify_fd_);
+  }
+  void StartEmulator() {
+    // Device 0 waits 50 ms before each command: small transfers make a backup slow to cancel.
+    emulator_ = std::make_unique<Subprocess>(
+        std::vector<std::string>{Bin("vdi-emulator"), "serve", "--data-dir", data_, "--listen",
+                                 endpoint_, "--fault", "slow-device=0:50"});
+    ASSERT_TRUE(emulator_->WaitForLine("vdi-emulator: listening on", 20s));
+  }
+  void StopEmulator() {
+    if (!emulator_) return;
+    emulator_->Kill(SIGTERM);
+    EXPECT_TRUE(emulator_->Wait(20s));
+    emulator_.reset();
+  }
+  void StartAgent() {
+    const std::string config = dir_.Join("agent.yaml");
+    std::ofstream(config) << "listen: 127.0.0.1:0\nrepo: " << repo_ << "\nserver: " << endpoint_
+                          << "\nsqlcmd: " << Bin("sqlcmd")
+                          << "\ndefaults:\n  devices: 2\n  workers: 2\ngrace_seconds: 30\n";
+    setenv("NOTIFY_SOCKET", notify_path_.c_str(), 1);
+    setenv("WATCHDOG_USEC", "400000", 1);
+    agent_ = std::make_unique<Subprocess>(
+        std::vector<std::string>{Bin("vdibackup"), "agent", "--config", config});
+    unsetenv("NOTIFY_SOCKET");
+    unsetenv("WATCHDOG_USEC");
+    std::optional<std::string> line = agent_->WaitForLine("vdibackup agent: listening on", 20s);
+    ASSERT_TRUE(line);
+    port_ = static_cast<uint16_t>(std::stoi(line->substr(line->rfind(':') + 1)));
+    ASSERT_GT(port_, 0);
+  }
+  std::string Notification() {
+    char buf[256];
+    const ssize_t n = recv(notify_fd_, buf, sizeof(buf), 0);
+    return n <= 0 ? "" : std::string(buf, static_cast<size_t>(n));
+  }
+  HttpReply Submit(const std::string& args_json) {
+    return HttpCall(port_, "POST", "/v1/jobs",
+                    "{\"kind\":\"backup\",\"database\":\"sales\",\"args\":[" + args_json + "]}");
+  }
+  // Polls the job until it has ended; returns its JSON.
+  std::string WaitEnded(const std::string& id) {
+    std::string body;
+    for (auto deadline = std::chrono::steady_clock::now() + 120s;
+         std::chrono::steady_clock::now() < deadline; std::this_thread::sleep_for(20ms)) {
+      body = HttpCall(port_, "GET", "/v1/jobs/" + id).body;
+      const std::string st = Field(body, "state");
+      if (st != "queued" && st != "running") return body;
+    }
+    ADD_FAILURE() << "job " << id << " did not end: " << body;
+    return body;
+  }
+  void WaitWriting() {
+    for (auto deadline = std::chrono::steady_clock::now() + 60s;
+         !BackupWriting(repo_, "sales") && std::chrono::steady_clock::now() < deadline;) {
+      std::this_thread::sleep_for(5ms);
+    }
+    ASSERT_TRUE(BackupWriting(repo_, "sales"));
+  }
+
+  TempDir dir_;
+  std::string data_, repo_, endpoint_, notify_path_;
+  int notify_fd_ = -1;
+  uint16_t port_ = 0;
+  std::unique_ptr<Subprocess> emulator_;
+  std::unique_ptr<Subprocess> agent_;
+};
+
+TEST_F(AgentE2eTest, BackupCancelMetricsHealthReadinessAndSigterm) {
+  StartAgent();
+  EXPECT_EQ(Notification(), "READY=1");
+  EXPECT_EQ(Notification(), "WATCHDOG=1");
+  EXPECT_EQ(HttpCall(port_, "GET", "/healthz").status, 200);
+  HttpReply ready = HttpCall(port_, "GET", "/readyz");
+  EXPECT_EQ(ready.status, 200) << ready.body;
+
+  // A backup over HTTP succeeds with bytes.
+  HttpReply r = Submit("");
+  ASSERT_EQ(r.status, 201) << r.body;
+  const std::string id = Field(r.body, "id");
+  std::string job = WaitEnded(id);
+  EXPECT_EQ(Field(job, "state"), "succeeded") << job;
+  EXPECT_EQ(Field(job, "exit_code"), "0") << job;
+  EXPECT_GT(std::stoull(Field(job, "raw_bytes")), 0u) << job;
+  std::string metrics = HttpCall(port_, "GET", "/metrics").body;
+  EXPECT_EQ(Metric(metrics, "vdibackup_jobs_total{kind=\"backup\",outcome=\"succeeded\"}"), 1)
+      << metrics;
+  EXPECT_GT(Metric(metrics, "vdibackup_bytes_in_total{database=\"sales\",device=\"0\"}"), 0);
+  EXPECT_GT(Metric(metrics, "vdibackup_bytes_out_total{database=\"sales\",device=\"1\"}"), 0);
+  EXPECT_GT(Metric(metrics, "vdibackup_last_success_timestamp_seconds{database=\"sales\"}"), 1.6e9);
+  EXPECT_GT(Metric(metrics, "vdibackup_compression_ratio{database=\"sales\"}"), 0);
+
+  // Refused requests.
+  EXPECT_EQ(HttpCall(port_, "POST", "/v1/jobs",
+                     "{\"kind\":\"backup\",\"database\":\"sales\",\"args\":[\"--repo\",\"/\"]}")
+                .status,
+            400);
+  EXPECT_EQ(
+      HttpCall(port_, "POST", "/v1/jobs", "{\"kind\":\"backup\",\"database\":\"a;b\"}").status,
+      400);
+
+  // Cancel a running backup (64 KiB transfers on a slow device 0: many seconds).
+  const std::string set_name = vdibk::testing::UniqueName("agentcancel");
+  r = Submit("\"--max-transfer-size\",\"65536\",\"--set-name\",\"" + set_name + "\"");
+  ASSERT_EQ(r.status, 201) << r.body;
+  const std::string cancel_id = Field(r.body, "id");
+  WaitWriting();
+  EXPECT_EQ(Submit("").status, 409);  // one running job per database
+  r = HttpCall(port_, "DELETE", "/v1/jobs/" + cancel_id);
+  EXPECT_EQ(r.status, 200) << r.body;
+  job = WaitEnded(cancel_id);
+  EXPECT_EQ(Field(job, "state"), "cancelled") << job;
+  EXPECT_EQ(Field(job, "exit_code"), "5") << job;
+  EXPECT_EQ(vdibk::testing::ShmLeftovers(set_name), "");
+  metrics = HttpCall(port_, "GET", "/metrics").body;
+  EXPECT_EQ(Metric(metrics, "vdibackup_aborts_total{cause=\"aborted\"}"), 1) << metrics;
+  EXPECT_EQ(Metric(metrics, "vdibackup_jobs_total{kind=\"backup\",outcome=\"cancelled\"}"), 1);
+  EXPECT_EQ(Metric(metrics, "vdibackup_jobs_running"), 0);
+  const std::string list = HttpCall(port_, "GET", "/v1/jobs").body;
+  EXPECT_NE(list.find("\"id\":" + cancel_id + ","), std::string::npos) << list;
+
+  // Readiness follows the SQL side.
+  StopEmulator();
+  ready = HttpCall(port_, "GET", "/readyz");
+  EXPECT_EQ(ready.status, 503) << ready.body;
+  EXPECT_NE(ready.body.find("\"failing\":[\"sql\"]"), std::string::npos) << ready.body;
+  EXPECT_EQ(HttpCall(port_, "GET", "/healthz").status, 200);
+  StartEmulator();
+  ready = HttpCall(port_, "GET", "/readyz");
+  EXPECT_EQ(ready.status, 200) << ready.body;
+
+  // SIGTERM with a job running: the job is cancelled, the agent exits 0, nothing is left.
+  const std::string term_set = vdibk::testing::UniqueName("agentterm");
+  r = Submit("\"--max-transfer-size\",\"65536\",\"--set-name\",\"" + term_set + "\"");
+  ASSERT_EQ(r.status, 201) << r.body;
+  WaitWriting();
+  EXPECT_EQ(HttpCall(port_, "GET", "/healthz").status, 200);  // the main loop still turns
+  agent_->Kill(SIGTERM);
+  auto st = agent_->Wait(60s);
+  ASSERT_TRUE(st);
+  EXPECT_TRUE(WIFEXITED(*st) && WEXITSTATUS(*st) == 0) << *st;
+  agent_.reset();
+  EXPECT_EQ(vdibk::testing::ShmLeftovers(term_set), "");
+  EXPECT_FALSE(BackupWriting(repo_, "sales"));
+}
+
+TEST_F(AgentE2eTest, BadConfigExits78NamingTheLine) {
+  const std::string config = dir_.Join("bad.yaml");
+  std::ofstream(config) << "repo: " << repo_ << "\nlisten: 127.0.0.1:0\ncolour: blue\n";
+  std::string cmd = "'" + Bin("vdibackup") + "' agent --config '" + config + "' 2>&1";
+  Subprocess p({"/bin/sh", "-c", "exec " + cmd});
+  std::string out;
+  while (auto line = p.ReadLine(30s)) out += *line + "\n";
+  auto st = p.Wait(30s);
+  ASSERT_TRUE(st);
+  EXPECT_EQ(WEXITSTATUS(*st), 78) << out;
+  EXPECT_NE(out.find("line 3: colour: unknown field"), std::string::npos) << out;
+}
+
+}  // namespace
+}  // namespace vdibk::coordinator

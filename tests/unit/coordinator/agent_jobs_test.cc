@@ -1,0 +1,272 @@
+// JobTable state machine and AgentApi routes over a fake JobLauncher (no processes).
+#include "coordinator/agent_jobs.h"
+
+#include <gtest/gtest.h>
+
+#include "coordinator/agent_api.h"
+#include "coordinator/agent_metrics.h"
+
+namespace vdibk::coordinator {
+namespace {
+
+// A child the test ends by hand; Terminate() ends it with exit 5 like the CLI does.
+struct FakeState {
+  std::optional<ExitInfo> exit;
+  std::string output;
+  int terminates = 0;
+  int kills = 0;
+};
+
+class FakeProcess final : public JobProcess {
+ public:
+  explicit FakeProcess(std::shared_ptr<FakeState> s) : s_(std::move(s)) {}
+  std::optional<ExitInfo> Poll() override { return s_->exit; }
+  std::string Output() const override { return s_->output; }
+  void Terminate() override {
+    ++s_->terminates;
+    s_->exit = ExitInfo{5, 0};
+  }
+  void Kill() override { ++s_->kills; }
+
+ private:
+  std::shared_ptr<FakeState> s_;
+};
+
+class FakeLauncher final : public JobLauncher {
+ public:
+  Result<std::unique_ptr<JobProcess>> Launch(const std::vector<std::string>& argv) override {
+    argvs.push_back(argv);
+    if (fail) return Status::Configuration("cannot spawn");
+    states.push_back(std::make_shared<FakeState>());
+    return std::unique_ptr<JobProcess>(new FakeProcess(states.back()));
+  }
+  std::vector<std::vector<std::string>> argvs;
+  std::vector<std::shared_ptr<FakeState>> states;
+  bool fail = false;
+};
+
+AgentConfig Config() {
+  AgentConfig c;
+  c.repo = "/repo";
+  c.server = "ipc:///s";
+  c.sqlcmd = "/bin/sqlcmd";
+  c.default_devices = 2;
+  return c;
+}
+
+const JobInfo& Ok(const std::variant<JobInfo, SubmitFailure>& r) {
+  EXPECT_TRUE(std::holds_alternative<JobInfo>(r))
+      << (std::holds_alternative<SubmitFailure>(r) ? std::get<SubmitFailure>(r).message : "");
+  return std::get<JobInfo>(r);
+}
+
+const char* kSummary =
+    "{\"status\":\"ok\",\"database\":\"sales\",\"raw_bytes\":300,\"compressed_bytes\":100,"
+    "\"ratio\":3.0,\"seconds\":1.5,\"devices\":[{\"index\":0,\"raw_bytes\":100,"
+    "\"compressed_bytes\":40,\"worker\":\"w\"},{\"index\":1,\"raw_bytes\":200,"
+    "\"compressed_bytes\":60}]}";
+
+class AgentJobsTest : public ::testing::Test {
+ protected:
+  FakeLauncher launcher_;
+  AgentMetrics metrics_;
+  JobTable table_{Config(), "/bin/vdibackup", launcher_, &metrics_};
+};
+
+TEST_F(AgentJobsTest, QueuedRunningSucceededWithSummary) {
+  const JobInfo j = Ok(table_.Submit("backup", "sales", {"--workers", "1"}));
+  EXPECT_EQ(j.state, JobState::kQueued);
+  EXPECT_EQ(j.argv, (std::vector<std::string>{"/bin/vdibackup", "backup", "--database", "sales",
+                                              "--repo", "/repo", "--server", "ipc:///s", "--sqlcmd",
+                                              "/bin/sqlcmd", "--devices", "2", "--no-progress",
+                                              "--workers", "1", "--json"}));
+  table_.Tick();
+  ASSERT_EQ(launcher_.argvs.size(), 1u);
+  EXPECT_EQ(table_.Get(j.id)->state, JobState::kRunning);
+  EXPECT_EQ(table_.Running(), 1u);
+  launcher_.states[0]->output = "log line\n" + std::string(kSummary) + "\n";
+  launcher_.states[0]->exit = ExitInfo{0, 0};
+  table_.Tick();
+  const JobInfo done = *table_.Get(j.id);
+  EXPECT_EQ(done.state, JobState::kSucceeded);
+  EXPECT_EQ(done.exit_code, 0);
+  ASSERT_TRUE(done.summary);
+  EXPECT_EQ(done.summary->raw_bytes, 300u);
+  EXPECT_EQ(done.summary->devices.size(), 2u);
+  EXPECT_EQ(table_.Running(), 0u);
+  const std::string t = metrics_.Render(0);
+  EXPECT_NE(t.find("vdibackup_jobs_total{kind=\"backup\",outcome=\"succeeded\"} 1"),
+            std::string::npos);
+  EXPECT_NE(t.find("vdibackup_bytes_in_total{database=\"sales\",device=\"1\"} 200"),
+            std::string::npos);
+  const std::string json = JobJson(done);
+  EXPECT_NE(json.find("\"state\":\"succeeded\""), std::string::npos) << json;
+  EXPECT_NE(json.find("\"raw_bytes\":300"), std::string::npos) << json;
+}
+
+TEST_F(AgentJobsTest, NonZeroExitFails) {
+  const JobInfo j = Ok(table_.Submit("restore", "sales", {"--set", "x"}));
+  table_.Tick();
+  launcher_.states[0]->output =
+      "{\"status\":\"error\",\"code\":7,\"error\":\"sql_error\",\"message\":\"boom\"}\n";
+  launcher_.states[0]->exit = ExitInfo{7, 0};
+  table_.Tick();
+  const JobInfo done = *table_.Get(j.id);
+  EXPECT_EQ(done.state, JobState::kFailed);
+  EXPECT_EQ(done.exit_code, 7);
+  ASSERT_TRUE(done.summary);
+  EXPECT_EQ(done.summary->message, "boom");
+  EXPECT_NE(metrics_.Render(0).find("vdibackup_aborts_total{cause=\"sql\"} 1"), std::string::npos);
+  // restore gets no --devices / --no-progress.
+  for (const std::string& a : done.argv) EXPECT_NE(a, "--devices");
+}
+
+TEST_F(AgentJobsTest, CancelRunningTerminatesAndEndsCancelled) {
+  const JobInfo j = Ok(table_.Submit("backup", "sales", {}));
+  table_.Tick();
+  std::optional<JobInfo> c = table_.Cancel(j.id);
+  ASSERT_TRUE(c);
+  EXPECT_TRUE(c->cancel_requested);
+  EXPECT_EQ(launcher_.states[0]->terminates, 1);
+  (void)table_.Cancel(j.id);  // a second cancel does not signal again
+  EXPECT_EQ(launcher_.states[0]->terminates, 1);
+  table_.Tick();
+  EXPECT_EQ(table_.Get(j.id)->state, JobState::kCancelled);
+  EXPECT_EQ(table_.Get(j.id)->exit_code, 5);
+  EXPECT_NE(metrics_.Render(0).find("vdibackup_aborts_total{cause=\"aborted\"} 1"),
+            std::string::npos);
+}
+
+TEST_F(AgentJobsTest, CancelQueuedNeverLaunches) {
+  const JobInfo j = Ok(table_.Submit("backup", "sales", {}));
+  EXPECT_EQ(table_.Cancel(j.id)->state, JobState::kCancelled);
+  table_.Tick();
+  EXPECT_TRUE(launcher_.argvs.empty());
+  EXPECT_FALSE(table_.Cancel(999));
+}
+
+TEST_F(AgentJobsTest, OneActiveJobPerDatabase) {
+  const JobInfo j = Ok(table_.Submit("backup", "sales", {}));
+  auto again = table_.Submit("restore", "sales", {});
+  ASSERT_TRUE(std::holds_alternative<SubmitFailure>(again));
+  EXPECT_EQ(std::get<SubmitFailure>(again).error, SubmitError::kConflict);
+  Ok(table_.Submit("backup", "other", {}));
+  table_.Tick();
+  launcher_.states[0]->exit = ExitInfo{0, 0};
+  table_.Tick();
+  EXPECT_EQ(table_.Get(j.id)->state, JobState::kSucceeded);
+  Ok(table_.Submit("backup", "sales", {}));  // ended: a new one may start
+}
+
+TEST_F(AgentJobsTest, ValidationRefusesBadRequests) {
+  auto bad = [&](const std::string& kind, const std::string& db,
+                 const std::vector<std::string>& args) {
+    auto r = table_.Submit(kind, db, args);
+    return std::holds_alternative<SubmitFailure>(r) &&
+           std::get<SubmitFailure>(r).error == SubmitError::kBadRequest;
+  };
+  EXPECT_TRUE(bad("verify", "sales", {}));
+  EXPECT_TRUE(bad("backup", "", {}));
+  EXPECT_TRUE(bad("backup", "a b", {}));
+  EXPECT_TRUE(bad("backup", "-x", {}));
+  EXPECT_TRUE(bad("backup", "../etc", {}));
+  EXPECT_TRUE(bad("backup", "sales", {"--repo", "/tmp"}));
+  EXPECT_TRUE(bad("backup", "sales", {"--server=x"}));
+  EXPECT_TRUE(bad("backup", "sales", {"--worker-program", "/bin/sh"}));
+  EXPECT_TRUE(bad("backup", "sales", {"--database", "x"}));
+  EXPECT_TRUE(launcher_.argvs.empty());
+}
+
+TEST_F(AgentJobsTest, LaunchFailureFailsTheJob) {
+  launcher_.fail = true;
+  const JobInfo j = Ok(table_.Submit("backup", "sales", {}));
+  table_.Tick();
+  EXPECT_EQ(table_.Get(j.id)->state, JobState::kFailed);
+  EXPECT_EQ(table_.Get(j.id)->exit_code, 78);
+}
+
+TEST_F(AgentJobsTest, CancelAllRefusesNewJobs) {
+  const JobInfo j = Ok(table_.Submit("backup", "sales", {}));
+  table_.Tick();
+  table_.CancelAll();
+  EXPECT_EQ(launcher_.states[0]->terminates, 1);
+  auto r = table_.Submit("backup", "other", {});
+  ASSERT_TRUE(std::holds_alternative<SubmitFailure>(r));
+  EXPECT_EQ(std::get<SubmitFailure>(r).error, SubmitError::kShuttingDown);
+  table_.Tick();
+  EXPECT_EQ(table_.Get(j.id)->state, JobState::kCancelled);
+}
+
+// ---- AgentApi routes over the same fakes.
+
+class AgentApiTest : public AgentJobsTest {
+ protected:
+  HttpResponse Call(const std::string& method, const std::string& target,
+                    const std::string& body = "") {
+    return api_.Handle({method, target, body});
+  }
+  Heartbeat heartbeat_;
+  std::vector<ReadyCheck> ready_{{"sql", true, "ok"}, {"shm", true, ""}, {"repo", true, ""}};
+  AgentApi api_{table_, metrics_, heartbeat_, [this] { return ready_; }};
+};
+
+TEST_F(AgentApiTest, PostGetListCancel) {
+  HttpResponse r =
+      Call("POST", "/v1/jobs",
+           "{\"kind\":\"backup\",\"database\":\"sales\",\"args\":[\"--devices\",\"1\"]}");
+  ASSERT_EQ(r.status, 201) << r.body;
+  EXPECT_NE(r.body.find("\"id\":1,"), std::string::npos) << r.body;
+  EXPECT_EQ(Call("POST", "/v1/jobs", "{\"kind\":\"backup\",\"database\":\"sales\"}").status, 409);
+  table_.Tick();
+  r = Call("GET", "/v1/jobs/1");
+  EXPECT_EQ(r.status, 200);
+  EXPECT_NE(r.body.find("\"state\":\"running\""), std::string::npos) << r.body;
+  EXPECT_NE(Call("GET", "/v1/jobs").body.find("\"database\":\"sales\""), std::string::npos);
+  r = Call("DELETE", "/v1/jobs/1");
+  EXPECT_EQ(r.status, 200);
+  EXPECT_NE(r.body.find("\"cancel_requested\":true"), std::string::npos) << r.body;
+  EXPECT_EQ(Call("GET", "/v1/jobs/2").status, 404);
+  EXPECT_EQ(Call("DELETE", "/v1/jobs/abc").status, 404);
+  EXPECT_EQ(Call("PUT", "/v1/jobs/1").status, 405);
+}
+
+TEST_F(AgentApiTest, BadBodiesAre400WithJsonError) {
+  for (const char* body :
+       {"not json", "{\"kind\":\"backup\"}", "{\"kind\":\"backup\",\"database\":\"s\",\"extra\":1}",
+        "{\"kind\":\"backup\",\"database\":\"s\",\"args\":[\"--repo\",\"/x\"]}"}) {
+    HttpResponse r = Call("POST", "/v1/jobs", body);
+    EXPECT_EQ(r.status, 400) << body;
+    EXPECT_EQ(r.body.rfind("{\"error\":", 0), 0u) << r.body;
+  }
+  EXPECT_TRUE(launcher_.argvs.empty());
+}
+
+TEST_F(AgentApiTest, HealthzFollowsTheHeartbeat) {
+  EXPECT_EQ(Call("GET", "/healthz").status, 503);  // never ticked
+  heartbeat_.Beat();
+  EXPECT_EQ(Call("GET", "/healthz").status, 200);
+  AgentApi strict(
+      table_, metrics_, heartbeat_, [] { return std::vector<ReadyCheck>{}; },
+      std::chrono::milliseconds(-1));
+  EXPECT_EQ(strict.Handle({"GET", "/healthz", ""}).status, 503);
+}
+
+TEST_F(AgentApiTest, ReadyzNamesTheFailingCheck) {
+  EXPECT_EQ(Call("GET", "/readyz").status, 200);
+  ready_[1].ok = false;
+  HttpResponse r = Call("GET", "/readyz");
+  EXPECT_EQ(r.status, 503);
+  EXPECT_NE(r.body.find("\"failing\":[\"shm\"]"), std::string::npos) << r.body;
+}
+
+TEST_F(AgentApiTest, MetricsIsPrometheusText) {
+  Call("POST", "/v1/jobs", "{\"kind\":\"backup\",\"database\":\"sales\"}");
+  HttpResponse r = Call("GET", "/metrics");
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.content_type.rfind("text/plain; version=0.0.4", 0), 0u);
+  EXPECT_NE(r.body.find("vdibackup_jobs_running 1\n"), std::string::npos) << r.body;
+  EXPECT_EQ(Call("GET", "/nope").status, 404);
+}
+
+}  // namespace
+}  // namespace vdibk::coordinator
