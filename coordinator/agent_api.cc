@@ -35,6 +35,21 @@ std::optional<uint64_t> JobId(const std::string& path) {
 
 }  // namespace
 
+std::string ProgressJson(const JobProgress& p) {
+  std::string out = "{\"state\":" + JsonString(p.state) + ",\"seconds\":" + Num(p.seconds) +
+                    ",\"bytes\":" + std::to_string(p.bytes) +
+                    ",\"bytes_per_second\":" + Num(p.bytes_per_second) +
+                    ",\"mb_per_second\":" + Num(p.bytes_per_second / 1e6) +
+                    ",\"total_bytes\":" + std::to_string(p.total_bytes) +
+                    ",\"eta_seconds\":" + Num(p.eta_seconds) + ",\"devices\":[";
+  for (size_t i = 0; i < p.devices.size(); ++i) {
+    const JobProgress::Device& d = p.devices[i];
+    out += std::string(i ? "," : "") + "{\"index\":" + std::to_string(d.index) +
+           ",\"bytes\":" + std::to_string(d.bytes) + ",\"state\":" + JsonString(d.state) + "}";
+  }
+  return out + "]}";
+}
+
 std::string JobJson(const JobInfo& j) {
   std::string out = "{\"id\":" + std::to_string(j.id) + ",\"kind\":" + JsonString(j.kind) +
                     ",\"database\":" + JsonString(j.database) + ",\"args\":[";
@@ -50,9 +65,13 @@ std::string JobJson(const JobInfo& j) {
     out += ",\"raw_bytes\":" + std::to_string(j.summary->raw_bytes) +
            ",\"compressed_bytes\":" + std::to_string(j.summary->compressed_bytes) +
            ",\"summary\":" + j.summary->json;  // validated JSON (it parsed)
+  } else if (j.progress) {  // running (or ended without a summary): the bytes so far
+    out += ",\"raw_bytes\":" + std::to_string(j.progress->bytes) +
+           ",\"compressed_bytes\":null,\"summary\":null";
   } else {
     out += ",\"raw_bytes\":null,\"compressed_bytes\":null,\"summary\":null";
   }
+  out += ",\"progress\":" + (j.progress ? ProgressJson(*j.progress) : std::string("null"));
   return out + ",\"output_tail\":" + JsonString(j.output_tail) + "}";
 }
 

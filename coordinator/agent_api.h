@@ -27,8 +27,13 @@ struct HttpResponse {
   std::string body;
 };
 
+// A job's progress as JSON: state, seconds, bytes, bytes_per_second, mb_per_second,
+// total_bytes (0 = unknown), eta_seconds (-1 = unknown), devices [{index, bytes, state}].
+std::string ProgressJson(const JobProgress& progress);
+
 // One job as JSON: id, kind, database, args, state, exit_code, times, elapsed_seconds, raw/
-// compressed bytes, the child's summary object and its output tail.
+// compressed bytes (raw: the progress while running), the child's summary object, progress and
+// its output tail.
 std::string JobJson(const JobInfo& job);
 
 // Thread-safe (it only calls thread-safe parts). `ready` runs the readiness probes (blocking).

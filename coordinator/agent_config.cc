@@ -61,9 +61,47 @@ Status ParseDefaults(const YAML::Node& node, AgentConfig& c) {
       VDIBK_ASSIGN_OR_RETURN(c.default_devices, ScalarUint(kv.second, "defaults.devices", 1, 64));
     } else if (key == "workers") {
       VDIBK_ASSIGN_OR_RETURN(c.default_workers, ScalarUint(kv.second, "defaults.workers", 1, 64));
+    } else if (key == "buffer_count") {
+      VDIBK_ASSIGN_OR_RETURN(c.default_buffer_count,
+                             ScalarUint(kv.second, "defaults.buffer_count", 1, 4096));
+    } else if (key == "max_transfer_size") {
+      VDIBK_ASSIGN_OR_RETURN(c.default_max_transfer_size,
+                             ScalarUint(kv.second, "defaults.max_transfer_size", 65536, 4u << 20));
+      if (c.default_max_transfer_size % 65536 != 0) {
+        return FieldError(kv.second, "defaults.max_transfer_size", "must be a multiple of 65536");
+      }
     } else {
       return FieldError(kv.first, "defaults." + key, "unknown field");
     }
+  }
+  return Status::Ok();
+}
+
+Status ParseHttp(const YAML::Node& node, AgentConfig& c) {
+  if (!node.IsMap()) return FieldError(node, "http", "must be a mapping");
+  for (const auto& kv : node) {
+    const std::string key = kv.first.Scalar();
+    if (key == "max_connections") {
+      VDIBK_ASSIGN_OR_RETURN(c.http_max_connections,
+                             ScalarUint(kv.second, "http.max_connections", 1, 1024));
+    } else if (key == "request_timeout_seconds") {
+      VDIBK_ASSIGN_OR_RETURN(c.http_request_timeout_seconds,
+                             ScalarUint(kv.second, "http.request_timeout_seconds", 1, 3600));
+    } else {
+      return FieldError(kv.first, "http." + key, "unknown field");
+    }
+  }
+  return Status::Ok();
+}
+
+Status ParseTapes(const YAML::Node& node, AgentConfig& c) {
+  if (!node.IsSequence()) return FieldError(node, "tapes", "must be a list of device paths");
+  for (const auto& t : node) {
+    VDIBK_ASSIGN_OR_RETURN(std::string dev, ScalarString(t, "tapes"));
+    if (dev.empty() || dev.front() != '/') {
+      return FieldError(t, "tapes", "must be absolute device paths, got '" + dev + "'");
+    }
+    c.tapes.push_back(dev);
   }
   return Status::Ok();
 }
@@ -85,6 +123,10 @@ Status ParseTop(const YAML::Node& root, AgentConfig& c) {
       VDIBK_ASSIGN_OR_RETURN(c.sqlcmd, ScalarString(v, "sqlcmd"));
     } else if (key == "defaults") {
       VDIBK_RETURN_IF_ERROR(ParseDefaults(v, c));
+    } else if (key == "http") {
+      VDIBK_RETURN_IF_ERROR(ParseHttp(v, c));
+    } else if (key == "tapes") {
+      VDIBK_RETURN_IF_ERROR(ParseTapes(v, c));
     } else if (key == "grace_seconds") {
       VDIBK_ASSIGN_OR_RETURN(c.grace_seconds, ScalarUint(v, "grace_seconds", 0, 86400));
     } else {

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "shared/base/result.h"
 
@@ -18,7 +19,12 @@ struct AgentConfig {
   std::string sqlcmd;                     // sqlcmd: passed as --sqlcmd ("" = the CLI default)
   uint32_t default_devices = 0;           // defaults.devices: --devices unless a job sets it
   uint32_t default_workers = 0;           // defaults.workers: --workers unless a job sets it
+  uint32_t default_buffer_count = 0;      // defaults.buffer_count: --buffer-count (backups)
+  uint32_t default_max_transfer_size = 0;  // defaults.max_transfer_size: --max-transfer-size
   uint32_t grace_seconds = 30;            // grace_seconds: SIGTERM waits this long for jobs
+  std::vector<std::string> tapes;         // tapes: devices `vdibackup doctor --config` checks
+  uint32_t http_max_connections = 16;     // http.max_connections: sessions served at once
+  uint32_t http_request_timeout_seconds = 10;  // http.request_timeout_seconds: per request
 };
 
 // Parses the YAML text of a config file. Unknown keys, wrong types and out-of-range values are

@@ -63,8 +63,9 @@ const char* JobStateName(JobState s) {
 }
 
 bool IsConfigOwnedOption(const std::string& arg) {
-  static const char* const kOwned[] = {"--repo", "--server",         "--sqlcmd",    "--database",
-                                       "--json", "--worker-program", "--log-format"};
+  static const char* const kOwned[] = {"--repo",       "--server",         "--sqlcmd",
+                                       "--database",   "--json",           "--worker-program",
+                                       "--log-format", "--progress-fd"};
   for (const char* o : kOwned) {
     const std::string opt(o);
     if (arg == opt || arg.rfind(opt + "=", 0) == 0) return true;
@@ -135,10 +136,19 @@ std::vector<std::string> JobTable::BuildArgv(const std::string& kind, const std:
   if (kind == "backup" && config_.default_devices > 0 && !HasOption(args, "--devices")) {
     argv.insert(argv.end(), {"--devices", std::to_string(config_.default_devices)});
   }
+  if (kind == "backup" && config_.default_buffer_count > 0 && !HasOption(args, "--buffer-count")) {
+    argv.insert(argv.end(), {"--buffer-count", std::to_string(config_.default_buffer_count)});
+  }
+  if (kind == "backup" && config_.default_max_transfer_size > 0 &&
+      !HasOption(args, "--max-transfer-size")) {
+    argv.insert(argv.end(),
+                {"--max-transfer-size", std::to_string(config_.default_max_transfer_size)});
+  }
   if (config_.default_workers > 0 && !HasOption(args, "--workers")) {
     argv.insert(argv.end(), {"--workers", std::to_string(config_.default_workers)});
   }
   if (kind == "backup" && !HasOption(args, "--no-progress")) argv.push_back("--no-progress");
+  argv.insert(argv.end(), {"--progress-fd", std::to_string(kJobProgressFd)});
   argv.insert(argv.end(), args.begin(), args.end());
   argv.push_back("--json");
   return argv;
@@ -206,6 +216,7 @@ JobInfo JobTable::Snapshot(const Job& job) const {
   JobInfo info = job.info;
   if (job.process) {
     info.output_tail = Tail(job.process->Output(), kTailLines);
+    info.progress = job.process->Progress();
     info.elapsed_seconds = static_cast<double>(NowUnixMs() - info.started_unix_ms) / 1000.0;
   }
   return info;
@@ -251,6 +262,7 @@ void JobTable::Finish(Job& job, const ExitInfo& exit) {
   const std::string output = job.process->Output();
   info.summary = ParseJobSummary(info.kind, output);
   info.output_tail = Tail(output, kTailLines);
+  info.progress = job.process->Progress();
   if (*info.exit_code == 0) {
     info.state = JobState::kSucceeded;
   } else if (info.cancel_requested) {
@@ -284,7 +296,13 @@ void JobTable::Tick() {
       log::Info("agent: job " + std::to_string(id) + " started: " + job.info.kind + " " +
                 job.info.database);
     } else if (job.info.state == JobState::kRunning) {
-      if (std::optional<ExitInfo> e = job.process->Poll()) Finish(job, *e);
+      if (std::optional<ExitInfo> e = job.process->Poll()) {
+        Finish(job, *e);
+      } else if (metrics_) {
+        if (std::optional<JobProgress> p = job.process->Progress()) {
+          metrics_->UpdateLive(job.info, *p);
+        }
+      }
     }
   }
 }

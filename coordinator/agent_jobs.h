@@ -58,6 +58,7 @@ struct JobInfo {
   int64_t finished_unix_ms = 0;
   double elapsed_seconds = 0;  // running: so far; ended: start to end
   std::optional<JobSummary> summary;
+  std::optional<JobProgress> progress;  // the last line of the child's progress stream (backup)
   std::string output_tail;  // the last lines of the child's stdout+stderr
 };
 

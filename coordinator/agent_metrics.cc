@@ -1,6 +1,7 @@
 // Prometheus text rendering of the agent's metrics.
 #include "coordinator/agent_metrics.h"
 
+#include <algorithm>
 #include <cstdio>
 
 namespace vdibk::coordinator {
@@ -58,12 +59,63 @@ std::string AbortCause(int exit_code) {
   }
 }
 
+std::optional<std::string> WorkerFailureCause(const std::string& m) {
+  if (m.find("worker") == std::string::npos) return std::nullopt;
+  const auto has = [&m](const char* s) { return m.find(s) != std::string::npos; };
+  if (has(") exited unexpectedly")) return "exited";
+  if (has(" heartbeats (silent for")) return "silent";
+  if (has(" violated the protocol") || has(" sent a malformed message")) return "protocol";
+  if (has(" unreachable: ")) return "unreachable";
+  if (has("workers did not connect in time") || has("workers did not become Ready")) {
+    return "start";
+  }
+  if (has(" aborted: ")) return "aborted";
+  return std::nullopt;
+}
+
+void AgentMetrics::UpdateLive(const JobInfo& job, const JobProgress& progress) {
+  if (job.kind != "backup") return;
+  std::lock_guard<std::mutex> lock(mu_);
+  Live& l = live_[job.id];
+  l.database = job.database;
+  for (const JobProgress::Device& d : progress.devices) {
+    uint64_t& b = l.device_bytes[d.index];
+    if (d.bytes > b) b = d.bytes;
+  }
+}
+
 void AgentMetrics::RecordJob(const JobInfo& job) {
   std::lock_guard<std::mutex> lock(mu_);
   const std::string outcome = JobStateName(job.state);
   ++jobs_total_[{job.kind, outcome}];
   if (job.state != JobState::kSucceeded) {
     ++aborts_[AbortCause(job.exit_code.value_or(5))];
+    if (job.summary) {
+      if (std::optional<std::string> cause = WorkerFailureCause(job.summary->message)) {
+        ++worker_failures_[*cause];
+      }
+    }
+  }
+  if (job.kind == "backup") {
+    // Bytes read from the server: the larger of the summary's and the last progress line's.
+    Live seen;
+    if (auto it = live_.find(job.id); it != live_.end()) {
+      seen = std::move(it->second);
+      live_.erase(it);
+    }
+    if (job.progress) {
+      for (const JobProgress::Device& d : job.progress->devices) {
+        seen.device_bytes[d.index] = std::max(seen.device_bytes[d.index], d.bytes);
+      }
+    }
+    if (job.summary) {
+      for (const DeviceBytes& d : job.summary->devices) {
+        seen.device_bytes[d.index] = std::max(seen.device_bytes[d.index], d.raw_bytes);
+      }
+    }
+    for (const auto& [device, bytes] : seen.device_bytes) {
+      bytes_in_[{job.database, std::to_string(device)}] += bytes;
+    }
   }
   if (job.started_unix_ms > 0 && job.finished_unix_ms >= job.started_unix_ms) {
     const double secs = static_cast<double>(job.finished_unix_ms - job.started_unix_ms) / 1000.0;
@@ -77,9 +129,7 @@ void AgentMetrics::RecordJob(const JobInfo& job) {
   last_success_[job.database] = static_cast<double>(job.finished_unix_ms) / 1000.0;
   if (job.kind != "backup") return;
   for (const DeviceBytes& d : s.devices) {
-    const Key key{job.database, std::to_string(d.index)};
-    bytes_in_[key] += d.raw_bytes;
-    bytes_out_[key] += d.compressed_bytes;
+    bytes_out_[{job.database, std::to_string(d.index)}] += d.compressed_bytes;
   }
   if (s.compressed_bytes > 0) {
     ratio_[job.database] =
@@ -110,8 +160,15 @@ std::string AgentMetrics::Render(size_t jobs_running) const {
     out += "vdibackup_job_duration_seconds_count{" + k + "} " + std::to_string(d.count) + "\n";
   }
   Header(out, "vdibackup_bytes_in_total", "counter",
-         "Raw bytes read from SQL Server by successful backups, per database and device.");
-  for (const auto& [k, v] : bytes_in_) {
+         "Raw bytes read from SQL Server by backups, per database and device; rises while a "
+         "backup runs.");
+  std::map<Key, uint64_t> bytes_in = bytes_in_;
+  for (const auto& [id, l] : live_) {
+    for (const auto& [device, bytes] : l.device_bytes) {
+      bytes_in[{l.database, std::to_string(device)}] += bytes;
+    }
+  }
+  for (const auto& [k, v] : bytes_in) {
     out += "vdibackup_bytes_in_total{database=\"" + Escape(k.first) + "\",device=\"" +
            Escape(k.second) + "\"} " + std::to_string(v) + "\n";
   }
@@ -143,9 +200,12 @@ std::string AgentMetrics::Render(size_t jobs_running) const {
   for (const auto& [cause, v] : aborts_) {
     out += "vdibackup_aborts_total{cause=\"" + Escape(cause) + "\"} " + std::to_string(v) + "\n";
   }
-  Header(out, "vdibackup_worker_restarts_total", "counter",
-         "Worker restarts (always 0: a job whose worker dies fails; workers are not restarted).");
-  out += "vdibackup_worker_restarts_total 0\n";
+  Header(out, "vdibackup_worker_failures_total", "counter",
+         "Jobs failed by a worker (workers are never restarted: the job aborts), by cause.");
+  for (const auto& [cause, v] : worker_failures_) {
+    out += "vdibackup_worker_failures_total{cause=\"" + Escape(cause) + "\"} " +
+           std::to_string(v) + "\n";
+  }
   Header(out, "vdibackup_jobs_running", "gauge", "Queued and running agent jobs.");
   out += "vdibackup_jobs_running " + std::to_string(jobs_running) + "\n";
   return out;

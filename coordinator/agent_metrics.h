@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <utility>
 
@@ -18,10 +19,21 @@ namespace vdibk::coordinator {
 // >= 128 "signal", others "internal".
 std::string AbortCause(int exit_code);
 
+// The cause label of vdibackup_worker_failures_total when a job's error says a worker failed it
+// (the messages of coordinator/worker_hub.cc): "exited" (died), "silent" (missed heartbeats),
+// "protocol" (violation or malformed message), "aborted" (the worker reported an error, e.g. its
+// target), "unreachable", "start" (did not connect or become Ready). nullopt: not a worker's.
+std::optional<std::string> WorkerFailureCause(const std::string& error_message);
+
 class AgentMetrics {
  public:
-  // Counts one ended job (succeeded, failed or cancelled).
+  // Counts one ended job (succeeded, failed or cancelled). A backup's per-device bytes are
+  // committed from its summary or its last progress line, whichever is larger, whatever the
+  // outcome (those bytes were read), and its live contribution ends.
   void RecordJob(const JobInfo& job);
+  // A running backup's progress: its device bytes count in vdibackup_bytes_in_total until
+  // RecordJob commits them, so the counter rises while the job runs and never goes back.
+  void UpdateLive(const JobInfo& job, const JobProgress& progress);
   // The exposition text; `jobs_running` is the current queued + running count.
   std::string Render(size_t jobs_running) const;
 
@@ -41,6 +53,12 @@ class AgentMetrics {
   std::map<std::string, double> throughput_;    // database: last backup's raw bytes/s
   std::map<std::string, double> last_success_;  // database: unix seconds
   std::map<std::string, uint64_t> aborts_;      // cause
+  std::map<std::string, uint64_t> worker_failures_;  // cause
+  struct Live {
+    std::string database;
+    std::map<uint32_t, uint64_t> device_bytes;
+  };
+  std::map<uint64_t, Live> live_;  // running backups by job id
 };
 
 }  // namespace vdibk::coordinator

@@ -134,15 +134,20 @@ Result<BackupReport> BackupJob::Run() {
   report_.discarded = targets_->discard();
   progress_ =
       std::make_unique<ProgressTracker>(transport::SteadyClock::Instance(), options_.devices);
-  if (options_.progress && !options_.json && ProgressDisplay::StderrIsTerminal()) {
+  const bool show = options_.progress && !options_.json && ProgressDisplay::StderrIsTerminal();
+  if (show || options_.progress_fd >= 0) {
     // The ETA needs the database size; without it the display shows no ETA.
     if (std::optional<uint64_t> size = QueryDatabaseSize(sql_runner_, options_.database)) {
       progress_->SetTotal(*size);
     }
-    display_ = std::make_unique<ProgressDisplay>(*progress_);
+  }
+  if (show) display_ = std::make_unique<ProgressDisplay>(*progress_);
+  if (options_.progress_fd >= 0) {  // --progress-fd: JSON lines for the agent
+    progress_stream_ = std::make_unique<ProgressJsonStream>(*progress_, options_.progress_fd);
   }
   Status st = RunPipeline();
   if (display_) display_->Stop();
+  if (progress_stream_) progress_stream_->Stop();
   if (hub_) {
     hub_->Stop();
     hub_->TerminateWorkers(kWorkerGrace);

@@ -17,6 +17,7 @@
 #include "coordinator/backup_report.h"
 #include "coordinator/backup_targets.h"
 #include "coordinator/progress_display.h"
+#include "coordinator/progress_display_json.h"
 #include "coordinator/progress_tracker.h"
 #include "coordinator/sql_runner.h"
 #include "coordinator/worker_hub.h"
@@ -72,6 +73,7 @@ class BackupJob final : public HubListener {
   std::optional<BackupTargets> targets_;  // set dirs on every target (none for --target null)
   std::unique_ptr<ProgressTracker> progress_;
   std::unique_ptr<ProgressDisplay> display_;  // only on a terminal without --json
+  std::unique_ptr<ProgressJsonStream> progress_stream_;  // only with --progress-fd
   BackupReport report_;
   std::unique_ptr<WorkerHub> hub_;
   std::unique_ptr<ClientVirtualDeviceSet> vds_;

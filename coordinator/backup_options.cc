@@ -7,6 +7,8 @@
 #include <filesystem>
 #include <thread>
 
+#include "coordinator/progress_display_json.h"
+
 namespace vdibk::coordinator {
 namespace {
 
@@ -57,7 +59,7 @@ const char* BackupUsage() {
          "         [--buffer-count B] [--max-transfer-size BYTES] [--block-size BYTES]\n"
          "         [--compression lz4|none] [--lz4-level L] [--checksum|--no-checksum]\n"
          "         [--sqlcmd PROGRAM] [--server NAME] [--set-name NAME] [--json]\n"
-         "         [--target DIR ...|--target null] [--no-progress]\n"
+         "         [--target DIR ...|--target null] [--no-progress] [--progress-fd N]\n"
          "         [--type full|diff|log] [--copy-only]";
 }
 
@@ -120,6 +122,9 @@ Result<BackupOptions> ParseBackupOptions(const std::vector<std::string>& args,
       VDIBK_RETURN_IF_ERROR(AddTarget(o, v));
     } else if (a == "--no-progress") {
       o.progress = false;
+    } else if (a == "--progress-fd") {
+      VDIBK_ASSIGN_OR_RETURN(std::string v, value());
+      VDIBK_ASSIGN_OR_RETURN(o.progress_fd, ParseProgressFd(v));
     } else if (a == "--type") {
       VDIBK_ASSIGN_OR_RETURN(std::string v, value());
       if (v == "full") {

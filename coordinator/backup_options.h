@@ -37,6 +37,7 @@ struct BackupOptions {
   std::vector<std::string> targets;
   bool null_target = false;  // --target null: compress and count, keep nothing (benchmarks)
   bool progress = true;      // --no-progress turns off the live display on a terminal
+  int progress_fd = -1;      // --progress-fd N (>= 3): JSON progress lines to fd N
   BackupKind type = BackupKind::kFull;  // --type full|diff|log
   bool copy_only = false;  // --copy-only: WITH COPY_ONLY (full or log; not with diff)
 };

@@ -6,6 +6,8 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <atomic>
 #include <cstdio>
 #include <cstdlib>
@@ -245,6 +247,21 @@ CheckResult CheckTapeReadable(DoctorSystem& sys, const std::string& device) {
   }
   sys.CloseFd(*fd);
   return Result3(name, CheckStatus::kPass, device + " opens for reading");
+}
+
+CheckResult CheckListen(DoctorSystem& sys, const std::string& host, uint16_t port) {
+  const std::string addr =
+      (host.find(':') != std::string::npos ? "[" + host + "]" : host) + ":" + std::to_string(port);
+  const int err = sys.BindTcp(host, port);
+  if (err == 0) return Result3("listen", CheckStatus::kPass, addr + " can be bound");
+  const std::string why = addr + ": " + std::strerror(err);
+  if (err == EADDRINUSE) {
+    return Result3("listen", CheckStatus::kWarn, why + " (a running agent holds it?)",
+                   "fine if that is this agent; else stop what listens there or change listen:");
+  }
+  return Result3("listen", CheckStatus::kFail, why,
+                 "listen: needs an address of this host (0.0.0.0 for all, 127.0.0.1 for local "
+                 "only) and a port of 1024 or more unless the agent has CAP_NET_BIND_SERVICE");
 }
 
 }  // namespace vdibk::coordinator

@@ -85,6 +85,10 @@ CheckResult CheckRepoWritable(DoctorSystem& sys, const std::string& repo);
 // The tape device opens for reading.
 CheckResult CheckTapeReadable(DoctorSystem& sys, const std::string& device);
 
+// The agent's listen address can be bound: PASS; already in use (a running agent, most likely):
+// WARN; anything else (not an address of this host, a privileged port): FAIL.
+CheckResult CheckListen(DoctorSystem& sys, const std::string& host, uint16_t port);
+
 }  // namespace vdibk::coordinator
 
 #endif  // VDIBK_COORDINATOR_DOCTOR_CHECKS_H_

@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <thread>
 
+#include "coordinator/agent_config.h"
 #include "coordinator/backup_report.h"
 #include "coordinator/sql_runner.h"
 #include "shared/base/log.h"
@@ -31,15 +32,33 @@ bool AnyFailed(const std::vector<CheckResult>& results) {
 }  // namespace
 
 const char* DoctorUsage() {
-  return "usage: vdibackup doctor [--repo DIR] [--devices N] [--buffer-count B]\n"
+  return "usage: vdibackup doctor [--config FILE] [--repo DIR] [--devices N] [--buffer-count B]\n"
          "         [--max-transfer-size BYTES] [--sqlcmd PROGRAM] [--server NAME]\n"
-         "         [--tape DEVICE ...] [--sql-uid UID] [--sql-gid GID ...] [--json]";
+         "         [--tape DEVICE ...] [--sql-uid UID] [--sql-gid GID ...] [--json]\n"
+         "  --config: the agent's YAML config gives the defaults (repo, server, sqlcmd,\n"
+         "  defaults.devices/buffer_count/max_transfer_size, tapes, listen); options override it";
 }
 
 Result<DoctorOptions> ParseDoctorOptions(const std::vector<std::string>& args,
                                          const std::string& bin_dir) {
   DoctorOptions o;
   uint32_t devices = 0, buffer_count = 0, max_transfer = 4u << 20;
+  // --config first: the file gives the defaults, the other options override them.
+  for (size_t i = 0; i < args.size(); ++i) {
+    if (args[i] != "--config") continue;
+    if (i + 1 >= args.size()) return Status::Usage("--config needs a value");
+    VDIBK_ASSIGN_OR_RETURN(AgentConfig c, LoadAgentConfig(args[i + 1]));
+    o.config_path = args[i + 1];
+    o.plan.repo = c.repo;
+    o.plan.sqlcmd = c.sqlcmd;
+    o.plan.server = c.server;
+    o.plan.tapes = c.tapes;
+    o.plan.listen = std::make_pair(c.listen_host, c.listen_port);
+    devices = c.default_devices;
+    buffer_count = c.default_buffer_count;
+    if (c.default_max_transfer_size != 0) max_transfer = c.default_max_transfer_size;
+  }
+  bool tapes_given = false;
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
     auto value = [&]() -> Result<std::string> {
@@ -50,7 +69,9 @@ Result<DoctorOptions> ParseDoctorOptions(const std::vector<std::string>& args,
       VDIBK_ASSIGN_OR_RETURN(std::string v, value());
       return ParseU32(a, v);
     };
-    if (a == "--repo") {
+    if (a == "--config") {
+      ++i;  // read above
+    } else if (a == "--repo") {
       VDIBK_ASSIGN_OR_RETURN(o.plan.repo, value());
     } else if (a == "--devices") {
       VDIBK_ASSIGN_OR_RETURN(devices, number());
@@ -64,6 +85,8 @@ Result<DoctorOptions> ParseDoctorOptions(const std::vector<std::string>& args,
       VDIBK_ASSIGN_OR_RETURN(o.plan.server, value());
     } else if (a == "--tape") {
       VDIBK_ASSIGN_OR_RETURN(std::string t, value());
+      if (!tapes_given) o.plan.tapes.clear();  // the command line's list replaces the file's
+      tapes_given = true;
       o.plan.tapes.push_back(t);
     } else if (a == "--sql-uid") {
       VDIBK_ASSIGN_OR_RETURN(uint32_t uid, number());
@@ -128,7 +151,9 @@ std::string FormatDoctorJson(const std::vector<CheckResult>& results) {
 int RunDoctorCommand(const std::vector<std::string>& args, const std::string& bin_dir) {
   Result<DoctorOptions> options = ParseDoctorOptions(args, bin_dir);
   if (!options.ok()) {
-    std::fprintf(stderr, "vdibackup: %s\n%s\n", options.status().message().c_str(), DoctorUsage());
+    const bool usage = options.status().code() == ErrorCode::kUsage;
+    std::fprintf(stderr, "vdibackup doctor: %s%s%s\n", options.status().message().c_str(),
+                 usage ? "\n" : "", usage ? DoctorUsage() : "");
     return ExitCodeFor(options.status().code());
   }
   OsDoctorSystem sys;

@@ -16,11 +16,14 @@ namespace vdibk::coordinator {
 struct DoctorOptions {
   DoctorPlan plan;
   bool json = false;
+  std::string config_path;  // --config FILE (the agent's YAML config), "" without
 };
 
 // Parses the arguments after "doctor". Defaults as for backup: devices min(cores, 4), buffer count
 // 4 per device, max transfer 4 MiB, sqlcmd "<bin dir>/sqlcmd", server $VDI_EMULATOR_ENDPOINT or
-// ".". Errors: kUsage.
+// ".". With --config FILE the agent's config (agent_config.h) gives repo, server, sqlcmd,
+// devices, buffer count, max transfer size, tapes and the listen address (checked for being
+// bindable); the other options override it. Errors: kUsage; kConfiguration for a bad FILE.
 Result<DoctorOptions> ParseDoctorOptions(const std::vector<std::string>& args,
                                          const std::string& bin_dir);
 

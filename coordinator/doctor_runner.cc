@@ -53,6 +53,7 @@ std::vector<CheckResult> RunDoctorChecks(const DoctorPlan& plan, DoctorSystem& s
   if (!plan.repo.empty()) out.push_back(CheckRepoWritable(sys, plan.repo));
   if (!plan.fatal_only) {
     for (const std::string& tape : plan.tapes) out.push_back(CheckTapeReadable(sys, tape));
+    if (plan.listen) out.push_back(CheckListen(sys, plan.listen->first, plan.listen->second));
   }
   return out;
 }

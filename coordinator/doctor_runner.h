@@ -1,5 +1,5 @@
 // Runs the doctor checks in order (shm space, sqlcmd, server pid, shm probe, libsqlvdi,
-// namespaces, repository, tapes) for `vdibackup doctor`, and the fatal subset as the preflight of
+// namespaces, repository, tapes, the agent's listen address) for `vdibackup doctor`, and the fatal subset as the preflight of
 // `vdibackup backup|restore`. Also turns a server's "cannot open the virtual device set" error into
 // the configuration error it is.
 #ifndef VDIBK_COORDINATOR_DOCTOR_RUNNER_H_
@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "coordinator/doctor_checks.h"
@@ -27,6 +28,8 @@ struct DoctorPlan {
   std::optional<uint32_t> sql_uid;        // --sql-uid; default: the server process's, else 10001
   std::vector<uint32_t> sql_gids;         // --sql-gid (repeatable); default: passwd
   bool fatal_only = false;  // the preflight: only the checks whose failure stops a job
+  // doctor --config: the agent's listen address is checked for being bindable.
+  std::optional<std::pair<std::string, uint16_t>> listen;
 };
 
 // Every check's result, in order. Never fails as a whole: a failing step is a FAIL result.

@@ -74,6 +74,9 @@ class DoctorSystem {
   virtual std::optional<Credentials> UserCredentials(uint32_t uid) = 0;
   // Which libsqlvdi this process has loaded (nullopt if none is).
   virtual std::optional<VdiLibraryInfo> VdiLibrary() = 0;
+  // Binds (and closes) a TCP socket on the IP address `host` and `port`: 0, or the errno of
+  // socket/bind (EINVAL for a host that is not an IP address).
+  virtual int BindTcp(const std::string& host, uint16_t port) = 0;
 };
 
 // The real implementation. Not final: tests override single calls.
@@ -99,6 +102,7 @@ class OsDoctorSystem : public DoctorSystem {
   bool IsExecutable(const std::string& path) override;
   std::optional<Credentials> UserCredentials(uint32_t uid) override;
   std::optional<VdiLibraryInfo> VdiLibrary() override;
+  int BindTcp(const std::string& host, uint16_t port) override;
 };
 
 // The effective uid and groups of process `pid` from `status_text` (/proc/<pid>/status):

@@ -85,7 +85,9 @@ int main(int argc, char** argv) {
                                              : vdibk::coordinator::PruneUsage());
     return 0;
   }
-  if (args[0] == "verify") return vdibk::coordinator::RunVerifyCommand({args.begin() + 1, args.end()});
+  if (args[0] == "verify") {
+    return vdibk::coordinator::RunVerifyCommand({args.begin() + 1, args.end()}, BinDir());
+  }
   if (args[0] == "list") return vdibk::coordinator::RunListCommand({args.begin() + 1, args.end()});
   if (args[0] == "prune") return vdibk::coordinator::RunPruneCommand({args.begin() + 1, args.end()});
   if (args[0] == "doctor") {

@@ -8,8 +8,8 @@
 #include <optional>
 
 #include "coordinator/prune_plan.h"
+#include "coordinator/prune_targets.h"
 #include "coordinator/repo_catalog.h"
-#include "coordinator/restore_set.h"
 #include "coordinator/set_lock.h"
 #include "shared/stripe/directory_target.h"
 #include "shared/stripe/manifest_io.h"
@@ -30,23 +30,23 @@ Status DeleteHidden(const std::string& hidden, const std::string& db_dir) {
   return stripe::SyncDirectory(db_dir);
 }
 
-// Removes the set's directories on other --target roots, as listed by the manifest now in
-// `hidden` (the renamed set dir of `set_dir`). No readable manifest: nothing is known elsewhere.
-Status RemoveTargetDirs(const std::string& hidden, const std::string& set_dir,
-                        const std::string& database) {
+// Removes the set's stripe directories on other --target roots, as listed by the manifest now
+// in `hidden` (the renamed set dir). No readable manifest: nothing is known elsewhere.
+Status RemoveTargetDirs(const std::string& hidden, const std::string& database,
+                        const std::string& set_name, std::string* report) {
   stripe::DirectoryTarget target(hidden);
   Result<proto::Manifest> m = stripe::ReadManifest(target, stripe::kManifestFileName);
   if (!m.ok()) return Status::Ok();
-  for (const proto::StripeEntry& e : m->stripes()) {
-    const std::string dir = StripeDirOf(set_dir, database, e);
-    if (dir == set_dir || e.location().empty() || e.location()[0] != '/') continue;
-    std::error_code ec;
-    if (!fs::exists(dir, ec)) continue;
-    fs::remove_all(dir, ec);
-    if (ec) return Status::FromErrno(ErrorCode::kTargetIo, "remove " + dir, ec.value());
-    VDIBK_RETURN_IF_ERROR(stripe::SyncDirectory(fs::path(dir).parent_path().string()));
+  return RemoveTargetSetDirs(*m, database, set_name, report);
+}
+
+// Dry run: the target directories a removal would take with it.
+void DescribeTargetDirs(const CatalogSet& s, std::string* report) {
+  if (!s.has_manifest()) return;
+  for (const TargetSetDir& t : ListTargetSetDirs(s.manifest, s.database, s.name)) {
+    *report += t.problem.empty() ? "  would remove the stripes in " + t.dir + "\n"
+                                 : "  would leave " + t.dir + " alone: " + t.problem + "\n";
   }
-  return Status::Ok();
 }
 
 Status FinishLeftovers(const std::string& repo, const std::vector<std::string>& databases,
@@ -61,17 +61,22 @@ Status FinishLeftovers(const std::string& repo, const std::vector<std::string>& 
         *report += "would finish removing " + db + "/" + name + "\n";
         continue;
       }
-      VDIBK_RETURN_IF_ERROR(RemoveTargetDirs(
-          db_dir + "/" + name, db_dir + "/" + name.substr(std::string(kPruningPrefix).size()), db));
-      VDIBK_RETURN_IF_ERROR(DeleteHidden(db_dir + "/" + name, db_dir));
-      *report += "finished removing " + db + "/" + name + "\n";
+      std::string targets;
+      Status st = RemoveTargetDirs(db_dir + "/" + name, db,
+                                   name.substr(std::string(kPruningPrefix).size()), &targets);
+      if (st.ok()) st = DeleteHidden(db_dir + "/" + name, db_dir);
+      *report += (st.ok() ? "finished removing " : "failed to finish removing ") + db + "/" + name +
+                 "\n" + targets;
+      VDIBK_RETURN_IF_ERROR(st);
     }
   }
   return Status::Ok();
 }
 
 // Removes one set; returns false (with `why`) when it must be left alone after all.
-Result<bool> RemoveSet(const std::string& repo, const CatalogSet& s, std::string* why) {
+// `*targets` gets a line per directory removed on other --target roots.
+Result<bool> RemoveSet(const std::string& repo, const CatalogSet& s, std::string* why,
+                       std::string* targets) {
   std::optional<SetDirLock> lock;
   if (s.state != SetState::kGood) {
     // Not a finished backup: make sure no backup owns it, and hold the lock while renaming.
@@ -95,7 +100,7 @@ Result<bool> RemoveSet(const std::string& repo, const CatalogSet& s, std::string
     return Status::FromErrno(ErrorCode::kTargetIo, "rename " + s.dir + " to " + hidden, errno);
   }
   VDIBK_RETURN_IF_ERROR(stripe::SyncDirectory(db_dir));
-  VDIBK_RETURN_IF_ERROR(RemoveTargetDirs(hidden, s.dir, s.database));
+  VDIBK_RETURN_IF_ERROR(RemoveTargetDirs(hidden, s.database, s.name, targets));
   VDIBK_RETURN_IF_ERROR(DeleteHidden(hidden, db_dir));
   return true;
 }
@@ -128,15 +133,17 @@ Status RunPrune(const PruneOptions& o, int64_t now_unix_ms, std::string* report)
     const std::string label = s.database + "/" + s.name + " (" + r.reason + ")";
     if (o.dry_run) {
       *report += "would remove " + label + "\n";
+      DescribeTargetDirs(s, report);
       continue;
     }
-    std::string why;
-    Result<bool> removed = RemoveSet(o.repo, s, &why);
+    std::string why, targets;
+    Result<bool> removed = RemoveSet(o.repo, s, &why, &targets);
     if (!removed.ok()) {
-      *report += "failed to remove " + label + ": " + removed.status().message() + "\n";
+      *report += "failed to remove " + label + ": " + removed.status().message() + "\n" + targets;
       return removed.status();
     }
-    *report += *removed ? "removed " + label + "\n" : "skipped " + label + ": " + why + "\n";
+    *report +=
+        (*removed ? "removed " + label + "\n" : "skipped " + label + ": " + why + "\n") + targets;
   }
   return Status::Ok();
 }

@@ -1,8 +1,9 @@
 // `vdibackup prune`: applies the retention rules of PlanPrune to the repository. Each removal
 // renames the set directory to a hidden ".pruning-<set>" first, then deletes it; a later run
 // finishes any leftover ".pruning-*" directory. Prints every decision (or, --dry-run, what it
-// would remove). A set's directories on other --target roots (the manifest's stripe locations)
-// go with it.
+// would remove). A set's stripe directories on other --target roots (the manifest's stripe
+// locations) go with it and are listed under it; nothing outside them is touched
+// (prune_targets.h).
 #ifndef VDIBK_COORDINATOR_PRUNE_COMMAND_H_
 #define VDIBK_COORDINATOR_PRUNE_COMMAND_H_
 

@@ -67,7 +67,8 @@ CatalogSet ScanSet(const std::string& repo, const std::string& database, const s
 // Fills `base` and `log_position` of every set, per database. Exposed for tests.
 void LinkChains(std::vector<CatalogSet>* sets);
 
-// Orders decimal LSN strings numerically (they can exceed 64 bits): <0, 0, >0.
+// Orders decimal LSN strings numerically (they can exceed 64 bits; leading zeros do not count,
+// "" is 0): <0, 0, >0. The one LSN order of the catalog and of restore chains (restore_chain.h).
 int CompareLsn(const std::string& a, const std::string& b);
 // "20240131T235959Z..." -> unix ms of that UTC time; nullopt if the name has no such prefix.
 std::optional<int64_t> ParseSetStamp(const std::string& name);

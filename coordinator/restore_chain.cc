@@ -5,6 +5,7 @@
 #include <chrono>
 #include <filesystem>
 
+#include "coordinator/repo_catalog.h"  // CompareLsn
 #include "coordinator/repo_layout.h"
 #include "shared/base/log.h"
 #include "shared/stripe/directory_target.h"
@@ -30,16 +31,6 @@ bool HasLsns(const proto::Manifest& m) {
 }
 
 }  // namespace
-
-int CompareLsnStrings(const std::string& a, const std::string& b) {
-  auto strip = [](const std::string& s) {
-    size_t i = s.find_first_not_of('0');
-    return i == std::string::npos ? std::string() : s.substr(i);
-  };
-  const std::string x = strip(a), y = strip(b);
-  if (x.size() != y.size()) return x.size() < y.size() ? -1 : 1;
-  return x.compare(y) < 0 ? -1 : (x == y ? 0 : 1);
-}
 
 const char* ChainSetTypeName(const proto::Manifest& m) {
   switch (m.backup_type()) {
@@ -146,14 +137,14 @@ Result<std::vector<ChainSet>> PlanRestoreChain(std::vector<ChainSet> sets,
     }
   }
   std::sort(logs.begin(), logs.end(), [](const ChainSet& a, const ChainSet& b) {
-    int c = CompareLsnStrings(a.manifest.first_lsn(), b.manifest.first_lsn());
+    int c = CompareLsn(a.manifest.first_lsn(), b.manifest.first_lsn());
     if (c != 0) return c < 0;
-    return CompareLsnStrings(a.manifest.last_lsn(), b.manifest.last_lsn()) < 0;
+    return CompareLsn(a.manifest.last_lsn(), b.manifest.last_lsn()) < 0;
   });
   std::string at = top.manifest.last_lsn();  // the LSN the database is restored to
   for (const ChainSet& l : logs) {
-    if (CompareLsnStrings(l.manifest.last_lsn(), at) <= 0) continue;  // covered already
-    if (CompareLsnStrings(l.manifest.first_lsn(), at) > 0) {
+    if (CompareLsn(l.manifest.last_lsn(), at) <= 0) continue;  // covered already
+    if (CompareLsn(l.manifest.first_lsn(), at) > 0) {
       std::string msg = "gap in the log chain: " + Describe(l) + " begins at LSN " +
                         l.manifest.first_lsn() + " but " + Describe(chain.back()) + " ends at LSN " +
                         at + "; the log backups in between are missing";

@@ -42,9 +42,6 @@ Result<std::vector<ChainSet>> ListChainSets(const std::string& repo, const std::
 Result<std::vector<ChainSet>> PlanRestoreChain(std::vector<ChainSet> sets,
                                                std::optional<int64_t> until_unix_ms);
 
-// Orders decimal LSN strings numerically (they can exceed 64 bits): <0, 0, >0.
-int CompareLsnStrings(const std::string& a, const std::string& b);
-
 // "full", "diff", "log" for a manifest's backup type.
 const char* ChainSetTypeName(const proto::Manifest& m);
 

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <optional>
 #include <thread>
 
 #include "coordinator/repo_layout.h"
@@ -34,7 +35,27 @@ std::vector<char> CString(const std::string& s) {
 
 ErrorCode CodeForHr(int hr) { return hr == VD_E_ABORT ? ErrorCode::kAborted : ErrorCode::kFailed; }
 
+// True when the statement's output says the server found the backup stream damaged: 3183 (an
+// error on a page, e.g. its checksum), 3189 (damage to the backup set), 3241/3242 (the media
+// family is not well formed / not a valid backup set).
+bool ServerFoundDamage(const std::string& output) {
+  for (const char* msg : {"Msg 3183,", "Msg 3189,", "Msg 3241,", "Msg 3242,"}) {
+    if (output.find(msg) != std::string::npos) return true;
+  }
+  return false;
+}
+
 }  // namespace
+
+std::string BuildVerifyOnlyStatement(const RestoreStatementSpec& spec) {
+  std::string s = "RESTORE VERIFYONLY FROM ";
+  for (size_t i = 0; i < spec.device_names.size(); ++i) {
+    if (i) s += ", ";
+    s += "VIRTUAL_DEVICE=" + QuoteString(spec.device_names[i]);
+  }
+  return s + " WITH BLOCKSIZE=" + std::to_string(spec.block_size) +
+         ", MAXTRANSFERSIZE=" + std::to_string(spec.max_transfer_size);
+}
 
 RestoreJob::RestoreJob(RestoreOptions options, RestorePlan plan, SqlRunner& sql,
                        const std::atomic<bool>* stop)
@@ -54,6 +75,12 @@ Status RestoreJob::failure() const {
   return failure_;
 }
 
+bool RestoreJob::ServerAbortedSet() {
+  if (!vds_created_.load() || aborted_.load()) return false;
+  VDConfig cfg{};
+  return vds_->GetConfiguration(0, &cfg) == VD_E_ABORT;  // checks the abort flag first
+}
+
 bool RestoreJob::Record(const Status& cause) {
   {
     std::lock_guard<std::mutex> lock(mu_);
@@ -61,6 +88,9 @@ bool RestoreJob::Record(const Status& cause) {
     failed_ = true;
     failure_ = cause;
   }
+  // Whatever failed first may be a consequence of the server's abort (a worker's buffer handle
+  // gone, GetCommand answering VD_E_ABORT): then the statement's error is the verdict.
+  if (ServerAbortedSet()) server_aborted_first_.store(true);
   log::Error("restore failing: " + cause.ToString());
   return true;
 }
@@ -89,7 +119,13 @@ Result<RestoreReport> RestoreJob::Run() {
                                                                                   : "full";
   report_.devices = devices_count_;
   report_.workers = workers_;
+  if (options_.progress_fd >= 0) {  // --progress-fd: JSON lines for the agent, per set
+    progress_ = std::make_unique<ProgressTracker>(transport::SteadyClock::Instance(),
+                                                  devices_count_);
+    progress_stream_ = std::make_unique<ProgressJsonStream>(*progress_, options_.progress_fd);
+  }
   Status st = RunPipeline();
+  if (progress_stream_) progress_stream_->Stop();
   if (pool_) pool_->End();
   if (!st.ok()) return st;
   report_.raw_bytes = bytes_.load();
@@ -125,7 +161,8 @@ Status RestoreJob::RunPipeline() {
   spec.replace = options_.replace;
   spec.norecovery = options_.norecovery;
   spec.log = plan_.manifest.backup_type() == proto::BACKUP_TYPE_LOG;
-  const std::string statement = BuildRestoreStatement(spec);
+  const std::string statement =
+      options_.verify_only ? BuildVerifyOnlyStatement(spec) : BuildRestoreStatement(spec);
   log::Info("running: " + statement);
   VDIBK_ASSIGN_OR_RETURN(sql_, sql_runner_.Start(statement));
 
@@ -276,6 +313,10 @@ void RestoreJob::OnReply(const Outstanding& req, const proto::Reply& reply) {
   }
   bytes_ += reply.bytes();
   const bool eof = reply.bytes() < req.size;
+  if (progress_) {
+    progress_->AddBytes(req.device, reply.bytes());
+    progress_->SetState(req.device, eof ? DeviceState::kDone : DeviceState::kWriting);
+  }
   vd->CompleteCommand(cmd, eof ? ERROR_HANDLE_EOF : ERROR_SUCCESS,
                       static_cast<unsigned long>(reply.bytes()), 0);
 }
@@ -287,8 +328,21 @@ Status RestoreJob::FinishSql(bool failed_already) {
     while (sql_ && !sql_->Poll() && std::chrono::steady_clock::now() < deadline) {
       std::this_thread::sleep_for(milliseconds(20));
     }
-    if (sql_ && !sql_->Poll()) sql_->Cancel();
+    std::optional<ExitInfo> exit = sql_ ? sql_->Poll() : std::nullopt;
+    if (sql_ && !exit) sql_->Cancel();
     if (sql_) log::Info("T-SQL output:\n" + sql_->Output());
+    if (server_aborted_first_.load() && exit && !exit->ok() &&
+        failure().code() != ErrorCode::kIntegrity) {
+      // The server stopped reading first: a damaged stream is exit 3; any other abort stays
+      // exit 5 (it may be the server noticing our stalled worker before we did), with the
+      // server's reason instead of its consequence on our side.
+      const std::string output = sql_->Output();
+      const std::string what =
+          "the server aborted the " +
+          std::string(options_.verify_only ? "RESTORE VERIFYONLY" : "RESTORE") + " (" +
+          exit->ToString() + "): " + SummarizeSqlErrors(output);
+      return ServerFoundDamage(output) ? Status::Integrity(what) : Status::Aborted(what);
+    }
     return failure();
   }
   ExitInfo exit = sql_->Wait();

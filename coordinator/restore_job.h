@@ -9,9 +9,12 @@
 #include <string>
 #include <vector>
 
+#include "coordinator/progress_display_json.h"
+#include "coordinator/progress_tracker.h"
 #include "coordinator/restore_options.h"
 #include "coordinator/restore_set.h"
 #include "coordinator/sql_runner.h"
+#include "coordinator/tsql_builder.h"
 #include "coordinator/worker_pool.h"
 #include "shared/base/result.h"
 
@@ -32,7 +35,13 @@ struct RestoreReport {
   double seconds = 0;
 };
 
-// Single use: construct with a verified plan (LoadRestoreSet), Run() once.
+// RESTORE VERIFYONLY FROM VIRTUAL_DEVICE=N'set', ... WITH BLOCKSIZE=..., MAXTRANSFERSIZE=...
+// (only the device and transfer fields of `spec` are used).
+std::string BuildVerifyOnlyStatement(const RestoreStatementSpec& spec);
+
+// Single use: construct with a verified plan (LoadRestoreSet), Run() once. With
+// options.verify_only the statement is RESTORE VERIFYONLY (BuildVerifyOnlyStatement): the same
+// devices, workers and supervision, and the server writes nothing.
 class RestoreJob final : public HubListener {
  public:
   RestoreJob(RestoreOptions options, RestorePlan plan, SqlRunner& sql,
@@ -42,8 +51,10 @@ class RestoreJob final : public HubListener {
   RestoreJob& operator=(const RestoreJob&) = delete;
 
   // Success only if the statement succeeded. Errors (their code is the exit code): kIntegrity
-  // (a stripe failed its checksums; the restore was aborted), kAborted (worker death/silence,
-  // signal, VDI abort), kSqlError (the statement failed), kConfiguration, kFailed.
+  // (a stripe failed its checksums in a worker, or the server aborted the set reporting damage
+  // in what it read: Msg 3183/3189/3241/3242), kAborted (worker death/silence, signal, any
+  // other VDI abort; when the server aborted first, the message is its reason), kSqlError (the
+  // statement failed), kConfiguration, kFailed.
   Result<RestoreReport> Run();
 
   // HubListener (hub thread).
@@ -58,6 +69,7 @@ class RestoreJob final : public HubListener {
   void DeviceLoop(uint32_t device);
   Status FinishSql(bool failed);
   bool Record(const Status& cause);  // first failure wins; true if this was it
+  bool ServerAbortedSet();            // the set is aborted and we did not abort it
   void Fail(const Status& cause);    // Record + SignalAbort + Abort to the workers
   bool failed() const;
   Status failure() const;
@@ -74,9 +86,13 @@ class RestoreJob final : public HubListener {
   std::unique_ptr<ClientVirtualDeviceSet> vds_;
   std::atomic<bool> vds_created_{false};
   std::atomic<bool> aborted_{false};
+  // When the first failure was recorded, the server had aborted the set already.
+  std::atomic<bool> server_aborted_first_{false};
   std::vector<ClientVirtualDevice*> devices_;
   std::unique_ptr<SqlExecution> sql_;
   std::atomic<uint64_t> bytes_{0};
+  std::unique_ptr<ProgressTracker> progress_;  // only with --progress-fd
+  std::unique_ptr<ProgressJsonStream> progress_stream_;
 
   mutable std::mutex mu_;
   Status failure_;

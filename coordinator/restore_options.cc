@@ -6,6 +6,8 @@
 #include <cstdlib>
 #include <ctime>
 
+#include "coordinator/progress_display_json.h"
+
 namespace vdibk::coordinator {
 
 Result<int64_t> ParseUntilTime(const std::string& text) {
@@ -66,7 +68,8 @@ const char* RestoreUsage() {
   return "usage: vdibackup restore --database DB --repo DIR [--set ID|latest] [--until TIME]\n"
          "         [--as NEWNAME]\n"
          "         [--move LOGICAL=PATH ...] [--norecovery] [--replace] [--workers M]\n"
-         "         [--max-transfer-size BYTES] [--sqlcmd PROGRAM] [--server NAME] [--json]";
+         "         [--max-transfer-size BYTES] [--sqlcmd PROGRAM] [--server NAME] [--json]\n"
+         "         [--progress-fd N]";
 }
 
 Result<RestoreOptions> ParseRestoreOptions(const std::vector<std::string>& args,
@@ -128,6 +131,9 @@ Result<RestoreOptions> ParseRestoreOptions(const std::vector<std::string>& args,
       VDIBK_ASSIGN_OR_RETURN(o.worker_program, value());
     } else if (a == "--json") {
       o.json = true;
+    } else if (a == "--progress-fd") {
+      VDIBK_ASSIGN_OR_RETURN(std::string v, value());
+      VDIBK_ASSIGN_OR_RETURN(o.progress_fd, ParseProgressFd(v));
     } else {
       return Status::Usage("unknown argument '" + a + "'");
     }

@@ -43,8 +43,7 @@ Status CheckManifest(const proto::Manifest& m, const std::string& database,
   for (int i = 0; i < m.stripes_size(); ++i) {
     const proto::StripeEntry& s = m.stripes(i);
     if (s.index() != static_cast<uint32_t>(i) || !SafeComponent(s.file_name()) ||
-        (!s.location().empty() && (s.location()[0] != '/' ||
-                                   s.location().find('\0') != std::string::npos))) {
+        (!s.location().empty() && !IsSafeLocation(s.location()))) {
       return Status::Integrity(where + ": stripe entry " + std::to_string(i) + " is invalid");
     }
   }
@@ -60,6 +59,16 @@ Status CheckManifest(const proto::Manifest& m, const std::string& database,
 }
 
 }  // namespace
+
+bool IsSafeLocation(const std::string& location) {
+  if (location.empty() || location[0] != '/' || location.find('\0') != std::string::npos) {
+    return false;
+  }
+  for (const fs::path& part : fs::path(location)) {
+    if (part == "..") return false;
+  }
+  return true;
+}
 
 std::string StripeDirOf(const std::string& set_dir, const std::string& database,
                         const proto::StripeEntry& entry) {

@@ -30,6 +30,11 @@ struct RestorePlan {
 Result<std::string> FindSetDir(const std::string& repo, const std::string& database,
                                const std::string& set);
 
+// A usable StripeEntry.location: an absolute path without NUL and without ".." parts (so that
+// <location>/<database>/<set> cannot lead outside the target). Backups record lexically normal
+// ones; restore, verify and prune refuse any other.
+bool IsSafeLocation(const std::string& location);
+
 // The directory of a stripe: `set_dir` for an entry without location, else
 // <location>/<database>/<set dir name> (the set directory on that --target).
 std::string StripeDirOf(const std::string& set_dir, const std::string& database,
@@ -38,7 +43,7 @@ std::string StripeDirOf(const std::string& set_dir, const std::string& database,
 // Reads and verifies the manifest of `set_dir` (checksum, state COMPLETE, database, stripe
 // list) and opens every stripe's header and trailer (set id, device index and count, format
 // version), wherever the manifest says each stripe is. Errors: kIntegrity (corrupt manifest or
-// stripe), kMissing (no manifest, missing, foreign or extra stripe in the set dir or any target
+// stripe, a location that is not IsSafeLocation), kMissing (no manifest, missing, foreign or extra stripe in the set dir or any target
 // dir, other database, set not complete), each naming the file.
 Result<RestorePlan> LoadRestoreSet(const std::string& set_dir, const std::string& database);
 

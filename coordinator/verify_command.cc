@@ -1,17 +1,34 @@
 // The verify subcommand: options -> set selection -> VerifySet per set -> report / exit code.
 #include "coordinator/verify_command.h"
 
+#include <signal.h>
+
 #include <cstdio>
 #include <filesystem>
+#include <optional>
 
 #include "coordinator/backup_report.h"
 #include "coordinator/repo_catalog.h"
 #include "coordinator/restore_set.h"
+#include "coordinator/verify_sql.h"
 
 namespace vdibk::coordinator {
 namespace {
 
 namespace fs = std::filesystem;
+
+std::atomic<bool> g_stop{false};
+extern "C" void OnVerifyStopSignal(int) { g_stop.store(true); }
+
+// --sql runs workers and sqlcmd: SIGTERM/SIGINT abort the statement cleanly (exit 5).
+void InstallSignalHandlers() {
+  struct sigaction sa {};
+  sa.sa_handler = OnVerifyStopSignal;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGTERM, &sa, nullptr);
+  sigaction(SIGINT, &sa, nullptr);
+  signal(SIGPIPE, SIG_IGN);
+}
 
 // A set that could not even be selected (e.g. a database without a complete set).
 SetVerification SelectionProblem(const std::string& database, const Status& st) {
@@ -48,12 +65,26 @@ ErrorCode VerifyRun::code() const {
   return c;
 }
 
-Result<VerifyRun> RunVerify(const VerifyOptions& o) {
+Result<VerifyRun> RunVerify(const VerifyOptions& o, const std::atomic<bool>* stop) {
   std::error_code ec;
   if (!fs::is_directory(o.repo, ec)) {
     return Status::Configuration("repository '" + o.repo + "' is not a directory");
   }
   VerifyRun run;
+  std::optional<ServerVerifier> server;
+  if (o.sql) server.emplace(o, stop);
+  // The stripes are read first; only a set that passed is streamed to the server.
+  auto check = [&](const std::string& dir, const std::string& db, uint32_t workers) {
+    if (stop && stop->load()) {  // SIGTERM/SIGINT (--sql): the remaining sets are not verified
+      SetVerification v = SelectionProblem(db, Status::Aborted("interrupted by a signal"));
+      v.set = fs::path(dir).filename().string();
+      v.set_dir = dir;
+      return v;
+    }
+    SetVerification v = VerifySet(dir, db, workers);
+    if (server) server->Verify(&v);
+    return v;
+  };
   if (o.all) {
     VDIBK_ASSIGN_OR_RETURN(RepoCatalog catalog, ScanRepo(o.repo, o.database));
     if (catalog.sets.empty()) {
@@ -72,7 +103,7 @@ Result<VerifyRun> RunVerify(const VerifyOptions& o) {
         run.sets.push_back(std::move(v));
         continue;
       }
-      run.sets.push_back(VerifySet(s.dir, s.database, o.workers));
+      run.sets.push_back(check(s.dir, s.database, o.workers));
     }
     return run;
   }
@@ -88,7 +119,7 @@ Result<VerifyRun> RunVerify(const VerifyOptions& o) {
       Result<std::string> dir = FindSetDir(o.repo, db, "latest");
       if (!dir.ok() && dir.status().code() == ErrorCode::kUsage) return dir.status();
       if (!dir.ok() && !o.database.empty()) return dir.status();
-      run.sets.push_back(dir.ok() ? VerifySet(*dir, db, o.workers)
+      run.sets.push_back(dir.ok() ? check(*dir, db, o.workers)
                                   : SelectionProblem(db, dir.status()));
     }
     return run;
@@ -110,7 +141,7 @@ Result<VerifyRun> RunVerify(const VerifyOptions& o) {
   }
   if (found_dir.empty())
     return Status::Missing("backup set '" + o.set + "' not found in " + o.repo);
-  run.sets.push_back(VerifySet(found_dir, found_db, o.workers));
+  run.sets.push_back(check(found_dir, found_db, o.workers));
   return run;
 }
 
@@ -127,6 +158,17 @@ std::string FormatVerifyText(const VerifyRun& run) {
                   Verdict(s.code()), label.c_str(), s.stripes, Mib(s.raw_bytes).c_str(),
                   Mib(s.file_bytes).c_str(), s.seconds);
     out += line;
+    if (!s.sql.empty()) {
+      if (s.sql == "valid") {
+        std::snprintf(line, sizeof(line),
+                      "  RESTORE VERIFYONLY: valid, %s read by the server "
+                      "(%.2f s)\n",
+                      Mib(s.sql_raw_bytes).c_str(), s.sql_seconds);
+      } else {
+        std::snprintf(line, sizeof(line), "  RESTORE VERIFYONLY: %s\n", s.sql.c_str());
+      }
+      out += line;
+    }
     for (const VerifyProblem& p : s.problems) {
       std::string where = p.stripe;
       if (p.offset)
@@ -156,6 +198,11 @@ std::string FormatVerifyJson(const VerifyRun& run) {
            ",\"file_bytes\":" + std::to_string(s.file_bytes) +
            ",\"seconds\":" + std::to_string(s.seconds);
     if (s.skipped) out += ",\"note\":" + JsonString(s.note);
+    if (!s.sql.empty()) {
+      out += ",\"sql\":" + JsonString(s.sql) +
+             ",\"sql_raw_bytes\":" + std::to_string(s.sql_raw_bytes) +
+             ",\"sql_seconds\":" + std::to_string(s.sql_seconds);
+    }
     out += ",\"problems\":[";
     for (size_t j = 0; j < s.problems.size(); ++j) {
       const VerifyProblem& p = s.problems[j];
@@ -171,13 +218,14 @@ std::string FormatVerifyJson(const VerifyRun& run) {
   return out + "]}";
 }
 
-int RunVerifyCommand(const std::vector<std::string>& args) {
-  Result<VerifyOptions> options = ParseVerifyOptions(args);
+int RunVerifyCommand(const std::vector<std::string>& args, const std::string& bin_dir) {
+  Result<VerifyOptions> options = ParseVerifyOptions(args, bin_dir);
   if (!options.ok()) {
     std::fprintf(stderr, "vdibackup: %s\n%s\n", options.status().message().c_str(), VerifyUsage());
     return ExitCodeFor(options.status().code());
   }
-  Result<VerifyRun> run = RunVerify(*options);
+  if (options->sql) InstallSignalHandlers();
+  Result<VerifyRun> run = RunVerify(*options, &g_stop);
   if (!run.ok()) {
     const Status& st = run.status();
     if (options->json) {

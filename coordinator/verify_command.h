@@ -1,8 +1,11 @@
-// `vdibackup verify`: selects the set(s) (--set, latest, --all), verifies each with VerifySet and
-// prints the problems (text or --json). Exit code: 0 all good, 3 corruption, 4 missing input.
+// `vdibackup verify`: selects the set(s) (--set, latest, --all), verifies each with VerifySet
+// (and with --sql, ServerVerifier: RESTORE VERIFYONLY through VDI) and prints the problems (text
+// or --json). Exit code: 0 all good, 3 corruption, 4 missing input; with --sql also 5 (aborted:
+// signal, worker death), 7 (the server refused the set), 78 (preflight).
 #ifndef VDIBK_COORDINATOR_VERIFY_COMMAND_H_
 #define VDIBK_COORDINATOR_VERIFY_COMMAND_H_
 
+#include <atomic>
 #include <string>
 #include <vector>
 
@@ -20,13 +23,16 @@ struct VerifyRun {
 // Selects and verifies. Only the selected sets are read (a named --set reads nothing else).
 // Errors (nothing verified): kMissing (no such set/database, empty repository), kUsage (a set
 // name found under several databases without --database), kConfiguration (repo not a directory).
-Result<VerifyRun> RunVerify(const VerifyOptions& options);
+// `stop` (may be null) aborts a running --sql stream when it becomes true.
+Result<VerifyRun> RunVerify(const VerifyOptions& options,
+                            const std::atomic<bool>* stop = nullptr);
 
 std::string FormatVerifyText(const VerifyRun& run);
 std::string FormatVerifyJson(const VerifyRun& run);
 
-// `args` are the arguments after "verify". Returns the exit code.
-int RunVerifyCommand(const std::vector<std::string>& args);
+// `args` are the arguments after "verify"; `bin_dir` holds sqlcmd and vdibackup-worker (--sql).
+// Returns the exit code.
+int RunVerifyCommand(const std::vector<std::string>& args, const std::string& bin_dir = ".");
 
 }  // namespace vdibk::coordinator
 

@@ -2,17 +2,21 @@
 #include "coordinator/verify_options.h"
 
 #include <charconv>
+#include <cstdlib>
 
 namespace vdibk::coordinator {
 
 const char* VerifyUsage() {
   return "usage: vdibackup verify --repo DIR [--database DB] [--set ID|latest | --all]\n"
-         "         [--workers N] [--json]";
+         "         [--workers N] [--json]\n"
+         "         [--sql [--server NAME] [--sqlcmd PROGRAM]]  (also RESTORE VERIFYONLY via VDI)";
 }
 
-Result<VerifyOptions> ParseVerifyOptions(const std::vector<std::string>& args) {
+Result<VerifyOptions> ParseVerifyOptions(const std::vector<std::string>& args,
+                                         const std::string& bin_dir) {
   VerifyOptions o;
   bool set_given = false;
+  std::string sql_only;  // the first option that needs --sql
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
     auto value = [&]() -> Result<std::string> {
@@ -36,6 +40,16 @@ Result<VerifyOptions> ParseVerifyOptions(const std::vector<std::string>& args) {
       }
     } else if (a == "--json") {
       o.json = true;
+    } else if (a == "--sql") {
+      o.sql = true;
+    } else if (a == "--sqlcmd" || a == "--server" || a == "--worker-program" || a == "--set-name") {
+      VDIBK_ASSIGN_OR_RETURN(std::string v, value());
+      if (v.empty()) return Status::Usage(a + " must not be empty");
+      (a == "--sqlcmd"     ? o.sqlcmd
+       : a == "--server"   ? o.server
+       : a == "--set-name" ? o.set_name
+                           : o.worker_program) = v;
+      if (sql_only.empty()) sql_only = a;
     } else {
       return Status::Usage("unknown argument '" + a + "'");
     }
@@ -43,6 +57,13 @@ Result<VerifyOptions> ParseVerifyOptions(const std::vector<std::string>& args) {
   if (o.repo.empty()) return Status::Usage("--repo is required");
   if (o.set.empty()) return Status::Usage("--set must not be empty");
   if (set_given && o.all) return Status::Usage("--set and --all exclude each other");
+  if (!sql_only.empty() && !o.sql) return Status::Usage(sql_only + " needs --sql");
+  if (o.sqlcmd.empty()) o.sqlcmd = bin_dir + "/sqlcmd";
+  if (o.worker_program.empty()) o.worker_program = bin_dir + "/vdibackup-worker";
+  if (o.server.empty()) {
+    const char* env = std::getenv("VDI_EMULATOR_ENDPOINT");
+    o.server = (env && *env) ? env : ".";
+  }
   return o;
 }
 

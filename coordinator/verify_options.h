@@ -17,10 +17,20 @@ struct VerifyOptions {
   bool all = false;            // --all: every set directory (of --database, or of the repo)
   uint32_t workers = 2;        // --workers: stripes of a set verified in parallel (1..64)
   bool json = false;           // --json
+  // --sql: also stream each set whose stripes verified to the server as RESTORE VERIFYONLY
+  // FROM VIRTUAL_DEVICE through `workers` vdibackup-worker processes (verify_sql.h).
+  bool sql = false;
+  std::string sqlcmd;          // --sqlcmd; default "<bin dir>/sqlcmd"
+  std::string server;          // --server; default $VDI_EMULATOR_ENDPOINT or "."
+  std::string worker_program;  // --worker-program; default "<bin dir>/vdibackup-worker"
+  std::string set_name;        // --set-name (VDI set of --sql); default a fresh unique name
 };
 
-// Parses the arguments after "verify". Errors: kUsage naming the argument.
-Result<VerifyOptions> ParseVerifyOptions(const std::vector<std::string>& args);
+// Parses the arguments after "verify"; `bin_dir` holds the default sqlcmd and worker programs.
+// --sqlcmd, --server, --worker-program and --set-name need --sql. Errors: kUsage naming the
+// argument.
+Result<VerifyOptions> ParseVerifyOptions(const std::vector<std::string>& args,
+                                         const std::string& bin_dir = ".");
 
 const char* VerifyUsage();
 

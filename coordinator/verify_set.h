@@ -32,6 +32,11 @@ struct SetVerification {
   std::vector<VerifyProblem> problems;  // by stripe index; set-level problems first
   bool skipped = false;                 // not verified (a running backup owns it); `note` says why
   std::string note;
+  // verify --sql: "valid" (RESTORE VERIFYONLY succeeded), "failed" (the last problem says why) or
+  // "not run" (the stripes did not verify); empty without --sql.
+  std::string sql;
+  double sql_seconds = 0;
+  uint64_t sql_raw_bytes = 0;  // raw bytes the server read through VDI
 
   // kOk, or the most serious class among the problems: kIntegrity, then kMissing, then others.
   ErrorCode code() const;

@@ -3,7 +3,10 @@
 
 #include <signal.h>
 #include <sys/eventfd.h>
+#include <sys/syscall.h>
 #include <unistd.h>
+
+#include <vector>
 
 #include "shared/base/log.h"
 #include "shared/transport/envelope_codec.h"
@@ -14,6 +17,16 @@ namespace {
 using std::chrono::milliseconds;
 constexpr milliseconds kSendTimeout{2000};
 constexpr const char* kSender = "coordinator";
+
+// A pidfd for `pid` (Linux >= 5.3), or -1: then a child's exit is noticed within one poll tick.
+int OpenPidfd(pid_t pid) {
+#ifdef SYS_pidfd_open
+  return static_cast<int>(::syscall(SYS_pidfd_open, pid, 0));
+#else
+  (void)pid;
+  return -1;
+#endif
+}
 
 }  // namespace
 
@@ -40,14 +53,24 @@ WorkerHub::WorkerHub(transport::Channel router, HubListener& listener,
 WorkerHub::~WorkerHub() {
   Stop();
   TerminateWorkers(milliseconds(0));
+  for (auto& [id, p] : peers_) ClosePidfd(p);
   if (wake_fd_ >= 0) close(wake_fd_);
 }
 
 void WorkerHub::AddWorker(const std::string& id, std::optional<ChildProcess> child) {
   std::lock_guard<std::mutex> lock(mu_);
   Peer& p = peers_[id];
-  if (child) p.pid = child->pid();
+  if (child) {
+    p.pid = child->pid();
+    // Only the hub reaps its children, so the pid cannot be reused before this call.
+    p.pidfd = OpenPidfd(p.pid);
+  }
   p.child = std::move(child);
+}
+
+void WorkerHub::ClosePidfd(Peer& p) {
+  if (p.pidfd >= 0) close(p.pidfd);
+  p.pidfd = -1;
 }
 
 std::vector<std::string> WorkerHub::worker_ids() const {
@@ -187,10 +210,21 @@ void WorkerHub::Fail(const Status& cause) {
 }
 
 void WorkerHub::Loop() {
+  std::vector<zmq_pollitem_t> items;
+  std::vector<std::string> pidfd_owner;  // peer of items[2 + i]
   while (!stop_.load()) {
-    zmq_pollitem_t items[2] = {{router_.raw().handle(), 0, ZMQ_POLLIN, 0},
-                               {nullptr, wake_fd_, ZMQ_POLLIN, 0}};
-    int n = zmq_poll(items, 2, 100);
+    items.assign({{router_.raw().handle(), 0, ZMQ_POLLIN, 0}, {nullptr, wake_fd_, ZMQ_POLLIN, 0}});
+    pidfd_owner.clear();
+    {
+      // A child's exit (e.g. after Shutdown, while the job waits for it) wakes the loop at once.
+      std::lock_guard<std::mutex> lock(mu_);
+      for (const auto& [id, p] : peers_) {
+        if (p.pidfd < 0 || p.exited) continue;
+        items.push_back({nullptr, p.pidfd, ZMQ_POLLIN, 0});
+        pidfd_owner.push_back(id);
+      }
+    }
+    int n = zmq_poll(items.data(), static_cast<int>(items.size()), 100);
     if (n > 0 && (items[1].revents & ZMQ_POLLIN)) {
       uint64_t v;
       (void)!read(wake_fd_, &v, sizeof(v));
@@ -198,6 +232,15 @@ void WorkerHub::Loop() {
     SendOutbox();
     HandleInbound();
     CheckChildren();
+    if (n > 0) {
+      // A readable pidfd whose child could not be reaped (someone else reaped it) would keep
+      // the poll spinning: drop it and fall back to the poll tick for that child.
+      std::lock_guard<std::mutex> lock(mu_);
+      for (size_t i = 0; i < pidfd_owner.size(); ++i) {
+        Peer& p = peers_[pidfd_owner[i]];
+        if ((items[2 + i].revents & ZMQ_POLLIN) && !p.exited) ClosePidfd(p);
+      }
+    }
     CheckLiveness();
     if (options_.stop && options_.stop->load()) {
       Fail(Status::Aborted("interrupted by a signal"));
@@ -358,6 +401,7 @@ void WorkerHub::CheckChildren() {
       std::optional<ExitInfo> e = p.child->TryReap();
       if (!e) continue;
       p.exited = true;
+      ClosePidfd(p);
       liveness_.Forget(id);
       if (!p.ending) {
         failures.push_back(Status::Aborted("worker " + id + " (pid " + std::to_string(p.pid) +

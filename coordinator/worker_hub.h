@@ -87,6 +87,7 @@ class WorkerHub {
     bool ready = false;
     bool ending = false;  // Abort or Shutdown sent: an exit is expected
     bool exited = false;
+    int pidfd = -1;  // readable when the child exits: wakes the loop at once (-1: none)
     uint64_t next_seq = 1;
     uint64_t last_inbound_seq = 0;
     transport::Clock::time_point last_sent{};
@@ -101,6 +102,7 @@ class WorkerHub {
   void HandleMessage(const std::string& peer, const proto::Envelope& env,
                      const std::optional<uint32_t>& cred_pid);
   void CheckChildren();
+  void ClosePidfd(Peer& p);
   void CheckLiveness();
   void Fail(const Status& cause);
   void Wake();

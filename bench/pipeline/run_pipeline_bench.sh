@@ -1,13 +1,18 @@
 #!/usr/bin/env bash
 # Pipeline benchmark: vdibackup (coordinator + workers) against the emulator's native BACKUP and the
-# stock lz4 CLI, measured in one run; prints a markdown table (wall clock, including process start).
+# stock lz4 CLI, measured in one run; prints a markdown table (wall clock, including process start,
+# and the CPU seconds of our processes and of the emulator, which are steadier on a loaded machine).
 # Usage: bench/pipeline/run_pipeline_bench.sh [build dir, default build]
-#   env: BENCH_DB_SIZE (default 1G), BENCH_SMALL_SIZE (default 128M), BENCH_WORK (default mktemp)
+#   env: BENCH_DB_SIZE (default 1G), BENCH_SMALL_SIZE (default 128M), BENCH_TINY_SIZE (default 16M,
+#   the fixed-cost rows), BENCH_BIG_SIZE (default none; e.g. 4G adds (a) rows on a database that
+#   large, where the fixed cost weighs less), BENCH_WORK (default mktemp)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 BIN=$(cd "${1:-build}/bin" && pwd)
 SIZE=${BENCH_DB_SIZE:-1G}
 SMALL=${BENCH_SMALL_SIZE:-128M}
+TINY=${BENCH_TINY_SIZE:-16M}
+BIG=${BENCH_BIG_SIZE:-}
 WORK=${BENCH_WORK:-$(mktemp -d /tmp/vdibk-pipeline-bench.XXXXXX)}
 # (a) and (c) measure the pipeline alone with `--target null` (workers compress and count, nothing
 # is written); (e) writes to a repo in /dev/shm (tmpfs), "disk" runs to a repo under $WORK.
@@ -26,6 +31,10 @@ EP="ipc://$WORK/sql.sock"
 
 "$BIN/vdi-emulator" create-database bench --data-dir "$DATA" --size "$SIZE" >/dev/null
 "$BIN/vdi-emulator" create-database small --data-dir "$DATA" --size "$SMALL" >/dev/null
+"$BIN/vdi-emulator" create-database tiny --data-dir "$DATA" --size "$TINY" >/dev/null
+if [[ -n $BIG ]]; then
+  "$BIN/vdi-emulator" create-database big --data-dir "$DATA" --size "$BIG" >/dev/null
+fi
 "$BIN/vdi-emulator" serve --data-dir "$DATA" --listen "$EP" >"$WORK/server.log" 2>&1 &
 SERVER_PID=$!
 until grep -q "listening on" "$WORK/server.log"; do
@@ -38,16 +47,39 @@ secs() { python3 -c "print(f'{$2 - $1:.3f}')"; }
 mbps() { python3 -c "print(f'{$1 / 1e6 / $2:.0f}')"; }
 ratio() { python3 -c "print(f'{$1 / $2:.2f}')"; }
 sql() { "$BIN/sqlcmd" -S "$EP" -b -Q "$1" >/dev/null; }
+TICK=$(getconf CLK_TCK)
+emu_cpu() { awk -v tk="$TICK" '{printf "%.2f", ($14 + $15) / tk}' "/proc/$SERVER_PID/stat"; }
 
-# vdibackup backup DB REPO ARGS... (REPO "null": --target null, nothing kept); sets T (seconds)
-# and BYTES (raw bytes) and, while it runs, samples VmHWM of the coordinator and of each of its
-# vdibackup-worker children into HWM_*.
+# vdibackup backup DB REPO ARGS... (REPO "null": --target null, nothing kept). Sets T (wall
+# seconds), BYTES (raw bytes), CPU_OURS (user+sys of vdibackup and every process it waited for:
+# workers, sqlcmd) and CPU_EMU (the emulator's CPU seconds during the run). Nothing else runs
+# meanwhile (see backup_rss for the peak-RSS runs).
 backup() {
   local db=$1 repo=$2; shift 2
-  local out=$WORK/backup.json t0 t1 pid where=(--repo "$repo")
+  local out=$WORK/backup.json t0 t1 e0 e1 where=(--repo "$repo")
   [[ $repo == null ]] && where=(--target null)
+  e0=$(emu_cpu)
   t0=$(now)
-  "$BIN/vdibackup" backup --database "$db" "${where[@]}" --server "$EP" --json "$@" >"$out" 2>"$WORK/backup.log" &
+  if ! /usr/bin/time -f "%U %S" -o "$WORK/time.out" "$BIN/vdibackup" backup --database "$db" \
+      "${where[@]}" --server "$EP" --json "$@" >"$out" 2>"$WORK/backup.log"; then
+    echo "vdibackup failed: $(cat "$out" "$WORK/backup.log")" >&2
+    exit 1
+  fi
+  t1=$(now)
+  e1=$(emu_cpu)
+  T=$(secs "$t0" "$t1")
+  CPU_EMU=$(secs "$e0" "$e1")
+  CPU_OURS=$(python3 -c "u, s = open('$WORK/time.out').read().split()[-2:]; print(f'{float(u) + float(s):.2f}')")
+  BYTES=$(python3 -c "import json;print(json.load(open('$out'))['raw_bytes'])")
+  [[ $repo == null ]] || rm -rf "${repo:?}/$db"
+}
+# The same backup, sampling VmHWM of the coordinator and of each vdibackup-worker child while it
+# runs (into HWM_COORD, HWM_WORKERS). The sampling loop costs CPU, so these runs are not timed.
+backup_rss() {
+  local db=$1 repo=$2; shift 2
+  local pid
+  "$BIN/vdibackup" backup --database "$db" --repo "$repo" --server "$EP" --json "$@" \
+    >"$WORK/backup.json" 2>"$WORK/backup.log" &
   pid=$!
   HWM_COORD=0 HWM_WORKERS=""
   declare -A hw=()
@@ -62,47 +94,77 @@ backup() {
     done
     sleep 0.02
   done
-  wait "$pid" || { echo "vdibackup failed: $(cat "$out" "$WORK/backup.log")" >&2; exit 1; }
-  t1=$(now)
-  T=$(secs "$t0" "$t1")
-  BYTES=$(python3 -c "import json;print(json.load(open('$out'))['raw_bytes'])")
+  wait "$pid" || { echo "vdibackup failed: $(cat "$WORK/backup.log")" >&2; exit 1; }
   local k
   for k in "${!hw[@]}"; do HWM_WORKERS+="${hw[$k]} "; done
-  [[ $repo == null ]] || rm -rf "${repo:?}/$db"
+  rm -rf "${repo:?}/$db"
 }
-native() {  # native DB TARGET; sets T
-  local t0 t1
-  t0=$(now); sql "BACKUP DATABASE $1 TO DISK='$2'"; t1=$(now)
+native() {  # native DB TARGET [WITH ...]; sets T and CPU_EMU
+  local t0 t1 e0 e1
+  e0=$(emu_cpu)
+  t0=$(now); sql "BACKUP DATABASE $1 TO DISK='$2' ${3:-}"; t1=$(now)
+  e1=$(emu_cpu)
   T=$(secs "$t0" "$t1")
+  CPU_EMU=$(secs "$e0" "$e1")
+}
+cpu_cell() { echo "${CPU_OURS:--} / $CPU_EMU"; }
+# Warm-up: one untimed native backup of each database (page cache, the emulator's first-backup
+# bookkeeping), so the first timed row does not pay for it.
+for db in tiny bench ${BIG:+big}; do sql "BACKUP DATABASE $db TO DISK='/dev/null'"; done
+# (a) for database $1 ($2 = its size, for the labels): like with like, without and with CHECKSUM.
+null_vs_native() {
+  local db=$1 size=$2 nt ncpu
+  native "$db" /dev/null; nt=$T; ncpu=$CPU_EMU
+  backup "$db" null --compression none --devices 1 --workers 1 --max-transfer-size 4194304 --no-checksum
+  echo "| (a) $size: native BACKUP TO DISK='/dev/null' | ${nt} s | $(mbps "$BYTES" "$nt") | 1.00 | - / $ncpu |"
+  echo "| (a) $size: vdibackup none, 4 MiB, 1 device, --target null, --no-checksum | ${T} s | $(mbps "$BYTES" "$T") | $(ratio "$T" "$nt")x time | $(cpu_cell) |"
+  native "$db" /dev/null "WITH CHECKSUM"; nt=$T; ncpu=$CPU_EMU
+  backup "$db" null --compression none --devices 1 --workers 1 --max-transfer-size 4194304
+  echo "| (a) $size: native BACKUP TO DISK='/dev/null' WITH CHECKSUM | ${nt} s | $(mbps "$BYTES" "$nt") | 1.00 | - / $ncpu |"
+  echo "| (a) $size: vdibackup none, 4 MiB, 1 device, --target null (CHECKSUM, the default) | ${T} s | $(mbps "$BYTES" "$T") | $(ratio "$T" "$nt")x time | $(cpu_cell) |"
 }
 
-echo "database: $SIZE generated (bench), $SMALL (small); $(nproc) cores; wall clock incl. process start"
+echo "database: $SIZE generated (bench), $SMALL (small), $TINY (tiny)${BIG:+, $BIG (big)};" \
+  "$(nproc) cores; wall clock incl. process start; load average at start:" \
+  "$(cut -d' ' -f1-3 /proc/loadavg)"
 echo
-echo "| measure | time | MB/s | ratio |"
-echo "|---|---|---|---|"
+echo "| measure | time | MB/s | ratio | CPU s: ours / emulator |"
+echo "|---|---|---|---|---|"
+# (f) fixed cost: the same runs on a tiny database (process start, preflight, set up, tear down).
+native tiny /dev/null "WITH CHECKSUM"; FT=$T
+echo "| (f) $TINY: native BACKUP TO DISK='/dev/null' WITH CHECKSUM | ${FT} s | | 1.00 | - / $CPU_EMU |"
+backup tiny null --compression none --devices 1 --workers 1 --max-transfer-size 4194304
+echo "| (f) $TINY: vdibackup none, 4 MiB, 1 device, --target null | ${T} s | | +$(secs "$FT" "$T") s | $(cpu_cell) |"
 # (a) 4 MiB transfers, no compression, discarded, vs native BACKUP TO DISK='/dev/null'.
-native bench /dev/null; NT=$T
-backup bench null --compression none --devices 1 --workers 1 --max-transfer-size 4194304
-echo "| (a) native BACKUP TO DISK='/dev/null' | ${NT} s | $(mbps "$BYTES" "$NT") | 1.00 |"
-echo "| (a) vdibackup --compression none, 4 MiB transfers, 1 device, --target null | ${T} s | $(mbps "$BYTES" "$T") | $(ratio "$T" "$NT")x time |"
-# (c) 64 KiB transfers vs native.
+null_vs_native bench "$SIZE"
+if [[ -n $BIG ]]; then null_vs_native big "$BIG"; fi
+# (c) 64 KiB transfers vs native (WITH CHECKSUM, like vdibackup's default).
+native bench /dev/null "WITH CHECKSUM"; NT=$T
 backup bench null --compression none --devices 1 --workers 1 --max-transfer-size 65536
-echo "| (c) vdibackup --compression none, 64 KiB transfers, 1 device, --target null | ${T} s | $(mbps "$BYTES" "$T") | $(ratio "$T" "$NT")x time |"
+echo "| (c) $SIZE: vdibackup none, 64 KiB transfers, 1 device, --target null | ${T} s | $(mbps "$BYTES" "$T") | $(ratio "$T" "$NT")x time | $(cpu_cell) |"
 # (b) lz4, 2 devices / 2 workers, to disk, vs lz4 -1 of the raw stream to disk.
 native bench "$WORK/raw.bak"
 sync
-t0=$(now); lz4 -q -1 -f "$WORK/raw.bak" "$WORK/out.lz4"; sync; t1=$(now); LT=$(secs "$t0" "$t1")
+t0=$(now)
+/usr/bin/time -f "%U %S" -o "$WORK/time.out" lz4 -q -1 -f "$WORK/raw.bak" "$WORK/out.lz4"
+sync
+t1=$(now)
+LT=$(secs "$t0" "$t1")
+LCPU=$(python3 -c "u, s = open('$WORK/time.out').read().split()[-2:]; print(f'{float(u) + float(s):.2f}')")
 RAW=$(stat -c %s "$WORK/raw.bak")
 rm -f "$WORK/raw.bak" "$WORK/out.lz4"
 backup bench "$DISKREPO" --compression lz4 --devices 2 --workers 2
-echo "| (b) stock lz4 -1 raw.bak -> out.lz4 on disk (+sync) | ${LT} s | $(mbps "$RAW" "$LT") | 1.00 |"
-echo "| (b) vdibackup lz4, 2 devices, 2 workers, repo on disk (fsync'd) | ${T} s | $(mbps "$BYTES" "$T") | $(ratio "$T" "$LT")x time |"
-BIG_COORD=$HWM_COORD BIG_WORKERS=$HWM_WORKERS
-backup small "$DISKREPO" --compression lz4 --devices 2 --workers 2
-echo "| (d) peak RSS (VmHWM), lz4 2x2, $SIZE database | coordinator ${BIG_COORD} KiB, workers ${BIG_WORKERS}KiB | | |"
-echo "| (d) peak RSS (VmHWM), lz4 2x2, $SMALL database | coordinator ${HWM_COORD} KiB, workers ${HWM_WORKERS}KiB | | |"
+echo "| (b) stock lz4 -1 raw.bak -> out.lz4 on disk (+sync) | ${LT} s | $(mbps "$RAW" "$LT") | 1.00 | $LCPU (lz4) |"
+echo "| (b) vdibackup lz4, 2 devices, 2 workers, repo on disk (fsync'd) | ${T} s | $(mbps "$BYTES" "$T") | $(ratio "$LT" "$T")x faster | $(cpu_cell) |"
+# (d) peak RSS: separate, untimed runs.
+backup_rss bench "$DISKREPO" --compression lz4 --devices 2 --workers 2
+echo "| (d) peak RSS (VmHWM), lz4 2x2, $SIZE database | coordinator ${HWM_COORD} KiB, workers ${HWM_WORKERS}KiB | | | |"
+backup_rss small "$DISKREPO" --compression lz4 --devices 2 --workers 2
+echo "| (d) peak RSS (VmHWM), lz4 2x2, $SMALL database | coordinator ${HWM_COORD} KiB, workers ${HWM_WORKERS}KiB | | | |"
 # (e) device scaling, no compression, workers = devices, repo in /dev/shm.
 for d in 1 2 4 8 16; do
   backup bench "$MEMREPO" --compression none --devices "$d" --workers "$d"
-  echo "| (e) $d device(s), $d worker(s), --compression none, /dev/shm | ${T} s | $(mbps "$BYTES" "$T") | |"
+  echo "| (e) $d device(s), $d worker(s), --compression none, /dev/shm | ${T} s | $(mbps "$BYTES" "$T") | | $(cpu_cell) |"
 done
+echo
+echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -167,6 +167,11 @@ uint64_t Database::total_size() const {
   return n;
 }
 
+Status Database::Reload() {
+  VDIBK_ASSIGN_OR_RETURN(meta_, LoadDbMeta(meta_path_));
+  return Scan();
+}
+
 Status Database::SaveMeta() { return SaveDbMeta(meta_path_, meta_); }
 
 Result<uint64_t> Database::NextLsn() const {

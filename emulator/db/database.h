@@ -55,8 +55,11 @@ class Database {
 
   const DbMeta& meta() const { return meta_; }
   DbMeta& mutable_meta() { return meta_; }
-  // Persists the metadata (with the current file id map) atomically.
+  // Persists the metadata (with the current file id map) atomically. A read-modify-write of the
+  // metadata holds its MetaLock (meta_lock.h) and calls Reload() first.
   Status SaveMeta();
+  // Re-reads the metadata and rescans the files (as Open()).
+  Status Reload();
 
   // The LSN the next change gets: the log header's next_lsn, or the metadata counter (SIMPLE).
   Result<uint64_t> NextLsn() const;

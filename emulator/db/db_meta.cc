@@ -12,7 +12,9 @@ namespace {
 
 constexpr std::string_view kMagic = "vdi-emulator-meta 1";
 
-std::string Escape(std::string_view s) {
+}  // namespace
+
+std::string MetaEscape(std::string_view s) {
   static const char kHex[] = "0123456789ABCDEF";
   std::string out;
   for (unsigned char c : s) {
@@ -27,7 +29,7 @@ std::string Escape(std::string_view s) {
   return out.empty() ? "%" : out;  // a lone "%" is the empty string
 }
 
-bool Unescape(std::string_view s, std::string* out) {
+bool MetaUnescape(std::string_view s, std::string* out) {
   out->clear();
   if (s == "%") return true;
   for (size_t i = 0; i < s.size(); ++i) {
@@ -49,7 +51,7 @@ bool Unescape(std::string_view s, std::string* out) {
   return true;
 }
 
-std::vector<std::string_view> Split(std::string_view line) {
+std::vector<std::string_view> MetaSplit(std::string_view line) {
   std::vector<std::string_view> f;
   size_t start = 0;
   for (;;) {
@@ -60,6 +62,8 @@ std::vector<std::string_view> Split(std::string_view line) {
   }
   return f;
 }
+
+namespace {
 
 bool ParseU64(std::string_view s, uint64_t* v, int base = 10) {
   if (s.empty()) return false;
@@ -92,21 +96,10 @@ std::string DbMeta::Serialize() const {
   o << "diff_base\t" << diff_base_guid.ToString() << "\t" << diff_base_lsn << "\n";
   o << "restore\t" << restore_base_guid.ToString() << "\t" << restore_lsn << "\n";
   for (const FileIdentity& f : files) {
-    o << "file\t" << f.file_id << "\t" << (f.external ? 1 : 0) << "\t" << Escape(f.logical_name)
-      << "\t" << Escape(f.path) << "\n";
+    o << "file\t" << f.file_id << "\t" << (f.external ? 1 : 0) << "\t" << MetaEscape(f.logical_name)
+      << "\t" << MetaEscape(f.path) << "\n";
   }
-  for (const ExtentBaseFile& b : diff_base) {
-    o << "extents\t" << b.file_id << "\t" << b.size;
-    for (uint64_t h : b.extent_hashes) o << "\t" << std::hex << h << std::dec;
-    o << "\n";
-  }
-  for (const BackupHistoryEntry& h : history) {
-    o << "history\t" << static_cast<int>(h.kind) << "\t" << h.set_guid.ToString() << "\t"
-      << h.first_lsn << "\t" << h.last_lsn << "\t" << h.time << "\t" << (h.copy_only ? 1 : 0)
-      << "\t" << h.backup_set_id << "\t" << h.checkpoint_lsn << "\t" << h.database_backup_lsn
-      << "\t" << h.differential_base_lsn << "\t" << h.differential_base_guid.ToString() << "\t"
-      << h.finish_time << "\t" << Escape(h.name) << "\n";
-  }
+  for (const ChangedExtents& c : changed) o << "changed\t" << c.Serialize() << "\n";
   return o.str();
 }
 
@@ -127,8 +120,8 @@ Result<DbMeta> DbMeta::Parse(std::string_view text) {
       first = false;
       continue;
     }
-    std::vector<std::string_view> f = Split(line);
-    uint64_t a = 0, b = 0, c = 0, d = 0;
+    std::vector<std::string_view> f = MetaSplit(line);
+    uint64_t a = 0, b = 0;
     if (f[0] == "state" && f.size() == 2) {
       if (f[1] == "ONLINE") m.state = DbState::kOnline;
       else if (f[1] == "RESTORING") m.state = DbState::kRestoring;
@@ -153,48 +146,14 @@ Result<DbMeta> DbMeta::Parse(std::string_view text) {
       FileIdentity fi;
       fi.file_id = static_cast<uint32_t>(a);
       fi.external = b != 0;
-      if (!Unescape(f[3], &fi.logical_name) || !Unescape(f[4], &fi.path)) return bad(line);
+      if (!MetaUnescape(f[3], &fi.logical_name) || !MetaUnescape(f[4], &fi.path)) return bad(line);
       m.files.push_back(std::move(fi));
-    } else if (f[0] == "extents" && f.size() >= 3 && ParseU64(f[1], &a) && ParseU64(f[2], &b)) {
-      ExtentBaseFile e;
-      e.file_id = static_cast<uint32_t>(a);
-      e.size = b;
-      for (size_t i = 3; i < f.size(); ++i) {
-        if (!ParseU64(f[i], &c, 16)) return bad(line);
-        e.extent_hashes.push_back(c);
-      }
-      m.diff_base.push_back(std::move(e));
-    } else if (f[0] == "history" && (f.size() == 7 || f.size() == 14) && ParseU64(f[1], &a) &&
-               ParseU64(f[3], &b) && ParseU64(f[4], &c) && ParseU64(f[6], &d)) {
-      BackupHistoryEntry h;
-      if (a < 1 || a > 3) return bad(line);
-      h.kind = static_cast<BackupKind>(a);
-      Result<Guid> g = Guid::Parse(f[2]);
-      if (!g.ok()) return bad(line);
-      h.set_guid = g.value();
-      h.first_lsn = b;
-      h.last_lsn = c;
-      h.time = std::atoll(std::string(f[5]).c_str());
-      h.copy_only = d != 0;
-      // Metadata written before the extended history lines: ids by position, no more facts.
-      h.backup_set_id = m.history.size() + 1;
-      h.checkpoint_lsn = h.last_lsn;
-      h.finish_time = h.time;
-      if (f.size() == 14) {
-        uint64_t ckpt = 0, base = 0, diff = 0;
-        Result<Guid> dg = Guid::Parse(f[11]);
-        if (!ParseU64(f[7], &a) || !ParseU64(f[8], &ckpt) || !ParseU64(f[9], &base) ||
-            !ParseU64(f[10], &diff) || !dg.ok() || !Unescape(f[13], &h.name)) {
-          return bad(line);
-        }
-        h.backup_set_id = a;
-        h.checkpoint_lsn = ckpt;
-        h.database_backup_lsn = base;
-        h.differential_base_lsn = diff;
-        h.differential_base_guid = dg.value();
-        h.finish_time = std::atoll(std::string(f[12]).c_str());
-      }
-      m.history.push_back(std::move(h));
+    } else if (f[0] == "changed") {
+      ChangedExtents c;
+      if (!ChangedExtents::Parse({f.begin() + 1, f.end()}, &c)) return bad(line);
+      m.changed.push_back(std::move(c));
+    } else if (f[0] == "extents" || f[0] == "history") {
+      // Older emulators: per-extent hash bases and per-database history. Dropped (see header).
     } else {
       return bad(line);
     }
@@ -203,9 +162,15 @@ Result<DbMeta> DbMeta::Parse(std::string_view text) {
   return m;
 }
 
-void DbMeta::AddHistory(BackupHistoryEntry entry) {
-  entry.backup_set_id = history.empty() ? 1 : history.back().backup_set_id + 1;
-  history.push_back(std::move(entry));
+ChangedExtents* DbMeta::FindChanged(uint32_t file_id) {
+  for (ChangedExtents& c : changed) {
+    if (c.file_id == file_id) return &c;
+  }
+  return nullptr;
+}
+
+const ChangedExtents* DbMeta::FindChanged(uint32_t file_id) const {
+  return const_cast<DbMeta*>(this)->FindChanged(file_id);
 }
 
 Result<DbMeta> LoadDbMeta(const std::string& path) {

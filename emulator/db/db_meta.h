@@ -1,6 +1,6 @@
-// DbMeta: the emulator's bookkeeping for one database (state, LSN counters, differential base,
-// log-backup position, restore chain, file ids, backup history = the database's msdb.dbo.backupset
-// rows), kept in DIR/.vdi-emulator/<db>.meta.
+// DbMeta: the emulator's bookkeeping for one database (state, LSN counters, differential base and
+// its changed-extent maps, log-backup position, restore chain, file ids), kept in
+// DIR/.vdi-emulator/<db>.meta. Backup history is server-wide (backup_history.h), not in here.
 #ifndef VDIBK_EMULATOR_DB_DB_META_H_
 #define VDIBK_EMULATOR_DB_DB_META_H_
 
@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "emulator/db/changed_extents.h"
 #include "emulator/db/guid.h"
 #include "shared/base/result.h"
 
@@ -30,30 +31,6 @@ struct FileIdentity {
   bool external = false;
 };
 
-// Differential base of one file: its size and one hash per 64 KiB extent at the last full backup.
-struct ExtentBaseFile {
-  uint32_t file_id = 0;
-  uint64_t size = 0;
-  std::vector<uint64_t> extent_hashes;
-};
-
-// One committed backup: the emulator's msdb.dbo.backupset row for it.
-struct BackupHistoryEntry {
-  BackupKind kind = BackupKind::kFull;
-  Guid set_guid;
-  uint64_t first_lsn = 0;
-  uint64_t last_lsn = 0;
-  int64_t time = 0;  // unix seconds (start)
-  bool copy_only = false;
-  uint64_t backup_set_id = 0;  // 1, 2, ... in commit order (DbMeta::AddHistory)
-  uint64_t checkpoint_lsn = 0;
-  uint64_t database_backup_lsn = 0;    // checkpoint LSN of the differential base full, 0 = none
-  uint64_t differential_base_lsn = 0;  // differential backups only
-  Guid differential_base_guid{};       // differential backups only
-  int64_t finish_time = 0;             // unix seconds
-  std::string name{};                  // BACKUP ... WITH NAME = '...'
-};
-
 struct DbMeta {
   DbState state = DbState::kOnline;
   uint64_t next_lsn = 1;             // LSN counter of databases without a log file (SIMPLE)
@@ -61,21 +38,30 @@ struct DbMeta {
   bool has_full_backup = false;      // a full backup was committed (log chain started)
   Guid diff_base_guid;               // set GUID of the differential base (zero = no base)
   uint64_t diff_base_lsn = 0;
-  std::vector<ExtentBaseFile> diff_base;
+  // Changed-extent maps since the differential base, one per file of the base. A file without
+  // one (new since the base, or metadata of an older emulator) counts as changed throughout.
+  std::vector<ChangedExtents> changed;
   // Restore chain of a RESTORING database: LSN reached and the full backup it started from.
   uint64_t restore_lsn = 0;
   Guid restore_base_guid;
   std::vector<FileIdentity> files;
-  std::vector<BackupHistoryEntry> history;  // oldest first
 
-  // Appends `entry` with the next backup_set_id (one more than the last entry's).
-  void AddHistory(BackupHistoryEntry entry);
+  ChangedExtents* FindChanged(uint32_t file_id);
+  const ChangedExtents* FindChanged(uint32_t file_id) const;
 
   std::string Serialize() const;
   static Result<DbMeta> Parse(std::string_view text);
 };
 
-// A missing file yields a default DbMeta. A corrupt one is kIntegrity.
+// Text helpers of the emulator's metadata files: one record per line, tab-separated fields,
+// strings percent-escaped ("%" alone is the empty string).
+std::string MetaEscape(std::string_view s);
+bool MetaUnescape(std::string_view s, std::string* out);  // false: malformed escape
+std::vector<std::string_view> MetaSplit(std::string_view line);
+
+// A missing file yields a default DbMeta. A corrupt one is kIntegrity. Lines of older emulators
+// are accepted and dropped: "extents" (hash bases: those files then count as wholly changed) and
+// "history" (backup history moved to the server-wide store; old rows are not carried over).
 Result<DbMeta> LoadDbMeta(const std::string& path);
 Status SaveDbMeta(const std::string& path, const DbMeta& meta);
 

@@ -23,7 +23,10 @@ struct WorkloadResult {
 // Each change picks a data file (weighted by size) and a page, rewrites a few row-sized spans
 // with plausible bytes, stamps the LSN into the page header (full 8 KiB pages only), writes the
 // page and appends its after-image to the log. Without a log file only the LSN counter in the
-// metadata advances. Requires an ONLINE database (error 927). Saves the metadata.
+// metadata advances. Requires an ONLINE database (error 927). Holds the database's MetaLock, works
+// on freshly re-read metadata (db is reloaded), marks the extents it wrote (data pages, the log's
+// header and appended records) in the changed-extent maps with each file's new stamp, and saves
+// the metadata. A file whose stamp shows a change by someone else becomes wholly changed.
 Result<WorkloadResult> RunWorkload(Database& db, const WorkloadOptions& options);
 
 }  // namespace vdibk::emulator

@@ -159,6 +159,17 @@ void EmulatorExecutor::Execute(const frontend::SqlRequest& request, frontend::IS
   }
 }
 
+Result<FaultPlan> EmulatorExecutor::StatementFaults(
+    const std::optional<std::string>& spec) const {
+  if (!spec) return options_.faults;
+  Result<FaultPlan> plan = FaultPlan::Parse(*spec);
+  if (!plan.ok()) {
+    return SqlError(3250, "The value '" + *spec + "' is not within range for the VDIBK_FAULT "
+                              "parameter (" + plan.status().message() + ").");
+  }
+  return plan;
+}
+
 void EmulatorExecutor::RunBackup(const tsql::BackupStatement& s, int line,
                                  frontend::ISqlSink& sink) {
   const std::string op = tsql::OperationName(s);
@@ -179,6 +190,11 @@ void EmulatorExecutor::RunBackup(const tsql::BackupStatement& s, int line,
   bo.metadata_only = s.snapshot;
   bo.devices = static_cast<uint32_t>(s.devices.size());
   bo.block_size = static_cast<uint32_t>(s.block_size.value_or(vdi ? 512 : 65536));
+  Result<FaultPlan> faults = StatementFaults(s.fault);
+  if (!faults.ok()) {
+    EmitFailure(faults.status(), op, line, sink);
+    return;
+  }
   // A database frozen by a snapshot backup of this server takes no other backup meanwhile.
   Status frozen = CheckNotFrozen(s.database, 3023);
   if (!frozen.ok()) {
@@ -201,7 +217,7 @@ void EmulatorExecutor::RunBackup(const tsql::BackupStatement& s, int line,
     ro.max_transfer = static_cast<uint32_t>(s.max_transfer_size.value_or(65536));
     ro.buffer_count = static_cast<uint32_t>(s.buffer_count.value_or(0));
     ro.open_timeout_ms = options_.vdi_open_timeout_ms;
-    ro.faults = options_.faults;
+    ro.faults = *faults;
     ro.progress = progress.get();
     ro.snapshot = s.snapshot;
     if (s.snapshot) {

@@ -19,7 +19,7 @@ namespace vdibk::emulator {
 
 struct ExecutorOptions {
   std::string data_dir;
-  FaultPlan faults;  // applied to every BACKUP/RESTORE over VDI (serve --fault)
+  FaultPlan faults;  // applied to every BACKUP/RESTORE over VDI (serve --fault) without VDIBK_FAULT
   uint32_t vdi_open_timeout_ms = 5000;
   // BACKUP WITH SNAPSHOT: how long the freeze may wait for writes in progress (workloads).
   uint32_t freeze_wait_ms = 10000;
@@ -51,6 +51,9 @@ class EmulatorExecutor : public frontend::IStatementExecutor {
   // Refuses work on a database this executor has frozen (BACKUP WITH SNAPSHOT in progress):
   // `number` 3702 (DROP), 3101 (RESTORE over it), else 3023 (another BACKUP).
   Status CheckNotFrozen(const std::string& database, int number) const;
+  // The fault plan of one statement: its WITH VDIBK_FAULT = 'spec' if given (replacing the
+  // server's plan; '' = none), else the server's. A bad spec is error 3250.
+  Result<FaultPlan> StatementFaults(const std::optional<std::string>& spec) const;
 
   ExecutorOptions options_;
   Catalog catalog_;

@@ -1,8 +1,8 @@
 // EmulatorExecutor: the backup history query (SELECT TOP (n) ... FROM msdb.dbo.backupset WHERE
-// database_name = N'db' ORDER BY backup_set_id DESC), answered from the database's metadata.
+// database_name = N'db' ORDER BY backup_set_id DESC), answered from the server-wide BackupHistory.
 #include <ctime>
 
-#include "emulator/db/db_meta.h"
+#include "emulator/db/backup_history.h"
 #include "emulator/engine/executor.h"
 #include "emulator/tsql/result_set.h"
 #include "emulator/tsql/token.h"
@@ -73,17 +73,15 @@ tsql::Cell CellOf(const std::string& name, const std::string& database,
 
 void EmulatorExecutor::RunBackupHistory(const tsql::BackupHistoryQuery& q, int line,
                                         bool nocount, frontend::ISqlSink& sink) {
-  // msdb keeps rows of every database name; the emulator keeps them with the database's
-  // metadata, so a name that cannot be a database has none.
-  std::vector<BackupHistoryEntry> history;
-  if (Catalog::ValidateName(q.database).ok()) {
-    Result<DbMeta> meta = LoadDbMeta(catalog_.MetaPath(q.database));
-    if (!meta.ok()) {
-      EmitErrors(meta.status(), line, sink);
-      return;
-    }
-    history = std::move(meta->history);
+  // Like msdb, the history is server-wide (DIR/.vdi-emulator/backupset): rows outlive DROP
+  // DATABASE and RESTORE; any name may be asked for.
+  Result<std::vector<BackupHistoryEntry>> found =
+      BackupHistory(catalog_.data_dir()).ForDatabase(q.database);
+  if (!found.ok()) {
+    EmitErrors(found.status(), line, sink);
+    return;
   }
+  std::vector<BackupHistoryEntry> history = std::move(found).value();
   std::vector<tsql::Column> columns;
   for (const std::string& c : q.columns) columns.push_back(ColumnOf(c));
   sink.BeginResult(columns);

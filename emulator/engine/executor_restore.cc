@@ -65,6 +65,11 @@ void EmulatorExecutor::RunRestore(const tsql::RestoreStatement& s, int line,
                                   frontend::ISqlSink& sink) {
   const std::string op = tsql::OperationName(s);
   const bool writes = s.kind == tsql::RestoreKind::kDatabase || s.kind == tsql::RestoreKind::kLog;
+  Result<FaultPlan> faults = StatementFaults(s.fault);
+  if (!faults.ok()) {
+    EmitFailure(faults.status(), op, line, sink);
+    return;
+  }
   if (writes && !s.database.empty()) {
     Status frozen = CheckNotFrozen(s.database, 3101);
     if (!frozen.ok()) {
@@ -125,7 +130,7 @@ void EmulatorExecutor::RunRestore(const tsql::RestoreStatement& s, int line,
     vo.max_transfer = static_cast<uint32_t>(s.max_transfer_size.value_or(65536));
     vo.buffer_count = static_cast<uint32_t>(s.buffer_count.value_or(0));
     vo.open_timeout_ms = options_.vdi_open_timeout_ms;
-    vo.faults = options_.faults;
+    vo.faults = *faults;
     vo.progress = progress.get();
     VdiRunStats stats;
     st = RunVdiRestore(**session, vo, &stats);
@@ -174,6 +179,11 @@ namespace vdibk::emulator {
 void EmulatorExecutor::RunSnapshotRestore(const tsql::RestoreStatement& s, int line,
                                           frontend::ISqlSink& sink) {
   const std::string op = tsql::OperationName(s);
+  Result<FaultPlan> faults = StatementFaults(s.fault);
+  if (!faults.ok()) {
+    EmitFailure(faults.status(), op, line, sink);
+    return;
+  }
   for (const auto& d : s.devices) {
     if (d.type != tsql::DeviceType::kVirtualDevice) {
       EmitFailure(SqlError(3201, "Cannot open backup device '" + d.name +
@@ -204,7 +214,7 @@ void EmulatorExecutor::RunSnapshotRestore(const tsql::RestoreStatement& s, int l
   vo.max_transfer = static_cast<uint32_t>(s.max_transfer_size.value_or(65536));
   vo.buffer_count = static_cast<uint32_t>(s.buffer_count.value_or(0));
   vo.open_timeout_ms = options_.vdi_open_timeout_ms;
-  vo.faults = options_.faults;
+  vo.faults = *faults;
   vo.snapshot = true;
   vo.before_mount = [&]() -> Status {
     Result<RestoreResult> metadata = (*session)->Finish();

@@ -1,5 +1,6 @@
 // FaultPlan: faults the emulator injects into one BACKUP/RESTORE over VDI, for tests of VDI clients
-// (vdi-emulator serve --fault SPEC, or WITH ... per statement where the parser allows it).
+// (vdi-emulator serve --fault SPEC for every statement, or BACKUP/RESTORE ... WITH VDIBK_FAULT =
+// 'SPEC' for one statement, replacing the server's plan).
 // SPEC is a comma list: extra-flushes=N, abort-after=BYTES, stall-device=I, slow-device=I:MS,
 // timeout-ms=MS (wait at most MS for each command), unexpected-command=CODE.
 #ifndef VDIBK_EMULATOR_ENGINE_FAULT_PLAN_H_

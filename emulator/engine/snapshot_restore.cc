@@ -7,6 +7,7 @@
 #include <set>
 
 #include "emulator/db/db_meta.h"
+#include "emulator/db/meta_lock.h"
 #include "emulator/db/file_io.h"
 #include "emulator/db/sql_error.h"
 
@@ -122,7 +123,8 @@ Status CommitSnapshotRestore(const Catalog& catalog, const SnapshotRestorePlan& 
                                 std::to_string(expected) + ")");
     }
   }
-  DbMeta m;
+  VDIBK_ASSIGN_OR_RETURN(MetaLock lock, MetaLock::Acquire(catalog.MetaPath(plan.target)));
+  DbMeta m;  // fresh: no differential base (nor changed-extent maps) after a restore
   m.state = plan.recovery ? DbState::kOnline : DbState::kRestoring;
   m.restore_base_guid = plan.info.set_guid;
   m.restore_lsn = plan.info.last_lsn;

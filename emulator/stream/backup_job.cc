@@ -6,29 +6,13 @@
 #include <chrono>
 #include <cstring>
 
+#include "emulator/db/backup_history.h"
 #include "emulator/db/log_file.h"
+#include "emulator/db/meta_lock.h"
 #include "emulator/db/sql_error.h"
 
 namespace vdibk::emulator {
 namespace {
-
-// Current extent hashes of a whole file (for differential planning).
-Result<std::vector<uint64_t>> ScanExtentHashes(int fd, uint64_t size, const std::string& what) {
-  std::vector<uint64_t> out;
-  std::vector<uint8_t> buf(kExtentSize);
-  for (uint64_t off = 0; off < size; off += kExtentSize) {
-    size_t len = static_cast<size_t>(std::min<uint64_t>(kExtentSize, size - off));
-    VDIBK_RETURN_IF_ERROR(PreadFull(fd, buf.data(), len, off, what));
-    uint64_t sums[kExtentSize / kPageSize];
-    size_t n = 0;
-    for (size_t p = 0; p < len; p += kPageSize) {
-      sums[n++] = ComputeChecksum64(buf.data() + p, std::min<size_t>(kPageSize, len - p),
-                                    kPageChecksumSeed);
-    }
-    out.push_back(ExtentHashOfPages(sums, n));
-  }
-  return out;
-}
 
 void AddRuns(std::vector<BackupRun>& runs, uint32_t file_index, uint64_t begin, uint64_t end,
              uint64_t chunk, bool log) {
@@ -123,7 +107,8 @@ Status BackupJob::Plan(const BackupOptions& o) {
     bf.size = f.size;
     info.files.push_back(bf);
     VDIBK_ASSIGN_OR_RETURN(UniqueFd fd, OpenFile(f.full_path, O_RDONLY));
-    source_.extent_hashes.emplace_back((f.size + kExtentSize - 1) / kExtentSize, 0);
+    VDIBK_ASSIGN_OR_RETURN(FileStamp stamp, StampOf(fd.get(), f.full_path));
+    stamps_.push_back(stamp);
     if (o.metadata_only) {
       source_.fds.push_back(std::move(fd));
       continue;
@@ -131,31 +116,24 @@ Status BackupJob::Plan(const BackupOptions& o) {
     if (o.kind == BackupKind::kFull) {
       AddRuns(runs, index, 0, f.size, o.chunk_size, false);
     } else if (o.kind == BackupKind::kDifferential) {
-      VDIBK_ASSIGN_OR_RETURN(std::vector<uint64_t> now,
-                             ScanExtentHashes(fd.get(), f.size, f.full_path));
-      const ExtentBaseFile* base = nullptr;
-      for (const ExtentBaseFile& b : db.meta().diff_base) {
-        if (b.file_id == f.file_id) base = &b;
-      }
+      // Only the extents the changed-extent map marks; the whole file when it has no map, or
+      // its stamp shows a change the map does not account for (a writer other than the emulator).
+      const ChangedExtents* c = db.meta().FindChanged(f.file_id);
+      const bool whole = c == nullptr || c->all || !(c->stamp == stamp);
       // Contiguous changed extents form one range; AddRuns cuts it into chunks.
-      uint64_t run_begin = 0, run_end = 0;
+      uint64_t run_begin = 0;
       bool open = false;
-      for (uint64_t e = 0; e < now.size(); ++e) {
-        bool changed = base == nullptr || e >= base->extent_hashes.size() ||
-                       base->extent_hashes[e] != now[e];
-        uint64_t off = e * kExtentSize;
-        if (changed && open) {
-          run_end = std::min(f.size, off + kExtentSize);
-        } else if (changed) {
-          run_begin = off;
-          run_end = std::min(f.size, off + kExtentSize);
+      const uint64_t extents = (f.size + kExtentSize - 1) / kExtentSize;
+      for (uint64_t e = 0; e <= extents; ++e) {
+        const bool changed = e < extents && (whole || c->IsChanged(e));
+        if (changed && !open) {
+          run_begin = e * kExtentSize;
           open = true;
-        } else if (open) {
-          AddRuns(runs, index, run_begin, run_end, o.chunk_size, false);
+        } else if (!changed && open) {
+          AddRuns(runs, index, run_begin, std::min(f.size, e * kExtentSize), o.chunk_size, false);
           open = false;
         }
       }
-      if (open) AddRuns(runs, index, run_begin, run_end, o.chunk_size, false);
     } else if (f.type == FileType::kLog) {
       VDIBK_ASSIGN_OR_RETURN(LogHeader h, LogFile::ReadHeader(f.full_path));
       info.first_lsn = h.base_lsn;
@@ -167,6 +145,12 @@ Status BackupJob::Plan(const BackupOptions& o) {
   for (const BackupRun& r : runs) {
     info.files[r.file_index].backup_bytes += r.length;
     info.backup_size += r.length;
+  }
+  if (o.kind == BackupKind::kFull && !o.copy_only) {
+    // The new base's stamps must differ from those of any write after this point (WaitPastStamp).
+    int64_t newest = 0;
+    for (const FileStamp& st : stamps_) newest = std::max(newest, st.mtime_ns);
+    WaitPastStamp(newest);
   }
   std::vector<std::vector<BackupRun>> per_device(o.devices);
   for (size_t i = 0; i < runs.size(); ++i) per_device[i % o.devices].push_back(runs[i]);
@@ -187,30 +171,7 @@ Status BackupJob::Commit() {
   if (committed_) return Status::Ok();
   if (!all_done()) return Status::Failed("backup job committed before every device finished");
   const BackupSetInfo& info = source_.info;
-  // Re-read the metadata: a workload may have run since Begin() and saved its LSN counter.
-  VDIBK_ASSIGN_OR_RETURN(Database db, catalog_.Open(db_->name()));
-  DbMeta& m = db.mutable_meta();
-  if (info.kind == BackupKind::kFull && !info.copy_only) {
-    m.has_full_backup = true;
-    m.diff_base_guid = info.set_guid;
-    m.diff_base_lsn = info.checkpoint_lsn;
-    m.diff_base.clear();
-    for (size_t i = 0; i < info.files.size(); ++i) {
-      ExtentBaseFile b;
-      b.file_id = info.files[i].file_id;
-      b.size = info.files[i].size;
-      b.extent_hashes = info.metadata_only ? std::vector<uint64_t>() : source_.extent_hashes[i];
-      m.diff_base.push_back(std::move(b));
-    }
-  }
-  if (info.kind == BackupKind::kFull && info.copy_only) m.has_full_backup = true;
-  if (info.kind == BackupKind::kLog && !info.copy_only) {
-    const DbFile* lf = db.log_file();
-    if (lf == nullptr) return Status::Failed("log file vanished before the log backup commit");
-    VDIBK_ASSIGN_OR_RETURN(LogFile log, LogFile::Open(lf->full_path));
-    VDIBK_RETURN_IF_ERROR(log.TruncateBefore(info.last_lsn));
-    m.last_log_backup_lsn = info.last_lsn;
-  }
+  // The history row first: a backup whose base was recorded must never lack its row.
   BackupHistoryEntry h;
   h.kind = info.kind;
   h.set_guid = info.set_guid;
@@ -226,7 +187,40 @@ Status BackupJob::Commit() {
                       std::chrono::system_clock::now().time_since_epoch())
                       .count();
   h.name = options_.name;
-  m.AddHistory(std::move(h));
+  h.database_name = db_->name();
+  VDIBK_ASSIGN_OR_RETURN(uint64_t id, BackupHistory(catalog_.data_dir()).Append(std::move(h)));
+  (void)id;
+  // Re-read the metadata under its lock: a workload may have run since Begin().
+  VDIBK_ASSIGN_OR_RETURN(MetaLock lock, MetaLock::Acquire(db_->meta_path()));
+  VDIBK_ASSIGN_OR_RETURN(Database db, catalog_.Open(db_->name()));
+  DbMeta& m = db.mutable_meta();
+  if (info.kind == BackupKind::kFull && !info.copy_only) {
+    // The new base: every map empty, with the stamps the files had when the backup began (a
+    // write since then shows as a stamp mismatch: that file goes whole into the next diff).
+    // A metadata-only (snapshot) backup read no pages: its files count as wholly changed.
+    m.has_full_backup = true;
+    m.diff_base_guid = info.set_guid;
+    m.diff_base_lsn = info.checkpoint_lsn;
+    m.changed.clear();
+    for (size_t i = 0; i < info.files.size(); ++i) {
+      ChangedExtents c = ChangedExtents::Fresh(info.files[i].file_id, stamps_[i]);
+      c.all = info.metadata_only;
+      m.changed.push_back(std::move(c));
+    }
+  }
+  if (info.kind == BackupKind::kFull && info.copy_only) m.has_full_backup = true;
+  if (info.kind == BackupKind::kLog && !info.copy_only) {
+    const DbFile* lf = db.log_file();
+    if (lf == nullptr) return Status::Failed("log file vanished before the log backup commit");
+    VDIBK_ASSIGN_OR_RETURN(LogFile log, LogFile::Open(lf->full_path));
+    VDIBK_RETURN_IF_ERROR(log.TruncateBefore(info.last_lsn));
+    m.last_log_backup_lsn = info.last_lsn;
+    // Truncation rewrote the log file: all of it differs from the base.
+    if (ChangedExtents* c = m.FindChanged(lf->file_id)) {
+      VDIBK_ASSIGN_OR_RETURN(c->stamp, StampOfPath(lf->full_path));
+      c->all = true;
+    }
+  }
   VDIBK_RETURN_IF_ERROR(db.SaveMeta());
   committed_ = true;
   return Status::Ok();

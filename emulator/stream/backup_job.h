@@ -51,8 +51,11 @@ class BackupJob {
   bool all_done() const;
 
   // Call only after the backup as a whole succeeded (every device stream fully consumed and made
-  // durable by the caller). Full: records history and, unless COPY_ONLY, the new differential
-  // base; log: truncates the log up to info().last_lsn (unless COPY_ONLY) and moves the chain.
+  // durable by the caller). Adds the server-wide history row (BackupHistory); full, unless
+  // COPY_ONLY: the new differential base (changed-extent maps reset, file stamps of Begin());
+  // log: truncates the log up to info().last_lsn (unless COPY_ONLY) and moves the chain.
+  // Differential planning (Begin) reads only the extents the maps mark, or a whole file whose
+  // stamp changed behind the emulator's back.
   // Error if a device stream is not finished. Idempotent: a second call does nothing.
   Status Commit();
   // Same as Commit(); the name the log-backup callers look for.
@@ -65,6 +68,7 @@ class BackupJob {
   std::optional<Database> db_;
   BackupOptions options_;
   BackupSource source_;
+  std::vector<FileStamp> stamps_;  // per info().files entry, when Begin() opened it
   std::vector<std::unique_ptr<DeviceStream>> devices_;
   bool committed_ = false;
 };

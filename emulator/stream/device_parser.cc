@@ -121,7 +121,8 @@ Status DeviceParser::Step(const uint8_t*& p, size_t& len) {
     case State::kRunData: {
       size_t take = static_cast<size_t>(std::min<uint64_t>(len, run_.length - run_done_));
       VDIBK_RETURN_IF_ERROR(sink_->OnRunData(device_, run_, run_log_, run_done_, p, take));
-      for (size_t off = 0; off < take;) {
+      // Pages are hashed only when the backup has checksums to compare them with.
+      for (size_t off = 0; info_.has_checksums && off < take;) {
         size_t t = static_cast<size_t>(std::min<uint64_t>(take - off, page_len_ - page_filled_));
         if (page_filled_ == 0 && t == page_len_) {  // a whole page at once: one-shot hash
           off += t;
@@ -320,7 +321,9 @@ Status DeviceParser::OnCollected() {
   for (uint8_t b : acc_) {
     if (b != 0) return Corrupt("non-zero stream pad");
   }
-  if (page_sums_.size() != run_.page_count) return Corrupt("run page count");
+  if (!info_.has_checksums) pages_ += RunPageCount(run_.length);
+  const uint64_t counted = info_.has_checksums ? page_sums_.size() : RunPageCount(run_.length);
+  if (counted != run_.page_count) return Corrupt("run page count");
   expect_csum_ = info_.has_checksums;
   state_ = State::kStreamHead;
   return Status::Ok();

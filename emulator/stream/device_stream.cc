@@ -35,12 +35,6 @@ struct Strings {
 
 }  // namespace
 
-uint64_t ExtentHashOfPages(const uint64_t* page_sums, size_t count) {
-  Checksum64 h(0);
-  for (size_t i = 0; i < count; ++i) h.UpdateU64(page_sums[i]);
-  return h.Digest();
-}
-
 DeviceStream::DeviceStream(BackupSource* source, uint32_t index, std::vector<BackupRun> runs)
     : src_(source), index_(index), runs_(std::move(runs)), info_(source->info) {
   info_.family_index = index;
@@ -48,7 +42,7 @@ DeviceStream::DeviceStream(BackupSource* source, uint32_t index, std::vector<Bac
 }
 
 void DeviceStream::SetPending(std::vector<uint8_t> bytes, bool hashed) {
-  if (hashed) device_hash_.Update(bytes.data(), bytes.size());
+  if (hashed && info_.has_checksums) device_hash_.Update(bytes.data(), bytes.size());
   pend_ = std::move(bytes);
   pend_pos_ = 0;
 }
@@ -166,7 +160,6 @@ Status DeviceStream::Advance() {
       page_start_ = r.offset;
       page_len_ = std::min<uint64_t>(kPageSize, r.length);
       page_filled_ = 0;
-      extent_hash_.Reset(0);
       page_sums_.clear();
       phase_ = r.length == 0 ? Phase::kRunEnd : Phase::kRunData;
       return Status::Ok();
@@ -174,6 +167,7 @@ Status DeviceStream::Advance() {
     case Phase::kRunEnd: {
       --block_id_;
       const BackupRun& r = runs_[run_idx_];
+      if (!info_.has_checksums) pages_ += RunPageCount(r.length);  // not counted page by page
       w.Zeros(Pad4(r.length));
       if (info_.has_checksums) {
         StreamHeader sh;
@@ -228,17 +222,10 @@ Status DeviceStream::Advance() {
 void DeviceStream::FinishPage(uint64_t sum) {
   page_sums_.push_back(sum);
   device_hash_.UpdateU64(sum);
-  extent_hash_.UpdateU64(sum);
   ++pages_;
   const BackupRun& r = runs_[run_idx_];
   uint64_t end = page_start_ + page_len_;
   uint64_t run_end = r.offset + r.length;
-  if (!r.log && (end % kExtentSize == 0 || end == run_end)) {
-    std::vector<uint64_t>& hashes = src_->extent_hashes[r.file_index];
-    uint64_t ext = page_start_ / kExtentSize;
-    if (ext < hashes.size()) hashes[ext] = extent_hash_.Digest();
-    extent_hash_.Reset(0);
-  }
   page_start_ = end;
   page_len_ = std::min<uint64_t>(kPageSize, run_end - end);
   page_filled_ = 0;
@@ -303,7 +290,7 @@ Result<size_t> DeviceStream::Fill(uint8_t* buf, size_t capacity) {
                          : Status::Failed("backup read " + f + ": file shrank during backup");
         return error_;
       }
-      ConsumeData(buf + n, static_cast<size_t>(got));
+      if (info_.has_checksums) ConsumeData(buf + n, static_cast<size_t>(got));
       run_done_ += static_cast<uint64_t>(got);
       data_bytes_ += static_cast<uint64_t>(got);
       n += static_cast<size_t>(got);

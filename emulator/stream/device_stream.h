@@ -1,6 +1,7 @@
 // DeviceStream: the producer of one device's backup stream (one media family). Fill() writes the
 // next bytes into a caller buffer: descriptor/stream headers are small copies, data file bytes are
-// pread straight into the buffer and checksummed there (no intermediate copy).
+// pread straight into the buffer (no intermediate copy); pages are checksummed there only WITH
+// CHECKSUM (a plain backup is read + write).
 #ifndef VDIBK_EMULATOR_STREAM_DEVICE_STREAM_H_
 #define VDIBK_EMULATOR_STREAM_DEVICE_STREAM_H_
 
@@ -25,18 +26,18 @@ struct BackupRun {
 };
 
 // State shared by the device streams of one backup job; owned by BackupJob. Read-only during
-// Fill() except extent_hashes, where each device writes only the slots of its own runs.
+// Fill().
 struct BackupSource {
   BackupSetInfo info;          // family_index / media_family_id are per device (set by the stream)
   std::vector<UniqueFd> fds;   // one per info.files entry (invalid when not read)
-  std::vector<std::vector<uint64_t>> extent_hashes;  // per file: hash per 64 KiB extent
 };
 
 // Layout of a device stream (every DBLK on a 1 KiB boundary, SPAD streams in between):
 //   TAPE | SSET + MQCI(BackupSetInfo) | VOLB | MSDA + {MQDA|MQLG run [+ CSUM]}* | ESET | EOTM,
-// the final SPAD making the length a multiple of the block size. The ESET carries the device
-// checksum: Checksum64 over every byte before the ESET except page data, with each page's
-// checksum (Checksum64, seed kPageChecksumSeed) fed in where the page ends.
+// the final SPAD making the length a multiple of the block size. WITH CHECKSUM the ESET carries
+// the device checksum: Checksum64 over every byte before the ESET except page data, with each
+// page's checksum (Checksum64, seed kPageChecksumSeed) fed in where the page ends; without it
+// the field is 0 and no page is hashed.
 // Not thread-safe; different DeviceStreams of a job may be filled concurrently.
 class DeviceStream {
  public:
@@ -52,7 +53,8 @@ class DeviceStream {
   bool done() const { return phase_ == Phase::kDone && pend_pos_ == pend_.size(); }
   uint32_t index() const { return index_; }
   uint64_t position() const { return pos_; }  // bytes produced so far
-  uint64_t pages() const { return pages_; }   // pages produced so far
+  uint64_t pages() const { return pages_; }   // pages of the data produced so far (per run
+                                              // without CHECKSUM)
 
  private:
   enum class Phase { kTape, kSset, kVolb, kMsda, kRunStart, kRunData, kRunEnd, kDataEnd, kEset,
@@ -83,14 +85,9 @@ class DeviceStream {
   uint64_t page_len_ = 0;
   uint64_t page_filled_ = 0;
   Checksum64 page_hash_;
-  Checksum64 extent_hash_;
   std::vector<uint64_t> page_sums_;
   std::vector<uint64_t> sums_scratch_;  // page checksums computed in parallel by ConsumeData
 };
-
-// Extent hash of a byte range: Checksum64 (seed 0) over the little-endian page checksums of the
-// extent's pages. Used for differential bases.
-uint64_t ExtentHashOfPages(const uint64_t* page_sums, size_t count);
 
 }  // namespace vdibk::emulator
 

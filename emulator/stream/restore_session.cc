@@ -1,6 +1,7 @@
 // RestoreSession implementation: per-device parsers, cross-device media-set checks, finish.
 #include "emulator/stream/restore_session.h"
 
+#include "emulator/db/meta_lock.h"
 #include "emulator/db/sql_error.h"
 
 namespace vdibk::emulator {
@@ -158,6 +159,7 @@ Result<RestoreResult> RestoreSession::Finish() {
 }
 
 Status RecoverDatabase(const Catalog& catalog, const std::string& name) {
+  VDIBK_ASSIGN_OR_RETURN(MetaLock lock, MetaLock::Acquire(catalog.MetaPath(name)));
   VDIBK_ASSIGN_OR_RETURN(Database db, catalog.Open(name));
   if (db.state() == DbState::kOnline) {
     return SqlError(3153, "The database is already fully recovered.");

@@ -7,6 +7,7 @@
 #include <set>
 
 #include "emulator/db/log_file.h"
+#include "emulator/db/meta_lock.h"
 #include "emulator/db/sql_error.h"
 
 namespace vdibk::emulator {
@@ -268,8 +269,14 @@ Status RestoreStaging::Commit(bool recovery) {
       return Status::FromErrno(ErrorCode::kTargetIo, "fsync " + f.temp_path, errno);
     }
   }
+  // A restore leaves no differential base (a differential needs a new full backup first, 3035),
+  // so there are no changed-extent maps to keep: the restored files' writes need no marks.
+  VDIBK_ASSIGN_OR_RETURN(MetaLock lock, MetaLock::Acquire(catalog_.MetaPath(target_)));
   DbMeta m;
   if (info_.kind != BackupKind::kFull) m = current_->meta();
+  m.diff_base_guid = Guid{};
+  m.diff_base_lsn = 0;
+  m.changed.clear();
   if (info_.kind == BackupKind::kFull) m.restore_base_guid = info_.set_guid;
   m.state = recovery ? DbState::kOnline : DbState::kRestoring;
   m.restore_lsn = info_.last_lsn;

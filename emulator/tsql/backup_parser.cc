@@ -26,7 +26,7 @@ struct OptionSpec {
   ValueRule rule;
 };
 
-constexpr std::array<OptionSpec, 32> kBackupOptions = {{
+constexpr std::array<OptionSpec, 33> kBackupOptions = {{
     {"BUFFERCOUNT", ValueRule::kInteger},
     {"MAXTRANSFERSIZE", ValueRule::kInteger},
     {"BLOCKSIZE", ValueRule::kInteger},
@@ -59,9 +59,10 @@ constexpr std::array<OptionSpec, 32> kBackupOptions = {{
     {"MEDIANAME", ValueRule::kString},
     {"MEDIADESCRIPTION", ValueRule::kString},
     {"RETAINDAYS", ValueRule::kInteger},
+    {"VDIBK_FAULT", ValueRule::kString},  // emulator extension: per-statement fault plan
 }};
 
-constexpr std::array<OptionSpec, 36> kRestoreOptions = {{
+constexpr std::array<OptionSpec, 37> kRestoreOptions = {{
     {"REPLACE", ValueRule::kFlag},
     {"RECOVERY", ValueRule::kFlag},
     {"NORECOVERY", ValueRule::kFlag},
@@ -98,6 +99,7 @@ constexpr std::array<OptionSpec, 36> kRestoreOptions = {{
     {"DBNAME", ValueRule::kString},
     {"CREDENTIAL", ValueRule::kFlag},
     {"RESTART", ValueRule::kFlag},
+    {"VDIBK_FAULT", ValueRule::kString},  // emulator extension: per-statement fault plan
 }};
 
 // One parsed WITH option before it is applied to a statement.
@@ -255,6 +257,8 @@ void ApplyBackupOption(const RawOption& o, BackupStatement* s) {
     s->description = o.text;
   else if (n == "NORECOVERY")
     s->norecovery = true;
+  else if (n == "VDIBK_FAULT")
+    s->fault = o.text;
   else
     s->other_options.push_back(
         {n, o.rule == ValueRule::kInteger ? std::to_string(o.integer) : o.text});
@@ -291,6 +295,8 @@ void ApplyRestoreOption(const RawOption& o, RestoreStatement* s) {
     s->stats = o.has_value ? o.integer : kDefaultStatsPercent;
   else if (n == "STOPAT")
     s->stop_at = o.text;
+  else if (n == "VDIBK_FAULT")
+    s->fault = o.text;
   else
     s->other_options.push_back({n, o.text});
 }

@@ -125,6 +125,12 @@ SqlError BlockSizeNotPowerOfTwo() {
 SqlError SnapshotNeedsOneVirtualDevice() {
   return Make(3277, 16, 1, "WITH SNAPSHOT must be used with only one virtual device.");
 }
+SqlError FaultOptionNeedsVirtualDevice() {
+  return Make(3032, 16, 3,
+              "One or more of the options (vdibk_fault) are not supported for this statement. "
+              "VDIBK_FAULT is a vdi-emulator extension that injects faults into the VDI command "
+              "stream; it applies only to VIRTUAL_DEVICE backups and restores.");
+}
 SqlError InvalidDatabaseName(std::string_view name) {
   return Make(3123, 16, 1,
               "Invalid database name " + Q(name) + " specified for backup or restore operation.");

@@ -44,6 +44,7 @@ SqlError BackupDeviceDoesNotExist(std::string_view logical_name);           // 3
 SqlError ValueOutOfRange(int64_t value, std::string_view parameter);        // 3250
 SqlError BlockSizeNotPowerOfTwo();                                          // 3253
 SqlError SnapshotNeedsOneVirtualDevice();                                   // 3277
+SqlError FaultOptionNeedsVirtualDevice();  // 3032, for the emulator's VDIBK_FAULT extension
 SqlError InvalidDatabaseName(std::string_view name);                        // 3123
 
 // ---- BACKUP / RESTORE run time ----

@@ -80,6 +80,7 @@ bool CheckAllowed(const std::vector<std::string>& order,
   std::string bad;
   for (const auto& name : order) {
     if (std::find(allowed.begin(), allowed.end(), name) != allowed.end()) continue;
+    if (name == "VDIBK_FAULT") continue;  // any VDI statement; its own rule is checked last
     if (!bad.empty()) bad += ", ";
     bad += ToLowerAscii(name);
   }
@@ -218,6 +219,7 @@ SqlMessages ValidateBackup(const BackupStatement& s, int line) {
   if (ok && s.snapshot && IsVirtual(s.devices) && s.devices.size() > 1) {
     errors.Add(msg::SnapshotNeedsOneVirtualDevice());
   }
+  if (ok && s.fault && !IsVirtual(s.devices)) errors.Add(msg::FaultOptionNeedsVirtualDevice());
   return Finish(std::move(errors), OperationName(s), line);
 }
 
@@ -249,6 +251,7 @@ SqlMessages ValidateRestore(const RestoreStatement& s, int line) {
   if (ok && s.snapshot && IsVirtual(s.devices) && s.devices.size() > 1) {
     errors.Add(msg::SnapshotNeedsOneVirtualDevice());
   }
+  if (ok && s.fault && !IsVirtual(s.devices)) errors.Add(msg::FaultOptionNeedsVirtualDevice());
   return Finish(std::move(errors), OperationName(s), line);
 }
 

@@ -65,6 +65,9 @@ struct BackupStatement {
   std::optional<std::string> name;         // NAME = '...'
   std::optional<std::string> description;  // DESCRIPTION = '...'
   bool norecovery = false;                 // BACKUP LOG ... WITH NORECOVERY (tail-log)
+  // VDIBK_FAULT = 'spec' (emulator extension, VIRTUAL_DEVICE only): this statement's fault plan
+  // (engine/fault_plan.h syntax), replacing the server's `--fault` plan; '' = no faults.
+  std::optional<std::string> fault;
   std::vector<OtherOption> other_options;
   std::vector<std::string> option_order;  // upper-case WITH option names as written, in order
 };
@@ -93,6 +96,7 @@ struct RestoreStatement {
   bool snapshot = false;        // SNAPSHOT or METADATA_ONLY
   std::optional<int64_t> stats;
   std::optional<std::string> stop_at;  // STOPAT = 'time' (recorded only)
+  std::optional<std::string> fault;    // VDIBK_FAULT = 'spec', as for BACKUP
   std::vector<OtherOption> other_options;
   std::vector<std::string> option_order;  // upper-case WITH option names as written, in order
 

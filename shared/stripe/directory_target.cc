@@ -1,4 +1,5 @@
-// POSIX implementation of DirectoryTarget: O_EXCL temp files, writev, fdatasync, renameat2.
+// POSIX implementation of DirectoryTarget: O_EXCL temp files, writev, early writeback with
+// sync_file_range, fdatasync, renameat2.
 #include "shared/stripe/directory_target.h"
 
 #include <fcntl.h>
@@ -13,6 +14,10 @@
 
 namespace vdibk::stripe {
 namespace {
+
+// Writeback of every this many appended bytes is started at once (sync_file_range WRITE, which
+// does not wait), so the disk works while we compress and Sync/Commit only wait for the tail.
+constexpr uint64_t kWritebackBytes = 8u << 20;
 
 Status IoError(std::string_view what, const std::string& path, int err) {
   if (err == ENOSPC || err == EDQUOT) {
@@ -77,6 +82,13 @@ class PosixWritableFile final : public WritableFile {
         iov[first].iov_len -= left;
       }
     }
+    if (size_ - writeback_ >= kWritebackBytes) {
+      // A hint only: durability still comes from fdatasync/fsync, which report any I/O error
+      // of these pages (so an error here is not lost by ignoring it).
+      (void)::sync_file_range(fd_, static_cast<off_t>(writeback_),
+                              static_cast<off_t>(size_ - writeback_), SYNC_FILE_RANGE_WRITE);
+      writeback_ = size_;
+    }
     return Status::Ok();
   }
 
@@ -121,6 +133,7 @@ class PosixWritableFile final : public WritableFile {
   bool committed_ = false;
   bool removed_ = false;
   uint64_t size_ = 0;
+  uint64_t writeback_ = 0;  // writeback was started for bytes [0, writeback_)
 };
 
 class PosixReadableFile final : public ReadableFile {

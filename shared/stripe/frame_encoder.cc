@@ -12,7 +12,7 @@
 namespace vdibk::stripe {
 namespace {
 
-constexpr size_t kChunk = 1u << 20;  // raw bytes per LZ4F call (bounds the output buffer)
+constexpr size_t kChunk = 256u << 10;  // raw bytes per LZ4F call (bounds the output buffer)
 
 int BlockSizeId(uint32_t block_size) {
   switch (block_size) {
@@ -49,7 +49,7 @@ struct FrameEncoder::Impl {
   std::vector<uint8_t> out;
   // stored mode
   XXH32_state_t* content = nullptr;
-  std::vector<std::array<uint8_t, 4>> heads, sums;
+  std::vector<std::array<uint8_t, 4>> heads;
   std::vector<ConstBuffer> pieces;
 
   ~Impl() {
@@ -62,8 +62,8 @@ struct FrameEncoder::Impl {
   Status StoredBegin(WritableFile& file) {
     std::array<uint8_t, 7> h{};
     PutLe32(h.data(), kLz4FrameMagic);
-    // FLG: version 01, independent blocks, block checksum, no content size, content checksum.
-    h[4] = 0x40 | 0x20 | 0x10 | 0x04;
+    // FLG: version 01, independent blocks, no block checksum, no content size, content checksum.
+    h[4] = 0x40 | 0x20 | 0x04;
     h[5] = static_cast<uint8_t>(BlockSizeId(block_size) << 4);
     h[6] = static_cast<uint8_t>((XXH32(&h[4], 2, 0) >> 8) & 0xFF);
     XXH32_reset(content, 0);
@@ -74,16 +74,13 @@ struct FrameEncoder::Impl {
     XXH32_update(content, data, size);
     size_t blocks = (size + block_size - 1) / block_size;
     heads.resize(blocks);
-    sums.resize(blocks);
     pieces.clear();
     for (size_t i = 0; i < blocks; ++i) {
       size_t off = i * block_size;
       size_t n = std::min<size_t>(block_size, size - off);
       PutLe32(heads[i].data(), static_cast<uint32_t>(n) | 0x80000000u);  // high bit: stored
-      PutLe32(sums[i].data(), XXH32(data + off, n, 0));
       pieces.push_back({heads[i].data(), 4});
       pieces.push_back({data + off, n});
-      pieces.push_back({sums[i].data(), 4});
     }
     return file.Append(pieces);
   }
@@ -117,7 +114,7 @@ Result<FrameEncoder> FrameEncoder::Create(Compression compression, int level, ui
   p.frameInfo.blockSizeID = static_cast<LZ4F_blockSizeID_t>(BlockSizeId(block_size));
   p.frameInfo.blockMode = LZ4F_blockIndependent;
   p.frameInfo.contentChecksumFlag = LZ4F_contentChecksumEnabled;
-  p.frameInfo.blockChecksumFlag = LZ4F_blockChecksumEnabled;
+  p.frameInfo.blockChecksumFlag = LZ4F_noBlockChecksum;  // format 2: content checksum only
   p.frameInfo.frameType = LZ4F_frame;
   p.compressionLevel = level <= 2 ? 0 : std::min(level, 12);
   p.autoFlush = 1;  // compress each tail directly from the source, never stage it

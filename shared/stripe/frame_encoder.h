@@ -1,5 +1,6 @@
-// FrameEncoder: turns raw bytes into standard LZ4 frames (block + content checksums on), either
-// lz4-compressed (liblz4 LZ4F, fast or HC) or "stored" (uncompressed blocks, our own encoder).
+// FrameEncoder: turns raw bytes into standard LZ4 frames (content checksum on, block checksums
+// off: format 2), either lz4-compressed (liblz4 LZ4F, fast or HC) or "stored" (uncompressed
+// blocks, our own encoder).
 #ifndef VDIBK_SHARED_STRIPE_FRAME_ENCODER_H_
 #define VDIBK_SHARED_STRIPE_FRAME_ENCODER_H_
 

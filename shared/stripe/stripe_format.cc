@@ -1,10 +1,10 @@
 // Encoding of the stripe header/trailer skippable frames (little-endian, see docs/format.md).
 #include "shared/stripe/stripe_format.h"
 
-#include <xxhash.h>
-
 #include <cstdio>
 #include <cstring>
+
+#include "shared/stripe/digest.h"
 
 namespace vdibk::stripe {
 namespace {
@@ -105,7 +105,7 @@ Result<std::vector<uint8_t>> EncodeHeaderFrame(const StripeHeader& h) {
   w.U32(h.block_size);
   w.U16(static_cast<uint16_t>(h.database.size()));
   w.Bytes(h.database.data(), h.database.size());
-  w.U64(XXH64(w.out().data(), w.out().size(), 0));
+  w.U64(Digest64Of(w.out().data(), w.out().size()));
   return std::move(w.out());
 }
 
@@ -147,7 +147,7 @@ Result<StripeHeader> DecodeHeaderFrame(std::span<const uint8_t> bytes, size_t* f
   h.database.resize(db_len);
   uint64_t stored = 0;
   if (!r.Bytes(h.database.data(), db_len) || !r.U64(&stored)) return Corrupt("stripe header short");
-  if (XXH64(bytes.data(), total - 8, 0) != stored)
+  if (Digest64Of(bytes.data(), total - 8) != stored)
     return Corrupt("stripe header checksum mismatch");
   if (type > static_cast<uint8_t>(BackupType::kLog) ||
       comp > static_cast<uint8_t>(Compression::kLz4) || !ValidBlockSize(h.block_size) ||
@@ -184,7 +184,7 @@ std::vector<uint8_t> EncodeTrailerFrame(const StripeTrailer& t) {
     w.U32(static_cast<uint32_t>(m.kind));
     w.U32(0);
   }
-  w.U64(XXH64(w.out().data(), w.out().size(), 0));
+  w.U64(Digest64Of(w.out().data(), w.out().size()));
   w.U32(static_cast<uint32_t>(payload));
   w.U32(kTrailerEndTag);
   return std::move(w.out());
@@ -213,7 +213,7 @@ Result<StripeTrailer> DecodeTrailerFrame(std::span<const uint8_t> bytes) {
   uint64_t stored = 0;
   Reader tail(bytes.subspan(sum_at, 8));
   (void)tail.U64(&stored);
-  if (XXH64(bytes.data(), sum_at, 0) != stored) return Corrupt("trailer checksum mismatch");
+  if (Digest64Of(bytes.data(), sum_at) != stored) return Corrupt("trailer checksum mismatch");
 
   Reader r(bytes.subspan(kSkippableHeaderBytes, sum_at - kSkippableHeaderBytes));
   StripeTrailer t;
@@ -224,7 +224,10 @@ Result<StripeTrailer> DecodeTrailerFrame(std::span<const uint8_t> bytes) {
       tag != kTrailerTag) {
     return Corrupt("trailer: bad tag");
   }
-  if (version != kFormatVersion) return Corrupt("trailer: unsupported version");
+  if (version != kFormatVersion) {
+    return Corrupt("trailer: stripe format version " + std::to_string(version) +
+                   " not supported (this build reads " + std::to_string(kFormatVersion) + ")");
+  }
   if (kTrailerFixed + kEntryBytes * (uint64_t{nframes} + nmarks) + 16 != payload) {
     return Corrupt("trailer: entry counts disagree with its size");
   }
@@ -244,15 +247,15 @@ Result<StripeTrailer> DecodeTrailerFrame(std::span<const uint8_t> bytes) {
   return t;
 }
 
-std::string DigestBytes(uint64_t xxh64) {
-  XXH64_canonical_t c;
-  XXH64_canonicalFromHash(&c, xxh64);
-  return std::string(reinterpret_cast<const char*>(c.digest), sizeof c.digest);
+std::string DigestBytes(uint64_t digest) {
+  std::string out(8, '\0');
+  for (int i = 0; i < 8; ++i) out[i] = static_cast<char>(digest >> (8 * (7 - i)));
+  return out;
 }
 
-std::string DigestHex(uint64_t xxh64) {
+std::string DigestHex(uint64_t digest) {
   char buf[24];
-  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(xxh64));
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(digest));
   return buf;
 }
 

@@ -25,7 +25,9 @@ inline constexpr uint32_t kTrailerFrameMagic = 0x184D2A5B;
 inline constexpr uint32_t kHeaderTag = 0x4B424456;      // "VDBK"
 inline constexpr uint32_t kTrailerTag = 0x54424456;     // "VDBT"
 inline constexpr uint32_t kTrailerEndTag = 0x45424456;  // "VDBE"
-inline constexpr uint16_t kFormatVersion = 1;
+// Version 2: XXH3-64 digests, LZ4 frames without block checksums (docs/format.md §9). Readers
+// accept exactly this version and name any other in their error.
+inline constexpr uint16_t kFormatVersion = 2;
 inline constexpr size_t kSkippableHeaderBytes = 8;  // magic + u32 size
 inline constexpr size_t kMaxHeaderPayload = 4096;
 inline constexpr size_t kMaxDatabaseName = 1024;
@@ -68,7 +70,8 @@ struct Mark {
 struct StripeTrailer {
   uint64_t raw_bytes = 0;
   uint64_t compressed_bytes = 0;  // bytes of the LZ4 frames (file minus header and trailer)
-  uint64_t raw_xxh64 = 0;         // XXH64(seed 0) of the raw device stream
+  // XXH3-64 (seed 0) of the raw device stream (the name is from format 1, which used XXH64).
+  uint64_t raw_xxh64 = 0;
   std::vector<FrameIndexEntry> frames;
   std::vector<Mark> marks;
 };
@@ -87,9 +90,10 @@ Result<size_t> PeekTrailerFrameSize(std::span<const uint8_t> last8);
 // Parses exactly one trailer frame (`bytes` is the whole frame) and checks its checksum.
 Result<StripeTrailer> DecodeTrailerFrame(std::span<const uint8_t> bytes);
 
-// Digest bytes as stored in manifests and replies: XXH64 canonical (big-endian) form.
-std::string DigestBytes(uint64_t xxh64);
-std::string DigestHex(uint64_t xxh64);
+// A 64-bit digest as stored in manifests and replies: 8 bytes, big-endian (xxhsum's canonical
+// form), and as 16 lowercase hex digits.
+std::string DigestBytes(uint64_t digest);
+std::string DigestHex(uint64_t digest);
 
 }  // namespace vdibk::stripe
 

@@ -3,11 +3,12 @@
 #include "shared/stripe/stripe_reader.h"
 
 #include <lz4frame.h>
-#include <xxhash.h>
 
 #include <algorithm>
 #include <cstring>
 #include <vector>
+
+#include "shared/stripe/digest.h"
 
 namespace vdibk::stripe {
 namespace {
@@ -60,12 +61,13 @@ struct StripeReader::State {
   uint64_t header_end = 0;
   uint64_t region_end = 0;  // = trailer start
   LZ4F_dctx* dctx = nullptr;
-  XXH64_state_t* digest = nullptr;
+  Digest64 digest;
   std::vector<uint8_t> in;
   size_t in_pos = 0, in_len = 0;
   uint64_t next_read = 0;  // file offset of in[in_len]
   bool in_frame = false;
-  size_t frame_no = 0;  // index entry of the next frame to start
+  size_t frame_no = 0;       // index entry of the next frame to start
+  uint64_t frame_start = 0;  // file offset of the current (or last) LZ4 frame
   uint64_t raw_pos = 0;
   bool sequential = true;  // read from 0 without Seek: the stream digest can be checked
   bool done = false;       // end-of-stream checks passed
@@ -73,7 +75,6 @@ struct StripeReader::State {
 
   ~State() {
     if (dctx) LZ4F_freeDecompressionContext(dctx);
-    if (digest) XXH64_freeState(digest);
   }
 
   uint64_t consumed() const { return next_read - (in_len - in_pos); }
@@ -136,10 +137,11 @@ struct StripeReader::State {
     size_t rc = LZ4F_getFrameInfo(dctx, &info, &in[in_pos], &src);
     if (LZ4F_isError(rc))
       return Corrupt(std::string("bad lz4 frame header: ") + LZ4F_getErrorName(rc));
-    if (info.blockChecksumFlag != LZ4F_blockChecksumEnabled ||
-        info.contentChecksumFlag != LZ4F_contentChecksumEnabled) {
-      return Corrupt("lz4 frame without block/content checksums");
+    // Format 2 writers set no block checksums; LZ4F checks them if a frame has them anyway.
+    if (info.contentChecksumFlag != LZ4F_contentChecksumEnabled) {
+      return Corrupt("lz4 frame without a content checksum");
     }
+    frame_start = consumed();
     in_pos += src;
     in_frame = true;
     ++frame_no;
@@ -153,10 +155,10 @@ struct StripeReader::State {
       return Corrupt("raw size " + std::to_string(raw_pos) + " != trailer " +
                      std::to_string(trailer.raw_bytes));
     }
-    if (sequential && XXH64_digest(digest) != trailer.raw_xxh64) {
+    if (sequential && digest.Value() != trailer.raw_xxh64) {
       return Status::Integrity("raw stream digest mismatch (trailer " +
                                DigestHex(trailer.raw_xxh64) + ", data " +
-                               DigestHex(XXH64_digest(digest)) + ")");
+                               DigestHex(digest.Value()) + ")");
     }
     done = true;
     return Status::Ok();
@@ -177,10 +179,13 @@ struct StripeReader::State {
       size_t dst_size = size - filled, src_size = avail();
       size_t rc = LZ4F_decompress(dctx, dst + filled, &dst_size, &in[in_pos], &src_size, nullptr);
       if (LZ4F_isError(rc)) {
-        return Corrupt("lz4 frame " + std::to_string(frame_no - 1) + ": " + LZ4F_getErrorName(rc));
+        // Without block checksums damage may only show at the frame's content checksum: name
+        // the frame's start too, so the damage is located to one frame at worst.
+        return Corrupt("lz4 frame " + std::to_string(frame_no - 1) + " (starting at file offset " +
+                       std::to_string(frame_start) + "): " + LZ4F_getErrorName(rc));
       }
       in_pos += src_size;
-      if (sequential) XXH64_update(digest, dst + filled, dst_size);
+      if (sequential) digest.Update(dst + filled, dst_size);
       filled += dst_size;
       raw_pos += dst_size;
       if (raw_pos > trailer.raw_bytes) return Corrupt("more data than the trailer records");
@@ -254,8 +259,6 @@ Result<StripeReader> StripeReader::Open(std::unique_ptr<ReadableFile> file,
 
   size_t rc = LZ4F_createDecompressionContext(&s->dctx, LZ4F_VERSION);
   if (LZ4F_isError(rc)) return fail(Status::Failed("lz4 decompression context"));
-  s->digest = XXH64_createState();
-  XXH64_reset(s->digest, 0);
   s->in.resize(kInputBuffer);
   s->next_read = s->header_end;
   return StripeReader(std::move(s));

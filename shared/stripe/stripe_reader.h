@@ -25,10 +25,11 @@ struct StripeExpectation {
 // Single-threaded, move-only. Untrusted input: every malformation is a Status (kIntegrity with
 // the file offset and cause), never a crash. Errors are sticky.
 //
-// Verification: each LZ4 block checksum is checked before its bytes are returned, each frame's
-// content checksum at its end, and the whole-stream XXH64, byte count and frame index when the
-// end is reached (the Read that returns 0, or the last bytes). After a Seek the stream digest
-// cannot be checked; frame checksums still are.
+// Verification: each frame's content checksum at its end (and block checksums, where a frame
+// has them: format 2 writers set none), and the whole-stream digest (XXH3-64), byte count and
+// frame index when the end is reached (the Read that returns 0, or the last bytes). Damaged
+// data is reported with the file offset where it was detected and its frame's start offset.
+// After a Seek the stream digest cannot be checked; frame checksums still are.
 class StripeReader {
  public:
   // Reads and validates header and trailer (a truncated or unfinalized file fails here).

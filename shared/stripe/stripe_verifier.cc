@@ -2,12 +2,12 @@
 // in order, so one sequential pass gives both the decoded-stream checks and the file digest.
 #include "shared/stripe/stripe_verifier.h"
 
-#include <xxhash.h>
-
 #include <algorithm>
 #include <charconv>
 #include <string_view>
 #include <vector>
+
+#include "shared/stripe/digest.h"
 
 namespace vdibk::stripe {
 namespace {
@@ -15,18 +15,17 @@ namespace {
 // Hashes the file from offset 0 as far as the reads have been contiguous; reads elsewhere (the
 // trailer at the end) pass through unhashed and the caller hashes what is left at the end.
 struct FileHash {
-  XXH64_state_t* state = XXH64_createState();
+  Digest64 state;
   uint64_t hashed = 0;  // bytes [0, hashed) are in `state`
   ReadableFile* inner = nullptr;
-  FileHash() { XXH64_reset(state, 0); }
-  ~FileHash() { XXH64_freeState(state); }
+  FileHash() = default;
   FileHash(const FileHash&) = delete;
   FileHash& operator=(const FileHash&) = delete;
 
   void Add(uint64_t offset, const void* data, size_t got) {
     if (offset <= hashed && offset + got > hashed) {
       const uint64_t skip = hashed - offset;
-      XXH64_update(state, static_cast<const uint8_t*>(data) + skip, got - skip);
+      state.Update(static_cast<const uint8_t*>(data) + skip, got - skip);
       hashed = offset + got;
     }
   }
@@ -98,7 +97,8 @@ StripeVerification VerifyStripe(std::unique_ptr<ReadableFile> file,
   v.header = reader->header();
   v.trailer = reader->trailer();
 
-  // One block per Read: a failing block is then located to within one block of input.
+  // One block per Read: damage that a block decode catches is located to within one block; damage
+  // that only the frame's content checksum catches is reported at the frame's end.
   std::vector<uint8_t> scratch(std::max<uint32_t>(v.header.block_size, 64u << 10));
   while (true) {
     Result<size_t> n = reader->Read(scratch.data(), scratch.size());
@@ -109,7 +109,7 @@ StripeVerification VerifyStripe(std::unique_ptr<ReadableFile> file,
   if (Status st = hash.Finish(v.file_bytes); !st.ok()) {
     return Failed(std::move(v), st.WithContext("stripe " + name));
   }
-  v.file_xxh64 = XXH64_digest(hash.state);
+  v.file_xxh64 = hash.state.Value();
   v.raw_xxh64 = v.trailer.raw_xxh64;  // the reader checked the data against it at the end
   return v;
 }

@@ -1,26 +1,25 @@
 // StripeWriter: frame bookkeeping (index, marks, digests) around FrameEncoder and a WritableFile.
 #include "shared/stripe/stripe_writer.h"
 
-#include <xxhash.h>
-
 #include <algorithm>
 
+#include "shared/stripe/digest.h"
 #include "shared/stripe/frame_encoder.h"
 
 namespace vdibk::stripe {
 namespace {
 
+// Append works in slices of this many raw bytes so that the raw digest, the LZ4 content checksum,
+// the compressor and the file digest all read a slice while it is still in the core's L2 cache.
+constexpr size_t kSlice = 256u << 10;
+
 // Hashes every byte that goes to the file (the file digest of the manifest).
 class HashingFile final : public WritableFile {
  public:
-  explicit HashingFile(std::unique_ptr<WritableFile> inner)
-      : inner_(std::move(inner)), state_(XXH64_createState()) {
-    XXH64_reset(state_, 0);
-  }
-  ~HashingFile() override { XXH64_freeState(state_); }
+  explicit HashingFile(std::unique_ptr<WritableFile> inner) : inner_(std::move(inner)) {}
   using WritableFile::Append;
   Status Append(std::span<const ConstBuffer> pieces) override {
-    for (const auto& p : pieces) XXH64_update(state_, p.data, p.size);
+    for (const auto& p : pieces) digest_.Update(p.data, p.size);
     return inner_->Append(pieces);
   }
   Status Sync() override { return inner_->Sync(); }
@@ -28,11 +27,11 @@ class HashingFile final : public WritableFile {
   void Abort() override { inner_->Abort(); }
   uint64_t size() const override { return inner_->size(); }
   const std::string& name() const override { return inner_->name(); }
-  uint64_t digest() const { return XXH64_digest(state_); }
+  uint64_t digest() const { return digest_.Value(); }
 
  private:
   std::unique_ptr<WritableFile> inner_;
-  XXH64_state_t* state_;
+  Digest64 digest_;
 };
 
 }  // namespace
@@ -41,7 +40,7 @@ struct StripeWriter::State {
   std::unique_ptr<HashingFile> file;
   FrameEncoder encoder;
   StripeWriterOptions options;
-  XXH64_state_t* raw_digest = nullptr;
+  Digest64 raw_digest;
   uint64_t header_bytes = 0;
   uint64_t raw = 0;
   uint64_t raw_in_frame = 0;
@@ -49,10 +48,7 @@ struct StripeWriter::State {
   Status error;  // sticky
   bool finalized = false;
 
-  State(FrameEncoder enc) : encoder(std::move(enc)), raw_digest(XXH64_createState()) {
-    XXH64_reset(raw_digest, 0);
-  }
-  ~State() { XXH64_freeState(raw_digest); }
+  explicit State(FrameEncoder enc) : encoder(std::move(enc)) {}
 
   Status Fail(Status s) {
     if (error.ok()) error = s.WithContext("stripe " + file->name());
@@ -107,10 +103,10 @@ Status StripeWriter::Append(const void* data, size_t size) {
       if (!st.ok()) return s_->Fail(st);
     }
     uint64_t room = s_->options.frame_raw_bytes - s_->raw_in_frame;
-    size_t n = static_cast<size_t>(std::min<uint64_t>(size, room));
+    size_t n = static_cast<size_t>(std::min<uint64_t>({size, room, kSlice}));
+    s_->raw_digest.Update(p, n);
     Status st = s_->encoder.Update(*s_->file, p, n);
     if (!st.ok()) return s_->Fail(st);
-    XXH64_update(s_->raw_digest, p, n);
     s_->raw += n;
     s_->raw_in_frame += n;
     p += n;
@@ -145,7 +141,7 @@ Result<StripeSummary> StripeWriter::Finalize() {
   StripeTrailer& t = s_->trailer;
   t.raw_bytes = s_->raw;
   t.compressed_bytes = s_->file->size() - s_->header_bytes;
-  t.raw_xxh64 = XXH64_digest(s_->raw_digest);
+  t.raw_xxh64 = s_->raw_digest.Value();
   std::vector<uint8_t> tail = EncodeTrailerFrame(t);
   st = s_->file->Append(tail.data(), tail.size());
   if (!st.ok()) return s_->Fail(st);

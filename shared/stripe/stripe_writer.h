@@ -26,8 +26,9 @@ struct StripeSummary {
   uint64_t raw_bytes = 0;
   uint64_t file_bytes = 0;        // whole stripe file
   uint64_t compressed_bytes = 0;  // LZ4 frames only
-  uint64_t raw_xxh64 = 0;         // of the device stream
-  uint64_t file_xxh64 = 0;        // of the whole file
+  // Digest64 (XXH3-64) of the device stream and of the whole file; the names are from format 1.
+  uint64_t raw_xxh64 = 0;
+  uint64_t file_xxh64 = 0;
   uint32_t frames = 0;
 };
 

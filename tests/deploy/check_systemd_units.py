@@ -176,13 +176,12 @@ def main():
     # The example agent config: known keys (a plain parse: python3-yaml may be missing here) and a
     # shutdown grace shorter than the unit's stop timeout.
     with open(os.path.join(UNITS, "agent.yaml.example")) as f:
-        lines = [l for l in f.read().splitlines() if l.strip() and not l.lstrip().startswith("#")]
-    top = {l.split(":")[0] for l in lines if not l.startswith(" ")}
-    check(top <= agent_config_keys.TOP_LEVEL, "agent.yaml.example: unknown keys %s"
-          % sorted(top - agent_config_keys.TOP_LEVEL))
-    grace = [int(l.split(":")[1]) for l in lines if l.startswith("grace_seconds:")]
+        example = agent_config_keys.parse_plain(f.read())
+    failures.extend("agent.yaml.example: " + p for p in agent_config_keys.problems(example))
+    grace = str(example.get("grace_seconds", ""))
     stop = seconds(last(agent, s, "TimeoutStopSec")) or 0
-    check(grace and grace[0] < stop, "agent.yaml.example: grace_seconds < TimeoutStopSec")
+    check(grace.isdigit() and int(grace) < stop,
+          "agent.yaml.example: grace_seconds < TimeoutStopSec")
     check("/etc/vdibackup/agent.yaml" in (last(agent, s, "ExecStart") or ""),
           "agent: --config /etc/vdibackup/agent.yaml")
 

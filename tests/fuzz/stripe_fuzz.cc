@@ -9,6 +9,9 @@
 #include <string>
 #include <vector>
 
+#include <lz4frame.h>
+
+#include "shared/stripe/digest.h"
 #include "shared/stripe/manifest_io.h"
 #include "shared/stripe/stripe_reader.h"
 #include "shared/stripe/stripe_writer.h"
@@ -134,6 +137,30 @@ std::vector<std::vector<uint8_t>> Seeds() {
       std::abort();
     }
     seeds.push_back(Tagged(0, target.bytes.data(), target.bytes.size()));
+  }
+  {
+    // A stripe around one LZ4 frame with block checksums (readers accept them: format.md §4).
+    StripeHeader h;
+    h.database = "fuzz";
+    auto head = EncodeHeaderFrame(h);
+    std::string text(5000, 'x');
+    for (size_t i = 0; i < text.size(); i += 7) text[i] = static_cast<char>('a' + i % 26);
+    LZ4F_preferences_t prefs{};
+    prefs.frameInfo.blockChecksumFlag = LZ4F_blockChecksumEnabled;
+    prefs.frameInfo.contentChecksumFlag = LZ4F_contentChecksumEnabled;
+    std::vector<uint8_t> frame(LZ4F_compressFrameBound(text.size(), &prefs));
+    size_t n = LZ4F_compressFrame(frame.data(), frame.size(), text.data(), text.size(), &prefs);
+    if (!head.ok() || LZ4F_isError(n)) std::abort();
+    StripeTrailer t;
+    t.raw_bytes = text.size();
+    t.compressed_bytes = n;
+    t.raw_xxh64 = Digest64Of(text.data(), text.size());
+    t.frames = {{0, head->size()}};
+    std::vector<uint8_t> file = *head;
+    file.insert(file.end(), frame.begin(), frame.begin() + static_cast<long>(n));
+    std::vector<uint8_t> tail = EncodeTrailerFrame(t);
+    file.insert(file.end(), tail.begin(), tail.end());
+    seeds.push_back(Tagged(0, file.data(), file.size()));
   }
   vdibk::proto::Manifest m;
   m.set_database("fuzz");

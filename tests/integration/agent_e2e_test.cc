@@ -1,6 +1,7 @@
 // vdibackup agent end to end: a real vdi-emulator, the agent on a free port, backups submitted
 // over HTTP, cancel mid-backup, /metrics, /healthz, /readyz across an emulator restart,
-// sd_notify over a socket the test binds, and SIGTERM cancelling a running job.
+// sd_notify over a socket the test binds, SIGTERM cancelling a running job (exit 5, nothing left),
+// live progress while a backup runs, a killed worker in the metrics, slow HTTP clients.
 #include <signal.h>
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -13,6 +14,7 @@
 #include <filesystem>
 #include <fstream>
 #include <regex>
+#include <sstream>
 #include <thread>
 
 #include "tests/harness/subprocess.h"
@@ -27,6 +29,7 @@ namespace fs = std::filesystem;
 using vdibk::testing::BinDir;
 using vdibk::testing::HttpCall;
 using vdibk::testing::HttpReply;
+using vdibk::testing::RawClient;
 using vdibk::testing::Subprocess;
 using vdibk::testing::TempDir;
 
@@ -111,15 +114,17 @@ class AgentE2eTest : public ::testing::Test {
     EXPECT_TRUE(emulator_->Wait(20s));
     emulator_.reset();
   }
-  void StartAgent() {
+  // The agent's stdout and stderr (its log) both come through agent_'s pipe.
+  void StartAgent(const std::string& extra_config = "") {
     const std::string config = dir_.Join("agent.yaml");
     std::ofstream(config) << "listen: 127.0.0.1:0\nrepo: " << repo_ << "\nserver: " << endpoint_
                           << "\nsqlcmd: " << Bin("sqlcmd")
-                          << "\ndefaults:\n  devices: 2\n  workers: 2\ngrace_seconds: 30\n";
+                          << "\ndefaults:\n  devices: 2\n  workers: 2\ngrace_seconds: 30\n"
+                          << extra_config;
     setenv("NOTIFY_SOCKET", notify_path_.c_str(), 1);
     setenv("WATCHDOG_USEC", "400000", 1);
-    agent_ = std::make_unique<Subprocess>(
-        std::vector<std::string>{Bin("vdibackup"), "agent", "--config", config});
+    agent_ = std::make_unique<Subprocess>(std::vector<std::string>{
+        "/bin/sh", "-c", "exec '" + Bin("vdibackup") + "' agent --config '" + config + "' 2>&1"});
     unsetenv("NOTIFY_SOCKET");
     unsetenv("WATCHDOG_USEC");
     std::optional<std::string> line = agent_->WaitForLine("vdibackup agent: listening on", 20s);
@@ -234,12 +239,155 @@ TEST_F(AgentE2eTest, BackupCancelMetricsHealthReadinessAndSigterm) {
   WaitWriting();
   EXPECT_EQ(HttpCall(port_, "GET", "/healthz").status, 200);  // the main loop still turns
   agent_->Kill(SIGTERM);
+  // The agent's log: the job aborted cleanly with exit 5 within the grace period (no SIGKILL).
+  std::string log;
+  while (std::optional<std::string> line = agent_->ReadLine(60s)) log += *line + "\n";
   auto st = agent_->Wait(60s);
   ASSERT_TRUE(st);
   EXPECT_TRUE(WIFEXITED(*st) && WEXITSTATUS(*st) == 0) << *st;
   agent_.reset();
+  EXPECT_TRUE(std::regex_search(log, std::regex("agent: job [0-9]+ \\(backup sales\\) "
+                                                "cancelled, exit 5\n")))
+      << log;
+  EXPECT_EQ(log.find("grace period over"), std::string::npos) << log;
   EXPECT_EQ(vdibk::testing::ShmLeftovers(term_set), "");
   EXPECT_FALSE(BackupWriting(repo_, "sales"));
+}
+
+// The pids whose parent is `parent` (from /proc/PID/stat).
+std::vector<pid_t> ChildrenOf(pid_t parent) {
+  std::vector<pid_t> out;
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator("/proc", ec)) {
+    const std::string name = e.path().filename().string();
+    if (name.find_first_not_of("0123456789") != std::string::npos) continue;
+    std::ifstream f(e.path() / "stat");
+    std::string stat;
+    std::getline(f, stat);
+    const size_t close = stat.rfind(')');
+    if (close == std::string::npos) continue;
+    std::istringstream rest(stat.substr(close + 2));
+    char state = 0;
+    pid_t ppid = 0;
+    if (rest >> state >> ppid && ppid == parent) out.push_back(std::stoi(name));
+  }
+  return out;
+}
+
+std::string Exe(pid_t pid) {
+  std::error_code ec;
+  return fs::read_symlink("/proc/" + std::to_string(pid) + "/exe", ec).filename().string();
+}
+
+TEST_F(AgentE2eTest, LiveProgressThenAKilledWorkerCountsAWorkerFailure) {
+  StartAgent();
+  // 64 KiB transfers on the slow device 0: the backup takes seconds.
+  const std::string set_name = vdibk::testing::UniqueName("agentworker");
+  HttpReply r = Submit("\"--max-transfer-size\",\"65536\",\"--set-name\",\"" + set_name + "\"");
+  ASSERT_EQ(r.status, 201) << r.body;
+  const std::string id = Field(r.body, "id");
+  // The job's bytes in the API rise while it is still running, and so does /metrics.
+  uint64_t first = 0, later = 0;
+  double metric_first = -1;
+  std::string job;
+  for (auto deadline = std::chrono::steady_clock::now() + 60s;
+       later == 0 && std::chrono::steady_clock::now() < deadline;
+       std::this_thread::sleep_for(20ms)) {
+    job = HttpCall(port_, "GET", "/v1/jobs/" + id).body;
+    const std::string state = Field(job, "state");
+    ASSERT_TRUE(state == "queued" || state == "running") << job;
+    const std::string raw = Field(job, "raw_bytes");
+    if (raw.empty() || raw == "null" || std::stoull(raw) == 0) continue;
+    if (first == 0) {
+      first = std::stoull(raw);
+      EXPECT_NE(job.find("\"progress\":{\"state\":"), std::string::npos) << job;
+    } else if (std::stoull(raw) > first) {
+      later = std::stoull(raw);
+    }
+  }
+  ASSERT_GT(first, 0u) << job;
+  ASSERT_GT(later, first) << job;
+  EXPECT_EQ(Field(job, "state"), "running") << job;
+  // /metrics follows within a main-loop tick: device 1 (the fast one) has bytes in while the
+  // job still runs.
+  for (auto deadline = std::chrono::steady_clock::now() + 30s;
+       metric_first <= 0 && std::chrono::steady_clock::now() < deadline;
+       std::this_thread::sleep_for(20ms)) {
+    metric_first = Metric(HttpCall(port_, "GET", "/metrics").body,
+                          "vdibackup_bytes_in_total{database=\"sales\",device=\"1\"}");
+    job = HttpCall(port_, "GET", "/v1/jobs/" + id).body;
+    ASSERT_EQ(Field(job, "state"), "running") << job;
+  }
+  EXPECT_GT(metric_first, 0);
+  const std::string mbs = Field(job, "mb_per_second");
+  ASSERT_FALSE(mbs.empty()) << job;
+
+  // Kill one of the job's workers: the job fails (workers are not restarted) and
+  // vdibackup_worker_failures_total{cause="exited"} counts it.
+  pid_t worker = 0;
+  for (pid_t cli : ChildrenOf(agent_->pid())) {
+    for (pid_t c : ChildrenOf(cli)) {
+      if (Exe(c) == "vdibackup-worker") worker = c;
+    }
+  }
+  ASSERT_GT(worker, 0);
+  ASSERT_EQ(kill(worker, SIGKILL), 0);
+  job = WaitEnded(id);
+  EXPECT_EQ(Field(job, "state"), "failed") << job;
+  EXPECT_EQ(Field(job, "exit_code"), "5") << job;
+  EXPECT_NE(Field(job, "message").find("exited unexpectedly"), std::string::npos) << job;
+  const std::string metrics = HttpCall(port_, "GET", "/metrics").body;
+  EXPECT_EQ(Metric(metrics, "vdibackup_worker_failures_total{cause=\"exited\"}"), 1) << metrics;
+  EXPECT_EQ(Metric(metrics, "vdibackup_aborts_total{cause=\"aborted\"}"), 1) << metrics;
+  // The bytes read before the failure stay counted: the counter never goes back.
+  EXPECT_GE(Metric(metrics, "vdibackup_bytes_in_total{database=\"sales\",device=\"1\"}"),
+            metric_first)
+      << metrics;
+  EXPECT_FALSE(BackupWriting(repo_, "sales"));
+  EXPECT_EQ(vdibk::testing::ShmLeftovers(set_name), "");
+}
+
+TEST_F(AgentE2eTest, ARestoreJobReportsItsProgressToo) {
+  StartAgent();
+  HttpReply r = Submit("");
+  ASSERT_EQ(r.status, 201) << r.body;
+  std::string job = WaitEnded(Field(r.body, "id"));
+  ASSERT_EQ(Field(job, "state"), "succeeded") << job;
+  r = HttpCall(port_, "POST", "/v1/jobs",
+               "{\"kind\":\"restore\",\"database\":\"sales\",\"args\":[\"--as\",\"salescopy\"]}");
+  ASSERT_EQ(r.status, 201) << r.body;
+  job = WaitEnded(Field(r.body, "id"));
+  ASSERT_EQ(Field(job, "state"), "succeeded") << job;
+  // The restore's own stream: its last line (state ended) counted every byte the summary has.
+  const size_t at = job.find("\"progress\":{\"state\":\"ended\"");
+  ASSERT_NE(at, std::string::npos) << job;
+  EXPECT_EQ(Field(job.substr(at), "bytes"), Field(job, "raw_bytes")) << job;
+  EXPECT_GT(std::stoull(Field(job, "raw_bytes")), 0u) << job;
+}
+
+TEST_F(AgentE2eTest, SlowClientsDoNotBlockHealthzAndLimitsHold) {
+  StartAgent("http:\n  max_connections: 2\n  request_timeout_seconds: 1\n");
+  RawClient a(port_);
+  ASSERT_TRUE(a.Send("GET /v1/jobs HTTP/1.1\r\nHost: x\r\n"));  // half a request, held open
+  {
+    // Answered while `a` waits; read to the close, after which its session no longer counts.
+    RawClient h(port_);
+    ASSERT_TRUE(h.Send("GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"));
+    const std::string reply = h.ReadToClose();
+    EXPECT_EQ(reply.rfind("HTTP/1.1 200", 0), 0u) << reply;
+  }
+  RawClient b(port_);
+  ASSERT_TRUE(b.Send("GET /v1/jobs HTTP/1.1\r\n"));
+  // Both sessions busy: a third connection is refused at once.
+  HttpReply h = HttpCall(port_, "GET", "/healthz");
+  EXPECT_EQ(h.status, 503) << h.body;
+  EXPECT_NE(h.body.find("too many connections"), std::string::npos) << h.body;
+  // The request timeout (1 s) ends both unfinished requests with 408.
+  EXPECT_EQ(a.ReadToClose().rfind("HTTP/1.1 408", 0), 0u);
+  EXPECT_EQ(b.ReadToClose().rfind("HTTP/1.1 408", 0), 0u);
+  int status = 0;
+  for (int i = 0; i < 200 && status != 200; ++i) status = HttpCall(port_, "GET", "/healthz").status;
+  EXPECT_EQ(status, 200);
 }
 
 TEST_F(AgentE2eTest, BadConfigExits78NamingTheLine) {

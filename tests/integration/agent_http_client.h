@@ -1,10 +1,14 @@
-// Test helper: a tiny synchronous HTTP/1.1 client on Boost.Beast for the agent tests
-// (one request per connection; the read is bounded by a socket timeout).
+// Test helpers: a tiny synchronous HTTP/1.1 client on Boost.Beast for the agent tests (one
+// request per connection; the read is bounded by a socket timeout) and a raw TCP client that
+// sends partial requests.
 #ifndef VDIBK_TESTS_INTEGRATION_AGENT_HTTP_CLIENT_H_
 #define VDIBK_TESTS_INTEGRATION_AGENT_HTTP_CLIENT_H_
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <sys/socket.h>
 #include <sys/time.h>
+#include <unistd.h>
 
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -52,6 +56,40 @@ inline HttpReply HttpCall(uint16_t port, const std::string& method, const std::s
   }
   return out;
 }
+
+// A raw client socket (closed on scope exit) that sends what it is told.
+class RawClient {
+ public:
+  explicit RawClient(uint16_t port) {
+    fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_port = htons(port);
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    connected_ = ::connect(fd_, reinterpret_cast<sockaddr*>(&a), sizeof(a)) == 0;
+    timeval tv{20, 0};
+    ::setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+  }
+  ~RawClient() { ::close(fd_); }
+  bool connected() const { return connected_; }
+  bool Send(const std::string& s) {
+    return ::send(fd_, s.data(), s.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(s.size());
+  }
+  // Everything the server sends until it closes the connection (or 20 s pass).
+  std::string ReadToClose() {
+    std::string out;
+    char buf[1024];
+    for (;;) {
+      const ssize_t n = ::recv(fd_, buf, sizeof(buf), 0);
+      if (n <= 0) return out;
+      out.append(buf, static_cast<size_t>(n));
+    }
+  }
+
+ private:
+  int fd_ = -1;
+  bool connected_ = false;
+};
 
 }  // namespace vdibk::testing
 

@@ -147,10 +147,11 @@ std::string WorkerId(const std::string& cmdline) {
   return "";
 }
 
-int HistoryEntries(const std::string& meta) {
-  std::istringstream in(meta);
+// Rows of database sales in the emulator's server-wide backup history (emulator/db/backup_history.h).
+int HistoryEntries(const std::string& history) {
+  std::istringstream in(history);
   int n = 0;
-  for (std::string line; std::getline(in, line);) n += line.rfind("history\t", 0) == 0;
+  for (std::string line; std::getline(in, line);) n += line.find("\tsales\t") != std::string::npos;
   return n;
 }
 
@@ -190,7 +191,7 @@ class BackupFaultsTest : public ::testing::Test {
     if (!mount_.empty()) umount2(mount_.c_str(), MNT_DETACH);
   }
 
-  std::string MetaPath() const { return data_ + "/.vdi-emulator/sales.meta"; }
+  std::string MetaPath() const { return data_ + "/.vdi-emulator/backupset"; }
 
   std::vector<std::string> BackupArgv(int devices, int workers,
                                       const std::vector<std::string>& extra = {}) {

@@ -111,10 +111,11 @@ std::string Describe(const std::vector<fs::path>& paths) {
   return s;
 }
 
-int HistoryEntries(const std::string& meta) {
-  std::istringstream in(meta);
+// Rows of database sales in the emulator's server-wide backup history (emulator/db/backup_history.h).
+int HistoryEntries(const std::string& history) {
+  std::istringstream in(history);
   int n = 0;
-  for (std::string line; std::getline(in, line);) n += line.rfind("history\t", 0) == 0;
+  for (std::string line; std::getline(in, line);) n += line.find("\tsales\t") != std::string::npos;
   return n;
 }
 
@@ -165,7 +166,7 @@ class BackupTargetsE2eTest : public ::testing::Test {
                        "copy", "--move", "sales=copy.mdf", "--move", "sales_log=copy_log.ldf",
                        "--server", endpoint_, "--json"});
   }
-  std::string MetaPath() const { return data_ + "/.vdi-emulator/sales.meta"; }
+  std::string MetaPath() const { return data_ + "/.vdi-emulator/backupset"; }
 
   TempDir dir_;
   std::string data_, repo_, t1_, t2_, endpoint_, set_name_, mount_;

@@ -9,6 +9,7 @@
 
 #include <cctype>
 #include <filesystem>
+#include <fstream>
 #include <sstream>
 
 #include "tests/harness/subprocess.h"
@@ -107,6 +108,38 @@ TEST_F(DoctorE2eTest, EveryCheckPassesAndIsPrinted) {
   EXPECT_NE(d.out.find("7 checks: 0 failed"), std::string::npos) << d.out;
   EXPECT_EQ(d.out.find("FAIL"), std::string::npos) << d.out;
   EXPECT_TRUE(fs::is_empty(repo_)) << "the repo probe was left behind";
+}
+
+TEST_F(DoctorE2eTest, ConfigFileChecksWhatTheAgentUsesAndOptionsOverrideIt) {
+  const std::string config = dir_.Join("agent.yaml");
+  std::ofstream(config) << "listen: 127.0.0.1:0\nrepo: " << repo_ << "\nserver: " << endpoint_
+                        << "\nsqlcmd: " << Bin("sqlcmd")
+                        << "\ndefaults:\n  devices: 2\n  buffer_count: 6\ntapes: [/dev/null]\n";
+  Outcome d = RunMerged({Bin("vdibackup"), "doctor", "--config", config});
+  EXPECT_EQ(d.exit_code, 0) << d.out;
+  for (const char* name : {"shm-space", "sqlcmd", "shm-probe", "libsqlvdi", "namespace", "repo",
+                           "tape /dev/null", "listen"}) {
+    EXPECT_NE(d.out.find(std::string("PASS  ") + name), std::string::npos) << name << "\n" << d.out;
+  }
+  EXPECT_NE(d.out.find("8 checks: 0 failed"), std::string::npos) << d.out;
+  EXPECT_NE(d.out.find(repo_), std::string::npos) << d.out;  // the config's repo was checked
+  // An option overrides the file: a repo that does not exist fails, exit 78.
+  d = RunMerged({Bin("vdibackup"), "doctor", "--config", config, "--repo", dir_.Join("nope")});
+  EXPECT_EQ(d.exit_code, 78) << d.out;
+  EXPECT_NE(d.out.find("FAIL  repo"), std::string::npos) << d.out;
+  // A listen address that is not this host's fails with the fix.
+  std::ofstream(config) << "listen: 192.0.2.1:8080\nrepo: " << repo_ << "\nserver: " << endpoint_
+                        << "\nsqlcmd: " << Bin("sqlcmd") << "\n";
+  d = RunMerged({Bin("vdibackup"), "doctor", "--config", config});
+  EXPECT_EQ(d.exit_code, 78) << d.out;
+  EXPECT_NE(d.out.find("FAIL  listen"), std::string::npos) << d.out;
+  EXPECT_NE(d.out.find("fix: listen:"), std::string::npos) << d.out;
+  // A bad file: exit 78 naming the line, no checks run.
+  std::ofstream(config) << "repo: " << repo_ << "\ncolour: blue\n";
+  d = RunMerged({Bin("vdibackup"), "doctor", "--config", config});
+  EXPECT_EQ(d.exit_code, 78) << d.out;
+  EXPECT_NE(d.out.find("line 2: colour: unknown field"), std::string::npos) << d.out;
+  EXPECT_EQ(d.out.find("checks:"), std::string::npos) << d.out;
 }
 
 TEST_F(DoctorE2eTest, JsonReportIsOneObjectWithEveryCheck) {

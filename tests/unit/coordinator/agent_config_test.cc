@@ -35,6 +35,31 @@ TEST(AgentConfigTest, EveryField) {
   EXPECT_EQ(c->grace_seconds, 7u);
 }
 
+TEST(AgentConfigTest, HttpLimitsTapesAndTransferDefaults) {
+  Result<AgentConfig> c = ParseAgentConfig("repo: /r\n");
+  ASSERT_TRUE(c.ok());
+  EXPECT_EQ(c->http_max_connections, 16u);
+  EXPECT_EQ(c->http_request_timeout_seconds, 10u);
+  c = ParseAgentConfig(
+      "repo: /r\nhttp:\n  max_connections: 3\n  request_timeout_seconds: 2\n"
+      "tapes: [/dev/nst0]\ndefaults:\n  buffer_count: 12\n  max_transfer_size: 131072\n");
+  ASSERT_TRUE(c.ok()) << c.status().message();
+  EXPECT_EQ(c->http_max_connections, 3u);
+  EXPECT_EQ(c->http_request_timeout_seconds, 2u);
+  EXPECT_EQ(c->tapes, std::vector<std::string>{"/dev/nst0"});
+  EXPECT_EQ(c->default_buffer_count, 12u);
+  EXPECT_EQ(c->default_max_transfer_size, 131072u);
+  for (const char* bad :
+       {"http:\n  max_connections: 0\n", "http:\n  colour: 1\n", "http: 5\n",
+        "tapes: /dev/nst0\n", "tapes: [nst0]\n", "defaults:\n  max_transfer_size: 65537\n",
+        "defaults:\n  max_transfer_size: 8388608\n"}) {
+    Result<AgentConfig> b = ParseAgentConfig(std::string("repo: /r\n") + bad);
+    EXPECT_FALSE(b.ok()) << bad;
+    EXPECT_EQ(b.status().code(), ErrorCode::kConfiguration) << bad;
+    EXPECT_NE(b.status().message().find("line "), std::string::npos) << b.status().message();
+  }
+}
+
 TEST(AgentConfigTest, PortZeroAndIpv6) {
   Result<AgentConfig> c = ParseAgentConfig("listen: \"[::1]:0\"\nrepo: /r\n");
   ASSERT_TRUE(c.ok()) << c.status().message();

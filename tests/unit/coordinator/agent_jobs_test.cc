@@ -3,8 +3,11 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "coordinator/agent_api.h"
 #include "coordinator/agent_metrics.h"
+#include "coordinator/progress_display_json.h"
 
 namespace vdibk::coordinator {
 namespace {
@@ -13,6 +16,7 @@ namespace {
 struct FakeState {
   std::optional<ExitInfo> exit;
   std::string output;
+  std::optional<JobProgress> progress;
   int terminates = 0;
   int kills = 0;
 };
@@ -22,6 +26,7 @@ class FakeProcess final : public JobProcess {
   explicit FakeProcess(std::shared_ptr<FakeState> s) : s_(std::move(s)) {}
   std::optional<ExitInfo> Poll() override { return s_->exit; }
   std::string Output() const override { return s_->output; }
+  std::optional<JobProgress> Progress() const override { return s_->progress; }
   void Terminate() override {
     ++s_->terminates;
     s_->exit = ExitInfo{5, 0};
@@ -79,7 +84,7 @@ TEST_F(AgentJobsTest, QueuedRunningSucceededWithSummary) {
   EXPECT_EQ(j.argv, (std::vector<std::string>{"/bin/vdibackup", "backup", "--database", "sales",
                                               "--repo", "/repo", "--server", "ipc:///s", "--sqlcmd",
                                               "/bin/sqlcmd", "--devices", "2", "--no-progress",
-                                              "--workers", "1", "--json"}));
+                                              "--progress-fd", "3", "--workers", "1", "--json"}));
   table_.Tick();
   ASSERT_EQ(launcher_.argvs.size(), 1u);
   EXPECT_EQ(table_.Get(j.id)->state, JobState::kRunning);
@@ -104,6 +109,43 @@ TEST_F(AgentJobsTest, QueuedRunningSucceededWithSummary) {
   EXPECT_NE(json.find("\"raw_bytes\":300"), std::string::npos) << json;
 }
 
+TEST_F(AgentJobsTest, ProgressShowsInTheJobAndTheMetricsWhileRunning) {
+  const JobInfo j = Ok(table_.Submit("backup", "sales", {}));
+  table_.Tick();
+  EXPECT_NE(JobJson(*table_.Get(j.id)).find("\"raw_bytes\":null"), std::string::npos);
+  EXPECT_NE(JobJson(*table_.Get(j.id)).find("\"progress\":null"), std::string::npos);
+  // The CLI's own line, parsed as the real launcher does.
+  ProgressSnapshot snap;
+  snap.bytes = 1500;
+  snap.device_bytes = {1000, 500};
+  snap.states = "WF";
+  snap.seconds = 2;
+  snap.bytes_per_second = 750e3;
+  std::optional<JobProgress> p = ParseProgressLine(FormatProgressJson(snap));
+  ASSERT_TRUE(p);
+  EXPECT_EQ(p->state, "writing");
+  EXPECT_EQ(p->bytes, 1500u);
+  EXPECT_EQ(p->eta_seconds, -1);
+  ASSERT_EQ(p->devices.size(), 2u);
+  EXPECT_EQ(p->devices[1].bytes, 500u);
+  EXPECT_EQ(p->devices[1].state, "F");
+  launcher_.states[0]->progress = p;
+  table_.Tick();
+  const JobInfo running = *table_.Get(j.id);
+  EXPECT_EQ(running.state, JobState::kRunning);
+  const std::string json = JobJson(running);
+  EXPECT_NE(json.find("\"raw_bytes\":1500,"), std::string::npos) << json;
+  EXPECT_NE(json.find("\"progress\":{\"state\":\"writing\""), std::string::npos) << json;
+  EXPECT_NE(json.find("\"mb_per_second\":0.750"), std::string::npos) << json;
+  EXPECT_NE(json.find("{\"index\":1,\"bytes\":500,\"state\":\"F\"}"), std::string::npos)
+      << json;
+  EXPECT_NE(metrics_.Render(1).find(
+                "vdibackup_bytes_in_total{database=\"sales\",device=\"0\"} 1000\n"),
+            std::string::npos);
+  EXPECT_FALSE(ParseProgressLine("{\"type\":\"other\"}"));
+  EXPECT_FALSE(ParseProgressLine("not json"));
+}
+
 TEST_F(AgentJobsTest, NonZeroExitFails) {
   const JobInfo j = Ok(table_.Submit("restore", "sales", {"--set", "x"}));
   table_.Tick();
@@ -117,8 +159,10 @@ TEST_F(AgentJobsTest, NonZeroExitFails) {
   ASSERT_TRUE(done.summary);
   EXPECT_EQ(done.summary->message, "boom");
   EXPECT_NE(metrics_.Render(0).find("vdibackup_aborts_total{cause=\"sql\"} 1"), std::string::npos);
-  // restore gets no --devices / --no-progress.
+  // restore gets no --devices / --no-progress, but the progress pipe.
   for (const std::string& a : done.argv) EXPECT_NE(a, "--devices");
+  for (const std::string& a : done.argv) EXPECT_NE(a, "--no-progress");
+  EXPECT_NE(std::find(done.argv.begin(), done.argv.end(), "--progress-fd"), done.argv.end());
 }
 
 TEST_F(AgentJobsTest, CancelRunningTerminatesAndEndsCancelled) {

@@ -1,6 +1,7 @@
 // vdibackup prune: retention over mixed fulls, diffs and logs keeps whole chains; --keep-days
 // keeps recent sets and what they need; garbage goes only when unlocked and past the grace
-// period; --dry-run removes nothing; removal goes through ".pruning-*" and leftovers are finished.
+// period; --dry-run removes nothing; removal goes through ".pruning-*" and leftovers are finished;
+// stripes on other --target roots go with their set, and nothing outside those directories.
 #include "coordinator/prune_plan.h"
 
 #include <gtest/gtest.h>
@@ -302,6 +303,77 @@ TEST_F(PruneRunTest, StripesOnOtherTargetsGoWithTheirSet) {
   EXPECT_FALSE(fs::exists(Dir(old_set))) << report;
   EXPECT_FALSE(fs::exists(target + "/sales/" + old_set)) << report;
   EXPECT_TRUE(fs::exists(target + "/sales"));
+  EXPECT_NE(report.find("  removed " + target + "/sales/" + old_set + " (1 stripe file(s))"),
+            std::string::npos)
+      << report;
+}
+
+// Moves stripe 1 of `set` to <root>/sales/<set> and records `location` for it.
+void MoveStripeToTarget(const std::string& set_dir, const std::string& root,
+                        const std::string& location) {
+  const std::string set = fs::path(set_dir).filename().string();
+  fs::create_directories(root + "/sales/" + set);
+  fs::rename(set_dir + "/stripe-01-of-01.lz4", root + "/sales/" + set + "/stripe-01-of-01.lz4");
+  stripe::DirectoryTarget dir(set_dir);
+  proto::Manifest m = stripe::ReadManifest(dir, stripe::kManifestFileName).value();
+  m.mutable_stripes(0)->set_location(location);
+  testing::RewriteManifest(set_dir, m);
+}
+
+TEST_F(PruneRunTest, DryRunNamesTheTargetDirectories) {
+  const std::string target = dir_.Join("target");
+  const std::string old_set = "20240101T000000Z_full";
+  MoveStripeToTarget(Dir(old_set), target, target);
+  std::string report;
+  ASSERT_TRUE(RunPrune(Options(2, true), Now(), &report).ok()) << report;
+  EXPECT_NE(report.find("would remove sales/" + old_set + " ("), std::string::npos) << report;
+  EXPECT_NE(report.find("  would remove the stripes in " + target + "/sales/" + old_set),
+            std::string::npos)
+      << report;
+  EXPECT_TRUE(fs::exists(target + "/sales/" + old_set + "/stripe-01-of-01.lz4"));
+}
+
+// Only the set's stripes go: a file of someone else's in the target's set directory stays, and
+// so does the directory.
+TEST_F(PruneRunTest, OtherFilesInATargetSetDirectoryAreKept) {
+  const std::string target = dir_.Join("target");
+  const std::string old_set = "20240101T000000Z_full";
+  MoveStripeToTarget(Dir(old_set), target, target);
+  const std::string other = target + "/sales/" + old_set + "/notes.txt";
+  testing::WriteAll(other, "not a stripe");
+  std::string report;
+  ASSERT_TRUE(RunPrune(Options(2, false), Now(), &report).ok()) << report;
+  EXPECT_FALSE(fs::exists(Dir(old_set)));
+  EXPECT_FALSE(fs::exists(target + "/sales/" + old_set + "/stripe-01-of-01.lz4")) << report;
+  EXPECT_EQ(testing::ReadAll(other), "not a stripe");
+  EXPECT_NE(report.find("kept the directory: it also holds notes.txt"), std::string::npos)
+      << report;
+}
+
+// A location with ".." parts, or a set directory that is a symlink leading elsewhere, is left
+// alone (and said so): prune never removes anything outside the set's own directories.
+TEST_F(PruneRunTest, NothingOutsideTheTargetSetDirectoriesIsRemoved) {
+  const std::string target = dir_.Join("target");
+  const std::string old_set = "20240101T000000Z_full";
+  const std::string dotted = dir_.Join("elsewhere/../target");
+  MoveStripeToTarget(Dir(old_set), target, dotted);
+  // The second full's target set directory is a symlink to a directory of precious files.
+  const std::string second = "20240102T000000Z_full";
+  const std::string precious = dir_.Join("precious");
+  fs::create_directories(precious);
+  testing::WriteAll(precious + "/stripe-01-of-01.lz4", "precious");
+  const std::string target2 = dir_.Join("target2");
+  MoveStripeToTarget(Dir(second), target2, target2);
+  fs::remove_all(target2 + "/sales/" + second);
+  fs::create_directory_symlink(precious, target2 + "/sales/" + second);
+  std::string report;
+  ASSERT_TRUE(RunPrune(Options(1, false), Now(), &report).ok()) << report;
+  EXPECT_FALSE(fs::exists(Dir(old_set))) << report;
+  EXPECT_FALSE(fs::exists(Dir(second))) << report;
+  EXPECT_TRUE(fs::exists(target + "/sales/" + old_set + "/stripe-01-of-01.lz4")) << report;
+  EXPECT_NE(report.find("is not absolute or has '..' parts"), std::string::npos) << report;
+  EXPECT_EQ(testing::ReadAll(precious + "/stripe-01-of-01.lz4"), "precious") << report;
+  EXPECT_NE(report.find("not a directory of its own"), std::string::npos) << report;
 }
 
 TEST_F(PruneRunTest, MissingRepoIsAConfigurationError) {

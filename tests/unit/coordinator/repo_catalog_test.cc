@@ -158,6 +158,12 @@ TEST(LsnTest, ComparesNumericallyBeyondSixtyFourBits) {
   EXPECT_EQ(CompareLsn("0042", "42"), 0);
   EXPECT_GT(CompareLsn("43", "042"), 0);
   EXPECT_LT(CompareLsn("", "1"), 0);
+  EXPECT_EQ(CompareLsn("", "000"), 0);
+  EXPECT_LT(CompareLsn("99", "100"), 0);
+  EXPECT_GT(CompareLsn("100000000000000000000001", "99999999999999999999999"), 0);
+  EXPECT_EQ(CompareLsn("007", "7"), 0);
+  EXPECT_LT(CompareLsn("34000000012300001", "34000000012300002"), 0);
+  EXPECT_EQ(CompareLsn("34000000012300001", "34000000012300001"), 0);
 }
 
 TEST(SetStampTest, ParsesUtcPrefix) {

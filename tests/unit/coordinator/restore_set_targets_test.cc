@@ -1,5 +1,6 @@
 // Restore sets whose stripes are on --target directories (StripeEntry.location): stripe_dirs,
-// missing and extra stripes in a target dir (kMissing), invalid locations (kIntegrity).
+// missing and extra stripes in a target dir (kMissing), invalid locations: relative or with ".."
+// parts (kIntegrity).
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -123,6 +124,22 @@ TEST_F(RestoreSetTargetsTest, ExtraStripeInTheSetDirIsMissingToo) {
   EXPECT_EQ(plan.status().code(), ErrorCode::kMissing);
   EXPECT_NE(plan.status().message().find("extra stripe " + set_dir()), std::string::npos)
       << plan.status().ToString();
+}
+
+TEST_F(RestoreSetTargetsTest, LocationWithDotDotIsIntegrity) {
+  proto::Manifest m = WriteSet(2, 2);
+  // Resolves to the real target, but a location must not climb out of where it names.
+  m.mutable_stripes(1)->set_location(dir_.Join("elsewhere/../t1"));
+  WriteManifest(m);
+  Result<RestorePlan> plan = LoadRestoreSet(set_dir(), "sales");
+  ASSERT_FALSE(plan.ok());
+  EXPECT_EQ(plan.status().code(), ErrorCode::kIntegrity);
+  EXPECT_NE(plan.status().message().find("stripe entry 1 is invalid"), std::string::npos)
+      << plan.status().ToString();
+  EXPECT_TRUE(IsSafeLocation("/a/./b//c/"));
+  EXPECT_FALSE(IsSafeLocation("/a/../b"));
+  EXPECT_FALSE(IsSafeLocation("a/b"));
+  EXPECT_FALSE(IsSafeLocation(""));
 }
 
 TEST_F(RestoreSetTargetsTest, RelativeLocationIsIntegrity) {

@@ -1,13 +1,15 @@
 // vdibackup verify over synthetic repositories: a good set passes; a flipped byte (3, naming
 // stripe and offset), truncation (3), a deleted (4) or foreign stripe (4), a corrupt manifest
 // (3), a manifest listing fewer devices than stripes (4), digest/size disagreements (3); --set
-// reads only its own set; --all and "latest" selection.
+// reads only its own set; --all and "latest" selection; the --sql options, the RESTORE
+// VERIFYONLY statement, and no --sql stream for a set that failed.
 #include "coordinator/verify_set.h"
 
 #include <gtest/gtest.h>
 
 #include <filesystem>
 
+#include "coordinator/restore_job.h"
 #include "coordinator/verify_command.h"
 #include "coordinator/verify_options.h"
 #include "tests/harness/test_dirs.h"
@@ -233,6 +235,63 @@ TEST_F(VerifySetTest, OptionsAreValidated) {
   EXPECT_TRUE(o->json);
   EXPECT_EQ(o->set, "latest");
   EXPECT_EQ(ParseVerifyOptions({"--repo", "r"})->workers, 2u);
+}
+
+TEST_F(VerifySetTest, SqlOptionsNeedSqlAndDefaultToTheBinDir) {
+  for (const char* a : {"--server", "--sqlcmd", "--worker-program", "--set-name"}) {
+    Result<VerifyOptions> o = ParseVerifyOptions({"--repo", "r", a, "x"}, "/bin/dir");
+    ASSERT_FALSE(o.ok()) << a;
+    EXPECT_EQ(o.status().code(), ErrorCode::kUsage) << a;
+    EXPECT_NE(o.status().message().find("needs --sql"), std::string::npos) << a;
+  }
+  EXPECT_EQ(ParseVerifyOptions({"--repo", "r", "--sql", "--server", ""}).status().code(),
+            ErrorCode::kUsage);
+  Result<VerifyOptions> o = ParseVerifyOptions({"--repo", "r", "--sql"}, "/bin/dir");
+  ASSERT_TRUE(o.ok());
+  EXPECT_TRUE(o->sql);
+  EXPECT_EQ(o->sqlcmd, "/bin/dir/sqlcmd");
+  EXPECT_EQ(o->worker_program, "/bin/dir/vdibackup-worker");
+  EXPECT_FALSE(o->server.empty());
+  o = ParseVerifyOptions({"--repo", "r", "--sql", "--server", "ipc:///s", "--sqlcmd", "/q"});
+  ASSERT_TRUE(o.ok());
+  EXPECT_EQ(o->server, "ipc:///s");
+  EXPECT_EQ(o->sqlcmd, "/q");
+  EXPECT_FALSE(ParseVerifyOptions({"--repo", "r"})->sql);
+}
+
+TEST_F(VerifySetTest, VerifyOnlyStatementNamesEveryDeviceAndNoDatabase) {
+  RestoreStatementSpec s;
+  s.database = "ignored";
+  s.device_names = {"set", "set_1"};
+  s.block_size = 65536;
+  s.max_transfer_size = 1048576;
+  s.moves = {{"sales", "/d/x.mdf"}};
+  s.replace = true;
+  s.norecovery = true;
+  EXPECT_EQ(BuildVerifyOnlyStatement(s),
+            "RESTORE VERIFYONLY FROM VIRTUAL_DEVICE=N'set', VIRTUAL_DEVICE=N'set_1' WITH "
+            "BLOCKSIZE=65536, MAXTRANSFERSIZE=1048576");
+  s.device_names = {"it's"};
+  EXPECT_NE(BuildVerifyOnlyStatement(s).find("VIRTUAL_DEVICE=N'it''s' WITH"), std::string::npos);
+}
+
+// A set with problems is never streamed to the server: --sql reports "not run" and the
+// stripes' verdict stands (no server is reachable here, so running it would fail otherwise).
+TEST_F(VerifySetTest, SqlIsNotRunForACorruptSet) {
+  const std::string dir = Write("20240101T000000Z_full", 1);
+  FlipByte(dir + "/stripe-01-of-02.lz4", 600);
+  VerifyOptions o;
+  o.repo = repo();
+  o.database = "sales";
+  o.sql = true;
+  o.sqlcmd = "/nonexistent/sqlcmd";
+  o.worker_program = "/nonexistent/worker";
+  Result<VerifyRun> run = RunVerify(o);
+  ASSERT_TRUE(run.ok());
+  ASSERT_EQ(run->sets.size(), 1u);
+  EXPECT_EQ(run->sets[0].sql, "not run");
+  EXPECT_EQ(run->code(), ErrorCode::kIntegrity);
+  EXPECT_NE(FormatVerifyJson(*run).find("\"sql\":\"not run\""), std::string::npos);
 }
 
 }  // namespace

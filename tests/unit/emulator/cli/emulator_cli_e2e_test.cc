@@ -1,6 +1,8 @@
 // vdi-emulator as a user runs it: `serve` in its own process, the `sqlcmd` program for T-SQL, a
 // VDI client written only against vdi.h (the Microsoft sample's shape) for BACKUP TO
-// VIRTUAL_DEVICE, DISK backups and restores with MOVE, errors and exit codes, SIGTERM.
+// VIRTUAL_DEVICE, DISK backups and restores with MOVE, errors and exit codes, SIGTERM;
+// differentials after `vdi-emulator workload` and after another program's write, the server-wide
+// backup history after DROP DATABASE, VDIBK_FAULT refused on DISK.
 #include <signal.h>
 #include <sys/wait.h>
 
@@ -8,6 +10,8 @@
 
 #include <filesystem>
 #include <fstream>
+#include <map>
+#include <regex>
 
 #include "tests/harness/subprocess.h"
 #include "tests/harness/test_dirs.h"
@@ -171,6 +175,64 @@ TEST_F(EmulatorCliTest, BackupToAMissingVirtualDeviceFails) {
   EXPECT_EQ(b.exit_code, 1);
   EXPECT_NE(b.out.find("Msg 3201"), std::string::npos) << b.out;
   EXPECT_NE(b.out.find("Msg 3013"), std::string::npos) << b.out;
+}
+
+// "Processed N pages for database 'sales', file 'F' on file 1." lines: F -> N.
+std::map<std::string, int> ProcessedPages(const std::string& out) {
+  std::map<std::string, int> pages;
+  std::regex re(R"(Processed (\d+) pages for database 'sales', file '([^']+)')");
+  for (std::sregex_iterator it(out.begin(), out.end(), re), end; it != end; ++it) {
+    pages[(*it)[2]] = std::stoi((*it)[1]);
+  }
+  return pages;
+}
+
+TEST_F(EmulatorCliTest, DifferentialsHistoryAndFaultOptionAsAUserSeesThem) {
+  const std::string full = dir_.Join("f.bak");
+  Outcome f = Sql("BACKUP DATABASE sales TO DISK='" + full + "'");
+  ASSERT_EQ(f.exit_code, 0) << f.out;
+  std::map<std::string, int> all = ProcessedPages(f.out);
+  ASSERT_EQ(all.size(), 3u) << f.out;
+  Outcome w = RunProgram({Bin("vdi-emulator"), "workload", "sales", "--data-dir", data_,
+                          "--changes", "5"});
+  ASSERT_EQ(w.exit_code, 0) << w.out;
+  // The differential carries the workload's extents only (8 pages each), not the files.
+  Outcome d1 = Sql("BACKUP DATABASE sales TO DISK='" + dir_.Join("d1.bak") + "' WITH DIFFERENTIAL");
+  ASSERT_EQ(d1.exit_code, 0) << d1.out;
+  int data_pages = 0;
+  for (const auto& [file, n] : ProcessedPages(d1.out)) {
+    if (file != "sales_log") data_pages += n;
+  }
+  EXPECT_GT(data_pages, 0) << d1.out;
+  EXPECT_LE(data_pages, 5 * 8) << d1.out;
+  // Another program changes one byte of the .ndf: the next differential takes that file whole.
+  std::string ndf;
+  for (const auto& e : std::filesystem::directory_iterator(data_ + "/sales")) {
+    if (e.path().extension() == ".ndf") ndf = e.path().string();
+  }
+  ASSERT_FALSE(ndf.empty());
+  {
+    std::fstream io(ndf, std::ios::in | std::ios::out | std::ios::binary);
+    io.seekp(70000);
+    io.put('\x5A');
+  }
+  Outcome d2 = Sql("BACKUP DATABASE sales TO DISK='" + dir_.Join("d2.bak") + "' WITH DIFFERENTIAL");
+  ASSERT_EQ(d2.exit_code, 0) << d2.out;
+  const std::string ndf_name = std::filesystem::path(ndf).stem().string();
+  EXPECT_EQ(ProcessedPages(d2.out)[ndf_name], all[ndf_name]) << d2.out;
+
+  // VDIBK_FAULT is for VIRTUAL_DEVICE statements only.
+  Outcome fault = Sql("BACKUP DATABASE sales TO DISK='" + dir_.Join("x.bak") +
+                      "' WITH VDIBK_FAULT = 'abort-after=1'");
+  EXPECT_EQ(fault.exit_code, 1);
+  EXPECT_NE(fault.out.find("Msg 3032"), std::string::npos) << fault.out;
+
+  // msdb's history is server-wide: the three backups outlive the database.
+  ASSERT_EQ(Sql("DROP DATABASE sales").exit_code, 0);
+  Outcome h = Sql("SELECT TOP (10) backup_set_id, type FROM msdb.dbo.backupset WHERE "
+                  "database_name = N'sales' ORDER BY backup_set_id");
+  ASSERT_EQ(h.exit_code, 0) << h.out;
+  EXPECT_NE(h.out.find("(3 rows affected)"), std::string::npos) << h.out;
 }
 
 TEST(EmulatorCliUsageTest, BadArgumentsExit64) {

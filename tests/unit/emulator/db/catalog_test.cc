@@ -87,12 +87,19 @@ TEST(CatalogTest, MetadataRoundTrips) {
   m.next_lsn = 77;
   m.diff_base_guid = Guid::FromSeed(3);
   m.files.push_back({5, "odd name", "dir with space/a%b.ndf", false});
-  m.diff_base.push_back({5, 1000, {1, 0xFFFFFFFFFFFFFFFFULL}});
-  m.history.push_back({BackupKind::kLog, Guid::FromSeed(4), 3, 9, 1700000000, true});
+  ChangedExtents c = ChangedExtents::Fresh(5, {1000 * 65536, 1700000000123456789, 42});
+  c.Mark(0, 1);
+  c.Mark(65536 * 64, 65536 * 3);
+  m.changed.push_back(c);
   Result<DbMeta> back = DbMeta::Parse(m.Serialize());
   ASSERT_OK(back);
   EXPECT_EQ(back->Serialize(), m.Serialize());
   EXPECT_EQ(back->files[0].path, "dir with space/a%b.ndf");
+  ASSERT_EQ(back->changed.size(), 1u);
+  EXPECT_EQ(back->changed[0].stamp, c.stamp);
+  EXPECT_EQ(back->changed[0].CountMarked(), 4u);
+  EXPECT_TRUE(back->changed[0].IsChanged(66));
+  EXPECT_FALSE(back->changed[0].IsChanged(67));
   EXPECT_FALSE(DbMeta::Parse("garbage\n").ok());
 }
 

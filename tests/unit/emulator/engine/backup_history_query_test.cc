@@ -1,7 +1,12 @@
 // The backup history query through the executor: after BACKUP DATABASE / WITH DIFFERENTIAL /
 // BACKUP LOG (to DISK) the rows carry the backup's own LSNs, type, copy-only flag and NAME,
-// newest first; SET NOCOUNT ON drops the row count; a failed backup adds no row.
+// newest first; SET NOCOUNT ON drops the row count; a failed backup adds no row. Like msdb the
+// history is server-wide: it survives DROP DATABASE and RESTORE ... WITH REPLACE, and two backups
+// of different databases at once both get their rows.
 #include <gtest/gtest.h>
+
+#include <set>
+#include <thread>
 
 #include "emulator/db/catalog.h"
 #include "emulator/db/database_generator.h"
@@ -133,6 +138,100 @@ TEST_F(BackupHistoryQueryTest, FailedBackupAddsNoRow) {
                "ORDER BY backup_set_id DESC",
                sink);
   EXPECT_TRUE(sink.rows.empty());
+}
+
+std::vector<std::string> Column(const RowSink& sink, size_t col) {
+  std::vector<std::string> out;
+  for (const tsql::Row& r : sink.rows) out.push_back(r[col].value_or("NULL"));
+  return out;
+}
+
+constexpr const char* kIdsAndTypes =
+    "SELECT TOP (50) backup_set_id, type, backup_set_uuid FROM msdb.dbo.backupset WHERE "
+    "database_name = N'sales' ORDER BY backup_set_id";
+
+TEST_F(BackupHistoryQueryTest, HistorySurvivesDropDatabase) {
+  Ok("BACKUP DATABASE sales TO DISK='" + File("f.bak") + "'");
+  Work(1);
+  Ok("BACKUP LOG sales TO DISK='" + File("l.bak") + "'");
+  RowSink before;
+  testing::Run(*executor_, kIdsAndTypes, before);
+  ASSERT_EQ(before.rows.size(), 2u) << before.Text();
+  Ok("DROP DATABASE sales");
+  RowSink after;
+  testing::Run(*executor_, kIdsAndTypes, after);
+  ASSERT_FALSE(after.HasError()) << after.Text();
+  EXPECT_EQ(Column(after, 0), (std::vector<std::string>{"1", "2"}));
+  EXPECT_EQ(Column(after, 1), (std::vector<std::string>{"D", "L"}));
+  EXPECT_EQ(Column(after, 2), Column(before, 2));
+  // A new database of the same name continues the server-wide ids.
+  CreateDatabaseOptions o;
+  o.size_bytes = 1 << 20;
+  ASSERT_TRUE(CreateDatabase(*catalog_, "sales", o).ok());
+  Ok("BACKUP DATABASE sales TO DISK='" + File("g.bak") + "'");
+  RowSink again;
+  testing::Run(*executor_, kIdsAndTypes, again);
+  EXPECT_EQ(Column(again, 0), (std::vector<std::string>{"1", "2", "3"}));
+}
+
+TEST_F(BackupHistoryQueryTest, RestoreWithReplaceKeepsEarlierRows) {
+  Ok("BACKUP DATABASE sales TO DISK='" + File("f.bak") + "' WITH NAME='first'");
+  Work(1);
+  Ok("BACKUP DATABASE sales TO DISK='" + File("d.bak") + "' WITH DIFFERENTIAL");
+  RowSink before;
+  testing::Run(*executor_, kIdsAndTypes, before);
+  ASSERT_EQ(before.rows.size(), 2u) << before.Text();
+  Ok("RESTORE DATABASE sales FROM DISK='" + File("f.bak") + "' WITH REPLACE");
+  RowSink restored;
+  testing::Run(*executor_, kIdsAndTypes, restored);
+  EXPECT_EQ(Column(restored, 2), Column(before, 2));  // RESTORE rewrites nothing in backupset
+  Ok("BACKUP DATABASE sales TO DISK='" + File("g.bak") + "' WITH NAME='after'");
+  RowSink after;
+  testing::Run(*executor_,
+               "SELECT TOP (50) backup_set_id, type, name FROM msdb.dbo.backupset WHERE "
+               "database_name = N'sales' ORDER BY backup_set_id",
+               after);
+  EXPECT_EQ(Column(after, 0), (std::vector<std::string>{"1", "2", "3"}));
+  EXPECT_EQ(Column(after, 1), (std::vector<std::string>{"D", "I", "D"}));
+  EXPECT_EQ(Column(after, 2), (std::vector<std::string>{"first", "NULL", "after"}));
+}
+
+TEST_F(BackupHistoryQueryTest, ConcurrentBackupsOfTwoDatabasesBothGetRows) {
+  CreateDatabaseOptions o;
+  o.size_bytes = 2 << 20;
+  o.seed = 2;
+  ASSERT_TRUE(CreateDatabase(*catalog_, "hr", o).ok());
+  constexpr int kEach = 4;
+  testing::RecordingSink sa, sb;
+  std::thread ta([&] {
+    for (int i = 0; i < kEach; ++i) {
+      testing::Run(*executor_, "BACKUP DATABASE sales TO DISK='/dev/null'", sa);
+    }
+  });
+  std::thread tb([&] {
+    for (int i = 0; i < kEach; ++i) {
+      testing::Run(*executor_, "BACKUP DATABASE hr TO DISK='/dev/null'", sb);
+    }
+  });
+  ta.join();
+  tb.join();
+  ASSERT_FALSE(sa.HasError()) << sa.Text();
+  ASSERT_FALSE(sb.HasError()) << sb.Text();
+  std::set<std::string> ids;
+  for (const char* db : {"sales", "hr"}) {
+    RowSink rows;
+    testing::Run(*executor_,
+                 std::string("SELECT TOP (50) backup_set_id FROM msdb.dbo.backupset WHERE "
+                             "database_name = N'") +
+                     db + "' ORDER BY backup_set_id",
+                 rows);
+    EXPECT_EQ(rows.rows.size(), static_cast<size_t>(kEach)) << db;
+    for (const std::string& id : Column(rows, 0)) ids.insert(id);
+  }
+  EXPECT_EQ(ids.size(), static_cast<size_t>(2 * kEach));  // server-wide ids, none reused
+  // Both databases still take differentials (their metadata commits did not clobber each other).
+  Ok("BACKUP DATABASE sales TO DISK='/dev/null' WITH DIFFERENTIAL");
+  Ok("BACKUP DATABASE hr TO DISK='/dev/null' WITH DIFFERENTIAL");
 }
 
 }  // namespace

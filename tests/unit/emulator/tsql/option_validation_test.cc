@@ -119,3 +119,40 @@ TEST(OptionValidationTest, ErrorsCarryStatementLine) {
 
 }  // namespace
 }  // namespace vdibk::emulator::tsql
+
+namespace vdibk::emulator::tsql {
+namespace {
+
+// VDIBK_FAULT (the emulator's per-statement fault plan): parsed on BACKUP and RESTORE of every
+// kind, allowed with VIRTUAL_DEVICE only (3032 otherwise, also on a recover-only RESTORE).
+TEST(OptionValidationTest, VdibkFaultIsAVirtualDeviceOption) {
+  ParseOutput b = Parse(
+      "BACKUP DATABASE d TO VIRTUAL_DEVICE='s' WITH VDIBK_FAULT = "
+      "'abort-after=1048576,extra-flushes=2', COPY_ONLY");
+  ASSERT_TRUE(b.ok());
+  const auto& bs = std::get<BackupStatement>(b.batch.statements[0].body);
+  EXPECT_EQ(bs.fault, std::optional<std::string>("abort-after=1048576,extra-flushes=2"));
+  EXPECT_TRUE(bs.copy_only);
+  EXPECT_TRUE(ValidateStatement(b.batch.statements[0]).empty());
+  ParseOutput r = Parse("RESTORE HEADERONLY FROM VIRTUAL_DEVICE='s' WITH vdibk_fault = ''");
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(std::get<RestoreStatement>(r.batch.statements[0].body).fault,
+            std::optional<std::string>(""));
+  EXPECT_TRUE(ValidateStatement(r.batch.statements[0]).empty());
+  EXPECT_TRUE(
+      Validate("RESTORE VERIFYONLY FROM VIRTUAL_DEVICE='s' WITH VDIBK_FAULT='x=1'").empty());
+  EXPECT_FALSE(Parse("BACKUP DATABASE d TO VIRTUAL_DEVICE='s' WITH VDIBK_FAULT").ok());
+}
+
+TEST(OptionValidationTest, VdibkFaultOnDiskIsRefused) {
+  SqlError e = ExpectRejected("BACKUP DATABASE d TO DISK='/tmp/x' WITH VDIBK_FAULT='timeout-ms=5'",
+                              3032, "BACKUP DATABASE");
+  EXPECT_NE(e.text.find("VIRTUAL_DEVICE"), std::string::npos) << e.text;
+  ExpectRejected("RESTORE DATABASE d FROM DISK='/tmp/x' WITH VDIBK_FAULT='timeout-ms=5'", 3032,
+                 "RESTORE DATABASE");
+  ExpectRejected("RESTORE DATABASE d WITH RECOVERY, VDIBK_FAULT='timeout-ms=5'", 3032,
+                 "RESTORE DATABASE");
+}
+
+}  // namespace
+}  // namespace vdibk::emulator::tsql

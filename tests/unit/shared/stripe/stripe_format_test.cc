@@ -53,6 +53,18 @@ TEST(StripeFormatTest, HeaderDetectsEveryFlippedByte) {
   }
 }
 
+TEST(StripeFormatTest, UnknownVersionIsRejectedByName) {
+  StripeHeader h = testing::MakeHeader();
+  h.format_version = 3;
+  auto bytes = EncodeHeaderFrame(h);
+  ASSERT_OK(bytes);
+  auto r = DecodeHeaderFrame(*bytes, nullptr);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), ErrorCode::kIntegrity);
+  EXPECT_NE(r.status().message().find("format version 3 not supported"), std::string::npos)
+      << r.status().ToString();
+}
+
 TEST(StripeFormatTest, PlainLz4FileIsNamed) {
   std::vector<uint8_t> b = {0x04, 0x22, 0x4D, 0x18, 0, 0, 0, 0};
   auto r = PeekHeaderFrameSize(b);

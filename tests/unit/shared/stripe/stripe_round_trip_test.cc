@@ -3,10 +3,10 @@
 #include <gtest/gtest.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <tuple>
 
-#include <xxhash.h>
-
+#include "shared/stripe/digest.h"
 #include "shared/stripe/directory_target.h"
 #include "shared/stripe/null_target.h"
 #include "shared/stripe/stripe_reader.h"
@@ -119,6 +119,24 @@ TEST_P(StripeRoundTripTest, StockLz4CliOutputsTheRawStream) {
   EXPECT_TRUE(out == data);
 }
 
+// `lz4 -t` checks the frames' content checksums: it accepts the stripe and rejects one data byte
+// flipped in the middle of the frames.
+TEST_P(StripeRoundTripTest, StockLz4CliTestsTheContentChecksums) {
+  std::vector<uint8_t> data = MakeData(2'000'000, 5);
+  Write(data, "t.lz4");
+  const std::string cmd = "lz4 -t -q '" + dir_.Join("t.lz4") + "' 2>/dev/null";
+  EXPECT_EQ(std::system(cmd.c_str()), 0) << cmd;
+  auto r = StripeReader::Open(target_, "t.lz4");
+  ASSERT_OK(r);
+  const auto& frames = r->trailer().frames;
+  ASSERT_GE(frames.size(), 2u);
+  std::vector<uint8_t> b = testing::ReadFileBytes(dir_.Join("t.lz4"));
+  b[(frames[0].file_offset + frames[1].file_offset) / 2] ^= 0x04;  // inside frame 0's data
+  testing::WriteFileBytes(dir_.Join("bad.lz4"), b);
+  const std::string bad = "lz4 -t -q '" + dir_.Join("bad.lz4") + "' 2>/dev/null";
+  EXPECT_NE(std::system(bad.c_str()), 0) << bad;
+}
+
 INSTANTIATE_TEST_SUITE_P(
     Modes, StripeRoundTripTest,
     ::testing::Values(Mode{Compression::kLz4, 1, 64u << 10}, Mode{Compression::kLz4, 9, 256u << 10},
@@ -165,7 +183,8 @@ TEST(StripeWriterTest, FlushMarksAndFileDigestAreRecorded) {
   EXPECT_EQ(r->trailer().marks[0].raw_offset, 100'000u);
   EXPECT_EQ(r->trailer().raw_xxh64, sum->raw_xxh64);
   std::vector<uint8_t> file = testing::ReadFileBytes(dir.Join("m"));
-  EXPECT_EQ(XXH64(file.data(), file.size(), 0), sum->file_xxh64);
+  EXPECT_EQ(Digest64Of(file.data(), file.size()), sum->file_xxh64);
+  EXPECT_EQ(Digest64Of(data.data(), data.size()), sum->raw_xxh64);
   EXPECT_OK(r->VerifyRest());
 }
 

@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# Restore benchmark: `vdibackup restore` from the lz4 stripes of a 2-device set (2 workers, VDI)
+# against the emulator's native RESTORE FROM DISK of the uncompressed backup stream in 2 files,
+# best of 2 alternating rounds, page cache warm, through the same `vdi-emulator serve`; prints a
+# markdown table
+# with wall clock and CPU time (the client's: vdibackup + workers + sqlcmd, or sqlcmd; the
+# server's meanwhile). The two restored databases are compared byte for byte.
+# Usage: bench/restore/run_restore_bench.sh [build dir, default build]
+#   env: BENCH_DB_SIZE (default 1G), BENCH_WORK (default mktemp)
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+BIN=$(cd "${1:-build}/bin" && pwd)
+SIZE=${BENCH_DB_SIZE:-1G}
+WORK=${BENCH_WORK:-$(mktemp -d /tmp/vdibk-restore-bench.XXXXXX)}
+SERVER_PID=
+cleanup() {
+  [[ -n $SERVER_PID ]] && kill "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null || true
+  [[ -z ${BENCH_WORK:-} ]] && rm -rf "$WORK"
+  true
+}
+trap cleanup EXIT
+DATA=$WORK/data REPO=$WORK/repo NATIVE=$WORK/native
+mkdir -p "$DATA" "$REPO" "$NATIVE"
+EP="ipc://$WORK/sql.sock"
+
+"$BIN/vdi-emulator" create-database bench --data-dir "$DATA" --size "$SIZE" >/dev/null
+"$BIN/vdi-emulator" serve --data-dir "$DATA" --listen "$EP" >"$WORK/server.log" 2>&1 &
+SERVER_PID=$!
+until grep -q "listening on" "$WORK/server.log"; do  # its readiness line
+  kill -0 "$SERVER_PID" || { cat "$WORK/server.log"; exit 1; }
+  sleep 0.05
+done
+sql() { "$BIN/sqlcmd" -S "$EP" -b -Q "$1" >"$WORK/sql.out" || { cat "$WORK/sql.out" >&2; exit 1; }; }
+
+# The same database twice: lz4 stripes through vdibackup, the plain stream in 2 files natively.
+"$BIN/vdibackup" backup --database bench --repo "$REPO" --server "$EP" --devices 2 --workers 2 \
+  --json >"$WORK/backup.json" 2>"$WORK/backup.log" || { cat "$WORK/backup.log"; exit 1; }
+sql "BACKUP DATABASE bench TO DISK='$NATIVE/a.bak', DISK='$NATIVE/b.bak'"
+SET=$(ls "$REPO/bench")
+RAW=$(python3 -c "import json;print(json.load(open('$WORK/backup.json'))['raw_bytes'])")
+STORED=$(cat "$REPO/bench/$SET"/stripe-*.lz4 | wc -c)
+PLAIN=$(cat "$NATIVE"/*.bak | wc -c)
+cat "$REPO/bench/$SET"/stripe-*.lz4 "$NATIVE"/*.bak >/dev/null  # warm the page cache
+
+# measure CMD...: WALL (s), CPU (user + sys s of CMD and its children) and SRV (the server's CPU s
+# meanwhile); CMD's output goes to $WORK/cmd.log.
+srv_cpu() { awk -v t="$(getconf CLK_TCK)" '{print ($14 + $15) / t}' "/proc/$SERVER_PID/stat"; }
+measure() {
+  local s0 s1
+  s0=$(srv_cpu)
+  read -r WALL CPU RC < <(python3 -c '
+import resource, subprocess, sys, time
+t = time.monotonic()
+with open(sys.argv[1], "w") as log:
+    rc = subprocess.run(sys.argv[2:], stdout=log, stderr=log).returncode
+w = time.monotonic() - t
+u = resource.getrusage(resource.RUSAGE_CHILDREN)
+print(f"{w:.3f} {u.ru_utime + u.ru_stime:.3f} {rc}")' "$WORK/cmd.log" "$@")
+  s1=$(srv_cpu)
+  SRV=$(python3 -c "print(f'{$s1 - $s0:.2f}')")
+  [[ $RC == 0 ]] || { cat "$WORK/cmd.log" >&2; exit 1; }
+}
+move() { echo "MOVE N'bench' TO N'$1.mdf', MOVE N'bench_log' TO N'$1_log.ldf'"; }
+
+# Two rounds, each restore followed by DROP DATABASE; the better of the two of each is reported
+# (the first restore onto a fresh file system costs the server more: new files, block allocation).
+T_NATIVE=999 T_VDI=999 RUNS_NATIVE="" RUNS_VDI=""
+for round in 1 2; do
+  measure "$BIN/sqlcmd" -S "$EP" -b -Q \
+    "RESTORE DATABASE native_copy FROM DISK='$NATIVE/a.bak', DISK='$NATIVE/b.bak' WITH $(move native_copy)"
+  RUNS_NATIVE+="$WALL "
+  if python3 -c "import sys; sys.exit(not $WALL < $T_NATIVE)"; then T_NATIVE=$WALL C_NATIVE=$CPU S_NATIVE=$SRV; fi
+  measure "$BIN/vdibackup" restore --database bench --repo "$REPO" --set "$SET" --as vdi_copy \
+    --move "bench=vdi_copy.mdf" --move "bench_log=vdi_copy_log.ldf" --workers 2 --server "$EP" --json
+  RUNS_VDI+="$WALL "
+  if python3 -c "import sys; sys.exit(not $WALL < $T_VDI)"; then T_VDI=$WALL C_VDI=$CPU S_VDI=$SRV; fi
+  cmp -s "$DATA/native_copy/native_copy.mdf" "$DATA/vdi_copy/vdi_copy.mdf" ||
+    { echo "the two restores differ" >&2; exit 1; }
+  sql "DROP DATABASE native_copy"
+  sql "DROP DATABASE vdi_copy"
+done
+
+py() { python3 -c "print($1)"; }
+mbps() { py "f'{$RAW / 1e6 / $1:.0f}'"; }
+echo "set: $SET, 2 devices, $((RAW / 1048576)) MiB raw, $((STORED / 1048576)) MiB in lz4 stripes, $((PLAIN / 1048576)) MiB plain; $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg); best of 2 alternating rounds (each restore then dropped), page cache warm, wall clock incl. process start"
+echo
+echo "| measure | runs -> best | MB/s (raw) | CPU of the best: client / server | ratio |"
+echo "|---|---|---|---|---|"
+echo "| RESTORE DATABASE FROM DISK (2 plain files, serve + sqlcmd) | ${RUNS_NATIVE}-> ${T_NATIVE} s | $(mbps "$T_NATIVE") | ${C_NATIVE} s / ${S_NATIVE} s | 1.00x |"
+echo "| vdibackup restore (2 lz4 stripes, 2 devices, 2 workers) | ${RUNS_VDI}-> ${T_VDI} s | $(mbps "$T_VDI") | ${C_VDI} s / ${S_VDI} s | $(py "f'{$T_NATIVE / $T_VDI:.2f}'")x (goal >= 0.9x) |"

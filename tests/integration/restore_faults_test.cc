@@ -1,0 +1,312 @@
+// vdibackup restore under faults, with real processes against `vdi-emulator serve`: a worker
+// killed with SIGKILL, a worker stopped with SIGSTOP (missed heartbeats) and SIGTERM to the
+// coordinator, each mid-restore, and the server aborting the set. Each must fail the RESTORE
+// statement in the emulator, leave no target database (nothing online, no files, no staging),
+// exit 5 (DESIGN.md §7: aborted), and leave no worker running and nothing in /dev/shm.
+#include <signal.h>
+#include <sys/wait.h>
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <sstream>
+#include <thread>
+
+#include "tests/harness/subprocess.h"
+#include "tests/harness/test_dirs.h"
+
+namespace vdibk::coordinator {
+namespace {
+
+using namespace std::chrono_literals;
+namespace fs = std::filesystem;
+using vdibk::testing::BinDir;
+using vdibk::testing::ShmLeftovers;
+using vdibk::testing::Subprocess;
+using vdibk::testing::TempDir;
+using Clock = std::chrono::steady_clock;
+
+std::string ReadAll(const std::string& path) {
+  std::ifstream f(path, std::ios::binary);
+  return std::string((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+}
+
+struct Outcome {
+  int exit_code = -1;
+  std::string out;
+  double seconds = 0;
+};
+
+Outcome Finish(Subprocess& p, std::string out = "", Clock::time_point t0 = Clock::now()) {
+  Outcome r;
+  r.out = std::move(out);
+  while (auto line = p.ReadLine(120s)) r.out += *line + "\n";
+  auto st = p.Wait(60s);
+  if (st && WIFEXITED(*st)) r.exit_code = WEXITSTATUS(*st);
+  r.seconds = std::chrono::duration<double>(Clock::now() - t0).count();
+  return r;
+}
+
+// argv through `sh -c exec ... 2>&1`: the pid is the program's, stderr merged into the pipe.
+std::unique_ptr<Subprocess> Start(const std::vector<std::string>& argv) {
+  std::string cmd;
+  for (const std::string& a : argv) cmd += "'" + a + "' ";
+  return std::make_unique<Subprocess>(
+      std::vector<std::string>{"/bin/sh", "-c", "exec " + cmd + "2>&1"});
+}
+
+Outcome RunProgram(const std::vector<std::string>& argv) { return Finish(*Start(argv)); }
+
+std::string Bin(const std::string& name) { return BinDir() + "/" + name; }
+
+// Polls `done` every 5 ms until it holds or `timeout` passes (conditions without an event).
+bool PollUntil(const std::function<bool()>& done, std::chrono::milliseconds timeout) {
+  for (auto deadline = Clock::now() + timeout; Clock::now() < deadline;) {
+    if (done()) return true;
+    std::this_thread::sleep_for(5ms);
+  }
+  return done();
+}
+
+bool Alive(pid_t pid) {
+  std::string stat = ReadAll("/proc/" + std::to_string(pid) + "/stat");
+  size_t paren = stat.rfind(')');
+  if (stat.empty() || paren == std::string::npos || paren + 2 >= stat.size()) return false;
+  return stat[paren + 2] != 'Z' && stat[paren + 2] != 'X';
+}
+
+struct Child {
+  pid_t pid;
+  std::string cmdline;
+};
+
+// The vdibackup-worker children of `pid`.
+std::vector<Child> Workers(pid_t pid) {
+  std::vector<Child> out;
+  std::ifstream f("/proc/" + std::to_string(pid) + "/task/" + std::to_string(pid) + "/children");
+  for (pid_t c; f >> c;) {
+    std::string cmd = ReadAll("/proc/" + std::to_string(c) + "/cmdline");
+    for (char& ch : cmd) ch = ch == '\0' ? ' ' : ch;
+    if (cmd.find("vdibackup-worker") != std::string::npos) out.push_back({c, cmd});
+  }
+  return out;
+}
+
+std::string WorkerId(const std::string& cmdline) {
+  std::istringstream in(cmdline);
+  std::string a, prev;
+  while (in >> a) {
+    if (prev == "--id") return a;
+    prev = a;
+  }
+  return "";
+}
+
+class RestoreFaultsTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    data_ = dir_.Join("data");
+    repo_ = dir_.Join("repo");
+    fs::create_directories(repo_);
+    endpoint_ = "ipc://" + dir_.Join("sql.sock");
+    set_name_ = "vdbkrfault_" + std::to_string(getpid()) + "_" +
+                std::to_string(Clock::now().time_since_epoch().count() % 1000000007);
+    Outcome c = RunProgram(
+        {Bin("vdi-emulator"), "create-database", "sales", "--data-dir", data_, "--size", "64M"});
+    ASSERT_EQ(c.exit_code, 0) << c.out;
+  }
+  // Serves with `fault` (default: device 0 waits 50 ms before every command, so a restore in
+  // 64 KiB reads takes ~25 s) and backs `sales` up over 2 devices.
+  // `max_transfer`: the backup's (which verify --sql streams with).
+  void ServeAndBackUp(const std::string& fault = "slow-device=0:50",
+                      const std::string& max_transfer = "4194304") {
+    Serve("");
+    Outcome b = RunProgram({Bin("vdibackup"), "backup", "--database", "sales", "--repo", repo_,
+                            "--devices", "2", "--workers", "2", "--max-transfer-size", max_transfer,
+                            "--server", endpoint_});
+    ASSERT_EQ(b.exit_code, 0) << b.out;
+    server_->Kill(SIGTERM);
+    ASSERT_TRUE(server_->Wait(20s));
+    Serve(fault);  // the faults apply to every BACKUP/RESTORE of the server
+  }
+  void Serve(const std::string& fault) {
+    std::vector<std::string> argv{Bin("vdi-emulator"), "serve",  "--data-dir", data_,
+                                  "--listen",          endpoint_};
+    if (!fault.empty()) argv.insert(argv.end(), {"--fault", fault});
+    server_ = std::make_unique<Subprocess>(argv);
+    ASSERT_TRUE(server_->WaitForLine("vdi-emulator: listening on", 20s));
+  }
+  void TearDown() override {
+    if (server_) {
+      server_->Kill(SIGTERM);
+      EXPECT_TRUE(server_->Wait(20s));
+    }
+  }
+
+  // Starts the restore to a new name and returns once the VDI set is configured and (with
+  // `mid_stream`) the server is writing its staged files (data is flowing), with the workers in
+  // `workers_`.
+  std::unique_ptr<Subprocess> StartRestore(bool mid_stream = true) {
+    auto p = Start({Bin("vdibackup"), "restore",  "--database",
+                    "sales",          "--repo",   repo_,
+                    "--as",           "copy",     "--move",
+                    "sales=copy.mdf", "--move",   "sales_log=copy_log.ldf",
+                    "--workers",      "2",        "--max-transfer-size",
+                    "65536",          "--server", endpoint_,
+                    "--set-name",     set_name_,  "--json"});
+    EXPECT_TRUE(WaitForOutput(*p, "VDI set configured")) << head_;
+    workers_ = Workers(p->pid());
+    if (!mid_stream) return p;
+    EXPECT_TRUE(PollUntil([&] { return StagedBytes() > 0; }, 30s)) << head_;
+    workers_ = Workers(p->pid());
+    EXPECT_EQ(workers_.size(), 2u) << head_;
+    return p;
+  }
+  // Reads (and keeps in head_) the restore's output until a line contains `text`.
+  bool WaitForOutput(Subprocess& p, const std::string& text) {
+    while (auto l = p.ReadLine(60s)) {
+      head_ += *l + "\n";
+      if (l->find(text) != std::string::npos) return true;
+    }
+    return false;
+  }
+  // Bytes in the emulator's staging area of running restores.
+  uint64_t StagedBytes() const {
+    uint64_t n = 0;
+    std::error_code ec;
+    for (const auto& e : fs::recursive_directory_iterator(data_ + "/.vdi-emulator", ec)) {
+      if (e.path().string().find("/restore-") != std::string::npos && e.is_regular_file(ec)) {
+        n += e.file_size(ec);
+      }
+    }
+    return n;
+  }
+  bool StagingLeft() const {
+    std::error_code ec;
+    for (const auto& e : fs::directory_iterator(data_ + "/.vdi-emulator", ec)) {
+      if (e.path().filename().string().rfind("restore-", 0) == 0) return true;
+    }
+    return false;
+  }
+
+  // The documented end state of an aborted restore.
+  // `again`: also restore the same set afterwards (not under a fault that fails every restore).
+  void ExpectAbortedCleanly(const Outcome& r, int exit_code = 5, bool again = true) {
+    EXPECT_EQ(r.exit_code, exit_code) << r.out;
+    EXPECT_LT(r.seconds, 40.0) << r.out;
+    EXPECT_NE(r.out.find("Msg 3013"), std::string::npos) << r.out;  // the RESTORE failed
+    EXPECT_NE(r.out.find("\"error\":"), std::string::npos) << r.out;
+    for (const Child& w : workers_) {
+      if (Alive(w.pid)) {
+        ADD_FAILURE() << "worker still running: " << w.pid << " " << w.cmdline;
+        kill(w.pid, SIGKILL);
+      }
+    }
+    // The server ends the statement and drops the staging (its sqlcmd may have gone first).
+    EXPECT_TRUE(PollUntil([&] { return !StagingLeft() && ShmLeftovers(set_name_).empty(); }, 30s))
+        << "staging left: " << StagingLeft() << ", shm: " << ShmLeftovers(set_name_);
+    EXPECT_FALSE(fs::exists(data_ + "/copy")) << r.out;
+    EXPECT_FALSE(fs::exists(data_ + "/.vdi-emulator/copy.meta")) << r.out;
+    Outcome list = RunProgram({Bin("vdi-emulator"), "list", "--data-dir", data_});
+    EXPECT_EQ(list.out.find("copy"), std::string::npos) << list.out;
+    if (!again) return;
+    // The source is untouched and the server still serves restores of the same set.
+    Outcome ok = RunProgram({Bin("vdibackup"), "restore", "--database", "sales", "--repo", repo_,
+                             "--as", "copy", "--move", "sales=copy.mdf", "--move",
+                             "sales_log=copy_log.ldf", "--server", endpoint_});
+    EXPECT_EQ(ok.exit_code, 0) << ok.out;
+    EXPECT_TRUE(ReadAll(data_ + "/sales/sales.mdf") == ReadAll(data_ + "/copy/copy.mdf"));
+  }
+
+  TempDir dir_;
+  std::string data_, repo_, endpoint_, set_name_, head_;
+  std::unique_ptr<Subprocess> server_;
+  std::vector<Child> workers_;
+};
+
+TEST_F(RestoreFaultsTest, KilledWorkerAbortsTheRestoreWithExit5) {
+  ServeAndBackUp();
+  auto restore = StartRestore();
+  ASSERT_EQ(workers_.size(), 2u) << head_;
+  const std::string id = WorkerId(workers_[1].cmdline);
+  const auto t0 = Clock::now();
+  ASSERT_EQ(kill(workers_[1].pid, SIGKILL), 0);
+  Outcome r = Finish(*restore, head_, t0);
+  EXPECT_NE(r.out.find("worker " + id), std::string::npos) << r.out;
+  ExpectAbortedCleanly(r);
+}
+
+TEST_F(RestoreFaultsTest, StoppedWorkerMissesHeartbeatsAndAbortsWithExit5) {
+  ServeAndBackUp();
+  auto restore = StartRestore();
+  ASSERT_EQ(workers_.size(), 2u) << head_;
+  const std::string id = WorkerId(workers_[1].cmdline);
+  const auto t0 = Clock::now();
+  ASSERT_EQ(kill(workers_[1].pid, SIGSTOP), 0);
+  Outcome r = Finish(*restore, head_, t0);
+  if (Alive(workers_[1].pid)) kill(workers_[1].pid, SIGKILL);  // never leave it stopped
+  EXPECT_GE(r.seconds, 2.0) << r.out;                          // 3 x 1 s heartbeats
+  // Our heartbeats (3 x 1 s) name the worker; libsqlvdi's own participant liveness may make the
+  // server abort at the same moment, which the message then names instead.
+  EXPECT_TRUE(r.out.find("worker " + id + " missed") != std::string::npos ||
+              r.out.find("a participant process died") != std::string::npos)
+      << r.out;
+  ExpectAbortedCleanly(r);
+}
+
+TEST_F(RestoreFaultsTest, SigtermToCoordinatorAbortsTheRestoreWithExit5) {
+  ServeAndBackUp();
+  auto restore = StartRestore();
+  ASSERT_EQ(workers_.size(), 2u) << head_;
+  const auto t0 = Clock::now();
+  restore->Kill(SIGTERM);
+  Outcome r = Finish(*restore, head_, t0);
+  EXPECT_NE(r.out.find("interrupted by a signal"), std::string::npos) << r.out;
+  ExpectAbortedCleanly(r);
+}
+
+// The server aborts the set mid-restore (fault injection after 8 MiB): exit 5 with the server's
+// reason, never the consequence on our side (a worker's buffer handle gone: exit 2).
+TEST_F(RestoreFaultsTest, ServerAbortMidRestoreGivesTheServersReasonWithExit5) {
+  ServeAndBackUp("abort-after=8388608");
+  auto restore = StartRestore(/*mid_stream=*/false);
+  Outcome r = Finish(*restore, head_);
+  EXPECT_NE(r.out.find("the server aborted the RESTORE"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("server abort after 8388608 bytes"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("\"error\":\"aborted\""), std::string::npos) << r.out;
+  ExpectAbortedCleanly(r, 5, /*again=*/false);
+}
+
+// verify --sql runs the same machinery: a worker killed during RESTORE VERIFYONLY is exit 5, the
+// statement fails, no worker is left and nothing stays in /dev/shm.
+TEST_F(RestoreFaultsTest, KilledWorkerDuringVerifySqlAbortsWithExit5) {
+  ServeAndBackUp("slow-device=0:50", "65536");  // VERIFYONLY in 64 KiB reads: ~25 s
+  auto verify =
+      Start({Bin("vdibackup"), "verify", "--repo", repo_, "--database", "sales", "--workers", "2",
+             "--sql", "--server", endpoint_, "--set-name", set_name_, "--json"});
+  ASSERT_TRUE(WaitForOutput(*verify, "VDI set configured")) << head_;
+  // The workers are spawned before the set is configured.
+  ASSERT_TRUE(PollUntil([&] { return Workers(verify->pid()).size() == 2; }, 10s)) << head_;
+  workers_ = Workers(verify->pid());
+  ASSERT_EQ(kill(workers_[0].pid, SIGKILL), 0);
+  Outcome r = Finish(*verify, head_);
+  EXPECT_EQ(r.exit_code, 5) << r.out;
+  EXPECT_NE(r.out.find("\"sql\":\"failed\""), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("RESTORE VERIFYONLY: "), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("Msg 3013"), std::string::npos) << r.out;  // the statement failed
+  for (const Child& w : workers_) {
+    if (Alive(w.pid)) {
+      ADD_FAILURE() << "worker still running: " << w.pid << " " << w.cmdline;
+      kill(w.pid, SIGKILL);
+    }
+  }
+  EXPECT_TRUE(PollUntil([&] { return ShmLeftovers(set_name_).empty(); }, 30s))
+      << ShmLeftovers(set_name_);
+  EXPECT_FALSE(StagingLeft());
+}
+
+}  // namespace
+}  // namespace vdibk::coordinator
