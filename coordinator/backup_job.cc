@@ -29,6 +29,7 @@ constexpr milliseconds kHelloTimeout{15000};
 constexpr milliseconds kReadyTimeout{30000};
 constexpr milliseconds kFinalizeTimeout{60000};
 constexpr milliseconds kWorkerGrace{2000};
+constexpr milliseconds kAbortCauseWait{1000};
 
 std::string Hex(int hr) {
   char buf[16];
@@ -92,6 +93,7 @@ void BackupJob::Fail(const Status& cause) {
   if (display_) display_->Stop();
   log::Error("backup failing: " + cause.ToString());
   if (vds_created_.load()) vds_->SignalAbort();
+  if (fanout_) fanout_->Cancel();
   if (hub_) hub_->AbortAll(cause);
 }
 
@@ -110,6 +112,10 @@ Result<BackupReport> BackupJob::Run() {
   set_id_ = NewSetId();
   device_done_.assign(options_.devices, false);
   device_seq_.assign(options_.devices, 0);
+  next_encoder_.assign(options_.devices, 0);
+  if (options_.workers > options_.devices) {
+    fanout_ = std::make_unique<FanoutSequencer>(options_.devices);
+  }
   report_.devices.resize(options_.devices);
   {
     // The set directory in the repo and on every --target (nothing for --target null).
@@ -290,6 +296,16 @@ Status BackupJob::AssignDevices() {
       r.stripe_file = da->stripe_file();
       r.worker = "w" + std::to_string(w);
     }
+    // Fan-out: a worker beyond the devices encodes for device w mod devices (its owner's stripe).
+    if (w >= options_.devices) {
+      const uint32_t d = w % options_.devices;
+      proto::DeviceAssignment* da = a->add_devices();
+      da->set_device_index(d);
+      da->set_device_name(DeviceName(set_name_, d));
+      da->set_stripe_file(StripeFileName(d, options_.devices));
+      da->set_target_dir(targets_->StripeDir(d));
+      da->set_role(proto::DEVICE_ROLE_ENCODER);
+    }
     hub_->Post("w" + std::to_string(w), std::move(env));
   }
   return hub_->WaitForReady(kReadyTimeout);
@@ -318,6 +334,12 @@ void BackupJob::DeviceLoop(uint32_t d) {
     int hr = vd->GetCommand(-1, &cmd);
     if (hr == VD_E_CLOSE) return;
     if (hr != NOERROR) {
+      if (hr == VD_E_ABORT) {
+        // The server aborts the set when it sees a participant die; the hub names the worker
+        // and the cause once it reaps it: prefer that over the generic VDI abort.
+        std::unique_lock<std::mutex> lock(mu_);
+        cv_.wait_for(lock, kAbortCauseWait, [&] { return failed_; });
+      }
       if (!failed()) {
         Fail(Status(hr == VD_E_ABORT ? ErrorCode::kAborted : ErrorCode::kFailed,
                     "device " + std::to_string(d) + ": GetCommand failed: " + Hex(hr) +
@@ -341,8 +363,16 @@ void BackupJob::DeviceLoop(uint32_t d) {
                               ": GetBufferHandle failed: " + Hex(hr)));
           return;
         }
-        req.kind = RequestKind::kWrite;
         progress_->SetState(d, DeviceState::kWriting);
+        if (Fanout(d)) {
+          if (Status st = IssueEncode(d, ++seq, handle, cmd); !st.ok()) {
+            vd->CompleteCommand(cmd, ERROR_OPERATION_ABORTED, 0, 0);
+            Fail(st);
+            return;
+          }
+          continue;
+        }
+        req.kind = RequestKind::kWrite;
         req.handle = handle;
         req.size = static_cast<uint32_t>(cmd->size);
         proto::WriteRequest* w = env.mutable_write();
@@ -353,10 +383,18 @@ void BackupJob::DeviceLoop(uint32_t d) {
         break;
       }
       case VDC_Flush:
+        if (!DrainFanout(d)) {
+          vd->CompleteCommand(cmd, ERROR_OPERATION_ABORTED, 0, 0);
+          return;
+        }
         req.kind = RequestKind::kFlush;
         h = env.mutable_flush()->mutable_header();
         break;
       case VDC_Complete:
+        if (!DrainFanout(d)) {
+          vd->CompleteCommand(cmd, ERROR_OPERATION_ABORTED, 0, 0);
+          return;
+        }
         req.kind = RequestKind::kComplete;
         progress_->SetState(d, DeviceState::kFinalizing);
         h = env.mutable_complete()->mutable_header();
@@ -402,6 +440,11 @@ void BackupJob::OnReply(const Outstanding& req, const proto::Reply& reply) {
       return;
     case RequestKind::kComplete:
       OnComplete(req, reply);
+      return;
+    case RequestKind::kEncode:
+    case RequestKind::kPlace:
+    case RequestKind::kAdopt:
+      OnFanoutReply(req, reply);
       return;
     case RequestKind::kRead:  // never issued by a backup
       Fail(Status::Failed("read reply during a backup"));
@@ -454,6 +497,7 @@ void BackupJob::OnComplete(const Outstanding& req, const proto::Reply& reply) {
 Status BackupJob::FinalizeWithoutComplete() {
   log::Warn("the server did not grant VDF_CompleteEnabled: finalizing stripes after VD_E_CLOSE");
   for (uint32_t d = 0; d < options_.devices; ++d) {
+    if (!DrainFanout(d)) return failure();
     Outstanding req;
     req.worker = WorkerFor(d);
     req.device = d;

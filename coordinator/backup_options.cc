@@ -157,7 +157,8 @@ Result<BackupOptions> ParseBackupOptions(const std::vector<std::string>& args,
   }
   if (o.devices > 64) return Status::Usage("--devices must be 1..64");
   if (o.workers == 0) o.workers = o.devices;
-  if (o.workers > o.devices) return Status::Usage("--workers must not exceed --devices");
+  // More workers than devices fan a device's buffers out to several encoders (proto §9).
+  if (o.workers > 64) return Status::Usage("--workers must be 1..64");
   if (o.max_transfer_size == 0 || o.max_transfer_size % 65536 != 0 ||
       o.max_transfer_size > (4u << 20)) {
     return Status::Usage("--max-transfer-size must be a multiple of 65536 up to 4194304");

@@ -13,6 +13,7 @@
 #include "shared/transport/channel.h"
 #include "shared/transport/envelope_codec.h"
 #include "vdi.h"
+#include "workers/worker_replies.h"
 
 namespace vdibk::workers {
 namespace {
@@ -61,38 +62,10 @@ Result<StripeSetSpec> SpecFromAssign(const proto::Assign& a) {
   s.max_transfer_size = a.max_transfer_size();
   for (const proto::DeviceAssignment& d : a.devices()) {
     s.devices.push_back({d.device_index(), d.device_name(), d.stripe_file(),
-                         d.target_dir().empty() ? a.target_dir() : d.target_dir()});
+                         d.target_dir().empty() ? a.target_dir() : d.target_dir(),
+                         d.role() != proto::DEVICE_ROLE_ENCODER});
   }
   return s;
-}
-
-uint32_t CompletionCodeFor(const Status& st) {
-  switch (st.code()) {
-    case ErrorCode::kOk:
-      return ERROR_SUCCESS;
-    case ErrorCode::kAborted:
-      return ERROR_OPERATION_ABORTED;
-    case ErrorCode::kTargetIo:
-    case ErrorCode::kIntegrity:
-    case ErrorCode::kMissing:
-      return ERROR_IO_DEVICE;
-    default:
-      return ERROR_INVALID_PARAMETER;
-  }
-}
-
-proto::Reply ReplyFor(const proto::RequestHeader& h, uint32_t handle) {
-  proto::Reply r;
-  r.set_device(h.device());
-  r.set_command_seq(h.command_seq());
-  r.set_buffer_handle(handle);
-  return r;
-}
-
-void SetError(proto::Reply& r, const Status& st) {
-  r.set_status(static_cast<uint32_t>(st.code()));
-  r.set_completion_code(CompletionCodeFor(st));
-  r.set_message(st.message());
 }
 
 }  // namespace
@@ -324,6 +297,11 @@ Status Worker::Handle(transport::Channel& channel, const proto::Envelope& env) {
       }
       return SendReply(channel, r);
     }
+    case proto::Envelope::kEncode:
+    case proto::Envelope::kPlace:
+    case proto::Envelope::kAdopt:
+      if (!serving || !stripes_) return violation("fan-out request outside a backup");
+      return HandleFanout(channel, env);
     default:
       return violation("unexpected message type " + std::to_string(env.body_case()));
   }

@@ -62,6 +62,8 @@ class Worker {
   Status HandleAssign(transport::Channel& channel, const proto::Assign& assign);
   Status Send(transport::Channel& channel, proto::Envelope& env);
   Status HandleRead(transport::Channel& channel, const proto::ReadRequest& request);
+  // Encode / Place / Adopt (fan-out, worker_fanout.cc).
+  Status HandleFanout(transport::Channel& channel, const proto::Envelope& env);
   Status SendReply(transport::Channel& channel, const proto::Reply& reply);
   Status SendAbort(transport::Channel& channel, const Status& cause);
   Status SendHeartbeat(transport::Channel& channel);
