@@ -69,6 +69,7 @@ TEST(BackupOptionsTest, MoreWorkersThanDevicesFanOut) {
   ASSERT_TRUE(o.ok()) << o.status().ToString();
   EXPECT_EQ(o->devices, 1u);
   EXPECT_EQ(o->workers, 8u);
+  EXPECT_EQ(o->buffer_count, 32u);  // four per worker
 }
 
 TEST(BackupOptionsTest, UsageErrors) {
@@ -80,6 +81,11 @@ TEST(BackupOptionsTest, UsageErrors) {
   EXPECT_EQ(code({"--database", "d", "--repo", "/r", "--devices", "x"}), ErrorCode::kUsage);
   EXPECT_EQ(code({"--database", "d", "--repo", "/r", "--devices", "2", "--workers", "65"}),
             ErrorCode::kUsage);
+  EXPECT_EQ(code({"--database", "d", "--repo", "/r", "--buffer-count", "5000"}),
+            ErrorCode::kUsage);
+  EXPECT_EQ(code({"--database", "d", "--repo", "/r", "--buffer-count", "4000",
+                  "--max-transfer-size", "4194304"}),
+            ErrorCode::kUsage);  // 15.6 GiB of /dev/shm
   EXPECT_EQ(code({"--database", "d", "--repo", "/r", "--max-transfer-size", "1000"}),
             ErrorCode::kUsage);
   EXPECT_EQ(code({"--database", "d", "--repo", "/r", "--block-size", "3000"}), ErrorCode::kUsage);
