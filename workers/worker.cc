@@ -22,21 +22,6 @@ using std::chrono::milliseconds;
 constexpr milliseconds kSendTimeout{5000};
 constexpr const char* kVersion = "0.1.0";
 
-Result<std::unique_ptr<stripe::Target>> DefaultTarget(const proto::Assign& a,
-                                                      const std::string& dir) {
-  if (a.target_kind() == proto::TARGET_KIND_NULL) {
-    if (a.direction() != proto::DIRECTION_BACKUP) {
-      return Status::Configuration("a null target keeps nothing to restore");
-    }
-    return std::unique_ptr<stripe::Target>(new stripe::NullTarget());
-  }
-  if (a.target_kind() != proto::TARGET_KIND_DIRECTORY) {
-    return Status::Configuration("unsupported target kind " + std::to_string(a.target_kind()));
-  }
-  if (dir.empty()) return Status::Configuration("Assign without target_dir");
-  return std::unique_ptr<stripe::Target>(new stripe::DirectoryTarget(dir));
-}
-
 Result<StripeSetSpec> SpecFromAssign(const proto::Assign& a) {
   StripeSetSpec s;
   if (a.direction() != proto::DIRECTION_BACKUP && a.direction() != proto::DIRECTION_RESTORE) {
@@ -68,7 +53,43 @@ Result<StripeSetSpec> SpecFromAssign(const proto::Assign& a) {
   return s;
 }
 
+// The worker's failpoint (an invalid spec was refused by main(); here it arms nothing).
+Failpoint ArmedFailpoint(const WorkerOptions& o) {
+  Result<Failpoint> f = Failpoint::Parse(o.failpoint, o.worker_id);
+  return f.ok() ? std::move(f).value() : Failpoint();
+}
+
+// The failpoint name of a request ("" for other messages).
+std::string RequestKindName(const proto::Envelope& env) {
+  switch (env.body_case()) {
+    case proto::Envelope::kAssign: return "assign";
+    case proto::Envelope::kWrite: return "write";
+    case proto::Envelope::kFlush: return "flush";
+    case proto::Envelope::kComplete: return "complete";
+    case proto::Envelope::kRead: return "read";
+    case proto::Envelope::kEncode: return "encode";
+    case proto::Envelope::kPlace: return "place";
+    case proto::Envelope::kAdopt: return "adopt";
+    default: return "";
+  }
+}
+
 }  // namespace
+
+Result<std::unique_ptr<stripe::Target>> DefaultTarget(const proto::Assign& a,
+                                                      const std::string& dir) {
+  if (a.target_kind() == proto::TARGET_KIND_NULL) {
+    if (a.direction() != proto::DIRECTION_BACKUP) {
+      return Status::Configuration("a null target keeps nothing to restore");
+    }
+    return std::unique_ptr<stripe::Target>(new stripe::NullTarget());
+  }
+  if (a.target_kind() != proto::TARGET_KIND_DIRECTORY) {
+    return Status::Configuration("unsupported target kind " + std::to_string(a.target_kind()));
+  }
+  if (dir.empty()) return Status::Configuration("Assign without target_dir");
+  return std::unique_ptr<stripe::Target>(new stripe::DirectoryTarget(dir));
+}
 
 Worker::Worker(WorkerOptions options, std::unique_ptr<BufferMapper> mapper,
                const transport::Clock& clock, const std::atomic<bool>* stop,
@@ -77,7 +98,8 @@ Worker::Worker(WorkerOptions options, std::unique_ptr<BufferMapper> mapper,
       mapper_(std::move(mapper)),
       clock_(clock),
       stop_(stop),
-      make_target_(make_target ? std::move(make_target) : TargetFactory(DefaultTarget)) {}
+      make_target_(make_target ? std::move(make_target) : TargetFactory(DefaultTarget)),
+      failpoint_(ArmedFailpoint(options_)) {}
 
 Worker::~Worker() {
   if (stripes_) stripes_->AbortAll();
@@ -230,6 +252,7 @@ Status Worker::Handle(transport::Channel& channel, const proto::Envelope& env) {
     return st;
   };
   const bool serving = state_ == State::kServing;
+  if (failpoint_.armed()) failpoint_.MaybeDie(RequestKindName(env));
   switch (env.body_case()) {
     case proto::Envelope::kHeartbeat:
       return Status::Ok();

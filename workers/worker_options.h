@@ -15,6 +15,7 @@ struct WorkerOptions {
   std::string endpoint;                // --connect: the coordinator's ROUTER endpoint (required)
   std::string worker_id;               // --id: routing id and Envelope.sender (required)
   transport::LivenessConfig liveness;  // --heartbeat-ms (default 1000), --liveness (default 3)
+  std::string failpoint;  // tests only: $VDIBK_WORKER_FAILPOINT (failpoint.h); "" = none
 };
 
 // Parses argv (argv[0] is the program). Errors: kUsage with the offending argument.
