@@ -69,7 +69,7 @@ BackupJob::BackupJob(BackupOptions options, SqlRunner& sql, const std::atomic<bo
     : options_(std::move(options)), sql_runner_(sql), stop_(stop) {}
 
 BackupJob::~BackupJob() {
-  if (hub_) hub_->Stop();
+  if (pool_) pool_->End();  // joins the hub thread before the listener (this) goes
 }
 
 bool BackupJob::failed() const {
@@ -149,10 +149,7 @@ Result<BackupReport> BackupJob::Run() {
   }
   Status st = RunPipeline();
   if (display_) display_->Stop();
-  if (hub_) {
-    hub_->Stop();
-    hub_->TerminateWorkers(kWorkerGrace);
-  }
+  if (pool_) pool_->End(kWorkerGrace);
   if (!st.ok()) {
     // Every target's set directory, stripes and all; but a set the server took (its history
     // could not be read) stays, PENDING, for a human to look at.
@@ -165,21 +162,7 @@ Result<BackupReport> BackupJob::Run() {
 }
 
 Status BackupJob::RunPipeline() {
-  // Private socket directory, removed at the end.
-  char tmpl[] = "/tmp/vdibackup-ipc-XXXXXX";
-  if (!mkdtemp(tmpl)) return Status::FromErrno(ErrorCode::kConfiguration, "mkdtemp", errno);
-  const std::string ipc_dir = tmpl;
-  ScopeExit cleanup_ipc([&] {
-    std::error_code ec;
-    std::filesystem::remove_all(ipc_dir, ec);
-  });
-  VDIBK_RETURN_IF_ERROR(transport::CreatePrivateDir(ipc_dir));
-  VDIBK_ASSIGN_OR_RETURN(std::string endpoint, transport::IpcEndpoint(ipc_dir, "hub"));
-  WorkerHubOptions hub_options;
-  hub_options.stop = stop_;
-  VDIBK_ASSIGN_OR_RETURN(
-      hub_, WorkerHub::Create(endpoint, *this, transport::SteadyClock::Instance(), hub_options));
-  VDIBK_RETURN_IF_ERROR(StartWorkers(endpoint));
+  VDIBK_RETURN_IF_ERROR(StartWorkers());
 
   vds_ = std::make_unique<ClientVirtualDeviceSet>();
   VDConfig cfg{};
@@ -228,13 +211,15 @@ Status BackupJob::RunPipeline() {
   return FinishSql(failed());
 }
 
-Status BackupJob::StartWorkers(const std::string& endpoint) {
-  for (uint32_t w = 0; w < options_.workers; ++w) {
-    const std::string id = "w" + std::to_string(w);
-    Result<ChildProcess> child =
-        ChildProcess::Spawn({options_.worker_program, "--connect", endpoint, "--id", id}, false);
-    if (!child.ok()) return child.status();
-    hub_->AddWorker(id, std::move(child).value());
+Status BackupJob::StartWorkers() {
+  WorkerPoolOptions pool_options;
+  pool_options.external_endpoint = options_.worker_endpoint;
+  VDIBK_ASSIGN_OR_RETURN(pool_, WorkerPool::Create(options_.worker_program, options_.workers, *this,
+                                                   stop_, pool_options));
+  hub_ = &pool_->hub();
+  if (pool_->external()) {
+    log::Info("waiting for " + std::to_string(options_.workers) + " external workers (w0..w" +
+              std::to_string(options_.workers - 1) + ") at " + pool_->endpoint());
   }
   hub_->Start();
   return Status::Ok();
@@ -265,7 +250,14 @@ Status BackupJob::WaitForConfiguration() {
 }
 
 Status BackupJob::AssignDevices() {
-  VDIBK_RETURN_IF_ERROR(hub_->WaitForHellos(kHelloTimeout));
+  if (Status st = hub_->WaitForHellos(
+          pool_->external() ? std::chrono::milliseconds(options_.worker_wait_ms) : kHelloTimeout);
+      !st.ok()) {
+    if (!pool_->external()) return st;
+    return st.WithContext("external workers: start `vdibackup-worker --connect " +
+                          pool_->endpoint() + " --id wK` for K = 0.." +
+                          std::to_string(options_.workers - 1));
+  }
   for (uint32_t w = 0; w < options_.workers; ++w) {
     proto::Envelope env;
     proto::Assign* a = env.mutable_assign();

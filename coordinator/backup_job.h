@@ -21,6 +21,7 @@
 #include "coordinator/progress_tracker.h"
 #include "coordinator/sql_runner.h"
 #include "coordinator/worker_hub.h"
+#include "coordinator/worker_pool.h"
 #include "shared/base/result.h"
 
 class ClientVirtualDeviceSet;
@@ -51,7 +52,7 @@ class BackupJob final : public HubListener {
 
  private:
   Status RunPipeline();
-  Status StartWorkers(const std::string& endpoint);
+  Status StartWorkers();
   Status WaitForConfiguration();
   Status AssignDevices();
   Status OpenDevices();
@@ -86,7 +87,8 @@ class BackupJob final : public HubListener {
   std::unique_ptr<ProgressTracker> progress_;
   std::unique_ptr<ProgressDisplay> display_;  // only on a terminal without --json
   BackupReport report_;
-  std::unique_ptr<WorkerHub> hub_;
+  std::unique_ptr<WorkerPool> pool_;  // the hub and the workers
+  WorkerHub* hub_ = nullptr;          // pool_->hub() once the pool exists
   std::unique_ptr<ClientVirtualDeviceSet> vds_;
   std::atomic<bool> vds_created_{false};
   std::vector<ClientVirtualDevice*> devices_;

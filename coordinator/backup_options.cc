@@ -61,7 +61,8 @@ const char* BackupUsage() {
          "         [--compression lz4|none] [--lz4-level L] [--checksum|--no-checksum]\n"
          "         [--sqlcmd PROGRAM] [--server NAME] [--set-name NAME] [--json]\n"
          "         [--target DIR ...|--target null] [--no-progress]\n"
-         "         [--type full|diff|log] [--copy-only]";
+         "         [--type full|diff|log] [--copy-only]\n"
+         "         [--worker-endpoint ipc:///DIR/NAME [--worker-wait SECONDS]]";
 }
 
 Result<BackupOptions> ParseBackupOptions(const std::vector<std::string>& args,
@@ -134,6 +135,16 @@ Result<BackupOptions> ParseBackupOptions(const std::vector<std::string>& args,
       } else {
         return Status::Usage("--type must be full, diff or log, got '" + v + "'");
       }
+    } else if (a == "--worker-endpoint") {
+      VDIBK_ASSIGN_OR_RETURN(o.worker_endpoint, value());
+      if (o.worker_endpoint.rfind("ipc:///", 0) != 0) {
+        return Status::Usage("--worker-endpoint must be ipc:///DIR/NAME, got '" +
+                             o.worker_endpoint + "'");
+      }
+    } else if (a == "--worker-wait") {
+      VDIBK_ASSIGN_OR_RETURN(uint32_t secs, number());
+      if (secs == 0 || secs > 3600) return Status::Usage("--worker-wait must be 1..3600 seconds");
+      o.worker_wait_ms = secs * 1000;
     } else if (a == "--copy-only") {
       o.copy_only = true;
     } else {

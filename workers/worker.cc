@@ -167,7 +167,17 @@ Status Worker::Serve(transport::Channel& channel) {
   h->set_uid(static_cast<uint32_t>(getuid()));
   h->set_version(kVersion);
   h->set_capabilities(proto::CAPABILITY_LZ4 | proto::CAPABILITY_RESTORE);
-  VDIBK_RETURN_IF_ERROR(Send(channel, hello));
+  // The coordinator's socket may not be there yet (a worker started by a supervisor): the
+  // Hello waits up to connect_timeout for it (ZMQ_IMMEDIATE queues nothing until connected).
+  hello.set_protocol_version(proto::PROTOCOL_VERSION_CURRENT);
+  hello.set_sender(options_.worker_id);
+  hello.set_seq(next_seq_++);
+  if (Status st = transport::SendEnvelope(channel, hello, options_.connect_timeout); !st.ok()) {
+    return Status::Aborted("no coordinator at " + options_.endpoint + " within " +
+                           std::to_string(options_.connect_timeout.count() / 1000) + " s: " +
+                           st.message());
+  }
+  last_sent_ = clock_.Now();
   auto last_heard = clock_.Now();
   const auto expiry = options_.liveness.expiry();
   const milliseconds interval = options_.liveness.interval;
@@ -264,9 +274,15 @@ Status Worker::Handle(transport::Channel& channel, const proto::Envelope& env) {
       if (code == ErrorCode::kOk) code = ErrorCode::kAborted;
       return Status(code, "aborted by the coordinator: " + env.abort().message());
     }
-    case proto::Envelope::kShutdown:
+    case proto::Envelope::kShutdown: {
+      // Acknowledge (our last message; a supervisor-launched worker's coordinator waits for it),
+      // and give it time to leave before the socket closes.
       state_ = State::kDone;
-      return Status::Ok();
+      proto::Envelope ack;
+      ack.mutable_shutdown()->set_reason("acknowledged");
+      channel.SetLinger(std::chrono::milliseconds(1000));
+      return Send(channel, ack);
+    }
     case proto::Envelope::kRead:
       if (!serving || !restore_) return violation("Read outside a restore");
       return HandleRead(channel, env.read());
