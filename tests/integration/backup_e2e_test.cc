@@ -11,6 +11,7 @@
 #include <fstream>
 #include <thread>
 
+#include "tests/harness/programs.h"
 #include "tests/harness/subprocess.h"
 #include "tests/harness/test_dirs.h"
 
@@ -19,42 +20,17 @@ namespace {
 
 using namespace std::chrono_literals;
 namespace fs = std::filesystem;
-using vdibk::testing::BinDir;
+using vdibk::testing::Bin;
+using vdibk::testing::Children;
+using vdibk::testing::Cmdline;
+using vdibk::testing::Finish;
+using vdibk::testing::Outcome;
+using vdibk::testing::ReadAll;
+using vdibk::testing::RunProgram;
+using vdibk::testing::SetDirs;
+using vdibk::testing::StartMerged;
 using vdibk::testing::Subprocess;
 using vdibk::testing::TempDir;
-
-std::string ReadAll(const std::string& path) {
-  std::ifstream f(path, std::ios::binary);
-  return std::string((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
-}
-
-struct Outcome {
-  int exit_code = -1;
-  std::string out;
-};
-
-Outcome Finish(Subprocess& p) {
-  Outcome r;
-  while (auto line = p.ReadLine(120s)) r.out += *line + "\n";
-  auto st = p.Wait(60s);
-  if (st && WIFEXITED(*st)) r.exit_code = WEXITSTATUS(*st);
-  return r;
-}
-
-Outcome RunProgram(const std::vector<std::string>& argv) {
-  Subprocess p(argv);
-  return Finish(p);
-}
-
-std::string Bin(const std::string& name) { return BinDir() + "/" + name; }
-
-// The set directories of `database` in `repo`.
-std::vector<fs::path> SetDirs(const std::string& repo, const std::string& database) {
-  std::vector<fs::path> out;
-  std::error_code ec;
-  for (const auto& e : fs::directory_iterator(repo + "/" + database, ec)) out.push_back(e.path());
-  return out;
-}
 
 class BackupE2eTest : public ::testing::Test {
  protected:
@@ -169,15 +145,6 @@ TEST_F(BackupE2eTest, SqlErrorIsReportedWithExitCode7) {
   EXPECT_EQ(b.exit_code, 7) << b.out;
   EXPECT_NE(b.out.find("\"error\":\"sql"), std::string::npos) << b.out;
   EXPECT_TRUE(SetDirs(repo_, "nosuchdb").empty());
-}
-
-// The pids of the direct children of `pid`.
-std::vector<pid_t> Children(pid_t pid) {
-  std::vector<pid_t> out;
-  std::ifstream f("/proc/" + std::to_string(pid) + "/task/" + std::to_string(pid) + "/children");
-  pid_t c;
-  while (f >> c) out.push_back(c);
-  return out;
 }
 
 // The worker process with `--id id` among the children of `pid`, or 0.

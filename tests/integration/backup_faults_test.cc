@@ -17,6 +17,7 @@
 #include <thread>
 
 #include "coordinator/set_lock.h"
+#include "tests/harness/programs.h"
 #include "tests/harness/subprocess.h"
 #include "tests/harness/test_dirs.h"
 
@@ -25,38 +26,19 @@ namespace {
 
 using namespace std::chrono_literals;
 namespace fs = std::filesystem;
-using vdibk::testing::BinDir;
+using vdibk::testing::Bin;
+using vdibk::testing::Children;
+using vdibk::testing::Cmdline;
+using vdibk::testing::Finish;
+using vdibk::testing::Outcome;
+using vdibk::testing::ReadAll;
+using vdibk::testing::RunProgram;
+using vdibk::testing::SetDirs;
+using vdibk::testing::StartMerged;
 using vdibk::testing::ShmLeftovers;
 using vdibk::testing::Subprocess;
 using vdibk::testing::TempDir;
 using Clock = std::chrono::steady_clock;
-
-std::string ReadAll(const std::string& path) {
-  std::ifstream f(path, std::ios::binary);
-  return std::string((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
-}
-
-struct Outcome {
-  int exit_code = -1;
-  std::string out;
-  double seconds = 0;
-};
-
-Outcome Finish(Subprocess& p, Clock::time_point started = Clock::now()) {
-  Outcome r;
-  while (auto line = p.ReadLine(120s)) r.out += *line + "\n";
-  auto st = p.Wait(60s);
-  if (st && WIFEXITED(*st)) r.exit_code = WEXITSTATUS(*st);
-  r.seconds = std::chrono::duration<double>(Clock::now() - started).count();
-  return r;
-}
-
-Outcome RunProgram(const std::vector<std::string>& argv) {
-  Subprocess p(argv);
-  return Finish(p);
-}
-
-std::string Bin(const std::string& name) { return BinDir() + "/" + name; }
 
 // Polls `done` every 5 ms until it holds or `timeout` passes (for conditions with no event).
 bool PollUntil(const std::function<bool()>& done, std::chrono::milliseconds timeout) {
@@ -65,13 +47,6 @@ bool PollUntil(const std::function<bool()>& done, std::chrono::milliseconds time
     std::this_thread::sleep_for(5ms);
   }
   return done();
-}
-
-std::vector<fs::path> SetDirs(const std::string& repo, const std::string& database) {
-  std::vector<fs::path> out;
-  std::error_code ec;
-  for (const auto& e : fs::directory_iterator(repo + "/" + database, ec)) out.push_back(e.path());
-  return out;
 }
 
 // Every file below the database's folder of the repository (stripes, partials, manifests).
@@ -95,23 +70,6 @@ std::string Describe(const std::vector<fs::path>& paths) {
   std::string s;
   for (const fs::path& p : paths) s += p.string() + " ";
   return s;
-}
-
-std::vector<pid_t> Children(pid_t pid) {
-  std::vector<pid_t> out;
-  std::ifstream f("/proc/" + std::to_string(pid) + "/task/" + std::to_string(pid) + "/children");
-  pid_t c;
-  while (f >> c) out.push_back(c);
-  return out;
-}
-
-// argv of a live process joined with spaces ("" if gone).
-std::string Cmdline(pid_t pid) {
-  std::string raw = ReadAll("/proc/" + std::to_string(pid) + "/cmdline");
-  for (char& c : raw) {
-    if (c == '\0') c = ' ';
-  }
-  return raw;
 }
 
 // Running (not gone, not a zombie waiting for an unrelated reaper).
@@ -207,12 +165,7 @@ class BackupFaultsTest : public ::testing::Test {
   // reaches the workers, e.g. VDIBK_WORKER_FAILPOINT (workers/failpoint.h).
   std::unique_ptr<Subprocess> StartBackup(const std::vector<std::string>& argv,
                                           const std::vector<std::string>& environment = {}) {
-    std::string cmd;
-    for (const std::string& a : argv) cmd += "'" + a + "' ";
-    std::string env;
-    for (const std::string& e : environment) env += "export '" + e + "'; ";
-    return std::make_unique<Subprocess>(
-        std::vector<std::string>{"/bin/sh", "-c", env + "exec " + cmd + "2>&1"});
+    return StartMerged(argv, environment);
   }
 
   // Worker `id` dies (SIGKILL, by its own failpoint) when it receives `failpoint`'s request:

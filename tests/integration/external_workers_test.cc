@@ -11,8 +11,8 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
-#include <fstream>
 
+#include "tests/harness/programs.h"
 #include "tests/harness/subprocess.h"
 #include "tests/harness/test_dirs.h"
 
@@ -21,33 +21,18 @@ namespace {
 
 using namespace std::chrono_literals;
 namespace fs = std::filesystem;
-using vdibk::testing::BinDir;
+using vdibk::testing::Bin;
+using vdibk::testing::Children;
+using vdibk::testing::Cmdline;
+using vdibk::testing::Finish;
+using vdibk::testing::Outcome;
+using vdibk::testing::ReadAll;
+using vdibk::testing::RunProgram;
+using vdibk::testing::SetDirs;
+using vdibk::testing::StartMerged;
 using vdibk::testing::ShmLeftovers;
 using vdibk::testing::Subprocess;
 using vdibk::testing::TempDir;
-
-struct Outcome {
-  int exit_code = -1;
-  std::string out;
-};
-
-Outcome Finish(Subprocess& p) {
-  Outcome r;
-  while (auto line = p.ReadLine(120s)) r.out += *line + "\n";
-  auto st = p.Wait(60s);
-  if (st && WIFEXITED(*st)) r.exit_code = WEXITSTATUS(*st);
-  return r;
-}
-
-std::string Bin(const std::string& name) { return BinDir() + "/" + name; }
-
-// Runs argv with stderr merged into stdout.
-std::unique_ptr<Subprocess> Start(const std::vector<std::string>& argv) {
-  std::string cmd;
-  for (const std::string& a : argv) cmd += "'" + a + "' ";
-  return std::make_unique<Subprocess>(
-      std::vector<std::string>{"/bin/sh", "-c", "exec " + cmd + "2>&1"});
-}
 
 class ExternalWorkersTest : public ::testing::Test {
  protected:
@@ -60,7 +45,7 @@ class ExternalWorkersTest : public ::testing::Test {
     hub_ = "ipc://" + run_ + "/hub";
     sql_ = "ipc://" + dir_.Join("sql.sock");
     set_name_ = "vdbkext_" + std::to_string(getpid());
-    Outcome c = Finish(*Start(
+    Outcome c = Finish(*StartMerged(
         {Bin("vdi-emulator"), "create-database", "sales", "--data-dir", data_, "--size", "16M"}));
     ASSERT_EQ(c.exit_code, 0) << c.out;
     server_ = std::make_unique<Subprocess>(
@@ -75,7 +60,7 @@ class ExternalWorkersTest : public ::testing::Test {
     }
   }
   Subprocess& StartWorker(const std::string& id) {
-    workers_.push_back(Start({Bin("vdibackup-worker"), "--connect", hub_, "--id", id,
+    workers_.push_back(StartMerged({Bin("vdibackup-worker"), "--connect", hub_, "--id", id,
                               "--connect-timeout", "120"}));
     return *workers_.back();
   }
@@ -85,7 +70,7 @@ class ExternalWorkersTest : public ::testing::Test {
                                   std::to_string(workers), "--worker-endpoint", hub_,
                                   "--server", sql_, "--set-name", set_name_, "--json"};
     argv.insert(argv.end(), extra.begin(), extra.end());
-    return Finish(*Start(argv));
+    return Finish(*StartMerged(argv));
   }
   bool RepoEmpty() {
     std::error_code ec;
@@ -110,7 +95,7 @@ TEST_F(ExternalWorkersTest, WorkersStartedFirstServeTheBackupAndExitZero) {
   }
   workers_.clear();
   EXPECT_FALSE(fs::exists(run_ + "/hub")) << "socket left behind";
-  Outcome v = Finish(*Start({Bin("vdibackup"), "verify", "--repo", repo_, "--all"}));
+  Outcome v = Finish(*StartMerged({Bin("vdibackup"), "verify", "--repo", repo_, "--all"}));
   EXPECT_EQ(v.exit_code, 0) << v.out;
   EXPECT_EQ(ShmLeftovers(set_name_), "");
 }
@@ -144,7 +129,7 @@ TEST_F(ExternalWorkersTest, NonPrivateDirectoryAndBusyEndpointAreConfigurationEr
   EXPECT_EQ(busy.exit_code, 78) << busy.out;
   EXPECT_NE(busy.out.find("in use by another vdibackup job"), std::string::npos) << busy.out;
 
-  Outcome missing = Finish(*Start({Bin("vdibackup"), "backup", "--database", "sales", "--repo",
+  Outcome missing = Finish(*StartMerged({Bin("vdibackup"), "backup", "--database", "sales", "--repo",
                                    repo_, "--worker-endpoint", "ipc://" + run_ + "/nodir/hub",
                                    "--server", sql_, "--json"}));
   EXPECT_EQ(missing.exit_code, 78) << missing.out;
