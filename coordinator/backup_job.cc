@@ -213,7 +213,7 @@ Status BackupJob::RunPipeline() {
 
 Status BackupJob::StartWorkers() {
   WorkerPoolOptions pool_options;
-  pool_options.external_endpoint = options_.worker_endpoint;
+  pool_options.external_endpoint = options_.external.endpoint;
   VDIBK_ASSIGN_OR_RETURN(pool_, WorkerPool::Create(options_.worker_program, options_.workers, *this,
                                                    stop_, pool_options));
   hub_ = &pool_->hub();
@@ -251,7 +251,7 @@ Status BackupJob::WaitForConfiguration() {
 
 Status BackupJob::AssignDevices() {
   if (Status st = hub_->WaitForHellos(
-          pool_->external() ? std::chrono::milliseconds(options_.worker_wait_ms) : kHelloTimeout);
+          pool_->external() ? std::chrono::milliseconds(options_.external.wait_ms) : kHelloTimeout);
       !st.ok()) {
     if (!pool_->external()) return st;
     return st.WithContext("external workers: start `vdibackup-worker --connect " +

@@ -78,6 +78,8 @@ Result<BackupOptions> ParseBackupOptions(const std::vector<std::string>& args,
       VDIBK_ASSIGN_OR_RETURN(std::string v, value());
       return ParseU32(a, v);
     };
+    VDIBK_ASSIGN_OR_RETURN(bool external, ParseExternalWorkersFlag(a, value, o.external));
+    if (external) continue;
     if (a == "--database") {
       VDIBK_ASSIGN_OR_RETURN(o.database, value());
     } else if (a == "--repo") {
@@ -135,16 +137,6 @@ Result<BackupOptions> ParseBackupOptions(const std::vector<std::string>& args,
       } else {
         return Status::Usage("--type must be full, diff or log, got '" + v + "'");
       }
-    } else if (a == "--worker-endpoint") {
-      VDIBK_ASSIGN_OR_RETURN(o.worker_endpoint, value());
-      if (o.worker_endpoint.rfind("ipc:///", 0) != 0) {
-        return Status::Usage("--worker-endpoint must be ipc:///DIR/NAME, got '" +
-                             o.worker_endpoint + "'");
-      }
-    } else if (a == "--worker-wait") {
-      VDIBK_ASSIGN_OR_RETURN(uint32_t secs, number());
-      if (secs == 0 || secs > 3600) return Status::Usage("--worker-wait must be 1..3600 seconds");
-      o.worker_wait_ms = secs * 1000;
     } else if (a == "--copy-only") {
       o.copy_only = true;
     } else {

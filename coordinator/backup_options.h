@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "coordinator/external_workers.h"
 #include "shared/base/result.h"
 
 namespace vdibk::coordinator {
@@ -39,11 +40,9 @@ struct BackupOptions {
   bool progress = true;      // --no-progress turns off the live display on a terminal
   BackupKind type = BackupKind::kFull;  // --type full|diff|log
   bool copy_only = false;  // --copy-only: WITH COPY_ONLY (full or log; not with diff)
-  // --worker-endpoint ipc://DIR/NAME: workers are launched by an outside supervisor and connect
-  // there as w0..w(workers-1) (WorkerPoolOptions); "" = spawn them. --worker-wait SECONDS: how
-  // long to wait for all of them to say Hello (default 30).
-  std::string worker_endpoint;
-  uint32_t worker_wait_ms = 30000;
+  // --worker-endpoint / --worker-wait: workers launched by a supervisor connect there as
+  // w0..w(workers-1) (external_workers.h); default: spawn them.
+  ExternalWorkers external;
 };
 
 // Parses the arguments after "backup". `bin_dir` resolves the sqlcmd/worker defaults.

@@ -8,6 +8,7 @@
 #include <utility>
 #include <vector>
 
+#include "coordinator/external_workers.h"
 #include "shared/base/result.h"
 
 namespace vdibk::coordinator {
@@ -30,6 +31,7 @@ struct RestoreOptions {
   std::string set_name;            // --set-name (VDI set); default a fresh unique name
   std::string worker_program;      // --worker-program; default "<bin dir>/vdibackup-worker"
   bool json = false;               // --json
+  ExternalWorkers external;        // --worker-endpoint / --worker-wait (external_workers.h)
 };
 
 // Parses the arguments after "restore". Errors: kUsage naming the argument.
