@@ -29,6 +29,7 @@ constexpr milliseconds kHelloTimeout{15000};
 constexpr milliseconds kReadyTimeout{30000};
 constexpr milliseconds kFinalizeTimeout{60000};
 constexpr milliseconds kWorkerGrace{2000};
+constexpr milliseconds kAbortCauseWait{1000};
 
 std::string Hex(int hr) {
   char buf[16];
@@ -68,7 +69,7 @@ BackupJob::BackupJob(BackupOptions options, SqlRunner& sql, const std::atomic<bo
     : options_(std::move(options)), sql_runner_(sql), stop_(stop) {}
 
 BackupJob::~BackupJob() {
-  if (hub_) hub_->Stop();
+  if (pool_) pool_->End();  // joins the hub thread before the listener (this) goes
 }
 
 bool BackupJob::failed() const {
@@ -92,6 +93,7 @@ void BackupJob::Fail(const Status& cause) {
   if (display_) display_->Stop();
   log::Error("backup failing: " + cause.ToString());
   if (vds_created_.load()) vds_->SignalAbort();
+  if (fanout_) fanout_->Cancel();
   if (hub_) hub_->AbortAll(cause);
 }
 
@@ -110,6 +112,10 @@ Result<BackupReport> BackupJob::Run() {
   set_id_ = NewSetId();
   device_done_.assign(options_.devices, false);
   device_seq_.assign(options_.devices, 0);
+  next_encoder_.assign(options_.devices, 0);
+  if (options_.workers > options_.devices) {
+    fanout_ = std::make_unique<FanoutSequencer>(options_.devices);
+  }
   report_.devices.resize(options_.devices);
   {
     // The set directory in the repo and on every --target (nothing for --target null).
@@ -148,10 +154,7 @@ Result<BackupReport> BackupJob::Run() {
   Status st = RunPipeline();
   if (display_) display_->Stop();
   if (progress_stream_) progress_stream_->Stop();
-  if (hub_) {
-    hub_->Stop();
-    hub_->TerminateWorkers(kWorkerGrace);
-  }
+  if (pool_) pool_->End(kWorkerGrace);
   if (!st.ok()) {
     // Every target's set directory, stripes and all; but a set the server took (its history
     // could not be read) stays, PENDING, for a human to look at.
@@ -164,21 +167,7 @@ Result<BackupReport> BackupJob::Run() {
 }
 
 Status BackupJob::RunPipeline() {
-  // Private socket directory, removed at the end.
-  char tmpl[] = "/tmp/vdibackup-ipc-XXXXXX";
-  if (!mkdtemp(tmpl)) return Status::FromErrno(ErrorCode::kConfiguration, "mkdtemp", errno);
-  const std::string ipc_dir = tmpl;
-  ScopeExit cleanup_ipc([&] {
-    std::error_code ec;
-    std::filesystem::remove_all(ipc_dir, ec);
-  });
-  VDIBK_RETURN_IF_ERROR(transport::CreatePrivateDir(ipc_dir));
-  VDIBK_ASSIGN_OR_RETURN(std::string endpoint, transport::IpcEndpoint(ipc_dir, "hub"));
-  WorkerHubOptions hub_options;
-  hub_options.stop = stop_;
-  VDIBK_ASSIGN_OR_RETURN(
-      hub_, WorkerHub::Create(endpoint, *this, transport::SteadyClock::Instance(), hub_options));
-  VDIBK_RETURN_IF_ERROR(StartWorkers(endpoint));
+  VDIBK_RETURN_IF_ERROR(StartWorkers());
 
   vds_ = std::make_unique<ClientVirtualDeviceSet>();
   VDConfig cfg{};
@@ -227,13 +216,15 @@ Status BackupJob::RunPipeline() {
   return FinishSql(failed());
 }
 
-Status BackupJob::StartWorkers(const std::string& endpoint) {
-  for (uint32_t w = 0; w < options_.workers; ++w) {
-    const std::string id = "w" + std::to_string(w);
-    Result<ChildProcess> child =
-        ChildProcess::Spawn({options_.worker_program, "--connect", endpoint, "--id", id}, false);
-    if (!child.ok()) return child.status();
-    hub_->AddWorker(id, std::move(child).value());
+Status BackupJob::StartWorkers() {
+  WorkerPoolOptions pool_options;
+  pool_options.external_endpoint = options_.external.endpoint;
+  VDIBK_ASSIGN_OR_RETURN(pool_, WorkerPool::Create(options_.worker_program, options_.workers, *this,
+                                                   stop_, pool_options));
+  hub_ = &pool_->hub();
+  if (pool_->external()) {
+    log::Info("waiting for " + std::to_string(options_.workers) + " external workers (w0..w" +
+              std::to_string(options_.workers - 1) + ") at " + pool_->endpoint());
   }
   hub_->Start();
   return Status::Ok();
@@ -264,7 +255,14 @@ Status BackupJob::WaitForConfiguration() {
 }
 
 Status BackupJob::AssignDevices() {
-  VDIBK_RETURN_IF_ERROR(hub_->WaitForHellos(kHelloTimeout));
+  if (Status st = hub_->WaitForHellos(
+          pool_->external() ? std::chrono::milliseconds(options_.external.wait_ms) : kHelloTimeout);
+      !st.ok()) {
+    if (!pool_->external()) return st;
+    return st.WithContext("external workers: start `vdibackup-worker --connect " +
+                          pool_->endpoint() + " --id wK` for K = 0.." +
+                          std::to_string(options_.workers - 1));
+  }
   for (uint32_t w = 0; w < options_.workers; ++w) {
     proto::Envelope env;
     proto::Assign* a = env.mutable_assign();
@@ -295,6 +293,16 @@ Status BackupJob::AssignDevices() {
       r.stripe_file = da->stripe_file();
       r.worker = "w" + std::to_string(w);
     }
+    // Fan-out: a worker beyond the devices encodes for device w mod devices (its owner's stripe).
+    if (w >= options_.devices) {
+      const uint32_t d = w % options_.devices;
+      proto::DeviceAssignment* da = a->add_devices();
+      da->set_device_index(d);
+      da->set_device_name(DeviceName(set_name_, d));
+      da->set_stripe_file(StripeFileName(d, options_.devices));
+      da->set_target_dir(targets_->StripeDir(d));
+      da->set_role(proto::DEVICE_ROLE_ENCODER);
+    }
     hub_->Post("w" + std::to_string(w), std::move(env));
   }
   return hub_->WaitForReady(kReadyTimeout);
@@ -323,6 +331,12 @@ void BackupJob::DeviceLoop(uint32_t d) {
     int hr = vd->GetCommand(-1, &cmd);
     if (hr == VD_E_CLOSE) return;
     if (hr != NOERROR) {
+      if (hr == VD_E_ABORT) {
+        // The server aborts the set when it sees a participant die; the hub names the worker
+        // and the cause once it reaps it: prefer that over the generic VDI abort.
+        std::unique_lock<std::mutex> lock(mu_);
+        cv_.wait_for(lock, kAbortCauseWait, [&] { return failed_; });
+      }
       if (!failed()) {
         Fail(Status(hr == VD_E_ABORT ? ErrorCode::kAborted : ErrorCode::kFailed,
                     "device " + std::to_string(d) + ": GetCommand failed: " + Hex(hr) +
@@ -346,8 +360,16 @@ void BackupJob::DeviceLoop(uint32_t d) {
                               ": GetBufferHandle failed: " + Hex(hr)));
           return;
         }
-        req.kind = RequestKind::kWrite;
         progress_->SetState(d, DeviceState::kWriting);
+        if (Fanout(d)) {
+          if (Status st = IssueEncode(d, ++seq, handle, cmd); !st.ok()) {
+            vd->CompleteCommand(cmd, ERROR_OPERATION_ABORTED, 0, 0);
+            Fail(st);
+            return;
+          }
+          continue;
+        }
+        req.kind = RequestKind::kWrite;
         req.handle = handle;
         req.size = static_cast<uint32_t>(cmd->size);
         proto::WriteRequest* w = env.mutable_write();
@@ -358,10 +380,18 @@ void BackupJob::DeviceLoop(uint32_t d) {
         break;
       }
       case VDC_Flush:
+        if (!DrainFanout(d)) {
+          vd->CompleteCommand(cmd, ERROR_OPERATION_ABORTED, 0, 0);
+          return;
+        }
         req.kind = RequestKind::kFlush;
         h = env.mutable_flush()->mutable_header();
         break;
       case VDC_Complete:
+        if (!DrainFanout(d)) {
+          vd->CompleteCommand(cmd, ERROR_OPERATION_ABORTED, 0, 0);
+          return;
+        }
         req.kind = RequestKind::kComplete;
         progress_->SetState(d, DeviceState::kFinalizing);
         h = env.mutable_complete()->mutable_header();
@@ -407,6 +437,11 @@ void BackupJob::OnReply(const Outstanding& req, const proto::Reply& reply) {
       return;
     case RequestKind::kComplete:
       OnComplete(req, reply);
+      return;
+    case RequestKind::kEncode:
+    case RequestKind::kPlace:
+    case RequestKind::kAdopt:
+      OnFanoutReply(req, reply);
       return;
     case RequestKind::kRead:  // never issued by a backup
       Fail(Status::Failed("read reply during a backup"));
@@ -459,6 +494,7 @@ void BackupJob::OnComplete(const Outstanding& req, const proto::Reply& reply) {
 Status BackupJob::FinalizeWithoutComplete() {
   log::Warn("the server did not grant VDF_CompleteEnabled: finalizing stripes after VD_E_CLOSE");
   for (uint32_t d = 0; d < options_.devices; ++d) {
+    if (!DrainFanout(d)) return failure();
     Outstanding req;
     req.worker = WorkerFor(d);
     req.device = d;

@@ -16,11 +16,13 @@
 #include "coordinator/backup_options.h"
 #include "coordinator/backup_report.h"
 #include "coordinator/backup_targets.h"
+#include "coordinator/fanout_sequencer.h"
 #include "coordinator/progress_display.h"
 #include "coordinator/progress_display_json.h"
 #include "coordinator/progress_tracker.h"
 #include "coordinator/sql_runner.h"
 #include "coordinator/worker_hub.h"
+#include "coordinator/worker_pool.h"
 #include "shared/base/result.h"
 
 class ClientVirtualDeviceSet;
@@ -51,7 +53,7 @@ class BackupJob final : public HubListener {
 
  private:
   Status RunPipeline();
-  Status StartWorkers(const std::string& endpoint);
+  Status StartWorkers();
   Status WaitForConfiguration();
   Status AssignDevices();
   Status OpenDevices();
@@ -63,6 +65,18 @@ class BackupJob final : public HubListener {
   Status failure() const;
   std::string WorkerFor(uint32_t device) const;
   void OnComplete(const Outstanding& req, const proto::Reply& reply);
+  // Fan-out (backup_fanout.cc; more workers than devices): the workers that encode `device`'s
+  // buffers (its owner first); fan-out is on for a device with more than one.
+  std::vector<std::string> EncodersFor(uint32_t device) const;
+  bool Fanout(uint32_t device) const { return options_.workers > options_.devices &&
+                                              EncodersFor(device).size() > 1; }
+  // Device thread: hands a VDC_Write to the next encoder of the device.
+  Status IssueEncode(uint32_t device, uint64_t seq, uint32_t handle, void* command);
+  // Device thread: before Flush/Complete, every earlier write must be adopted. False: failed.
+  bool DrainFanout(uint32_t device);
+  // Hub thread: an Encode, Place or Adopt reply (status ok).
+  void OnFanoutReply(const Outstanding& req, const proto::Reply& reply);
+  Status IssueSteps(const std::vector<FanoutStep>& steps);
 
   BackupOptions options_;
   SqlRunner& sql_runner_;
@@ -75,7 +89,8 @@ class BackupJob final : public HubListener {
   std::unique_ptr<ProgressDisplay> display_;  // only on a terminal without --json
   std::unique_ptr<ProgressJsonStream> progress_stream_;  // only with --progress-fd
   BackupReport report_;
-  std::unique_ptr<WorkerHub> hub_;
+  std::unique_ptr<WorkerPool> pool_;  // the hub and the workers
+  WorkerHub* hub_ = nullptr;          // pool_->hub() once the pool exists
   std::unique_ptr<ClientVirtualDeviceSet> vds_;
   std::atomic<bool> vds_created_{false};
   std::vector<ClientVirtualDevice*> devices_;
@@ -90,6 +105,8 @@ class BackupJob final : public HubListener {
   // VDC_Complete commands {device, command} waiting for the manifest.
   std::vector<std::pair<uint32_t, void*>> complete_commands_;
   std::vector<uint64_t> device_seq_;  // last command_seq per device (written by its thread)
+  std::unique_ptr<FanoutSequencer> fanout_;  // workers > devices only
+  std::vector<uint64_t> next_encoder_;       // round robin per device (written by its thread)
   bool manifest_written_ = false;
   bool keep_set_ = false;  // the statement succeeded but its history row could not be read
 };

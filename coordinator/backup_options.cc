@@ -12,6 +12,9 @@
 namespace vdibk::coordinator {
 namespace {
 
+constexpr uint32_t kMaxBufferCount = 4096;
+constexpr uint64_t kMaxBufferArea = 8ull << 30;  // shared memory for the VDI buffers
+
 Result<uint32_t> ParseU32(const std::string& flag, const std::string& v) {
   uint32_t out = 0;
   auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), out);
@@ -60,7 +63,8 @@ const char* BackupUsage() {
          "         [--compression lz4|none] [--lz4-level L] [--checksum|--no-checksum]\n"
          "         [--sqlcmd PROGRAM] [--server NAME] [--set-name NAME] [--json]\n"
          "         [--target DIR ...|--target null] [--no-progress] [--progress-fd N]\n"
-         "         [--type full|diff|log] [--copy-only]";
+         "         [--type full|diff|log] [--copy-only]\n"
+         "         [--worker-endpoint ipc:///DIR/NAME [--worker-wait SECONDS]]";
 }
 
 Result<BackupOptions> ParseBackupOptions(const std::vector<std::string>& args,
@@ -76,6 +80,8 @@ Result<BackupOptions> ParseBackupOptions(const std::vector<std::string>& args,
       VDIBK_ASSIGN_OR_RETURN(std::string v, value());
       return ParseU32(a, v);
     };
+    VDIBK_ASSIGN_OR_RETURN(bool external, ParseExternalWorkersFlag(a, value, o.external));
+    if (external) continue;
     if (a == "--database") {
       VDIBK_ASSIGN_OR_RETURN(o.database, value());
     } else if (a == "--repo") {
@@ -162,7 +168,8 @@ Result<BackupOptions> ParseBackupOptions(const std::vector<std::string>& args,
   }
   if (o.devices > 64) return Status::Usage("--devices must be 1..64");
   if (o.workers == 0) o.workers = o.devices;
-  if (o.workers > o.devices) return Status::Usage("--workers must not exceed --devices");
+  // More workers than devices fan a device's buffers out to several encoders (proto §9).
+  if (o.workers > 64) return Status::Usage("--workers must be 1..64");
   if (o.max_transfer_size == 0 || o.max_transfer_size % 65536 != 0 ||
       o.max_transfer_size > (4u << 20)) {
     return Status::Usage("--max-transfer-size must be a multiple of 65536 up to 4194304");
@@ -170,8 +177,20 @@ Result<BackupOptions> ParseBackupOptions(const std::vector<std::string>& args,
   if (!IsPowerOfTwo(o.block_size) || o.block_size < 512 || o.block_size > 65536) {
     return Status::Usage("--block-size must be a power of 2 from 512 to 65536");
   }
-  if (o.buffer_count == 0) o.buffer_count = 4 * o.devices;
+  // Four buffers per device, and per worker under fan-out so every encoder has work.
+  if (o.buffer_count == 0) o.buffer_count = 4 * std::max(o.devices, o.workers);
   if (o.buffer_count < o.devices) return Status::Usage("--buffer-count must be >= --devices");
+  if (o.buffer_count > kMaxBufferCount) {
+    return Status::Usage("--buffer-count must be at most " + std::to_string(kMaxBufferCount));
+  }
+  // The buffers live in /dev/shm: BUFFERCOUNT x MAXTRANSFERSIZE bytes of it.
+  if (static_cast<uint64_t>(o.buffer_count) * o.max_transfer_size > kMaxBufferArea) {
+    return Status::Usage("--buffer-count x --max-transfer-size is " +
+                         std::to_string(static_cast<uint64_t>(o.buffer_count) *
+                                        o.max_transfer_size >> 20) +
+                         " MiB of shared memory; at most " + std::to_string(kMaxBufferArea >> 20) +
+                         " MiB");
+  }
   if (o.sqlcmd.empty()) o.sqlcmd = bin_dir + "/sqlcmd";
   if (o.worker_program.empty()) o.worker_program = bin_dir + "/vdibackup-worker";
   if (o.server.empty()) {

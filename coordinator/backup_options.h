@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "coordinator/external_workers.h"
 #include "shared/base/result.h"
 
 namespace vdibk::coordinator {
@@ -40,6 +41,9 @@ struct BackupOptions {
   int progress_fd = -1;      // --progress-fd N (>= 3): JSON progress lines to fd N
   BackupKind type = BackupKind::kFull;  // --type full|diff|log
   bool copy_only = false;  // --copy-only: WITH COPY_ONLY (full or log; not with diff)
+  // --worker-endpoint / --worker-wait: workers launched by a supervisor connect there as
+  // w0..w(workers-1) (external_workers.h); default: spawn them.
+  ExternalWorkers external;
 };
 
 // Parses the arguments after "backup". `bin_dir` resolves the sqlcmd/worker defaults.

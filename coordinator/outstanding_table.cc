@@ -10,7 +10,14 @@ std::string Where(const ReplyFacts& r) {
 }
 
 bool HasBuffer(RequestKind kind) {
-  return kind == RequestKind::kWrite || kind == RequestKind::kRead;
+  return kind == RequestKind::kWrite || kind == RequestKind::kRead ||
+         kind == RequestKind::kEncode || kind == RequestKind::kAdopt;
+}
+
+// Requests whose successful reply moves exactly the request's size.
+bool MovesAll(RequestKind kind) {
+  return kind == RequestKind::kWrite || kind == RequestKind::kEncode ||
+         kind == RequestKind::kAdopt;
 }
 
 }  // namespace
@@ -18,7 +25,7 @@ bool HasBuffer(RequestKind kind) {
 Status OutstandingTable::Add(const Outstanding& req) {
   std::lock_guard<std::mutex> lock(mu_);
   Key key{req.device, req.seq};
-  if (pending_.count(key) || answered_.count(key)) {
+  if (pending_.count(key) || answered_.count({req.device, req.seq, req.kind})) {
     return Status::Failed("request device " + std::to_string(req.device) + " seq " +
                           std::to_string(req.seq) + " issued twice");
   }
@@ -34,8 +41,14 @@ Result<Outstanding> OutstandingTable::Take(const std::string& worker, const Repl
   Key key{r.device, r.seq};
   auto it = pending_.find(key);
   if (it == pending_.end()) {
-    return Status::Aborted(std::string(answered_.count(key) ? "duplicate" : "unknown") +
-                           " reply from worker " + worker + " (" + Where(r) + ")");
+    bool seen = false;
+    for (auto k : {RequestKind::kWrite, RequestKind::kFlush, RequestKind::kComplete,
+                   RequestKind::kRead, RequestKind::kEncode, RequestKind::kPlace,
+                   RequestKind::kAdopt}) {
+      seen = seen || answered_.count({r.device, r.seq, k}) != 0;
+    }
+    return Status::Aborted(std::string(seen ? "duplicate" : "unknown") + " reply from worker " +
+                           worker + " (" + Where(r) + ")");
   }
   const Outstanding& req = it->second;
   if (req.worker != worker) {
@@ -47,8 +60,7 @@ Result<Outstanding> OutstandingTable::Take(const std::string& worker, const Repl
                            std::to_string(r.handle) + " but handle " + std::to_string(req.handle) +
                            " was issued (" + Where(r) + ")");
   }
-  if (req.kind == RequestKind::kWrite &&
-      (r.bytes > req.size || (r.status == 0 && r.bytes != req.size))) {
+  if (MovesAll(req.kind) && (r.bytes > req.size || (r.status == 0 && r.bytes != req.size))) {
     return Status::Aborted("reply from worker " + worker + " reports " + std::to_string(r.bytes) +
                            " bytes for a write of " + std::to_string(req.size) + " (" + Where(r) +
                            ")");
@@ -61,7 +73,7 @@ Result<Outstanding> OutstandingTable::Take(const std::string& worker, const Repl
   Outstanding out = req;
   pending_.erase(it);
   if (HasBuffer(out.kind)) handles_.erase(out.handle);
-  answered_.insert(key);
+  answered_.insert({out.device, out.seq, out.kind});
   return out;
 }
 

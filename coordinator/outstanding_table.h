@@ -8,6 +8,7 @@
 #include <mutex>
 #include <set>
 #include <string>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -15,7 +16,9 @@
 
 namespace vdibk::coordinator {
 
-enum class RequestKind { kWrite, kFlush, kComplete, kRead };
+// kEncode, kPlace, kAdopt: the three stages of one data command under fan-out (proto/README.md
+// §9), issued one after the other for the same {device, seq}.
+enum class RequestKind { kWrite, kFlush, kComplete, kRead, kEncode, kPlace, kAdopt };
 
 // One request owned by one worker until it replies (the credit rule).
 struct Outstanding {
@@ -23,8 +26,8 @@ struct Outstanding {
   uint32_t device = 0;
   uint64_t seq = 0;  // command_seq of the device
   RequestKind kind = RequestKind::kWrite;
-  uint32_t handle = 0;      // Write/Read only
-  uint32_t size = 0;        // Write/Read only
+  uint32_t handle = 0;      // Write/Read/Encode/Adopt only
+  uint32_t size = 0;        // Write/Read/Encode/Adopt only
   void* command = nullptr;  // opaque VDC_Command* to complete (null: no VDI command)
 };
 
@@ -40,8 +43,8 @@ struct ReplyFacts {
 // Thread-safe: device threads Add, the hub thread Take.
 class OutstandingTable {
  public:
-  // Registers a request. Errors: kFailed if {device, seq} is already outstanding or a handle is
-  // issued twice.
+  // Registers a request. Errors: kFailed if {device, seq} is already outstanding, was already
+  // answered for this kind, or a handle is issued twice.
   Status Add(const Outstanding& req);
   // Validates and removes the request `reply` answers. Protocol violations (kAborted):
   // unknown, duplicate, foreign (issued to another worker), handle mismatch, oversized (Write or
@@ -54,10 +57,11 @@ class OutstandingTable {
 
  private:
   using Key = std::pair<uint32_t, uint64_t>;  // {device, seq}
+  using AnsweredKey = std::tuple<uint32_t, uint64_t, RequestKind>;
   mutable std::mutex mu_;
   std::map<Key, Outstanding> pending_;
-  std::set<uint32_t> handles_;  // Write/Read handles currently lent out
-  std::set<Key> answered_;
+  std::set<uint32_t> handles_;  // Write/Read/Encode/Adopt handles currently lent out
+  std::set<AnsweredKey> answered_;
 };
 
 }  // namespace vdibk::coordinator

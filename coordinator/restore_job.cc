@@ -134,8 +134,10 @@ Result<RestoreReport> RestoreJob::Run() {
 }
 
 Status RestoreJob::RunPipeline() {
-  VDIBK_ASSIGN_OR_RETURN(pool_,
-                         WorkerPool::Create(options_.worker_program, workers_, *this, stop_));
+  WorkerPoolOptions pool_options;
+  pool_options.external_endpoint = options_.external.endpoint;
+  VDIBK_ASSIGN_OR_RETURN(pool_, WorkerPool::Create(options_.worker_program, workers_, *this,
+                                                   stop_, pool_options));
   pool_->hub().Start();
 
   vds_ = std::make_unique<ClientVirtualDeviceSet>();
@@ -204,7 +206,8 @@ Status RestoreJob::WaitForConfiguration() {
 
 Status RestoreJob::AssignDevices() {
   WorkerHub& hub = pool_->hub();
-  VDIBK_RETURN_IF_ERROR(hub.WaitForHellos(kHelloTimeout));
+  VDIBK_RETURN_IF_ERROR(hub.WaitForHellos(
+      pool_->external() ? milliseconds(options_.external.wait_ms) : kHelloTimeout));
   const proto::Manifest& m = plan_.manifest;
   for (uint32_t w = 0; w < workers_; ++w) {
     proto::Envelope env;

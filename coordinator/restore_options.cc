@@ -69,7 +69,8 @@ const char* RestoreUsage() {
          "         [--as NEWNAME]\n"
          "         [--move LOGICAL=PATH ...] [--norecovery] [--replace] [--workers M]\n"
          "         [--max-transfer-size BYTES] [--sqlcmd PROGRAM] [--server NAME] [--json]\n"
-         "         [--progress-fd N]";
+         "         [--progress-fd N]\n"
+         "         [--worker-endpoint ipc:///DIR/NAME [--worker-wait SECONDS]]";
 }
 
 Result<RestoreOptions> ParseRestoreOptions(const std::vector<std::string>& args,
@@ -90,6 +91,8 @@ Result<RestoreOptions> ParseRestoreOptions(const std::vector<std::string>& args,
       }
       return out;
     };
+    VDIBK_ASSIGN_OR_RETURN(bool external, ParseExternalWorkersFlag(a, value, o.external));
+    if (external) continue;
     if (a == "--database") {
       VDIBK_ASSIGN_OR_RETURN(o.database, value());
     } else if (a == "--repo") {

@@ -8,6 +8,7 @@
 #include <utility>
 #include <vector>
 
+#include "coordinator/external_workers.h"
 #include "shared/base/result.h"
 
 namespace vdibk::coordinator {
@@ -34,6 +35,7 @@ struct RestoreOptions {
   // Not a command-line option: RESTORE VERIFYONLY instead of RESTORE (vdibackup verify --sql);
   // target, moves, replace and norecovery are then unused and nothing is written on the server.
   bool verify_only = false;
+  ExternalWorkers external;        // --worker-endpoint / --worker-wait (external_workers.h)
 };
 
 // Parses the arguments after "restore". Errors: kUsage naming the argument.

@@ -130,6 +130,7 @@ void WorkerHub::ShutdownAll() {
     for (auto& [id, p] : peers_) {
       if (p.ending || p.exited) continue;
       p.ending = true;
+      p.shutdown_sent = true;
       proto::Envelope env;
       env.mutable_shutdown()->set_reason("backup finished");
       outbox_.emplace_back(id, std::move(env));
@@ -174,7 +175,7 @@ bool WorkerHub::WaitForExits(milliseconds timeout) {
   std::unique_lock<std::mutex> lock(mu_);
   return cv_.wait_for(lock, timeout, [&] {
     for (const auto& [id, p] : peers_) {
-      if (p.child && !p.exited) return false;
+      if (p.child ? !p.exited : (p.shutdown_sent && !p.shutdown_acked)) return false;
     }
     return true;
   });
@@ -373,6 +374,18 @@ void WorkerHub::HandleMessage(const std::string& peer, const proto::Envelope& en
     }
     case proto::Envelope::kHeartbeat:
       return;
+    case proto::Envelope::kShutdown: {
+      bool ok = false;
+      {
+        std::lock_guard<std::mutex> lock(mu_);
+        Peer& p = peers_[peer];
+        ok = p.shutdown_sent && !p.shutdown_acked;
+        if (ok) p.shutdown_acked = true;
+      }
+      if (!ok) return Fail(violation("Shutdown that was not asked for"));
+      cv_.notify_all();
+      return;
+    }
     case proto::Envelope::kAbort: {
       ErrorCode code = ErrorCodeFromWire(env.abort().code());
       if (code == ErrorCode::kOk) code = ErrorCode::kAborted;

@@ -71,7 +71,8 @@ class WorkerHub {
   // Blocks until every expected worker said Hello (or Ready), or the hub failed / timed out.
   Status WaitForHellos(std::chrono::milliseconds timeout);
   Status WaitForReady(std::chrono::milliseconds timeout);
-  // Blocks until every worker process exited (or timeout). True if all exited.
+  // Blocks until every spawned worker process exited and every external worker (no child)
+  // acknowledged its Shutdown, or until timeout. True if all did.
   bool WaitForExits(std::chrono::milliseconds timeout);
   // After Stop: SIGTERM, `grace`, then SIGKILL for children still running; reaps all.
   void TerminateWorkers(std::chrono::milliseconds grace);
@@ -86,6 +87,8 @@ class WorkerHub {
     bool hello = false;
     bool ready = false;
     bool ending = false;  // Abort or Shutdown sent: an exit is expected
+    bool shutdown_sent = false;
+    bool shutdown_acked = false;  // the worker echoed the Shutdown (its last message)
     bool exited = false;
     int pidfd = -1;  // readable when the child exits: wakes the loop at once (-1: none)
     uint64_t next_seq = 1;

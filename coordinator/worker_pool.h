@@ -14,14 +14,25 @@
 
 namespace vdibk::coordinator {
 
+struct WorkerPoolOptions {
+  // "" (default): a fresh private directory and `workers` spawned children. Otherwise
+  // "ipc://DIR/NAME": workers launched by an outside supervisor (`vdibackup-worker --connect
+  // ENDPOINT --id wK`, e.g. systemd's vdibackup-worker@.service) connect there. DIR must exist,
+  // be ours and private (0700); the job holds an flock on "DIR/NAME.lock" so two jobs never share
+  // an endpoint.
+  std::string external_endpoint;
+};
+
 class WorkerPool {
  public:
-  // Creates the directory, binds the hub and spawns `workers` copies of `program`; the caller
-  // then calls hub().Start() once the pool is stored where its listener can reach it.
-  // `listener` and `stop` must outlive the pool.
+  // Binds the hub and spawns `workers` copies of `program` (or expects them to connect, with
+  // `options.external_endpoint`); the caller then calls hub().Start() once the pool is stored
+  // where its listener can reach it. `listener` and `stop` must outlive the pool.
+  // Errors: kConfiguration (endpoint directory not private, endpoint in use), spawn failures.
   static Result<std::unique_ptr<WorkerPool>> Create(const std::string& program, uint32_t workers,
                                                     HubListener& listener,
-                                                    const std::atomic<bool>* stop);
+                                                    const std::atomic<bool>* stop,
+                                                    const WorkerPoolOptions& options = {});
   ~WorkerPool();  // End(), then removes the directory
   WorkerPool(const WorkerPool&) = delete;
   WorkerPool& operator=(const WorkerPool&) = delete;
@@ -31,10 +42,14 @@ class WorkerPool {
   void End(std::chrono::milliseconds grace = std::chrono::milliseconds(2000));
 
   static std::string WorkerId(uint32_t index) { return "w" + std::to_string(index); }
+  const std::string& endpoint() const { return endpoint_; }
+  bool external() const { return lock_fd_ >= 0; }
 
  private:
   WorkerPool() = default;
-  std::string dir_;
+  std::string dir_;  // our private directory, removed at the end ("" for an external endpoint)
+  std::string endpoint_;
+  int lock_fd_ = -1;  // flock on the external endpoint
   std::unique_ptr<WorkerHub> hub_;
   bool ended_ = false;
 };

@@ -13,6 +13,7 @@
 #include "shared/transport/channel.h"
 #include "shared/transport/envelope_codec.h"
 #include "vdi.h"
+#include "workers/worker_replies.h"
 
 namespace vdibk::workers {
 namespace {
@@ -20,21 +21,6 @@ namespace {
 using std::chrono::milliseconds;
 constexpr milliseconds kSendTimeout{5000};
 constexpr const char* kVersion = "0.1.0";
-
-Result<std::unique_ptr<stripe::Target>> DefaultTarget(const proto::Assign& a,
-                                                      const std::string& dir) {
-  if (a.target_kind() == proto::TARGET_KIND_NULL) {
-    if (a.direction() != proto::DIRECTION_BACKUP) {
-      return Status::Configuration("a null target keeps nothing to restore");
-    }
-    return std::unique_ptr<stripe::Target>(new stripe::NullTarget());
-  }
-  if (a.target_kind() != proto::TARGET_KIND_DIRECTORY) {
-    return Status::Configuration("unsupported target kind " + std::to_string(a.target_kind()));
-  }
-  if (dir.empty()) return Status::Configuration("Assign without target_dir");
-  return std::unique_ptr<stripe::Target>(new stripe::DirectoryTarget(dir));
-}
 
 Result<StripeSetSpec> SpecFromAssign(const proto::Assign& a) {
   StripeSetSpec s;
@@ -61,41 +47,49 @@ Result<StripeSetSpec> SpecFromAssign(const proto::Assign& a) {
   s.max_transfer_size = a.max_transfer_size();
   for (const proto::DeviceAssignment& d : a.devices()) {
     s.devices.push_back({d.device_index(), d.device_name(), d.stripe_file(),
-                         d.target_dir().empty() ? a.target_dir() : d.target_dir()});
+                         d.target_dir().empty() ? a.target_dir() : d.target_dir(),
+                         d.role() != proto::DEVICE_ROLE_ENCODER});
   }
   return s;
 }
 
-uint32_t CompletionCodeFor(const Status& st) {
-  switch (st.code()) {
-    case ErrorCode::kOk:
-      return ERROR_SUCCESS;
-    case ErrorCode::kAborted:
-      return ERROR_OPERATION_ABORTED;
-    case ErrorCode::kTargetIo:
-    case ErrorCode::kIntegrity:
-    case ErrorCode::kMissing:
-      return ERROR_IO_DEVICE;
-    default:
-      return ERROR_INVALID_PARAMETER;
+// The worker's failpoint (an invalid spec was refused by main(); here it arms nothing).
+Failpoint ArmedFailpoint(const WorkerOptions& o) {
+  Result<Failpoint> f = Failpoint::Parse(o.failpoint, o.worker_id);
+  return f.ok() ? std::move(f).value() : Failpoint();
+}
+
+// The failpoint name of a request ("" for other messages).
+std::string RequestKindName(const proto::Envelope& env) {
+  switch (env.body_case()) {
+    case proto::Envelope::kAssign: return "assign";
+    case proto::Envelope::kWrite: return "write";
+    case proto::Envelope::kFlush: return "flush";
+    case proto::Envelope::kComplete: return "complete";
+    case proto::Envelope::kRead: return "read";
+    case proto::Envelope::kEncode: return "encode";
+    case proto::Envelope::kPlace: return "place";
+    case proto::Envelope::kAdopt: return "adopt";
+    default: return "";
   }
 }
 
-proto::Reply ReplyFor(const proto::RequestHeader& h, uint32_t handle) {
-  proto::Reply r;
-  r.set_device(h.device());
-  r.set_command_seq(h.command_seq());
-  r.set_buffer_handle(handle);
-  return r;
-}
-
-void SetError(proto::Reply& r, const Status& st) {
-  r.set_status(static_cast<uint32_t>(st.code()));
-  r.set_completion_code(CompletionCodeFor(st));
-  r.set_message(st.message());
-}
-
 }  // namespace
+
+Result<std::unique_ptr<stripe::Target>> DefaultTarget(const proto::Assign& a,
+                                                      const std::string& dir) {
+  if (a.target_kind() == proto::TARGET_KIND_NULL) {
+    if (a.direction() != proto::DIRECTION_BACKUP) {
+      return Status::Configuration("a null target keeps nothing to restore");
+    }
+    return std::unique_ptr<stripe::Target>(new stripe::NullTarget());
+  }
+  if (a.target_kind() != proto::TARGET_KIND_DIRECTORY) {
+    return Status::Configuration("unsupported target kind " + std::to_string(a.target_kind()));
+  }
+  if (dir.empty()) return Status::Configuration("Assign without target_dir");
+  return std::unique_ptr<stripe::Target>(new stripe::DirectoryTarget(dir));
+}
 
 Worker::Worker(WorkerOptions options, std::unique_ptr<BufferMapper> mapper,
                const transport::Clock& clock, const std::atomic<bool>* stop,
@@ -104,7 +98,8 @@ Worker::Worker(WorkerOptions options, std::unique_ptr<BufferMapper> mapper,
       mapper_(std::move(mapper)),
       clock_(clock),
       stop_(stop),
-      make_target_(make_target ? std::move(make_target) : TargetFactory(DefaultTarget)) {}
+      make_target_(make_target ? std::move(make_target) : TargetFactory(DefaultTarget)),
+      failpoint_(ArmedFailpoint(options_)) {}
 
 Worker::~Worker() {
   if (stripes_) stripes_->AbortAll();
@@ -172,7 +167,17 @@ Status Worker::Serve(transport::Channel& channel) {
   h->set_uid(static_cast<uint32_t>(getuid()));
   h->set_version(kVersion);
   h->set_capabilities(proto::CAPABILITY_LZ4 | proto::CAPABILITY_RESTORE);
-  VDIBK_RETURN_IF_ERROR(Send(channel, hello));
+  // The coordinator's socket may not be there yet (a worker started by a supervisor): the
+  // Hello waits up to connect_timeout for it (ZMQ_IMMEDIATE queues nothing until connected).
+  hello.set_protocol_version(proto::PROTOCOL_VERSION_CURRENT);
+  hello.set_sender(options_.worker_id);
+  hello.set_seq(next_seq_++);
+  if (Status st = transport::SendEnvelope(channel, hello, options_.connect_timeout); !st.ok()) {
+    return Status::Aborted("no coordinator at " + options_.endpoint + " within " +
+                           std::to_string(options_.connect_timeout.count() / 1000) + " s: " +
+                           st.message());
+  }
+  last_sent_ = clock_.Now();
   auto last_heard = clock_.Now();
   const auto expiry = options_.liveness.expiry();
   const milliseconds interval = options_.liveness.interval;
@@ -257,6 +262,7 @@ Status Worker::Handle(transport::Channel& channel, const proto::Envelope& env) {
     return st;
   };
   const bool serving = state_ == State::kServing;
+  if (failpoint_.armed()) failpoint_.MaybeDie(RequestKindName(env));
   switch (env.body_case()) {
     case proto::Envelope::kHeartbeat:
       return Status::Ok();
@@ -268,9 +274,15 @@ Status Worker::Handle(transport::Channel& channel, const proto::Envelope& env) {
       if (code == ErrorCode::kOk) code = ErrorCode::kAborted;
       return Status(code, "aborted by the coordinator: " + env.abort().message());
     }
-    case proto::Envelope::kShutdown:
+    case proto::Envelope::kShutdown: {
+      // Acknowledge (our last message; a supervisor-launched worker's coordinator waits for it),
+      // and give it time to leave before the socket closes.
       state_ = State::kDone;
-      return Status::Ok();
+      proto::Envelope ack;
+      ack.mutable_shutdown()->set_reason("acknowledged");
+      channel.SetLinger(std::chrono::milliseconds(1000));
+      return Send(channel, ack);
+    }
     case proto::Envelope::kRead:
       if (!serving || !restore_) return violation("Read outside a restore");
       return HandleRead(channel, env.read());
@@ -324,6 +336,11 @@ Status Worker::Handle(transport::Channel& channel, const proto::Envelope& env) {
       }
       return SendReply(channel, r);
     }
+    case proto::Envelope::kEncode:
+    case proto::Envelope::kPlace:
+    case proto::Envelope::kAdopt:
+      if (!serving || !stripes_) return violation("fan-out request outside a backup");
+      return HandleFanout(channel, env);
     default:
       return violation("unexpected message type " + std::to_string(env.body_case()));
   }

@@ -15,6 +15,7 @@
 #include "shared/transport/clock.h"
 #include "workers/buffer_mapper.h"
 #include "workers/device_stripes.h"
+#include "workers/failpoint.h"
 #include "workers/restore_device.h"
 #include "workers/worker_options.h"
 
@@ -35,6 +36,10 @@ namespace vdibk::workers {
 // Assign's): by default a DirectoryTarget on it, or a NullTarget for TARGET_KIND_NULL.
 using TargetFactory = std::function<Result<std::unique_ptr<stripe::Target>>(
     const proto::Assign&, const std::string& dir)>;
+
+// The production TargetFactory.
+Result<std::unique_ptr<stripe::Target>> DefaultTarget(const proto::Assign& assign,
+                                                      const std::string& dir);
 
 // One job. Not thread-safe; Run() blocks on the calling thread until the job ends.
 class Worker {
@@ -62,6 +67,8 @@ class Worker {
   Status HandleAssign(transport::Channel& channel, const proto::Assign& assign);
   Status Send(transport::Channel& channel, proto::Envelope& env);
   Status HandleRead(transport::Channel& channel, const proto::ReadRequest& request);
+  // Encode / Place / Adopt (fan-out, worker_fanout.cc).
+  Status HandleFanout(transport::Channel& channel, const proto::Envelope& env);
   Status SendReply(transport::Channel& channel, const proto::Reply& reply);
   Status SendAbort(transport::Channel& channel, const Status& cause);
   Status SendHeartbeat(transport::Channel& channel);
@@ -71,6 +78,7 @@ class Worker {
   const transport::Clock& clock_;
   const std::atomic<bool>* stop_;
   TargetFactory make_target_;
+  Failpoint failpoint_;  // tests only: dies at a chosen request
   State state_ = State::kGreeting;
   std::optional<DeviceStripes> stripes_;   // backup
   std::optional<RestoreStripes> restore_;  // restore

@@ -19,7 +19,7 @@ Result<int> ParsePositive(const std::string& flag, const std::string& value) {
 
 const char* WorkerUsage() {
   return "usage: vdibackup-worker --connect ipc://PATH --id ID [--heartbeat-ms MS] "
-         "[--liveness N]";
+         "[--liveness N] [--connect-timeout SECONDS]";
 }
 
 Result<WorkerOptions> ParseWorkerOptions(const std::vector<std::string>& args) {
@@ -38,6 +38,10 @@ Result<WorkerOptions> ParseWorkerOptions(const std::vector<std::string>& args) {
       VDIBK_ASSIGN_OR_RETURN(std::string v, value());
       VDIBK_ASSIGN_OR_RETURN(int ms, ParsePositive(a, v));
       o.liveness.interval = std::chrono::milliseconds(ms);
+    } else if (a == "--connect-timeout") {
+      VDIBK_ASSIGN_OR_RETURN(std::string v, value());
+      VDIBK_ASSIGN_OR_RETURN(int secs, ParsePositive(a, v));
+      o.connect_timeout = std::chrono::seconds(secs);
     } else if (a == "--liveness") {
       VDIBK_ASSIGN_OR_RETURN(std::string v, value());
       VDIBK_ASSIGN_OR_RETURN(o.liveness.liveness, ParsePositive(a, v));

@@ -15,6 +15,10 @@ struct WorkerOptions {
   std::string endpoint;                // --connect: the coordinator's ROUTER endpoint (required)
   std::string worker_id;               // --id: routing id and Envelope.sender (required)
   transport::LivenessConfig liveness;  // --heartbeat-ms (default 1000), --liveness (default 3)
+  // --connect-timeout SECONDS: how long the Hello waits for the coordinator's socket to accept
+  // it (default 5 s; a worker started by a supervisor before the job waits longer).
+  std::chrono::milliseconds connect_timeout{5000};
+  std::string failpoint;  // tests only: $VDIBK_WORKER_FAILPOINT (failpoint.h); "" = none
 };
 
 // Parses argv (argv[0] is the program). Errors: kUsage with the offending argument.

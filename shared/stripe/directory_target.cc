@@ -7,6 +7,7 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <climits>
 #include <cstdio>
@@ -126,6 +127,33 @@ class PosixWritableFile final : public WritableFile {
   uint64_t size() const override { return size_; }
   const std::string& name() const override { return name_; }
 
+  Status AdoptWritten(uint64_t n, const ByteSink& sink) override {
+    if (fd_ < 0) return Status::TargetIo("adopt bytes of closed file " + temp_path_);
+    std::vector<uint8_t> buf(static_cast<size_t>(std::min<uint64_t>(n, 1u << 20)));
+    uint64_t done = 0;
+    while (done < n) {
+      size_t want = static_cast<size_t>(std::min<uint64_t>(n - done, buf.size()));
+      ssize_t got = ::pread(fd_, buf.data(), want, static_cast<off_t>(size_ + done));
+      if (got < 0) {
+        if (errno == EINTR) continue;
+        return IoError("read back", temp_path_ + " at offset " + std::to_string(size_ + done),
+                       errno);
+      }
+      if (got == 0) {
+        return Status::TargetIo("read back " + temp_path_ + ": " + std::to_string(n - done) +
+                                " placed bytes missing at offset " + std::to_string(size_ + done));
+      }
+      sink(buf.data(), static_cast<size_t>(got));
+      done += static_cast<uint64_t>(got);
+    }
+    size_ += n;
+    // Later appends (the trailer) go after the adopted bytes.
+    if (::lseek(fd_, static_cast<off_t>(size_), SEEK_SET) < 0) {
+      return IoError("seek", temp_path_, errno);
+    }
+    return Status::Ok();
+  }
+
  private:
   std::string dir_, name_, final_path_, temp_path_;
   int fd_;
@@ -134,6 +162,30 @@ class PosixWritableFile final : public WritableFile {
   bool removed_ = false;
   uint64_t size_ = 0;
   uint64_t writeback_ = 0;  // writeback was started for bytes [0, writeback_)
+};
+
+class PosixPlacementFile final : public PlacementFile {
+ public:
+  PosixPlacementFile(std::string path, int fd) : path_(std::move(path)), fd_(fd) {}
+  ~PosixPlacementFile() override { ::close(fd_); }
+
+  Status WriteAt(uint64_t offset, const void* data, size_t size) override {
+    size_t done = 0;
+    while (done < size) {
+      ssize_t n = ::pwrite(fd_, static_cast<const char*>(data) + done, size - done,
+                           static_cast<off_t>(offset + done));
+      if (n < 0) {
+        if (errno == EINTR) continue;
+        return IoError("write", path_ + " at offset " + std::to_string(offset + done), errno);
+      }
+      done += static_cast<size_t>(n);
+    }
+    return Status::Ok();
+  }
+
+ private:
+  std::string path_;
+  int fd_;
 };
 
 class PosixReadableFile final : public ReadableFile {
@@ -190,10 +242,24 @@ Result<std::unique_ptr<WritableFile>> DirectoryTarget::Create(const std::string&
     return Status::TargetIo(final_path + " already exists");
   }
   std::string temp = final_path + kPartialSuffix;
-  int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0640);
+  // Read-write: under fan-out the owner reads back what encoders placed (AdoptWritten).
+  int fd = ::open(temp.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0640);
   if (fd < 0) return IoError("create", temp, errno);
   return std::unique_ptr<WritableFile>(
       std::make_unique<PosixWritableFile>(dir_, name, fd, options.replace));
+}
+
+Result<std::unique_ptr<PlacementFile>> DirectoryTarget::OpenForPlacement(const std::string& name) {
+  if (!ValidName(name)) return Status::Usage("invalid file name '" + name + "'");
+  std::string temp = dir_ + "/" + name + kPartialSuffix;
+  int fd = ::open(temp.c_str(), O_WRONLY | O_CLOEXEC);
+  if (fd < 0) {
+    if (errno == ENOENT) {
+      return Status::FromErrno(ErrorCode::kMissing, "open for placement " + temp, errno);
+    }
+    return IoError("open for placement", temp, errno);
+  }
+  return std::unique_ptr<PlacementFile>(std::make_unique<PosixPlacementFile>(temp, fd));
 }
 
 Result<std::unique_ptr<ReadableFile>> DirectoryTarget::Open(const std::string& name) {

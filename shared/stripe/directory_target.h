@@ -20,6 +20,8 @@ class DirectoryTarget final : public Target {
                                                const CreateOptions& options) override;
   using Target::Create;
   Result<std::unique_ptr<ReadableFile>> Open(const std::string& name) override;
+  // Opens "<name>.partial" (being written by a StripeWriter elsewhere) for pwrite.
+  Result<std::unique_ptr<PlacementFile>> OpenForPlacement(const std::string& name) override;
   std::string Describe() const override { return "dir:" + dir_; }
   const std::string& dir() const { return dir_; }
 

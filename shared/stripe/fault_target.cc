@@ -61,6 +61,9 @@ class FaultWritableFile final : public WritableFile {
   }
 
   void Abort() override { inner_->Abort(); }
+  Status AdoptWritten(uint64_t n, const ByteSink& sink) override {
+    return inner_->AdoptWritten(n, sink);
+  }
   uint64_t size() const override { return inner_->size(); }
   const std::string& name() const override { return inner_->name(); }
 

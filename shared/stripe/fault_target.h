@@ -32,6 +32,9 @@ class FaultTarget final : public Target {
   Result<std::unique_ptr<ReadableFile>> Open(const std::string& name) override {
     return inner_->Open(name);
   }
+  Result<std::unique_ptr<PlacementFile>> OpenForPlacement(const std::string& name) override {
+    return inner_->OpenForPlacement(name);
+  }
   std::string Describe() const override { return "fault(" + inner_->Describe() + ")"; }
 
   // Counters over all files, for assertions (e.g. "fsync failed once and was never retried").

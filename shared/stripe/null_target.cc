@@ -21,6 +21,12 @@ class NullWritableFile final : public WritableFile {
     return Status::Ok();
   }
   void Abort() override {}
+  // Encoders discarded the bytes too (NullPlacementFile): only the count moves.
+  Status AdoptWritten(uint64_t n, const ByteSink&) override {
+    size_ += n;
+    target_->bytes_.fetch_add(n, std::memory_order_relaxed);
+    return Status::Ok();
+  }
   uint64_t size() const override { return size_; }
   const std::string& name() const override { return name_; }
 
@@ -29,6 +35,15 @@ class NullWritableFile final : public WritableFile {
   std::string name_;
   uint64_t size_ = 0;
 };
+
+class NullPlacementFile final : public PlacementFile {
+ public:
+  Status WriteAt(uint64_t, const void*, size_t) override { return Status::Ok(); }
+};
+
+Result<std::unique_ptr<PlacementFile>> NullTarget::OpenForPlacement(const std::string&) {
+  return std::unique_ptr<PlacementFile>(std::make_unique<NullPlacementFile>());
+}
 
 Result<std::unique_ptr<WritableFile>> NullTarget::Create(const std::string& name,
                                                          const CreateOptions&) {

@@ -17,6 +17,8 @@ class NullTarget final : public Target {
   using Target::Create;
   // Always kMissing: a null target keeps nothing.
   Result<std::unique_ptr<ReadableFile>> Open(const std::string& name) override;
+  // Discards placed bytes (fan-out encoders of a null target).
+  Result<std::unique_ptr<PlacementFile>> OpenForPlacement(const std::string& name) override;
   std::string Describe() const override { return "null"; }
 
   uint64_t bytes_written() const { return bytes_.load(std::memory_order_relaxed); }

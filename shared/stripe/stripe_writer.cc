@@ -22,6 +22,12 @@ class HashingFile final : public WritableFile {
     for (const auto& p : pieces) digest_.Update(p.data, p.size);
     return inner_->Append(pieces);
   }
+  Status AdoptWritten(uint64_t n, const ByteSink& sink) override {
+    return inner_->AdoptWritten(n, [&](const uint8_t* data, size_t size) {
+      digest_.Update(data, size);
+      if (sink) sink(data, size);
+    });
+  }
   Status Sync() override { return inner_->Sync(); }
   Status Commit() override { return inner_->Commit(); }
   void Abort() override { inner_->Abort(); }
@@ -116,6 +122,26 @@ Status StripeWriter::Append(const void* data, size_t size) {
       if (!st.ok()) return s_->Fail(st);
     }
   }
+  return Status::Ok();
+}
+
+Status StripeWriter::Adopt(const void* raw, size_t raw_size, uint64_t frame_offset,
+                           uint64_t frame_bytes) {
+  if (!s_ || s_->finalized) return Status::Failed("stripe writer is closed");
+  if (!s_->error.ok()) return s_->error;
+  if (raw_size == 0 || frame_bytes == 0) return Status::Failed("adopted frames are never empty");
+  Status st = s_->EndFrame();
+  if (!st.ok()) return s_->Fail(st);
+  const uint64_t at = s_->file->size() - s_->header_bytes;
+  if (frame_offset != at) {
+    return s_->Fail(Status::Failed("adopted frame at offset " + std::to_string(frame_offset) +
+                                   ", the stripe ends at " + std::to_string(at)));
+  }
+  s_->trailer.frames.push_back({s_->raw, s_->file->size()});
+  st = s_->file->AdoptWritten(frame_bytes, nullptr);
+  if (!st.ok()) return s_->Fail(st);
+  s_->raw_digest.Update(raw, raw_size);
+  s_->raw += raw_size;
   return Status::Ok();
 }
 

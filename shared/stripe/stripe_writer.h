@@ -47,6 +47,11 @@ class StripeWriter {
 
   // Appends raw bytes. `data` is only read during the call (compressed in place, never copied).
   Status Append(const void* data, size_t size);
+  // Fan-out (docs/format.md §6.1): another writer placed one whole LZ4 frame of `frame_bytes`,
+  // encoded from the `raw_size` bytes at `raw`, at `frame_offset` bytes after the header, which
+  // must be where the stripe ends now. Ends the current frame, indexes the placed one and reads
+  // it back into the file digest. Errors: kFailed (wrong offset, empty), kTargetIo.
+  Status Adopt(const void* raw, size_t raw_size, uint64_t frame_offset, uint64_t frame_bytes);
   // Ends the current frame and makes everything appended so far durable (fdatasync). The raw
   // offset is recorded as a flush mark in the trailer.
   Status Flush();

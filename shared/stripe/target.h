@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <span>
 #include <string>
@@ -41,6 +42,21 @@ class WritableFile {
   virtual void Abort() = 0;
   virtual uint64_t size() const = 0;  // bytes appended so far
   virtual const std::string& name() const = 0;
+
+  // Fan-out (docs/format.md §6.1): bytes [size(), size() + n) were written by another writer of
+  // this file (a PlacementFile). Reads them back in order into `sink` (called with pieces of at
+  // most 1 MiB; targets that keep nothing call it for no byte) and counts them as appended.
+  // Errors: kTargetIo (also when the bytes are not all there); kConfiguration by default.
+  using ByteSink = std::function<void(const uint8_t* data, size_t size)>;
+  virtual Status AdoptWritten(uint64_t n, const ByteSink& sink);
+};
+
+// Fan-out: a file that another process Create()d, opened for writes at offsets. Not thread-safe.
+class PlacementFile {
+ public:
+  virtual ~PlacementFile() = default;
+  // Writes all `size` bytes at `offset` (pwrite). Errors: kTargetIo ("target full" for ENOSPC).
+  virtual Status WriteAt(uint64_t offset, const void* data, size_t size) = 0;
 };
 
 // A published file, read by offset. Thread-compatible (no shared cursor).
@@ -69,6 +85,9 @@ class Target {
   }
   // Opens a published file. Not found: kMissing.
   virtual Result<std::unique_ptr<ReadableFile>> Open(const std::string& name) = 0;
+  // Fan-out: opens the file that another writer is creating as `name` (its temporary name) for
+  // writes at offsets. Errors: kMissing (not being written), kTargetIo; kConfiguration by default.
+  virtual Result<std::unique_ptr<PlacementFile>> OpenForPlacement(const std::string& name);
   // For messages, e.g. "dir:/backups/db1/2024..." or "null".
   virtual std::string Describe() const = 0;
 };

@@ -101,6 +101,10 @@ Result<std::optional<Multipart>> Channel::Recv(std::chrono::milliseconds timeout
   }
 }
 
+void Channel::SetLinger(std::chrono::milliseconds linger) {
+  socket_.set(zmq::sockopt::linger, static_cast<int>(linger.count()));
+}
+
 }  // namespace vdibk::transport
 
 #if defined(__SANITIZE_THREAD__)

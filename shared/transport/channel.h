@@ -73,6 +73,10 @@ class Channel {
   // re-checks its signal flags and deadlines). Errors: kFailed (socket closed/terminated).
   Result<std::optional<Multipart>> Recv(std::chrono::milliseconds timeout);
 
+  // Lets messages still queued at close be delivered for up to `linger` (e.g. a last
+  // acknowledgement before the process exits). Default: linger 0.
+  void SetLinger(std::chrono::milliseconds linger);
+
   bool is_router() const { return router_; }
   const std::string& endpoint() const { return endpoint_; }
   zmq::socket_t& raw() { return socket_; }  // for zmq::poll over several channels

@@ -168,7 +168,7 @@ std::vector<std::vector<uint8_t>> Seeds() {
   auto mf = EncodeManifestFile(m);
   seeds.push_back(Tagged(1, mf->data(), mf->size()));
   vdibk::proto::Envelope env;
-  env.set_protocol_version(1);
+  env.set_protocol_version(vdibk::proto::PROTOCOL_VERSION_CURRENT);
   env.mutable_write()->set_buffer_handle(7);
   std::string e = env.SerializeAsString();
   seeds.push_back(Tagged(2, e.data(), e.size()));

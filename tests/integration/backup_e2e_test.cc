@@ -1,6 +1,7 @@
 // vdibackup end to end: `vdi-emulator serve` plays SQL Server, `vdibackup backup` with real
-// workers writes stripes, the stock lz4 CLI + RESTORE through the emulator proves them; a worker
-// killed with SIGKILL mid-backup fails the backup cleanly.
+// workers writes stripes (also with more workers than devices: fan-out), the stock lz4 CLI +
+// RESTORE through the emulator proves them; a worker (owner or encoder) killed with SIGKILL
+// mid-backup fails the backup cleanly.
 #include <signal.h>
 #include <sys/wait.h>
 
@@ -10,6 +11,7 @@
 #include <fstream>
 #include <thread>
 
+#include "tests/harness/programs.h"
 #include "tests/harness/subprocess.h"
 #include "tests/harness/test_dirs.h"
 
@@ -18,42 +20,17 @@ namespace {
 
 using namespace std::chrono_literals;
 namespace fs = std::filesystem;
-using vdibk::testing::BinDir;
+using vdibk::testing::Bin;
+using vdibk::testing::Children;
+using vdibk::testing::Cmdline;
+using vdibk::testing::Finish;
+using vdibk::testing::Outcome;
+using vdibk::testing::ReadAll;
+using vdibk::testing::RunProgram;
+using vdibk::testing::SetDirs;
+using vdibk::testing::StartMerged;
 using vdibk::testing::Subprocess;
 using vdibk::testing::TempDir;
-
-std::string ReadAll(const std::string& path) {
-  std::ifstream f(path, std::ios::binary);
-  return std::string((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
-}
-
-struct Outcome {
-  int exit_code = -1;
-  std::string out;
-};
-
-Outcome Finish(Subprocess& p) {
-  Outcome r;
-  while (auto line = p.ReadLine(120s)) r.out += *line + "\n";
-  auto st = p.Wait(60s);
-  if (st && WIFEXITED(*st)) r.exit_code = WEXITSTATUS(*st);
-  return r;
-}
-
-Outcome RunProgram(const std::vector<std::string>& argv) {
-  Subprocess p(argv);
-  return Finish(p);
-}
-
-std::string Bin(const std::string& name) { return BinDir() + "/" + name; }
-
-// The set directories of `database` in `repo`.
-std::vector<fs::path> SetDirs(const std::string& repo, const std::string& database) {
-  std::vector<fs::path> out;
-  std::error_code ec;
-  for (const auto& e : fs::directory_iterator(repo + "/" + database, ec)) out.push_back(e.path());
-  return out;
-}
 
 class BackupE2eTest : public ::testing::Test {
  protected:
@@ -94,8 +71,10 @@ class BackupE2eTest : public ::testing::Test {
   }
   // Backs up with `devices`/`workers`, decompresses every stripe with the lz4 CLI, restores them
   // as database `copy` and compares its files with the source's.
-  void BackupAndRestore(int devices, int workers) {
-    Outcome b = RunProgram(BackupArgv(devices, workers));
+  void BackupAndRestore(int devices, int workers, const std::vector<std::string>& extra = {}) {
+    std::vector<std::string> argv = BackupArgv(devices, workers);
+    argv.insert(argv.end(), extra.begin(), extra.end());
+    Outcome b = RunProgram(argv);
     ASSERT_EQ(b.exit_code, 0) << b.out;
     EXPECT_NE(b.out.find("\"status\":\"ok\""), std::string::npos) << b.out;
     std::vector<fs::path> sets = SetDirs(repo_, "sales");
@@ -136,6 +115,28 @@ TEST_F(BackupE2eTest, FourDevicesTwoWorkersRestoreByteIdentical) {
   BackupAndRestore(4, 2);
 }
 
+// More workers than devices: a device's buffers fan out to several encoders (proto §9); 64 KiB
+// transfers make hundreds of frames go through every encoder out of order.
+TEST_F(BackupE2eTest, OneDeviceTwoWorkersFanOutRestoresByteIdentical) {
+  StartEmulator();
+  BackupAndRestore(1, 2);
+}
+
+TEST_F(BackupE2eTest, OneDeviceEightWorkersFanOutWithSmallTransfersRestoresByteIdentical) {
+  StartEmulator();
+  BackupAndRestore(1, 8, {"--max-transfer-size", "65536"});
+}
+
+TEST_F(BackupE2eTest, FourDevicesEightWorkersRestoreByteIdentical) {
+  StartEmulator();
+  BackupAndRestore(4, 8, {"--max-transfer-size", "65536", "--compression", "none"});
+}
+
+TEST_F(BackupE2eTest, SixteenDevicesTwoWorkersRestoreByteIdentical) {
+  StartEmulator();
+  BackupAndRestore(16, 2, {"--max-transfer-size", "65536"});
+}
+
 TEST_F(BackupE2eTest, SqlErrorIsReportedWithExitCode7) {
   StartEmulator();
   std::vector<std::string> argv = BackupArgv(1, 1);
@@ -146,18 +147,29 @@ TEST_F(BackupE2eTest, SqlErrorIsReportedWithExitCode7) {
   EXPECT_TRUE(SetDirs(repo_, "nosuchdb").empty());
 }
 
-// The pids of the direct children of `pid`.
-std::vector<pid_t> Children(pid_t pid) {
-  std::vector<pid_t> out;
-  std::ifstream f("/proc/" + std::to_string(pid) + "/task/" + std::to_string(pid) + "/children");
-  pid_t c;
-  while (f >> c) out.push_back(c);
-  return out;
+// The worker process with `--id id` among the children of `pid`, or 0.
+pid_t ChildWithId(pid_t pid, const std::string& id) {
+  for (pid_t c : Children(pid)) {
+    std::string cmdline = ReadAll("/proc/" + std::to_string(c) + "/cmdline");
+    if (cmdline.find(std::string("--id") + '\0' + id + '\0') != std::string::npos) return c;
+  }
+  return 0;
 }
 
-TEST_F(BackupE2eTest, WorkerKilledMidBackupFailsTheBackupCleanly) {
+// Kills worker `victim` (an owner, or under fan-out an encoder) once the stripes are open.
+class WorkerKilledTest : public BackupE2eTest {
+ protected:
+  void Run(int devices, int workers, const std::string& victim);
+};
+
+TEST_F(WorkerKilledTest, OwnerOfTwoDevicesKilledFailsTheBackupCleanly) { Run(2, 2, "w0"); }
+TEST_F(WorkerKilledTest, FanOutEncoderKilledFailsTheBackupCleanly) { Run(1, 3, "w2"); }
+TEST_F(WorkerKilledTest, FanOutOwnerKilledFailsTheBackupCleanly) { Run(1, 3, "w0"); }
+
+void WorkerKilledTest::Run(int devices, int workers, const std::string& victim) {
   StartEmulator("slow-device=0:100");  // device 0 waits 100 ms before each command
-  std::vector<std::string> argv = BackupArgv(2, 2);
+  std::vector<std::string> argv = BackupArgv(devices, workers);
+  argv.insert(argv.end(), {"--max-transfer-size", "65536"});
   std::string cmd;
   for (const std::string& a : argv) cmd += "'" + a + "' ";
   Subprocess backup({"/bin/sh", "-c", "exec " + cmd + "2>&1"});
@@ -174,9 +186,9 @@ TEST_F(BackupE2eTest, WorkerKilledMidBackupFailsTheBackupCleanly) {
     if (!partial) std::this_thread::sleep_for(5ms);
   }
   ASSERT_TRUE(partial);
-  std::vector<pid_t> workers = Children(backup.pid());
-  ASSERT_FALSE(workers.empty());
-  ASSERT_EQ(kill(workers[0], SIGKILL), 0);
+  pid_t worker = ChildWithId(backup.pid(), victim);
+  ASSERT_NE(worker, 0);
+  ASSERT_EQ(kill(worker, SIGKILL), 0);
   Outcome b = Finish(backup);
   EXPECT_EQ(b.exit_code, 5) << b.out;
   EXPECT_NE(b.out.find("exited unexpectedly"), std::string::npos) << b.out;

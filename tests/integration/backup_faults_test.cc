@@ -1,5 +1,6 @@
 // vdibackup under faults, with real processes: SIGTERM to the coordinator, a stopped worker, a
-// SIGKILLed coordinator, a full target, and a statement the server rejects. Each failure must
+// SIGKILLed coordinator, workers killed at each protocol point (fan-out too), a full target,
+// failing fsync and rename, and a statement the server rejects. Each failure must
 // give its documented exit code and leave no manifest, no stripes, no history and no shm behind.
 #include <signal.h>
 #include <sys/mount.h>
@@ -16,6 +17,7 @@
 #include <thread>
 
 #include "coordinator/set_lock.h"
+#include "tests/harness/programs.h"
 #include "tests/harness/subprocess.h"
 #include "tests/harness/test_dirs.h"
 
@@ -24,38 +26,19 @@ namespace {
 
 using namespace std::chrono_literals;
 namespace fs = std::filesystem;
-using vdibk::testing::BinDir;
+using vdibk::testing::Bin;
+using vdibk::testing::Children;
+using vdibk::testing::Cmdline;
+using vdibk::testing::Finish;
+using vdibk::testing::Outcome;
+using vdibk::testing::ReadAll;
+using vdibk::testing::RunProgram;
+using vdibk::testing::SetDirs;
+using vdibk::testing::StartMerged;
 using vdibk::testing::ShmLeftovers;
 using vdibk::testing::Subprocess;
 using vdibk::testing::TempDir;
 using Clock = std::chrono::steady_clock;
-
-std::string ReadAll(const std::string& path) {
-  std::ifstream f(path, std::ios::binary);
-  return std::string((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
-}
-
-struct Outcome {
-  int exit_code = -1;
-  std::string out;
-  double seconds = 0;
-};
-
-Outcome Finish(Subprocess& p, Clock::time_point started = Clock::now()) {
-  Outcome r;
-  while (auto line = p.ReadLine(120s)) r.out += *line + "\n";
-  auto st = p.Wait(60s);
-  if (st && WIFEXITED(*st)) r.exit_code = WEXITSTATUS(*st);
-  r.seconds = std::chrono::duration<double>(Clock::now() - started).count();
-  return r;
-}
-
-Outcome RunProgram(const std::vector<std::string>& argv) {
-  Subprocess p(argv);
-  return Finish(p);
-}
-
-std::string Bin(const std::string& name) { return BinDir() + "/" + name; }
 
 // Polls `done` every 5 ms until it holds or `timeout` passes (for conditions with no event).
 bool PollUntil(const std::function<bool()>& done, std::chrono::milliseconds timeout) {
@@ -64,13 +47,6 @@ bool PollUntil(const std::function<bool()>& done, std::chrono::milliseconds time
     std::this_thread::sleep_for(5ms);
   }
   return done();
-}
-
-std::vector<fs::path> SetDirs(const std::string& repo, const std::string& database) {
-  std::vector<fs::path> out;
-  std::error_code ec;
-  for (const auto& e : fs::directory_iterator(repo + "/" + database, ec)) out.push_back(e.path());
-  return out;
 }
 
 // Every file below the database's folder of the repository (stripes, partials, manifests).
@@ -94,23 +70,6 @@ std::string Describe(const std::vector<fs::path>& paths) {
   std::string s;
   for (const fs::path& p : paths) s += p.string() + " ";
   return s;
-}
-
-std::vector<pid_t> Children(pid_t pid) {
-  std::vector<pid_t> out;
-  std::ifstream f("/proc/" + std::to_string(pid) + "/task/" + std::to_string(pid) + "/children");
-  pid_t c;
-  while (f >> c) out.push_back(c);
-  return out;
-}
-
-// argv of a live process joined with spaces ("" if gone).
-std::string Cmdline(pid_t pid) {
-  std::string raw = ReadAll("/proc/" + std::to_string(pid) + "/cmdline");
-  for (char& c : raw) {
-    if (c == '\0') c = ' ';
-  }
-  return raw;
 }
 
 // Running (not gone, not a zombie waiting for an unrelated reaper).
@@ -203,12 +162,37 @@ class BackupFaultsTest : public ::testing::Test {
     return argv;
   }
 
-  // The backup with stdout+stderr merged, its pid being vdibackup's (exec).
-  std::unique_ptr<Subprocess> StartBackup(const std::vector<std::string>& argv) {
-    std::string cmd;
-    for (const std::string& a : argv) cmd += "'" + a + "' ";
-    return std::make_unique<Subprocess>(
-        std::vector<std::string>{"/bin/sh", "-c", "exec " + cmd + "2>&1"});
+  // The backup with stdout+stderr merged, its pid being vdibackup's (exec); `env` ("VAR=value")
+  // reaches the workers, e.g. VDIBK_WORKER_FAILPOINT (workers/failpoint.h).
+  std::unique_ptr<Subprocess> StartBackup(const std::vector<std::string>& argv,
+                                          const std::vector<std::string>& environment = {}) {
+    return StartMerged(argv, environment);
+  }
+
+  // Worker `id` dies (SIGKILL, by its own failpoint) when it receives `failpoint`'s request:
+  // the backup fails with exit 5 naming the worker, and nothing changed anywhere.
+  void ExpectWorkerDeathFailsCleanly(int devices, int workers, const std::string& failpoint,
+                                     const std::string& id, const std::string& type = "full") {
+    StartEmulator("32M");
+    if (type != "full") {
+      // A full first, so that a log backup has a base; it truncates nothing it should not.
+      Outcome full = Finish(*StartBackup(BackupArgv(devices, 1, {"--set-name", set_name_ + "f"})));
+      ASSERT_EQ(full.exit_code, 0) << full.out;
+      for (const fs::path& p : SetDirs(repo_, "sales")) fs::remove_all(p);
+      Outcome w = RunProgram({Bin("vdi-emulator"), "workload", "sales", "--data-dir", data_,
+                              "--changes", "50"});
+      ASSERT_EQ(w.exit_code, 0) << w.out;
+      meta_before_ = ReadAll(MetaPath());
+      ldf_before_ = ReadAll(data_ + "/sales/sales_log.ldf");
+    }
+    auto backup = StartBackup(
+        BackupArgv(devices, workers, {"--max-transfer-size", "65536", "--type", type}),
+        {"VDIBK_WORKER_FAILPOINT=" + failpoint + "@" + id});
+    Outcome b = Finish(*backup);
+    EXPECT_EQ(b.exit_code, 5) << b.out;
+    EXPECT_NE(b.out.find("worker " + id), std::string::npos) << b.out;
+    EXPECT_NE(b.out.find("Msg 3013"), std::string::npos) << b.out;  // the BACKUP failed
+    ExpectNothingChanged();
   }
 
   // The failed backup changed nothing on the server, left nothing in the repo or /dev/shm.
@@ -355,6 +339,42 @@ TEST_F(BackupFaultsTest, FullTargetFailsWithExit6) {
   ExpectNothingChanged();
 }
 
+// kill -9 of a worker at each point of the protocol (its own failpoint makes it exact).
+TEST_F(BackupFaultsTest, WorkerKilledBeforeItsFirstWriteFailsCleanly) {
+  ExpectWorkerDeathFailsCleanly(2, 2, "write", "w1");
+}
+TEST_F(BackupFaultsTest, WorkerKilledDuringFlushFailsCleanly) {
+  ExpectWorkerDeathFailsCleanly(2, 2, "flush", "w0");
+}
+TEST_F(BackupFaultsTest, WorkerKilledDuringCompleteFailsCleanlyAndKeepsTheLog) {
+  ExpectWorkerDeathFailsCleanly(2, 2, "complete", "w1", "log");
+}
+TEST_F(BackupFaultsTest, FanOutEncoderKilledWhilePlacingFailsCleanly) {
+  ExpectWorkerDeathFailsCleanly(1, 3, "place:3", "w2");
+}
+TEST_F(BackupFaultsTest, FanOutOwnerKilledWhileAdoptingFailsCleanly) {
+  ExpectWorkerDeathFailsCleanly(1, 2, "adopt:2", "w0");
+}
+
+// The disk fails fsync (EIO) or the final rename: exit 6, the BACKUP fails, the log is kept.
+TEST_F(BackupFaultsTest, FailingFsyncFailsWithExit6AndKeepsTheLog) {
+  StartEmulator("32M");
+  auto backup = StartBackup(BackupArgv(2, 2), {"VDIBK_WORKER_TARGET_FAULT=sync-eio"});
+  Outcome b = Finish(*backup);
+  EXPECT_EQ(b.exit_code, 6) << b.out;
+  EXPECT_NE(b.out.find("Input/output error"), std::string::npos) << b.out;
+  EXPECT_NE(b.out.find("Msg 3013"), std::string::npos) << b.out;
+  ExpectNothingChanged();
+}
+TEST_F(BackupFaultsTest, FailingPublishOfAStripeFailsWithExit6) {
+  StartEmulator("32M");
+  auto backup = StartBackup(BackupArgv(1, 2), {"VDIBK_WORKER_TARGET_FAULT=commit-eio"});
+  Outcome b = Finish(*backup);
+  EXPECT_EQ(b.exit_code, 6) << b.out;
+  EXPECT_NE(b.out.find("Msg 3013"), std::string::npos) << b.out;
+  ExpectNothingChanged();
+}
+
 // A missing database: the server's error, exit 7, long before any VDI timeout.
 TEST_F(BackupFaultsTest, MissingDatabaseFailsQuicklyWithExit7) {
   StartEmulator("16M");
@@ -370,14 +390,14 @@ TEST_F(BackupFaultsTest, MissingDatabaseFailsQuicklyWithExit7) {
   ExpectNothingChanged();
 }
 
-// A statement the server rejects (BUFFERCOUNT out of range): exit 7 quickly.
+// A statement the server rejects (a log backup without a full one): exit 7 quickly.
 TEST_F(BackupFaultsTest, RejectedStatementFailsQuicklyWithExit7) {
   StartEmulator("16M");
-  Subprocess p(BackupArgv(1, 1, {"--buffer-count", "4000000000"}));
+  Subprocess p(BackupArgv(1, 1, {"--type", "log"}));
   Outcome b = Finish(p);
   EXPECT_EQ(b.exit_code, 7) << b.out;
   EXPECT_LT(b.seconds, 10.0) << b.out;
-  EXPECT_NE(b.out.find("BUFFERCOUNT"), std::string::npos) << b.out;
+  EXPECT_NE(b.out.find("no current database backup"), std::string::npos) << b.out;
   ExpectNothingChanged();
 }
 

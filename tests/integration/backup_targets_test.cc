@@ -17,6 +17,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "tests/harness/programs.h"
 #include "tests/harness/subprocess.h"
 #include "tests/harness/test_dirs.h"
 
@@ -25,32 +26,18 @@ namespace {
 
 using namespace std::chrono_literals;
 namespace fs = std::filesystem;
-using vdibk::testing::BinDir;
+using vdibk::testing::Bin;
+using vdibk::testing::Children;
+using vdibk::testing::Cmdline;
+using vdibk::testing::Finish;
+using vdibk::testing::Outcome;
+using vdibk::testing::ReadAll;
+using vdibk::testing::RunMerged;
+using vdibk::testing::SetDirs;
+using vdibk::testing::StartMerged;
 using vdibk::testing::ShmLeftovers;
 using vdibk::testing::Subprocess;
 using vdibk::testing::TempDir;
-
-std::string ReadAll(const std::string& path) {
-  std::ifstream f(path, std::ios::binary);
-  return std::string((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
-}
-
-struct Outcome {
-  int exit_code = -1;
-  std::string out;
-};
-
-// stdout and stderr merged.
-Outcome RunProgram(const std::vector<std::string>& argv) {
-  std::string cmd = "exec";
-  for (const std::string& a : argv) cmd += " '" + a + "'";
-  Subprocess p({"/bin/sh", "-c", cmd + " 2>&1"});
-  Outcome r;
-  while (auto line = p.ReadLine(120s)) r.out += *line + "\n";
-  auto st = p.Wait(60s);
-  if (st && WIFEXITED(*st)) r.exit_code = WEXITSTATUS(*st);
-  return r;
-}
 
 // Runs argv with stdin/stdout/stderr on a new pseudo-terminal; everything it printed, raw.
 Outcome RunOnTerminal(const std::vector<std::string>& argv) {
@@ -85,8 +72,6 @@ Outcome RunOnTerminal(const std::vector<std::string>& argv) {
   if (waitpid(pid, &status, 0) == pid && WIFEXITED(status)) r.exit_code = WEXITSTATUS(status);
   return r;
 }
-
-std::string Bin(const std::string& name) { return BinDir() + "/" + name; }
 
 std::vector<fs::path> Entries(const std::string& dir) {
   std::vector<fs::path> out;
@@ -133,7 +118,7 @@ class BackupTargetsE2eTest : public ::testing::Test {
         std::to_string(std::chrono::steady_clock::now().time_since_epoch().count() % 1000000007);
   }
   void StartEmulator(const std::string& size, const std::string& fault = "") {
-    Outcome c = RunProgram(
+    Outcome c = RunMerged(
         {Bin("vdi-emulator"), "create-database", "sales", "--data-dir", data_, "--size", size});
     ASSERT_EQ(c.exit_code, 0) << c.out;
     std::vector<std::string> argv{Bin("vdi-emulator"), "serve",  "--data-dir", data_,
@@ -162,7 +147,7 @@ class BackupTargetsE2eTest : public ::testing::Test {
     return argv;
   }
   Outcome Restore() {
-    return RunProgram({Bin("vdibackup"), "restore", "--database", "sales", "--repo", repo_, "--as",
+    return RunMerged({Bin("vdibackup"), "restore", "--database", "sales", "--repo", repo_, "--as",
                        "copy", "--move", "sales=copy.mdf", "--move", "sales_log=copy_log.ldf",
                        "--server", endpoint_, "--json"});
   }
@@ -177,7 +162,7 @@ class BackupTargetsE2eTest : public ::testing::Test {
 // repo; the restore finds them through the manifest and gives back identical files.
 TEST_F(BackupTargetsE2eTest, ThreeDevicesOverTwoTargetsRestoreByteIdentical) {
   StartEmulator("16M");
-  Outcome b = RunProgram(BackupArgv(3, 2, {"--target", t1_, "--target", t2_, "--json"}));
+  Outcome b = RunMerged(BackupArgv(3, 2, {"--target", t1_, "--target", t2_, "--json"}));
   ASSERT_EQ(b.exit_code, 0) << b.out;
   EXPECT_NE(b.out.find("\"targets\":[\"" + t1_ + "\",\"" + t2_ + "\"]"), std::string::npos)
       << b.out;
@@ -195,7 +180,7 @@ TEST_F(BackupTargetsE2eTest, ThreeDevicesOverTwoTargetsRestoreByteIdentical) {
   EXPECT_EQ(Files(t1_).size(), 2u) << Describe(Files(t1_));
   EXPECT_EQ(Files(t2_).size(), 1u) << Describe(Files(t2_));
   // The stripes are plain LZ4 frames wherever they are.
-  Outcome d = RunProgram(
+  Outcome d = RunMerged(
       {"/bin/sh", "-c", "lz4 -dc '" + (on2 / "stripe-02-of-03.lz4").string() + "' > /dev/null"});
   EXPECT_EQ(d.exit_code, 0) << d.out;
 
@@ -208,7 +193,7 @@ TEST_F(BackupTargetsE2eTest, ThreeDevicesOverTwoTargetsRestoreByteIdentical) {
 
 TEST_F(BackupTargetsE2eTest, MissingStripeInATargetDirFailsRestoreWithExit4) {
   StartEmulator("16M");
-  Outcome b = RunProgram(BackupArgv(3, 3, {"--target", t1_, "--target", t2_, "--json"}));
+  Outcome b = RunMerged(BackupArgv(3, 3, {"--target", t1_, "--target", t2_, "--json"}));
   ASSERT_EQ(b.exit_code, 0) << b.out;
   std::vector<fs::path> sets = Entries(repo_ + "/sales");
   ASSERT_EQ(sets.size(), 1u);
@@ -225,7 +210,7 @@ TEST_F(BackupTargetsE2eTest, MissingStripeInATargetDirFailsRestoreWithExit4) {
 TEST_F(BackupTargetsE2eTest, NullTargetCompletesAndKeepsNothing) {
   StartEmulator("16M");
   const int history = HistoryEntries(ReadAll(MetaPath()));
-  Outcome b = RunProgram(BackupArgv(2, 2, {"--target", "null", "--json"}));
+  Outcome b = RunMerged(BackupArgv(2, 2, {"--target", "null", "--json"}));
   ASSERT_EQ(b.exit_code, 0) << b.out;
   EXPECT_NE(b.out.find("\"status\":\"ok\""), std::string::npos) << b.out;
   EXPECT_NE(b.out.find("\"kept\":false"), std::string::npos) << b.out;
@@ -237,7 +222,7 @@ TEST_F(BackupTargetsE2eTest, NullTargetCompletesAndKeepsNothing) {
   EXPECT_EQ(ShmLeftovers(set_name_), "");
   // The text summary says so too.
   set_name_ += "t";
-  Outcome t = RunProgram(BackupArgv(1, 1, {"--target", "null"}));
+  Outcome t = RunMerged(BackupArgv(1, 1, {"--target", "null"}));
   ASSERT_EQ(t.exit_code, 0) << t.out;
   EXPECT_NE(t.out.find("nothing kept"), std::string::npos) << t.out;
   EXPECT_TRUE(Entries(repo_).empty()) << Describe(Entries(repo_));
@@ -246,7 +231,7 @@ TEST_F(BackupTargetsE2eTest, NullTargetCompletesAndKeepsNothing) {
 TEST_F(BackupTargetsE2eTest, MissingTargetExits78BeforeAnyBackup) {
   StartEmulator("16M");
   const std::string meta = ReadAll(MetaPath());
-  Outcome b = RunProgram(BackupArgv(2, 2, {"--target", t1_, "--target", dir_.Join("nope")}));
+  Outcome b = RunMerged(BackupArgv(2, 2, {"--target", t1_, "--target", dir_.Join("nope")}));
   EXPECT_EQ(b.exit_code, 78) << b.out;
   EXPECT_NE(b.out.find(dir_.Join("nope")), std::string::npos) << b.out;
   EXPECT_EQ(b.out.find("running: BACKUP"), std::string::npos) << b.out;
@@ -257,7 +242,7 @@ TEST_F(BackupTargetsE2eTest, MissingTargetExits78BeforeAnyBackup) {
 }
 
 TEST_F(BackupTargetsE2eTest, SameTargetTwiceIsUsage) {
-  Outcome b = RunProgram(BackupArgv(2, 2, {"--target", t1_, "--target", t1_ + "/"}));
+  Outcome b = RunMerged(BackupArgv(2, 2, {"--target", t1_, "--target", t1_ + "/"}));
   EXPECT_EQ(b.exit_code, 64) << b.out;
   EXPECT_NE(b.out.find("twice"), std::string::npos) << b.out;
   EXPECT_TRUE(Entries(t1_).empty());
@@ -272,7 +257,7 @@ TEST_F(BackupTargetsE2eTest, FullTargetCleansEveryTarget) {
   mount_ = t2_;
   StartEmulator("64M");
   const std::string meta = ReadAll(MetaPath());
-  Outcome b = RunProgram(
+  Outcome b = RunMerged(
       BackupArgv(4, 2, {"--target", t1_, "--target", t2_, "--compression", "none", "--json"}));
   EXPECT_EQ(b.exit_code, 6) << b.out;
   EXPECT_NE(b.out.find("target full"), std::string::npos) << b.out;

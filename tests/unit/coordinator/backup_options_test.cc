@@ -62,6 +62,16 @@ TEST(BackupOptionsTest, ExplicitValues) {
   EXPECT_TRUE(o->json);
 }
 
+TEST(BackupOptionsTest, MoreWorkersThanDevicesFanOut) {
+  auto o = ParseBackupOptions({"--database", "d", "--repo", "/r", "--devices", "1", "--workers",
+                               "8"},
+                              "/b");
+  ASSERT_TRUE(o.ok()) << o.status().ToString();
+  EXPECT_EQ(o->devices, 1u);
+  EXPECT_EQ(o->workers, 8u);
+  EXPECT_EQ(o->buffer_count, 32u);  // four per worker
+}
+
 TEST(BackupOptionsTest, UsageErrors) {
   auto code = [](std::vector<std::string> a) {
     return ParseBackupOptions(a, "/b").status().code();
@@ -69,8 +79,13 @@ TEST(BackupOptionsTest, UsageErrors) {
   EXPECT_EQ(code({"--repo", "/r"}), ErrorCode::kUsage);
   EXPECT_EQ(code({"--database", "d"}), ErrorCode::kUsage);
   EXPECT_EQ(code({"--database", "d", "--repo", "/r", "--devices", "x"}), ErrorCode::kUsage);
-  EXPECT_EQ(code({"--database", "d", "--repo", "/r", "--devices", "2", "--workers", "3"}),
+  EXPECT_EQ(code({"--database", "d", "--repo", "/r", "--devices", "2", "--workers", "65"}),
             ErrorCode::kUsage);
+  EXPECT_EQ(code({"--database", "d", "--repo", "/r", "--buffer-count", "5000"}),
+            ErrorCode::kUsage);
+  EXPECT_EQ(code({"--database", "d", "--repo", "/r", "--buffer-count", "4000",
+                  "--max-transfer-size", "4194304"}),
+            ErrorCode::kUsage);  // 15.6 GiB of /dev/shm
   EXPECT_EQ(code({"--database", "d", "--repo", "/r", "--max-transfer-size", "1000"}),
             ErrorCode::kUsage);
   EXPECT_EQ(code({"--database", "d", "--repo", "/r", "--block-size", "3000"}), ErrorCode::kUsage);

@@ -68,5 +68,37 @@ TEST(OutstandingTableTest, RefusesDoubleIssueAndDrains) {
   EXPECT_EQ(t.size(), 0u);
 }
 
+// Fan-out: Encode, Place and Adopt of one {device, seq} are issued one after the other; each is
+// answered once, and a late duplicate of an earlier stage is caught.
+TEST(OutstandingTableTest, FanoutStagesOfOneCommandFollowEachOther) {
+  OutstandingTable t;
+  Outstanding enc = Write("w1", 0, 5, 40, 1000);
+  enc.kind = RequestKind::kEncode;
+  ASSERT_TRUE(t.Add(enc).ok());
+  Outstanding place = enc;
+  place.kind = RequestKind::kPlace;
+  place.handle = 0;
+  place.size = 0;
+  EXPECT_FALSE(t.Add(place).ok());  // the Encode is still outstanding
+  // An Encode reply must report the whole buffer.
+  EXPECT_EQ(t.Take("w1", {0, 5, 40, 999, 0}).status().code(), ErrorCode::kAborted);
+  EXPECT_FALSE(t.Add(enc).ok());  // still pending after the rejected reply
+  ASSERT_TRUE(t.Take("w1", {0, 5, 40, 1000, 0}).ok());
+  EXPECT_FALSE(t.Add(enc).ok());  // Encode of seq 5 was answered already
+  ASSERT_TRUE(t.Add(place).ok());
+  // A duplicate Encode reply arriving now names handle 40, not the Place's 0.
+  EXPECT_EQ(t.Take("w1", {0, 5, 40, 1000, 0}).status().code(), ErrorCode::kAborted);
+  Outstanding adopt = enc;
+  adopt.worker = "w0";
+  adopt.kind = RequestKind::kAdopt;
+  EXPECT_FALSE(t.Add(adopt).ok());  // Place outstanding
+  ASSERT_TRUE(t.Take("w1", {0, 5, 0, 0, 0}).ok());
+  ASSERT_TRUE(t.Add(adopt).ok());
+  EXPECT_EQ(t.Take("w1", {0, 5, 40, 1000, 0}).status().code(), ErrorCode::kAborted);  // foreign
+  ASSERT_TRUE(t.Take("w0", {0, 5, 40, 1000, 0}).ok());
+  Result<Outstanding> dup = t.Take("w0", {0, 5, 40, 1000, 0});
+  EXPECT_NE(dup.status().message().find("duplicate"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace vdibk::coordinator

@@ -11,7 +11,7 @@ namespace {
 TEST(ProtoTest, EveryBodyRoundTrips) {
   const auto* oneof = Envelope::descriptor()->FindOneofByName("body");
   ASSERT_NE(oneof, nullptr);
-  EXPECT_EQ(oneof->field_count(), 12);
+  EXPECT_EQ(oneof->field_count(), 15);
   for (int i = 0; i < oneof->field_count(); ++i) {
     Envelope env;
     env.set_protocol_version(PROTOCOL_VERSION_CURRENT);
@@ -30,7 +30,8 @@ TEST(ProtoTest, EveryBodyRoundTrips) {
 TEST(ProtoTest, DataRequestsCarryNoPayloadBytes) {
   for (const auto* d :
        {WriteRequest::descriptor(), ReadRequest::descriptor(), FlushRequest::descriptor(),
-        CompleteRequest::descriptor(), PositionRequest::descriptor()}) {
+        CompleteRequest::descriptor(), PositionRequest::descriptor(), EncodeRequest::descriptor(),
+        PlaceRequest::descriptor(), AdoptRequest::descriptor()}) {
     for (int i = 0; i < d->field_count(); ++i) {
       EXPECT_NE(d->field(i)->type(), google::protobuf::FieldDescriptor::TYPE_BYTES)
           << d->name() << "." << d->field(i)->name();
@@ -42,7 +43,9 @@ TEST(ProtoTest, StableFieldNumbers) {
   EXPECT_EQ(Envelope::kHelloFieldNumber, 10);
   EXPECT_EQ(Envelope::kWriteFieldNumber, 30);
   EXPECT_EQ(Envelope::kReplyFieldNumber, 50);
-  EXPECT_EQ(PROTOCOL_VERSION_CURRENT, 1);
+  EXPECT_EQ(PROTOCOL_VERSION_CURRENT, 2);
+  EXPECT_EQ(Envelope::kEncodeFieldNumber, 35);
+  EXPECT_EQ(Envelope::kAdoptFieldNumber, 37);
   EXPECT_EQ(ManifestFile::kBodyXxh64FieldNumber, 4);
   EXPECT_EQ(ManifestFile::descriptor()->FindFieldByName("body_xxh64")->type(),
             google::protobuf::FieldDescriptor::TYPE_FIXED64);

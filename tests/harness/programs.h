@@ -1,0 +1,50 @@
+// Test helpers for running the project's programs as real processes: build-tree paths, a run's
+// exit code and merged output, the processes a program spawned, and files it left.
+#ifndef VDIBK_TESTS_HARNESS_PROGRAMS_H_
+#define VDIBK_TESTS_HARNESS_PROGRAMS_H_
+
+#include <sys/types.h>
+
+#include <chrono>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "tests/harness/subprocess.h"
+
+namespace vdibk::testing {
+
+// What a finished program did.
+struct Outcome {
+  int exit_code = -1;  // -1: killed by a signal or did not exit in time
+  std::string out;     // every line it printed (stdout, and stderr where merged)
+  double seconds = 0;  // from `started` to its exit
+};
+
+// "<build>/bin/<name>".
+std::string Bin(const std::string& name);
+
+// Reads p's output to the end (each line within 120 s) and reaps it (within 60 s).
+Outcome Finish(Subprocess& p,
+               std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now());
+// Runs argv to the end (stdout only; stderr goes to the test's stderr).
+Outcome RunProgram(const std::vector<std::string>& argv);
+// Runs argv to the end with stderr merged into stdout.
+Outcome RunMerged(const std::vector<std::string>& argv);
+// Starts argv through /bin/sh with stderr merged into stdout; its pid is the program's (exec).
+// `environment` entries ("VAR=value") are exported to it and its children.
+std::unique_ptr<Subprocess> StartMerged(const std::vector<std::string>& argv,
+                                        const std::vector<std::string>& environment = {});
+
+// The whole file ("" if missing).
+std::string ReadAll(const std::string& path);
+// Direct children of `pid`, and a live process's argv joined with spaces ("" if gone).
+std::vector<pid_t> Children(pid_t pid);
+std::string Cmdline(pid_t pid);
+// The set directories of `database` in `repo` (REPO/<database>/*).
+std::vector<std::filesystem::path> SetDirs(const std::string& repo, const std::string& database);
+
+}  // namespace vdibk::testing
+
+#endif  // VDIBK_TESTS_HARNESS_PROGRAMS_H_
