@@ -15,7 +15,8 @@ TINY=${BENCH_TINY_SIZE:-16M}
 BIG=${BENCH_BIG_SIZE:-}
 WORK=${BENCH_WORK:-$(mktemp -d /tmp/vdibk-pipeline-bench.XXXXXX)}
 # (a) and (c) measure the pipeline alone with `--target null` (workers compress and count, nothing
-# is written); (e) writes to a repo in /dev/shm (tmpfs), "disk" runs to a repo under $WORK.
+# is written); (e) writes to a repo in /dev/shm (tmpfs), "disk" runs to a repo under $WORK;
+# (g) fans one device out to several workers.
 MEMREPO=$(mktemp -d /dev/shm/vdibk-pipeline-bench.XXXXXX)
 SERVER_PID=
 cleanup() {
@@ -156,6 +157,12 @@ rm -f "$WORK/raw.bak" "$WORK/out.lz4"
 backup bench "$DISKREPO" --compression lz4 --devices 2 --workers 2
 echo "| (b) stock lz4 -1 raw.bak -> out.lz4 on disk (+sync) | ${LT} s | $(mbps "$RAW" "$LT") | 1.00 | $LCPU (lz4) |"
 echo "| (b) vdibackup lz4, 2 devices, 2 workers, repo on disk (fsync'd) | ${T} s | $(mbps "$BYTES" "$T") | $(ratio "$LT" "$T")x faster | $(cpu_cell) |"
+# (g) fan-out: one device, its buffers compressed by 1, 2 and 4 workers (proto/README.md §9).
+for w in 1 2 4; do
+  backup bench "$DISKREPO" --compression lz4 --devices 1 --workers "$w"
+  [[ $w == 1 ]] && G1=$T
+  echo "| (g) vdibackup lz4, 1 device, $w worker(s), repo on disk | ${T} s | $(mbps "$BYTES" "$T") | $(ratio "$G1" "$T")x faster | $(cpu_cell) |"
+done
 # (d) peak RSS: separate, untimed runs.
 backup_rss bench "$DISKREPO" --compression lz4 --devices 2 --workers 2
 echo "| (d) peak RSS (VmHWM), lz4 2x2, $SIZE database | coordinator ${HWM_COORD} KiB, workers ${HWM_WORKERS}KiB | | | |"

@@ -3,6 +3,7 @@
 #include "shared/stripe/stripe_reader.h"
 
 #include <lz4frame.h>
+#include <xxhash.h>
 
 #include <algorithm>
 #include <cstring>
@@ -61,6 +62,10 @@ struct StripeReader::State {
   uint64_t header_end = 0;
   uint64_t region_end = 0;  // = trailer start
   LZ4F_dctx* dctx = nullptr;
+  // The current frame's content checksum, computed here (libxxhash's XXH32 is ~7x faster than
+  // the copy inside Debian's liblz4 1.9.4, which is told to skip it).
+  XXH32_state_t* frame_sum = nullptr;
+  bool own_sum = true;  // this frame's content checksum is ours to check (not LZ4F's)
   Digest64 digest;
   std::vector<uint8_t> in;
   size_t in_pos = 0, in_len = 0;
@@ -75,6 +80,20 @@ struct StripeReader::State {
 
   ~State() {
     if (dctx) LZ4F_freeDecompressionContext(dctx);
+    if (frame_sum) XXH32_freeState(frame_sum);
+  }
+
+  // At the end of a frame (its last 4 bytes, just consumed, are the content checksum).
+  Status CheckFrameSum() {
+    uint8_t stored[4];
+    VDIBK_ASSIGN_OR_RETURN(size_t got, file->ReadAt(consumed() - 4, stored, sizeof stored));
+    if (got != sizeof stored) return Corrupt("file shrank while reading");
+    const uint32_t want = LoadLe32(stored), have = XXH32_digest(frame_sum);
+    if (want != have) {
+      return Corrupt("lz4 frame " + std::to_string(frame_no - 1) + " (starting at file offset " +
+                     std::to_string(frame_start) + "): content checksum mismatch");
+    }
+    return Status::Ok();
   }
 
   uint64_t consumed() const { return next_read - (in_len - in_pos); }
@@ -144,6 +163,9 @@ struct StripeReader::State {
     frame_start = consumed();
     in_pos += src;
     in_frame = true;
+    // Frames with block checksums (not written by format 2, accepted) are checked by LZ4F.
+    own_sum = info.blockChecksumFlag == LZ4F_noBlockChecksum;
+    XXH32_reset(frame_sum, 0);
     ++frame_no;
     return Status::Ok();
   }
@@ -177,7 +199,9 @@ struct StripeReader::State {
         if (avail() == 0) return Corrupt("truncated lz4 frame");
       }
       size_t dst_size = size - filled, src_size = avail();
-      size_t rc = LZ4F_decompress(dctx, dst + filled, &dst_size, &in[in_pos], &src_size, nullptr);
+      LZ4F_decompressOptions_t opts{};
+      opts.skipChecksums = own_sum ? 1 : 0;  // then the content checksum is CheckFrameSum's
+      size_t rc = LZ4F_decompress(dctx, dst + filled, &dst_size, &in[in_pos], &src_size, &opts);
       if (LZ4F_isError(rc)) {
         // Without block checksums damage may only show at the frame's content checksum: name
         // the frame's start too, so the damage is located to one frame at worst.
@@ -185,11 +209,15 @@ struct StripeReader::State {
                        std::to_string(frame_start) + "): " + LZ4F_getErrorName(rc));
       }
       in_pos += src_size;
+      if (own_sum) XXH32_update(frame_sum, dst + filled, dst_size);
       if (sequential) digest.Update(dst + filled, dst_size);
       filled += dst_size;
       raw_pos += dst_size;
       if (raw_pos > trailer.raw_bytes) return Corrupt("more data than the trailer records");
-      if (rc == 0) in_frame = false;
+      if (rc == 0) {
+        in_frame = false;
+        if (own_sum) VDIBK_RETURN_IF_ERROR(CheckFrameSum());
+      }
     }
     if (!in_frame && consumed() == region_end) VDIBK_RETURN_IF_ERROR(FinishChecks());
     return filled;
@@ -257,6 +285,8 @@ Result<StripeReader> StripeReader::Open(std::unique_ptr<ReadableFile> file,
   s->trailer = std::move(trailer).value();
   if (Status st = CheckIndex(s->trailer, s->header_end, s->region_end); !st.ok()) return fail(st);
 
+  s->frame_sum = XXH32_createState();
+  if (!s->frame_sum) return fail(Status::Failed("out of memory (xxh32 state)"));
   size_t rc = LZ4F_createDecompressionContext(&s->dctx, LZ4F_VERSION);
   if (LZ4F_isError(rc)) return fail(Status::Failed("lz4 decompression context"));
   s->in.resize(kInputBuffer);
