@@ -40,7 +40,7 @@ const char* AgentUsage() {
   return "vdibackup agent --config FILE\n"
          "  long-running sidecar: HTTP API (POST/GET /v1/jobs, GET/DELETE /v1/jobs/{id}),\n"
          "  GET /metrics (Prometheus), /healthz, /readyz. FILE is YAML: listen, repo, server,\n"
-         "  sqlcmd, defaults {devices, workers, buffer_count, max_transfer_size}, grace_seconds,\n"
+         "  sqlcmd, defaults {devices, workers, buffer_count, max_transfer_size, worker_endpoint}, grace_seconds,\n"
          "  http {max_connections, request_timeout_seconds}, tapes (see docs/agent.md)";
 }
 

@@ -70,6 +70,11 @@ Status ParseDefaults(const YAML::Node& node, AgentConfig& c) {
       if (c.default_max_transfer_size % 65536 != 0) {
         return FieldError(kv.second, "defaults.max_transfer_size", "must be a multiple of 65536");
       }
+    } else if (key == "worker_endpoint") {
+      if (!kv.second.IsScalar() || kv.second.Scalar().rfind("ipc:///", 0) != 0) {
+        return FieldError(kv.second, "defaults.worker_endpoint", "must be ipc:///DIR/NAME");
+      }
+      c.default_worker_endpoint = kv.second.Scalar();
     } else {
       return FieldError(kv.first, "defaults." + key, "unknown field");
     }

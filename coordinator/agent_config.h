@@ -21,6 +21,9 @@ struct AgentConfig {
   uint32_t default_workers = 0;           // defaults.workers: --workers unless a job sets it
   uint32_t default_buffer_count = 0;      // defaults.buffer_count: --buffer-count (backups)
   uint32_t default_max_transfer_size = 0;  // defaults.max_transfer_size: --max-transfer-size
+  // defaults.worker_endpoint: --worker-endpoint (workers launched by a supervisor, e.g.
+  // vdibackup-worker@.service or compose's worker services); "" = jobs spawn their workers.
+  std::string default_worker_endpoint;
   uint32_t grace_seconds = 30;            // grace_seconds: SIGTERM waits this long for jobs
   std::vector<std::string> tapes;         // tapes: devices `vdibackup doctor --config` checks
   uint32_t http_max_connections = 16;     // http.max_connections: sessions served at once

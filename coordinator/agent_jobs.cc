@@ -147,6 +147,9 @@ std::vector<std::string> JobTable::BuildArgv(const std::string& kind, const std:
   if (config_.default_workers > 0 && !HasOption(args, "--workers")) {
     argv.insert(argv.end(), {"--workers", std::to_string(config_.default_workers)});
   }
+  if (!config_.default_worker_endpoint.empty() && !HasOption(args, "--worker-endpoint")) {
+    argv.insert(argv.end(), {"--worker-endpoint", config_.default_worker_endpoint});
+  }
   if (kind == "backup" && !HasOption(args, "--no-progress")) argv.push_back("--no-progress");
   argv.insert(argv.end(), {"--progress-fd", std::to_string(kJobProgressFd)});
   argv.insert(argv.end(), args.begin(), args.end());

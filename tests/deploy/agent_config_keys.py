@@ -2,7 +2,7 @@
 # coordinator/agent_config.cc; unknown keys make the agent exit 78).
 TOP_LEVEL = {"listen", "repo", "server", "sqlcmd", "defaults", "grace_seconds", "http", "tapes"}
 SECTIONS = {
-    "defaults": {"devices", "workers", "buffer_count", "max_transfer_size"},
+    "defaults": {"devices", "workers", "buffer_count", "max_transfer_size", "worker_endpoint"},
     "http": {"max_connections", "request_timeout_seconds"},
 }
 DEFAULTS = SECTIONS["defaults"]

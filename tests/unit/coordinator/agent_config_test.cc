@@ -49,10 +49,14 @@ TEST(AgentConfigTest, HttpLimitsTapesAndTransferDefaults) {
   EXPECT_EQ(c->tapes, std::vector<std::string>{"/dev/nst0"});
   EXPECT_EQ(c->default_buffer_count, 12u);
   EXPECT_EQ(c->default_max_transfer_size, 131072u);
+  EXPECT_EQ(c->default_worker_endpoint, "");
+  c = ParseAgentConfig("repo: /r\ndefaults:\n  worker_endpoint: ipc:///run/w/hub\n");
+  ASSERT_TRUE(c.ok()) << c.status().message();
+  EXPECT_EQ(c->default_worker_endpoint, "ipc:///run/w/hub");
   for (const char* bad :
        {"http:\n  max_connections: 0\n", "http:\n  colour: 1\n", "http: 5\n",
         "tapes: /dev/nst0\n", "tapes: [nst0]\n", "defaults:\n  max_transfer_size: 65537\n",
-        "defaults:\n  max_transfer_size: 8388608\n"}) {
+        "defaults:\n  max_transfer_size: 8388608\n", "defaults:\n  worker_endpoint: tcp://x:1\n"}) {
     Result<AgentConfig> b = ParseAgentConfig(std::string("repo: /r\n") + bad);
     EXPECT_FALSE(b.ok()) << bad;
     EXPECT_EQ(b.status().code(), ErrorCode::kConfiguration) << bad;

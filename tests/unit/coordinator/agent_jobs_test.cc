@@ -146,6 +146,20 @@ TEST_F(AgentJobsTest, ProgressShowsInTheJobAndTheMetricsWhileRunning) {
   EXPECT_FALSE(ParseProgressLine("not json"));
 }
 
+TEST(AgentJobsArgvTest, WorkerEndpointDefaultGoesToEveryJobUnlessItSetsOne) {
+  FakeLauncher launcher;
+  AgentConfig c = Config();
+  c.default_worker_endpoint = "ipc:///run/vdibackup/workers/hub";
+  JobTable table(c, "/bin/vdibackup", launcher, nullptr);
+  const JobInfo b = Ok(table.Submit("backup", "sales", {}));
+  auto at = std::find(b.argv.begin(), b.argv.end(), "--worker-endpoint");
+  ASSERT_NE(at, b.argv.end());
+  EXPECT_EQ(*(at + 1), "ipc:///run/vdibackup/workers/hub");
+  const JobInfo r = Ok(table.Submit("restore", "other", {"--worker-endpoint", "ipc:///x/y"}));
+  EXPECT_EQ(std::count(r.argv.begin(), r.argv.end(), "--worker-endpoint"), 1);
+  EXPECT_NE(std::find(r.argv.begin(), r.argv.end(), "ipc:///x/y"), r.argv.end());
+}
+
 TEST_F(AgentJobsTest, NonZeroExitFails) {
   const JobInfo j = Ok(table_.Submit("restore", "sales", {"--set", "x"}));
   table_.Tick();
