@@ -202,7 +202,12 @@ TEST_F(VdiRunTest, StalledDeviceIsSeenAsATimeoutByTheClient) {
   Status st = Backup("sales", copt, {}, nullptr, faults);
   ASSERT_FALSE(st.ok());
   EXPECT_EQ(SqlErrorNumber(st), 18210) << st.ToString();
-  EXPECT_EQ(client_->last_result(1), VD_E_TIMEOUT);
+  // The stalled device times out; under load the other device, held at the server's
+  // synchronisation point by it, may time out first and abort the set (device 1 then sees the
+  // abort): either way a client GetCommand timed out.
+  const int r0 = client_->last_result(0), r1 = client_->last_result(1);
+  EXPECT_TRUE(r1 == VD_E_TIMEOUT || (r0 == VD_E_TIMEOUT && r1 == VD_E_ABORT))
+      << "device 0: " << r0 << ", device 1: " << r1;
 }
 
 TEST_F(VdiRunTest, SlowDeviceStillCompletes) {
