@@ -23,6 +23,9 @@ namespace vdibk::coordinator {
 namespace {
 
 constexpr size_t kMaxProgressLine = 64 * 1024;
+// A job's output is kept for its tail and its final JSON summary line only: past kMaxOutput the
+// oldest bytes go (from a line start), so a chatty job cannot grow the long-running agent.
+constexpr size_t kMaxOutput = 1u << 20;
 
 class RealJobProcess final : public JobProcess {
  public:
@@ -89,6 +92,12 @@ class RealJobProcess final : public JobProcess {
         if (i == 0) {
           std::lock_guard<std::mutex> lock(mu_);
           output_.append(buf, static_cast<size_t>(n));
+          if (output_.size() > 2 * kMaxOutput) {
+            size_t cut = output_.size() - kMaxOutput;
+            const size_t nl = output_.find('\n', cut);
+            if (nl != std::string::npos) cut = nl + 1;
+            output_.erase(0, cut);
+          }
         } else {
           partial.append(buf, static_cast<size_t>(n));
           TakeProgressLines(partial);

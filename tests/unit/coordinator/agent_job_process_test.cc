@@ -46,6 +46,24 @@ TEST(AgentJobProcessTest, OutputProgressOnFd3AndTheExit) {
   EXPECT_EQ(progress->bytes, 25u);
 }
 
+TEST(AgentJobProcessTest, OutputKeepsItsTailWithinABound) {
+  ProcessJobLauncher launcher;
+  // ~6 MiB of log lines, then the summary line the agent parses.
+  Result<std::unique_ptr<JobProcess>> p = launcher.Launch(
+      {"/bin/sh", "-c",
+       "i=0; while [ $i -lt 100000 ]; do echo \"log line $i padded to sixty-odd bytes ......\"; "
+       "i=$((i+1)); done; echo '{\"status\":\"ok\"}'"});
+  ASSERT_TRUE(p.ok()) << p.status().ToString();
+  EXPECT_EQ(WaitExit(**p).exit_code, 0);
+  const std::string out = (*p)->Output();
+  EXPECT_LE(out.size(), 2u << 20);
+  EXPECT_GE(out.size(), 1u << 20);
+  EXPECT_EQ(out.rfind("{\"status\":\"ok\"}\n"), out.size() - 16);
+  EXPECT_EQ(out.rfind("log line 99999 "), out.find("log line 99999 "));
+  EXPECT_EQ(out.find("log line 0 "), std::string::npos);  // the head went
+  EXPECT_EQ(out.rfind("log line", 0), 0u);                 // cut at a line start
+}
+
 TEST(AgentJobProcessTest, NoProgressAndTerminate) {
   ProcessJobLauncher launcher;
   // The child says it is ready on stdout, then waits for SIGTERM.
