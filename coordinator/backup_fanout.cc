@@ -103,8 +103,7 @@ void BackupJob::OnFanoutReply(const Outstanding& req, const proto::Reply& reply)
         break;
       }
       progress_->AddBytes(req.device, reply.bytes());
-      devices_[req.device]->CompleteCommand(static_cast<VDC_Command*>(done->command),
-                                            ERROR_SUCCESS,
+      devices_[req.device]->CompleteCommand(static_cast<VDC_Command*>(done->command), ERROR_SUCCESS,
                                             static_cast<unsigned long>(reply.bytes()), 0);
       return;
     }

@@ -11,8 +11,7 @@ Result<bool> ParseExternalWorkersFlag(const std::string& flag,
   if (flag == "--worker-endpoint") {
     VDIBK_ASSIGN_OR_RETURN(out.endpoint, value());
     if (out.endpoint.rfind("ipc:///", 0) != 0) {
-      return Status::Usage("--worker-endpoint must be ipc:///DIR/NAME, got '" + out.endpoint +
-                           "'");
+      return Status::Usage("--worker-endpoint must be ipc:///DIR/NAME, got '" + out.endpoint + "'");
     }
     return true;
   }

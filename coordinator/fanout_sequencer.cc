@@ -11,7 +11,8 @@ std::string Where(uint32_t device, uint64_t seq) {
 }  // namespace
 
 Status FanoutSequencer::Begin(uint32_t device, const FanoutCommand& command) {
-  if (device >= devices_) return Status::Failed("fan-out for unknown device " + std::to_string(device));
+  if (device >= devices_)
+    return Status::Failed("fan-out for unknown device " + std::to_string(device));
   std::lock_guard<std::mutex> lock(mu_);
   Device& d = by_device_[device];
   if (command.seq <= d.last_seq) {
@@ -26,9 +27,11 @@ Status FanoutSequencer::Begin(uint32_t device, const FanoutCommand& command) {
 
 Result<FanoutSequencer::Entry*> FanoutSequencer::Find(uint32_t device, uint64_t seq) {
   auto d = by_device_.find(device);
-  if (d == by_device_.end()) return Status::Aborted("fan-out reply for idle device " + std::to_string(device));
+  if (d == by_device_.end())
+    return Status::Aborted("fan-out reply for idle device " + std::to_string(device));
   auto e = d->second.entries.find(seq);
-  if (e == d->second.entries.end()) return Status::Aborted("fan-out reply for unknown " + Where(device, seq));
+  if (e == d->second.entries.end())
+    return Status::Aborted("fan-out reply for unknown " + Where(device, seq));
   return &e->second;
 }
 
@@ -46,7 +49,8 @@ Result<std::vector<FanoutStep>> FanoutSequencer::Encoded(uint32_t device, uint64
     if (!entry.frame_bytes) break;
     entry.place_issued = true;
     entry.frame_offset = d.cursor;
-    steps.push_back({FanoutStep::Kind::kPlace, device, entry.command, d.cursor, *entry.frame_bytes});
+    steps.push_back(
+        {FanoutStep::Kind::kPlace, device, entry.command, d.cursor, *entry.frame_bytes});
     d.cursor += *entry.frame_bytes;
   }
   return steps;

@@ -1,7 +1,6 @@
 // FrameBuffer: FrameEncoder writing into a growing in-memory "file".
 #include "shared/stripe/frame_buffer.h"
 
-
 namespace vdibk::stripe {
 namespace {
 

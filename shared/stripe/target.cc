@@ -8,8 +8,7 @@ Status WritableFile::AdoptWritten(uint64_t, const ByteSink&) {
 }
 
 Result<std::unique_ptr<PlacementFile>> Target::OpenForPlacement(const std::string& name) {
-  return Status::Configuration("target " + Describe() + " does not support fan-out (" + name +
-                               ")");
+  return Status::Configuration("target " + Describe() + " does not support fan-out (" + name + ")");
 }
 
 }  // namespace vdibk::stripe

@@ -29,8 +29,8 @@ using vdibk::testing::Outcome;
 using vdibk::testing::ReadAll;
 using vdibk::testing::RunProgram;
 using vdibk::testing::SetDirs;
-using vdibk::testing::StartMerged;
 using vdibk::testing::ShmLeftovers;
+using vdibk::testing::StartMerged;
 using vdibk::testing::Subprocess;
 using vdibk::testing::TempDir;
 
@@ -48,8 +48,8 @@ class ExternalWorkersTest : public ::testing::Test {
     Outcome c = Finish(*StartMerged(
         {Bin("vdi-emulator"), "create-database", "sales", "--data-dir", data_, "--size", "16M"}));
     ASSERT_EQ(c.exit_code, 0) << c.out;
-    server_ = std::make_unique<Subprocess>(
-        std::vector<std::string>{Bin("vdi-emulator"), "serve", "--data-dir", data_, "--listen", sql_});
+    server_ = std::make_unique<Subprocess>(std::vector<std::string>{
+        Bin("vdi-emulator"), "serve", "--data-dir", data_, "--listen", sql_});
     ASSERT_TRUE(server_->WaitForLine("vdi-emulator: listening on", 20s));
   }
   void TearDown() override {
@@ -60,15 +60,28 @@ class ExternalWorkersTest : public ::testing::Test {
     }
   }
   Subprocess& StartWorker(const std::string& id) {
-    workers_.push_back(StartMerged({Bin("vdibackup-worker"), "--connect", hub_, "--id", id,
-                              "--connect-timeout", "120"}));
+    workers_.push_back(StartMerged(
+        {Bin("vdibackup-worker"), "--connect", hub_, "--id", id, "--connect-timeout", "120"}));
     return *workers_.back();
   }
   Outcome Backup(int devices, int workers, std::vector<std::string> extra = {}) {
-    std::vector<std::string> argv{Bin("vdibackup"), "backup", "--database", "sales", "--repo",
-                                  repo_, "--devices", std::to_string(devices), "--workers",
-                                  std::to_string(workers), "--worker-endpoint", hub_,
-                                  "--server", sql_, "--set-name", set_name_, "--json"};
+    std::vector<std::string> argv{Bin("vdibackup"),
+                                  "backup",
+                                  "--database",
+                                  "sales",
+                                  "--repo",
+                                  repo_,
+                                  "--devices",
+                                  std::to_string(devices),
+                                  "--workers",
+                                  std::to_string(workers),
+                                  "--worker-endpoint",
+                                  hub_,
+                                  "--server",
+                                  sql_,
+                                  "--set-name",
+                                  set_name_,
+                                  "--json"};
     argv.insert(argv.end(), extra.begin(), extra.end());
     return Finish(*StartMerged(argv));
   }
@@ -106,7 +119,7 @@ TEST_F(ExternalWorkersTest, MissingWorkerIsNamedAndNothingIsLeft) {
   EXPECT_EQ(b.exit_code, 5) << b.out;
   EXPECT_NE(b.out.find("did not connect in time: w1"), std::string::npos) << b.out;
   EXPECT_NE(b.out.find("--id wK"), std::string::npos) << b.out;  // how to fix it
-  Outcome o = Finish(w0);  // told to abort
+  Outcome o = Finish(w0);                                        // told to abort
   EXPECT_NE(o.exit_code, 0) << o.out;
   workers_.clear();
   EXPECT_TRUE(RepoEmpty());
@@ -129,9 +142,9 @@ TEST_F(ExternalWorkersTest, NonPrivateDirectoryAndBusyEndpointAreConfigurationEr
   EXPECT_EQ(busy.exit_code, 78) << busy.out;
   EXPECT_NE(busy.out.find("in use by another vdibackup job"), std::string::npos) << busy.out;
 
-  Outcome missing = Finish(*StartMerged({Bin("vdibackup"), "backup", "--database", "sales", "--repo",
-                                   repo_, "--worker-endpoint", "ipc://" + run_ + "/nodir/hub",
-                                   "--server", sql_, "--json"}));
+  Outcome missing = Finish(*StartMerged(
+      {Bin("vdibackup"), "backup", "--database", "sales", "--repo", repo_, "--worker-endpoint",
+       "ipc://" + run_ + "/nodir/hub", "--server", sql_, "--json"}));
   EXPECT_EQ(missing.exit_code, 78) << missing.out;
   EXPECT_NE(missing.out.find("does not exist"), std::string::npos) << missing.out;
   EXPECT_TRUE(RepoEmpty());

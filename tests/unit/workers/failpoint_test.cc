@@ -49,7 +49,8 @@ TEST(FailpointTest, TargetFaultSpecs) {
   auto full = ParseTargetFault("enospc-after:4096");
   ASSERT_TRUE(full.ok());
   EXPECT_EQ((*full)->enospc_after_bytes, 4096u);
-  for (const char* bad : {"sync-eio:0", "sync-eio:", "commit-eio:1", "enospc-after", "disk-on-fire"}) {
+  for (const char* bad :
+       {"sync-eio:0", "sync-eio:", "commit-eio:1", "enospc-after", "disk-on-fire"}) {
     EXPECT_EQ(ParseTargetFault(bad).status().code(), ErrorCode::kUsage) << bad;
   }
 }

@@ -124,7 +124,8 @@ TEST_P(StripeFanoutTest, AppendedAndAdoptedFramesMix) {
   for (const Chunk& c : chunks) {
     ASSERT_OK((*pl)->WriteAt(header + base + c.offset, c.frame.data(), c.frame.size()));
   }
-  for (const Chunk& c : chunks) ASSERT_OK(w->Adopt(c.data, c.size, base + c.offset, c.frame.size()));
+  for (const Chunk& c : chunks)
+    ASSERT_OK(w->Adopt(c.data, c.size, base + c.offset, c.frame.size()));
   auto sum = w->Finalize();
   ASSERT_OK(sum);
   EXPECT_EQ(sum->raw_xxh64, Digest64Of(data.data(), data.size()));
