@@ -15,6 +15,7 @@
 #include "proto/manifest.pb.h"
 #include "shared/stripe/directory_target.h"
 #include "shared/stripe/manifest_io.h"
+#include "tests/harness/programs.h"
 #include "tests/harness/subprocess.h"
 #include "tests/harness/test_dirs.h"
 
@@ -23,32 +24,17 @@ namespace {
 
 using namespace std::chrono_literals;
 namespace fs = std::filesystem;
-using vdibk::testing::BinDir;
+using vdibk::testing::Bin;
+using vdibk::testing::Children;
+using vdibk::testing::Cmdline;
+using vdibk::testing::Finish;
+using vdibk::testing::Outcome;
+using vdibk::testing::ReadAll;
+using vdibk::testing::RunMerged;
+using vdibk::testing::SetDirs;
+using vdibk::testing::StartMerged;
 using vdibk::testing::Subprocess;
 using vdibk::testing::TempDir;
-
-std::string ReadAll(const std::string& path) {
-  std::ifstream f(path, std::ios::binary);
-  return std::string((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
-}
-
-struct Outcome {
-  int exit_code = -1;
-  std::string out;
-};
-
-Outcome RunProgram(const std::vector<std::string>& argv) {
-  std::string cmd = "exec";
-  for (const std::string& a : argv) cmd += " '" + a + "'";
-  Subprocess p({"/bin/sh", "-c", cmd + " 2>&1"});
-  Outcome r;
-  while (auto line = p.ReadLine(120s)) r.out += *line + "\n";
-  auto st = p.Wait(60s);
-  if (st && WIFEXITED(*st)) r.exit_code = WEXITSTATUS(*st);
-  return r;
-}
-
-std::string Bin(const std::string& name) { return BinDir() + "/" + name; }
 
 std::set<std::string> Dirs(const std::string& path) {
   std::set<std::string> out;
@@ -66,7 +52,7 @@ class ChainE2eTest : public ::testing::Test {
     repo_ = dir_.Join("repo");
     fs::create_directories(repo_);
     endpoint_ = "ipc://" + dir_.Join("sql.sock");
-    Outcome c = RunProgram(
+    Outcome c = RunMerged(
         {Bin("vdi-emulator"), "create-database", "sales", "--data-dir", data_, "--size", "16M"});
     ASSERT_EQ(c.exit_code, 0) << c.out;
     server_ = std::make_unique<Subprocess>(std::vector<std::string>{
@@ -87,7 +73,7 @@ class ChainE2eTest : public ::testing::Test {
                                      repo_,            "--devices", "2",      "--type", type,
                                      "--server",       endpoint_,  "--json"};
     argv.insert(argv.end(), extra.begin(), extra.end());
-    Outcome b = RunProgram(argv);
+    Outcome b = RunMerged(argv);
     if (outcome) *outcome = b;
     if (b.exit_code != 0) return "";
     const std::set<std::string> after = Dirs(repo_ + "/" + db);
@@ -104,12 +90,12 @@ class ChainE2eTest : public ::testing::Test {
     return m.ok() ? *m : proto::Manifest();
   }
   void Workload(int seed) {
-    Outcome w = RunProgram({Bin("vdi-emulator"), "workload", "sales", "--data-dir", data_,
+    Outcome w = RunMerged({Bin("vdi-emulator"), "workload", "sales", "--data-dir", data_,
                             "--changes", "60", "--seed", std::to_string(seed)});
     ASSERT_EQ(w.exit_code, 0) << w.out;
   }
   Outcome Restore() {
-    return RunProgram({Bin("vdibackup"), "restore", "--database", "sales", "--repo", repo_, "--as",
+    return RunMerged({Bin("vdibackup"), "restore", "--database", "sales", "--repo", repo_, "--as",
                        "copy", "--move", "sales=copy.mdf", "--move", "sales_log=copy_log.ldf",
                        "--server", endpoint_, "--json"});
   }
@@ -178,7 +164,7 @@ TEST_F(ChainE2eTest, FullDiffLogsRestoreToTheLastBackupByteForByte) {
   EXPECT_EQ(ReadAll(data_ + "/copy/copy.mdf"), mdf);
   EXPECT_EQ(ReadAll(data_ + "/copy/copy_log.ldf"), ldf);
   // The last restore recovered the database.
-  Outcome list = RunProgram({Bin("vdi-emulator"), "list", "--data-dir", data_});
+  Outcome list = RunMerged({Bin("vdi-emulator"), "list", "--data-dir", data_});
   ASSERT_EQ(list.exit_code, 0) << list.out;
   const size_t copy_line = list.out.find("copy ");
   ASSERT_NE(copy_line, std::string::npos) << list.out;
@@ -208,7 +194,7 @@ TEST_F(ChainE2eTest, DeletedLogSetStopsTheChainBeforeAnyRestore) {
 }
 
 TEST_F(ChainE2eTest, LogBackupUnderSimpleRecoveryFailsWithTheSqlErrorAndLeavesNoSet) {
-  Outcome c = RunProgram({Bin("vdi-emulator"), "create-database", "simple", "--data-dir", data_,
+  Outcome c = RunMerged({Bin("vdi-emulator"), "create-database", "simple", "--data-dir", data_,
                           "--size", "4M", "--no-log"});
   ASSERT_EQ(c.exit_code, 0) << c.out;
   ASSERT_FALSE(Backup("full", "simple").empty());

@@ -12,6 +12,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "tests/harness/programs.h"
 #include "tests/harness/subprocess.h"
 #include "tests/harness/test_dirs.h"
 
@@ -20,14 +21,17 @@ namespace {
 
 using namespace std::chrono_literals;
 namespace fs = std::filesystem;
-using vdibk::testing::BinDir;
+using vdibk::testing::Bin;
+using vdibk::testing::Children;
+using vdibk::testing::Cmdline;
+using vdibk::testing::Finish;
+using vdibk::testing::Outcome;
+using vdibk::testing::ReadAll;
+using vdibk::testing::RunProgram;
+using vdibk::testing::SetDirs;
+using vdibk::testing::StartMerged;
 using vdibk::testing::Subprocess;
 using vdibk::testing::TempDir;
-
-struct Outcome {
-  int exit_code = -1;
-  std::string out;
-};
 
 // Runs argv with stdout and stderr merged (through sh, exec'd).
 // `s` as one sh word.
@@ -47,8 +51,6 @@ Outcome RunMerged(const std::vector<std::string>& argv) {
   if (st && WIFEXITED(*st)) r.exit_code = WEXITSTATUS(*st);
   return r;
 }
-
-std::string Bin(const std::string& name) { return BinDir() + "/" + name; }
 
 std::optional<google::protobuf::Struct> ParseJson(const std::string& line) {
   google::protobuf::Struct s;

@@ -10,6 +10,7 @@
 #include <chrono>
 #include <filesystem>
 
+#include "tests/harness/programs.h"
 #include "tests/harness/subprocess.h"
 #include "tests/harness/test_dirs.h"
 
@@ -19,15 +20,17 @@ namespace {
 using namespace std::chrono_literals;
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
-using vdibk::testing::BinDir;
+using vdibk::testing::Bin;
+using vdibk::testing::Children;
+using vdibk::testing::Cmdline;
+using vdibk::testing::Finish;
+using vdibk::testing::Outcome;
+using vdibk::testing::ReadAll;
+using vdibk::testing::RunProgram;
+using vdibk::testing::SetDirs;
+using vdibk::testing::StartMerged;
 using vdibk::testing::Subprocess;
 using vdibk::testing::TempDir;
-
-struct Outcome {
-  int exit_code = -1;
-  std::string out;
-  double seconds = 0;
-};
 
 // `s` as one sh word.
 std::string ShellQuote(const std::string& s) {
@@ -48,8 +51,6 @@ Outcome RunMerged(const std::vector<std::string>& argv, const std::string& env =
   r.seconds = std::chrono::duration<double>(Clock::now() - t0).count();
   return r;
 }
-
-std::string Bin(const std::string& name) { return BinDir() + "/" + name; }
 
 const char* kUnshare = "/usr/bin/unshare";
 

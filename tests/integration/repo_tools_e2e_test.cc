@@ -13,6 +13,7 @@
 #include <fstream>
 #include <set>
 
+#include "tests/harness/programs.h"
 #include "tests/harness/subprocess.h"
 #include "tests/harness/test_dirs.h"
 
@@ -21,28 +22,18 @@ namespace {
 
 using namespace std::chrono_literals;
 namespace fs = std::filesystem;
-using vdibk::testing::BinDir;
+using vdibk::testing::Bin;
+using vdibk::testing::Children;
+using vdibk::testing::Cmdline;
+using vdibk::testing::Finish;
+using vdibk::testing::Outcome;
+using vdibk::testing::ReadAll;
+using vdibk::testing::RunMerged;
+using vdibk::testing::SetDirs;
+using vdibk::testing::StartMerged;
 using vdibk::testing::ShmLeftovers;
 using vdibk::testing::Subprocess;
 using vdibk::testing::TempDir;
-
-struct Outcome {
-  int exit_code = -1;
-  std::string out;
-};
-
-Outcome RunProgram(const std::vector<std::string>& argv) {
-  std::string cmd = "exec";
-  for (const std::string& a : argv) cmd += " '" + a + "'";
-  Subprocess p({"/bin/sh", "-c", cmd + " 2>&1"});
-  Outcome r;
-  while (auto line = p.ReadLine(120s)) r.out += *line + "\n";
-  auto st = p.Wait(60s);
-  if (st && WIFEXITED(*st)) r.exit_code = WEXITSTATUS(*st);
-  return r;
-}
-
-std::string Bin(const std::string& name) { return BinDir() + "/" + name; }
 
 class RepoToolsE2eTest : public ::testing::Test {
  protected:
@@ -51,7 +42,7 @@ class RepoToolsE2eTest : public ::testing::Test {
     repo_ = dir_.Join("repo");
     fs::create_directories(repo_);
     endpoint_ = "ipc://" + dir_.Join("sql.sock");
-    Outcome c = RunProgram(
+    Outcome c = RunMerged(
         {Bin("vdi-emulator"), "create-database", "sales", "--data-dir", data_, "--size", "16M"});
     ASSERT_EQ(c.exit_code, 0) << c.out;
     server_ = std::make_unique<Subprocess>(std::vector<std::string>{
@@ -66,7 +57,7 @@ class RepoToolsE2eTest : public ::testing::Test {
   }
   Outcome Vdibackup(std::vector<std::string> args) {
     args.insert(args.begin(), Bin("vdibackup"));
-    return RunProgram(args);
+    return RunMerged(args);
   }
   std::vector<fs::path> Sets() const {
     std::vector<fs::path> sets;

@@ -15,6 +15,7 @@
 #include "proto/manifest.pb.h"
 #include "shared/stripe/directory_target.h"
 #include "shared/stripe/manifest_io.h"
+#include "tests/harness/programs.h"
 #include "tests/harness/subprocess.h"
 #include "tests/harness/test_dirs.h"
 
@@ -23,32 +24,17 @@ namespace {
 
 using namespace std::chrono_literals;
 namespace fs = std::filesystem;
-using vdibk::testing::BinDir;
+using vdibk::testing::Bin;
+using vdibk::testing::Children;
+using vdibk::testing::Cmdline;
+using vdibk::testing::Finish;
+using vdibk::testing::Outcome;
+using vdibk::testing::ReadAll;
+using vdibk::testing::RunMerged;
+using vdibk::testing::SetDirs;
+using vdibk::testing::StartMerged;
 using vdibk::testing::Subprocess;
 using vdibk::testing::TempDir;
-
-std::string ReadAll(const std::string& path) {
-  std::ifstream f(path, std::ios::binary);
-  return std::string((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
-}
-
-struct Outcome {
-  int exit_code = -1;
-  std::string out;
-};
-
-Outcome RunProgram(const std::vector<std::string>& argv) {
-  std::string cmd = "exec";
-  for (const std::string& a : argv) cmd += " '" + a + "'";
-  Subprocess p({"/bin/sh", "-c", cmd + " 2>&1"});
-  Outcome r;
-  while (auto line = p.ReadLine(120s)) r.out += *line + "\n";
-  auto st = p.Wait(60s);
-  if (st && WIFEXITED(*st)) r.exit_code = WEXITSTATUS(*st);
-  return r;
-}
-
-std::string Bin(const std::string& name) { return BinDir() + "/" + name; }
 
 class RestoreE2eTest : public ::testing::Test {
  protected:
@@ -57,7 +43,7 @@ class RestoreE2eTest : public ::testing::Test {
     repo_ = dir_.Join("repo");
     fs::create_directories(repo_);
     endpoint_ = "ipc://" + dir_.Join("sql.sock");
-    Outcome c = RunProgram(
+    Outcome c = RunMerged(
         {Bin("vdi-emulator"), "create-database", "sales", "--data-dir", data_, "--size", "16M"});
     ASSERT_EQ(c.exit_code, 0) << c.out;
     server_ = std::make_unique<Subprocess>(std::vector<std::string>{
@@ -78,7 +64,7 @@ class RestoreE2eTest : public ::testing::Test {
   }
   // Backs up `sales` and returns every set directory, oldest first.
   std::vector<fs::path> BackupSets(int devices, int workers) {
-    Outcome b = RunProgram({Bin("vdibackup"), "backup", "--database", "sales", "--repo", repo_,
+    Outcome b = RunMerged({Bin("vdibackup"), "backup", "--database", "sales", "--repo", repo_,
                             "--devices", std::to_string(devices), "--workers",
                             std::to_string(workers), "--server", endpoint_, "--json"});
     EXPECT_EQ(b.exit_code, 0) << b.out;
@@ -88,7 +74,7 @@ class RestoreE2eTest : public ::testing::Test {
     return sets;
   }
   Outcome Restore(int workers) {
-    return RunProgram({Bin("vdibackup"), "restore", "--database", "sales", "--repo", repo_, "--as",
+    return RunMerged({Bin("vdibackup"), "restore", "--database", "sales", "--repo", repo_, "--as",
                        "copy", "--move", "sales=copy.mdf", "--move", "sales_log=copy_log.ldf",
                        "--workers", std::to_string(workers), "--server", endpoint_, "--json"});
   }
@@ -140,11 +126,11 @@ TEST_F(RestoreE2eTest, SameNameWithReplaceRestoresTheBackupTimeBytes) {
   ASSERT_FALSE(Backup(2, 2).empty());
   const std::string mdf = ReadAll(data_ + "/sales/sales.mdf");
   const std::string ldf = ReadAll(data_ + "/sales/sales_log.ldf");
-  Outcome w = RunProgram({Bin("vdi-emulator"), "workload", "sales", "--data-dir", data_,
+  Outcome w = RunMerged({Bin("vdi-emulator"), "workload", "sales", "--data-dir", data_,
                           "--changes", "40", "--seed", "7"});
   ASSERT_EQ(w.exit_code, 0) << w.out;
   ASSERT_TRUE(ReadAll(data_ + "/sales/sales.mdf") != mdf);  // the workload changed it
-  Outcome r = RunProgram({Bin("vdibackup"), "restore", "--database", "sales", "--repo", repo_,
+  Outcome r = RunMerged({Bin("vdibackup"), "restore", "--database", "sales", "--repo", repo_,
                           "--replace", "--workers", "2", "--server", endpoint_, "--json"});
   ASSERT_EQ(r.exit_code, 0) << r.out;
   EXPECT_NE(r.out.find("\"target\":\"sales\""), std::string::npos) << r.out;
@@ -169,7 +155,7 @@ TEST_F(RestoreE2eTest, StripeFromAnotherSetFailsWithMissingBeforeAnyRestore) {
   // device index and count, another set id.
   fs::copy_file(sets[0] / "stripe-01-of-02.lz4", sets[1] / "stripe-01-of-02.lz4",
                 fs::copy_options::overwrite_existing);
-  Outcome r = RunProgram({Bin("vdibackup"), "restore", "--database", "sales", "--repo", repo_,
+  Outcome r = RunMerged({Bin("vdibackup"), "restore", "--database", "sales", "--repo", repo_,
                           "--set", sets[1].filename().string(), "--as", "copy", "--move",
                           "sales=copy.mdf", "--move", "sales_log=copy_log.ldf", "--server",
                           endpoint_, "--json"});
@@ -184,7 +170,7 @@ TEST_F(RestoreE2eTest, CorruptManifestFailsWithIntegrityBeforeAnyRestore) {
   ASSERT_GT(bytes.size(), 64u);
   bytes[bytes.size() / 2] ^= 0x01;
   std::ofstream(manifest, std::ios::binary | std::ios::trunc) << bytes;
-  Outcome r = RunProgram({Bin("vdibackup"), "restore", "--database", "sales", "--repo", repo_,
+  Outcome r = RunMerged({Bin("vdibackup"), "restore", "--database", "sales", "--repo", repo_,
                           "--set", set.filename().string(), "--as", "copy", "--move",
                           "sales=copy.mdf", "--move", "sales_log=copy_log.ldf", "--server",
                           endpoint_, "--json"});
