@@ -18,7 +18,7 @@ std::vector<std::string> BackupJob::EncodersFor(uint32_t device) const {
 
 Status BackupJob::IssueEncode(uint32_t device, uint64_t seq, uint32_t handle, void* command) {
   auto* cmd = static_cast<VDC_Command*>(command);
-  const std::vector<std::string> encoders = EncodersFor(device);
+  const std::vector<std::string>& encoders = encoders_[device];
   FanoutCommand c;
   c.seq = seq;
   c.encoder = encoders[next_encoder_[device]++ % encoders.size()];
@@ -43,7 +43,7 @@ Status BackupJob::IssueEncode(uint32_t device, uint64_t seq, uint32_t handle, vo
 }
 
 bool BackupJob::DrainFanout(uint32_t device) {
-  if (!fanout_ || !Fanout(device)) return !failed();
+  if (!Fanout(device)) return !failed();
   return fanout_->WaitDrained(device) && !failed();
 }
 

@@ -113,6 +113,8 @@ Result<BackupReport> BackupJob::Run() {
   device_done_.assign(options_.devices, false);
   device_seq_.assign(options_.devices, 0);
   next_encoder_.assign(options_.devices, 0);
+  encoders_.clear();
+  for (uint32_t d = 0; d < options_.devices; ++d) encoders_.push_back(EncodersFor(d));
   if (options_.workers > options_.devices) {
     fanout_ = std::make_unique<FanoutSequencer>(options_.devices);
   }

@@ -68,8 +68,7 @@ class BackupJob final : public HubListener {
   // Fan-out (backup_fanout.cc; more workers than devices): the workers that encode `device`'s
   // buffers (its owner first); fan-out is on for a device with more than one.
   std::vector<std::string> EncodersFor(uint32_t device) const;
-  bool Fanout(uint32_t device) const { return options_.workers > options_.devices &&
-                                              EncodersFor(device).size() > 1; }
+  bool Fanout(uint32_t device) const { return encoders_[device].size() > 1; }
   // Device thread: hands a VDC_Write to the next encoder of the device.
   Status IssueEncode(uint32_t device, uint64_t seq, uint32_t handle, void* command);
   // Device thread: before Flush/Complete, every earlier write must be adopted. False: failed.
@@ -107,6 +106,7 @@ class BackupJob final : public HubListener {
   std::vector<uint64_t> device_seq_;  // last command_seq per device (written by its thread)
   std::unique_ptr<FanoutSequencer> fanout_;  // workers > devices only
   std::vector<uint64_t> next_encoder_;       // round robin per device (written by its thread)
+  std::vector<std::vector<std::string>> encoders_;  // EncodersFor(d), fixed for the job
   bool manifest_written_ = false;
   bool keep_set_ = false;  // the statement succeeded but its history row could not be read
 };

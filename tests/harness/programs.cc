@@ -5,6 +5,8 @@
 
 #include <fstream>
 #include <iterator>
+#include <sstream>
+#include <thread>
 
 namespace vdibk::testing {
 
@@ -56,6 +58,41 @@ std::string Cmdline(pid_t pid) {
     if (c == '\0') c = ' ';
   }
   return raw;
+}
+
+bool Alive(pid_t pid) {
+  std::string stat = ReadAll("/proc/" + std::to_string(pid) + "/stat");
+  size_t paren = stat.rfind(')');
+  if (stat.empty() || paren == std::string::npos || paren + 2 >= stat.size()) return false;
+  return stat[paren + 2] != 'Z' && stat[paren + 2] != 'X';
+}
+
+std::vector<WorkerProcess> Workers(pid_t coordinator) {
+  std::vector<WorkerProcess> out;
+  for (pid_t c : Children(coordinator)) {
+    std::string cmd = Cmdline(c);
+    if (cmd.find("vdibackup-worker") != std::string::npos) out.push_back({c, cmd});
+  }
+  return out;
+}
+
+std::string WorkerId(const std::string& cmdline) {
+  std::istringstream in(cmdline);
+  std::string a, prev;
+  while (in >> a) {
+    if (prev == "--id") return a;
+    prev = a;
+  }
+  return "";
+}
+
+bool PollUntil(const std::function<bool()>& done, std::chrono::milliseconds timeout) {
+  for (auto deadline = std::chrono::steady_clock::now() + timeout;
+       std::chrono::steady_clock::now() < deadline;) {
+    if (done()) return true;
+    std::this_thread::sleep_for(5ms);
+  }
+  return done();
 }
 
 std::vector<std::filesystem::path> SetDirs(const std::string& repo, const std::string& database) {

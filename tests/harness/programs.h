@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -42,6 +43,20 @@ std::string ReadAll(const std::string& path);
 // Direct children of `pid`, and a live process's argv joined with spaces ("" if gone).
 std::vector<pid_t> Children(pid_t pid);
 std::string Cmdline(pid_t pid);
+// Running (not gone, not a zombie waiting for an unrelated reaper).
+bool Alive(pid_t pid);
+// A vdibackup-worker child of a coordinator: its pid and argv joined with spaces.
+struct WorkerProcess {
+  pid_t pid = 0;
+  std::string cmdline;
+};
+std::vector<WorkerProcess> Workers(pid_t coordinator);
+// "--id ID" of a worker's command line ("" if none).
+std::string WorkerId(const std::string& cmdline);
+// Polls `done` every 5 ms until it holds or `timeout` passes: only for conditions no process
+// announces (a file appearing in a directory), never instead of a readiness line.
+bool PollUntil(const std::function<bool()>& done, std::chrono::milliseconds timeout);
+
 // The set directories of `database` in `repo` (REPO/<database>/*).
 std::vector<std::filesystem::path> SetDirs(const std::string& repo, const std::string& database);
 

@@ -26,28 +26,24 @@ namespace {
 
 using namespace std::chrono_literals;
 namespace fs = std::filesystem;
+using vdibk::testing::Alive;
 using vdibk::testing::Bin;
 using vdibk::testing::Children;
 using vdibk::testing::Cmdline;
 using vdibk::testing::Finish;
 using vdibk::testing::Outcome;
+using vdibk::testing::PollUntil;
 using vdibk::testing::ReadAll;
 using vdibk::testing::RunProgram;
 using vdibk::testing::SetDirs;
 using vdibk::testing::StartMerged;
+using vdibk::testing::WorkerId;
+using vdibk::testing::Workers;
+using Child = vdibk::testing::WorkerProcess;
 using vdibk::testing::ShmLeftovers;
 using vdibk::testing::Subprocess;
 using vdibk::testing::TempDir;
 using Clock = std::chrono::steady_clock;
-
-// Polls `done` every 5 ms until it holds or `timeout` passes (for conditions with no event).
-bool PollUntil(const std::function<bool()>& done, std::chrono::milliseconds timeout) {
-  for (auto deadline = Clock::now() + timeout; Clock::now() < deadline;) {
-    if (done()) return true;
-    std::this_thread::sleep_for(5ms);
-  }
-  return done();
-}
 
 // Every file below the database's folder of the repository (stripes, partials, manifests).
 std::vector<fs::path> RepoFiles(const std::string& repo, const std::string& database) {
@@ -70,40 +66,6 @@ std::string Describe(const std::vector<fs::path>& paths) {
   std::string s;
   for (const fs::path& p : paths) s += p.string() + " ";
   return s;
-}
-
-// Running (not gone, not a zombie waiting for an unrelated reaper).
-bool Alive(pid_t pid) {
-  std::string stat = ReadAll("/proc/" + std::to_string(pid) + "/stat");
-  size_t paren = stat.rfind(')');
-  if (stat.empty() || paren == std::string::npos || paren + 2 >= stat.size()) return false;
-  return stat[paren + 2] != 'Z' && stat[paren + 2] != 'X';
-}
-
-struct Child {
-  pid_t pid;
-  std::string cmdline;
-};
-
-// The worker processes (children running vdibackup-worker) of coordinator `pid`.
-std::vector<Child> Workers(pid_t pid) {
-  std::vector<Child> out;
-  for (pid_t c : Children(pid)) {
-    std::string cmd = Cmdline(c);
-    if (cmd.find("vdibackup-worker") != std::string::npos) out.push_back({c, cmd});
-  }
-  return out;
-}
-
-// "--id ID" of a worker's command line.
-std::string WorkerId(const std::string& cmdline) {
-  std::istringstream in(cmdline);
-  std::string a, prev;
-  while (in >> a) {
-    if (prev == "--id") return a;
-    prev = a;
-  }
-  return "";
 }
 
 // Rows of database sales in the emulator's server-wide backup history (emulator/db/backup_history.h).

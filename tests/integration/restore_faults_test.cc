@@ -15,6 +15,7 @@
 #include <sstream>
 #include <thread>
 
+#include "tests/harness/programs.h"
 #include "tests/harness/subprocess.h"
 #include "tests/harness/test_dirs.h"
 
@@ -23,87 +24,28 @@ namespace {
 
 using namespace std::chrono_literals;
 namespace fs = std::filesystem;
-using vdibk::testing::BinDir;
+using vdibk::testing::Alive;
+using vdibk::testing::Bin;
+using vdibk::testing::Outcome;
+using vdibk::testing::PollUntil;
+using vdibk::testing::ReadAll;
+using vdibk::testing::RunMerged;
+using vdibk::testing::StartMerged;
+using vdibk::testing::WorkerId;
+using vdibk::testing::Workers;
+using Child = vdibk::testing::WorkerProcess;
 using vdibk::testing::ShmLeftovers;
 using vdibk::testing::Subprocess;
 using vdibk::testing::TempDir;
 using Clock = std::chrono::steady_clock;
 
-std::string ReadAll(const std::string& path) {
-  std::ifstream f(path, std::ios::binary);
-  return std::string((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
-}
-
-struct Outcome {
-  int exit_code = -1;
-  std::string out;
-  double seconds = 0;
-};
-
-Outcome Finish(Subprocess& p, std::string out = "", Clock::time_point t0 = Clock::now()) {
-  Outcome r;
-  r.out = std::move(out);
-  while (auto line = p.ReadLine(120s)) r.out += *line + "\n";
-  auto st = p.Wait(60s);
-  if (st && WIFEXITED(*st)) r.exit_code = WEXITSTATUS(*st);
-  r.seconds = std::chrono::duration<double>(Clock::now() - t0).count();
+// The rest of a run whose first lines (`head`) the test already read.
+Outcome Finish(Subprocess& p, const std::string& head, Clock::time_point t0 = Clock::now()) {
+  Outcome r = vdibk::testing::Finish(p, t0);
+  r.out = head + r.out;
   return r;
 }
 
-// argv through `sh -c exec ... 2>&1`: the pid is the program's, stderr merged into the pipe.
-std::unique_ptr<Subprocess> Start(const std::vector<std::string>& argv) {
-  std::string cmd;
-  for (const std::string& a : argv) cmd += "'" + a + "' ";
-  return std::make_unique<Subprocess>(
-      std::vector<std::string>{"/bin/sh", "-c", "exec " + cmd + "2>&1"});
-}
-
-Outcome RunProgram(const std::vector<std::string>& argv) { return Finish(*Start(argv)); }
-
-std::string Bin(const std::string& name) { return BinDir() + "/" + name; }
-
-// Polls `done` every 5 ms until it holds or `timeout` passes (conditions without an event).
-bool PollUntil(const std::function<bool()>& done, std::chrono::milliseconds timeout) {
-  for (auto deadline = Clock::now() + timeout; Clock::now() < deadline;) {
-    if (done()) return true;
-    std::this_thread::sleep_for(5ms);
-  }
-  return done();
-}
-
-bool Alive(pid_t pid) {
-  std::string stat = ReadAll("/proc/" + std::to_string(pid) + "/stat");
-  size_t paren = stat.rfind(')');
-  if (stat.empty() || paren == std::string::npos || paren + 2 >= stat.size()) return false;
-  return stat[paren + 2] != 'Z' && stat[paren + 2] != 'X';
-}
-
-struct Child {
-  pid_t pid;
-  std::string cmdline;
-};
-
-// The vdibackup-worker children of `pid`.
-std::vector<Child> Workers(pid_t pid) {
-  std::vector<Child> out;
-  std::ifstream f("/proc/" + std::to_string(pid) + "/task/" + std::to_string(pid) + "/children");
-  for (pid_t c; f >> c;) {
-    std::string cmd = ReadAll("/proc/" + std::to_string(c) + "/cmdline");
-    for (char& ch : cmd) ch = ch == '\0' ? ' ' : ch;
-    if (cmd.find("vdibackup-worker") != std::string::npos) out.push_back({c, cmd});
-  }
-  return out;
-}
-
-std::string WorkerId(const std::string& cmdline) {
-  std::istringstream in(cmdline);
-  std::string a, prev;
-  while (in >> a) {
-    if (prev == "--id") return a;
-    prev = a;
-  }
-  return "";
-}
 
 class RestoreFaultsTest : public ::testing::Test {
  protected:
@@ -114,7 +56,7 @@ class RestoreFaultsTest : public ::testing::Test {
     endpoint_ = "ipc://" + dir_.Join("sql.sock");
     set_name_ = "vdbkrfault_" + std::to_string(getpid()) + "_" +
                 std::to_string(Clock::now().time_since_epoch().count() % 1000000007);
-    Outcome c = RunProgram(
+    Outcome c = RunMerged(
         {Bin("vdi-emulator"), "create-database", "sales", "--data-dir", data_, "--size", "64M"});
     ASSERT_EQ(c.exit_code, 0) << c.out;
   }
@@ -124,7 +66,7 @@ class RestoreFaultsTest : public ::testing::Test {
   void ServeAndBackUp(const std::string& fault = "slow-device=0:50",
                       const std::string& max_transfer = "4194304") {
     Serve("");
-    Outcome b = RunProgram({Bin("vdibackup"), "backup", "--database", "sales", "--repo", repo_,
+    Outcome b = RunMerged({Bin("vdibackup"), "backup", "--database", "sales", "--repo", repo_,
                             "--devices", "2", "--workers", "2", "--max-transfer-size", max_transfer,
                             "--server", endpoint_});
     ASSERT_EQ(b.exit_code, 0) << b.out;
@@ -150,7 +92,7 @@ class RestoreFaultsTest : public ::testing::Test {
   // `mid_stream`) the server is writing its staged files (data is flowing), with the workers in
   // `workers_`.
   std::unique_ptr<Subprocess> StartRestore(bool mid_stream = true) {
-    auto p = Start({Bin("vdibackup"), "restore",  "--database",
+    auto p = StartMerged({Bin("vdibackup"), "restore",  "--database",
                     "sales",          "--repo",   repo_,
                     "--as",           "copy",     "--move",
                     "sales=copy.mdf", "--move",   "sales_log=copy_log.ldf",
@@ -210,11 +152,11 @@ class RestoreFaultsTest : public ::testing::Test {
         << "staging left: " << StagingLeft() << ", shm: " << ShmLeftovers(set_name_);
     EXPECT_FALSE(fs::exists(data_ + "/copy")) << r.out;
     EXPECT_FALSE(fs::exists(data_ + "/.vdi-emulator/copy.meta")) << r.out;
-    Outcome list = RunProgram({Bin("vdi-emulator"), "list", "--data-dir", data_});
+    Outcome list = RunMerged({Bin("vdi-emulator"), "list", "--data-dir", data_});
     EXPECT_EQ(list.out.find("copy"), std::string::npos) << list.out;
     if (!again) return;
     // The source is untouched and the server still serves restores of the same set.
-    Outcome ok = RunProgram({Bin("vdibackup"), "restore", "--database", "sales", "--repo", repo_,
+    Outcome ok = RunMerged({Bin("vdibackup"), "restore", "--database", "sales", "--repo", repo_,
                              "--as", "copy", "--move", "sales=copy.mdf", "--move",
                              "sales_log=copy_log.ldf", "--server", endpoint_});
     EXPECT_EQ(ok.exit_code, 0) << ok.out;
@@ -285,7 +227,7 @@ TEST_F(RestoreFaultsTest, ServerAbortMidRestoreGivesTheServersReasonWithExit5) {
 TEST_F(RestoreFaultsTest, KilledWorkerDuringVerifySqlAbortsWithExit5) {
   ServeAndBackUp("slow-device=0:50", "65536");  // VERIFYONLY in 64 KiB reads: ~25 s
   auto verify =
-      Start({Bin("vdibackup"), "verify", "--repo", repo_, "--database", "sales", "--workers", "2",
+      StartMerged({Bin("vdibackup"), "verify", "--repo", repo_, "--database", "sales", "--workers", "2",
              "--sql", "--server", endpoint_, "--set-name", set_name_, "--json"});
   ASSERT_TRUE(WaitForOutput(*verify, "VDI set configured")) << head_;
   // The workers are spawned before the set is configured.
