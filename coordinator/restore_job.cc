@@ -350,6 +350,9 @@ Status RestoreJob::FinishSql(bool failed_already) {
   }
   ExitInfo exit = sql_->Wait();
   if (!exit.ok()) {
+    // A failure recorded while the statement ran (a worker's) is the cause; the statement's
+    // error is its consequence.
+    if (failed()) return FinishSql(true);
     Status st = Status::SqlError("RESTORE failed (" + exit.ToString() +
                                  "): " + SummarizeSqlErrors(sql_->Output()));
     Fail(st);
