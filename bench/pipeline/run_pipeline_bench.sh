@@ -8,6 +8,7 @@
 #   large, where the fixed cost weighs less), BENCH_WORK (default mktemp)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+source bench/lib.sh
 BIN=$(cd "${1:-build}/bin" && pwd)
 SIZE=${BENCH_DB_SIZE:-1G}
 SMALL=${BENCH_SMALL_SIZE:-128M}
@@ -36,12 +37,8 @@ EP="ipc://$WORK/sql.sock"
 if [[ -n $BIG ]]; then
   "$BIN/vdi-emulator" create-database big --data-dir "$DATA" --size "$BIG" >/dev/null
 fi
-"$BIN/vdi-emulator" serve --data-dir "$DATA" --listen "$EP" >"$WORK/server.log" 2>&1 &
-SERVER_PID=$!
-until grep -q "listening on" "$WORK/server.log"; do
-  kill -0 "$SERVER_PID" || { cat "$WORK/server.log"; exit 1; }
-  sleep 0.05
-done
+bench_serve "$BIN" "$DATA" "$EP" "$WORK/server.log"
+bench_touch_free_memory
 
 now() { date +%s.%N; }
 secs() { python3 -c "print(f'{$2 - $1:.3f}')"; }
@@ -127,7 +124,7 @@ null_vs_native() {
 
 echo "database: $SIZE generated (bench), $SMALL (small), $TINY (tiny)${BIG:+, $BIG (big)};" \
   "$(nproc) cores; wall clock incl. process start; load average at start:" \
-  "$(cut -d' ' -f1-3 /proc/loadavg)"
+  "$(cut -d' ' -f1-3 /proc/loadavg); $WARMUP"
 echo
 echo "| measure | time | MB/s | ratio | CPU s: ours / emulator |"
 echo "|---|---|---|---|---|"

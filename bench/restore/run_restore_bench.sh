@@ -9,6 +9,7 @@
 #   env: BENCH_DB_SIZE (default 1G), BENCH_WORK (default mktemp)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+source bench/lib.sh
 BIN=$(cd "${1:-build}/bin" && pwd)
 SIZE=${BENCH_DB_SIZE:-1G}
 WORK=${BENCH_WORK:-$(mktemp -d /tmp/vdibk-restore-bench.XXXXXX)}
@@ -24,12 +25,7 @@ mkdir -p "$DATA" "$REPO" "$NATIVE"
 EP="ipc://$WORK/sql.sock"
 
 "$BIN/vdi-emulator" create-database bench --data-dir "$DATA" --size "$SIZE" >/dev/null
-"$BIN/vdi-emulator" serve --data-dir "$DATA" --listen "$EP" >"$WORK/server.log" 2>&1 &
-SERVER_PID=$!
-until grep -q "listening on" "$WORK/server.log"; do  # its readiness line
-  kill -0 "$SERVER_PID" || { cat "$WORK/server.log"; exit 1; }
-  sleep 0.05
-done
+bench_serve "$BIN" "$DATA" "$EP" "$WORK/server.log"
 sql() { "$BIN/sqlcmd" -S "$EP" -b -Q "$1" >"$WORK/sql.out" || { cat "$WORK/sql.out" >&2; exit 1; }; }
 
 # The same database twice: lz4 stripes through vdibackup, the plain stream in 2 files natively.
@@ -40,6 +36,7 @@ SET=$(ls "$REPO/bench")
 RAW=$(python3 -c "import json;print(json.load(open('$WORK/backup.json'))['raw_bytes'])")
 STORED=$(cat "$REPO/bench/$SET"/stripe-*.lz4 | wc -c)
 PLAIN=$(cat "$NATIVE"/*.bak | wc -c)
+bench_touch_free_memory
 cat "$REPO/bench/$SET"/stripe-*.lz4 "$NATIVE"/*.bak >/dev/null  # warm the page cache
 
 # measure CMD...: WALL (s), CPU (user + sys s of CMD and its children) and SRV (the server's CPU s
@@ -82,7 +79,7 @@ done
 
 py() { python3 -c "print($1)"; }
 mbps() { py "f'{$RAW / 1e6 / $1:.0f}'"; }
-echo "set: $SET, 2 devices, $((RAW / 1048576)) MiB raw, $((STORED / 1048576)) MiB in lz4 stripes, $((PLAIN / 1048576)) MiB plain; $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg); best of 2 alternating rounds (each restore then dropped), page cache warm, wall clock incl. process start"
+echo "set: $SET, 2 devices, $((RAW / 1048576)) MiB raw, $((STORED / 1048576)) MiB in lz4 stripes, $((PLAIN / 1048576)) MiB plain; $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg); best of 2 alternating rounds (each restore then dropped), page cache warm, wall clock incl. process start; $WARMUP"
 echo
 echo "| measure | runs -> best | MB/s (raw) | CPU of the best: client / server | ratio |"
 echo "|---|---|---|---|---|"

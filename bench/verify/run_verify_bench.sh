@@ -6,6 +6,7 @@
 #   env: BENCH_DB_SIZE (default 1G), BENCH_WORK (default mktemp)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+source bench/lib.sh
 BIN=$(cd "${1:-build}/bin" && pwd)
 SIZE=${BENCH_DB_SIZE:-1G}
 WORK=${BENCH_WORK:-$(mktemp -d /tmp/vdibk-verify-bench.XXXXXX)}
@@ -21,12 +22,7 @@ mkdir -p "$DATA" "$REPO"
 EP="ipc://$WORK/sql.sock"
 
 "$BIN/vdi-emulator" create-database bench --data-dir "$DATA" --size "$SIZE" >/dev/null
-"$BIN/vdi-emulator" serve --data-dir "$DATA" --listen "$EP" >"$WORK/server.log" 2>&1 &
-SERVER_PID=$!
-until grep -q "listening on" "$WORK/server.log"; do
-  kill -0 "$SERVER_PID" || { cat "$WORK/server.log"; exit 1; }
-  sleep 0.05
-done
+bench_serve "$BIN" "$DATA" "$EP" "$WORK/server.log"
 "$BIN/vdibackup" backup --database bench --repo "$REPO" --server "$EP" --devices 2 --workers 2 \
   --json >"$WORK/backup.json" 2>"$WORK/backup.log" || { cat "$WORK/backup.log"; exit 1; }
 SET=$(ls "$REPO/bench")

@@ -218,9 +218,11 @@ Status RestoreStaging::WriteRun(const RunHeader& run, bool log, uint64_t offset_
         .WithContext("run of file " + std::to_string(run.file_id) + " does not fit the file list");
   }
   if (log) {
+    std::lock_guard<std::mutex> lock(log_write_mu_);
     return PwriteFull(log_bytes_.get(), data, len, run.file_offset - kLogHeaderSize + offset_in_run,
                       "staged log");
   }
+  std::lock_guard<std::mutex> lock(*f->write_mu);
   return PwriteFull(f->fd.get(), data, len, run.file_offset + offset_in_run, f->temp_path);
 }
 

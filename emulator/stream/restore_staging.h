@@ -6,6 +6,7 @@
 #define VDIBK_EMULATOR_STREAM_RESTORE_STAGING_H_
 
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -30,7 +31,7 @@ class RestoreStaging {
   RestoreStaging(const RestoreStaging&) = delete;
   RestoreStaging& operator=(const RestoreStaging&) = delete;
 
-  // Writes run bytes to the staged file (or the staged log bytes). Thread-safe (pwrite only).
+  // Writes run bytes to the staged file (or the staged log bytes). Thread-safe (one writer per file at a time).
   Status WriteRun(const RunHeader& run, bool log, uint64_t offset_in_run, const uint8_t* data,
                   size_t len);
   // Makes the restore visible (see class comment). `recovery`: ONLINE, else RESTORING.
@@ -45,6 +46,9 @@ class RestoreStaging {
     std::string final_path;
     std::string temp_path;
     UniqueFd fd;
+    // Device threads write one file in turns: the kernel serializes buffered writes to a file
+    // anyway (i_rwsem), and a waiter spinning on that lock burns a core the clients need.
+    std::unique_ptr<std::mutex> write_mu = std::make_unique<std::mutex>();
   };
   RestoreStaging() : catalog_("") {}
   Status PlaceFiles(const RestoreOptions& options);
@@ -59,6 +63,7 @@ class RestoreStaging {
   std::string root_;                 // work dir: root_/db is the new database directory
   std::vector<StagedFile> files_;
   UniqueFd log_bytes_;
+  std::mutex log_write_mu_;
   bool committed_ = false;
 };
 

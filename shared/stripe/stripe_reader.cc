@@ -15,6 +15,7 @@ namespace vdibk::stripe {
 namespace {
 
 constexpr size_t kInputBuffer = 256u << 10;
+constexpr size_t kDecodeSlice = 256u << 10;
 
 uint32_t LoadLe32(const uint8_t* p) {
   return uint32_t{p[0]} | uint32_t{p[1]} << 8 | uint32_t{p[2]} << 16 | uint32_t{p[3]} << 24;
@@ -198,7 +199,9 @@ struct StripeReader::State {
         VDIBK_RETURN_IF_ERROR(Fill(in.size()));
         if (avail() == 0) return Corrupt("truncated lz4 frame");
       }
-      size_t dst_size = size - filled, src_size = avail();
+      // At most a slice per call: the content checksum and the digest then read the decoded
+      // bytes while they are still in L2.
+      size_t dst_size = std::min(size - filled, kDecodeSlice), src_size = avail();
       LZ4F_decompressOptions_t opts{};
       opts.skipChecksums = own_sum ? 1 : 0;  // then the content checksum is CheckFrameSum's
       size_t rc = LZ4F_decompress(dctx, dst + filled, &dst_size, &in[in_pos], &src_size, &opts);

@@ -1,0 +1,30 @@
+# Shared helpers of the bench/ scripts (sourced, not run): the emulator they measure against and
+# the memory warm-up that keeps this VM's lazy memory out of the numbers.
+
+# bench_serve BIN DATA EP LOG: starts `vdi-emulator serve` on DATA at EP (its output to LOG), sets
+# SERVER_PID and returns once the server printed its readiness line. The caller's EXIT trap kills
+# SERVER_PID.
+bench_serve() {
+  local bin=$1 data=$2 ep=$3 log=$4
+  "$bin/vdi-emulator" serve --data-dir "$data" --listen "$ep" >"$log" 2>&1 &
+  SERVER_PID=$!
+  until grep -q "listening on" "$log"; do
+    kill -0 "$SERVER_PID" || { cat "$log" >&2; exit 1; }
+    sleep 0.05
+  done
+}
+
+# bench_touch_free_memory: writes to all but 1 GiB of MemFree once, then frees it; sets WARMUP to
+# a line for the report. These machines are VMs whose host backs guest memory lazily: the first
+# write to a guest page costs ~2.3 s per GiB here (touching 12 GiB took 28 s; dd of 1 GiB to a new
+# file: 3 s before, 0.6 s after). Anything that allocates much new memory (a restore's page cache,
+# a backup's stripes) paid that whenever it got never-touched pages, whichever side it was on.
+bench_touch_free_memory() {
+  local free_kb bytes t0
+  free_kb=$(awk '/^MemFree:/{print $2}' /proc/meminfo)
+  bytes=$((free_kb > 2097152 ? (free_kb - 1048576) * 1024 : 0))
+  t0=$(date +%s.%N)
+  python3 -c "b = b'\\x01' * $bytes; del b"
+  WARMUP="$((bytes >> 30)) GiB of free memory touched first ($(python3 -c \
+    "print(f'{$(date +%s.%N) - $t0:.0f}')") s)"
+}
