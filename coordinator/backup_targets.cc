@@ -3,9 +3,12 @@
 
 #include <sys/stat.h>
 
+#include <fstream>
+#include <sstream>
 #include <utility>
 
 #include "coordinator/repo_layout.h"
+#include "shared/stripe/directory_target.h"
 
 namespace vdibk::coordinator {
 namespace {
@@ -18,7 +21,29 @@ Result<std::pair<dev_t, ino_t>> DirIdentity(const std::string& path, const std::
   return std::make_pair(st.st_dev, st.st_ino);
 }
 
+// The targets file: temp file, fsync, rename, fsync of the set directory.
+Status WriteTargetsFile(const std::string& set_dir, const std::vector<std::string>& roots) {
+  std::string text;
+  for (const std::string& r : roots) text += r + "\n";
+  stripe::DirectoryTarget dir(set_dir);
+  VDIBK_ASSIGN_OR_RETURN(std::unique_ptr<stripe::WritableFile> f, dir.Create(kTargetsFileName));
+  Status st = f->Append(text.data(), text.size());
+  if (st.ok()) st = f->Commit();
+  if (!st.ok()) f->Abort();
+  return st.WithContext(set_dir + "/" + kTargetsFileName);
+}
+
 }  // namespace
+
+std::vector<std::string> ReadTargetsFile(const std::string& set_dir) {
+  std::ifstream in(set_dir + "/" + kTargetsFileName);
+  std::vector<std::string> roots;
+  std::string line;
+  while (roots.size() < 4096 && std::getline(in, line)) {
+    if (!line.empty()) roots.push_back(line);
+  }
+  return roots;
+}
 
 Result<BackupTargets> BackupTargets::Create(const BackupOptions& options,
                                             const std::string& dir_name) {
@@ -58,6 +83,11 @@ Result<BackupTargets> BackupTargets::Create(const BackupOptions& options,
       t.created_.push_back(dir);
       t.slots_.push_back({root, dir});
     }
+    std::vector<std::string> others;
+    for (const Slot& s : t.slots_) {
+      if (!s.root.empty()) others.push_back(s.root);
+    }
+    if (!others.empty()) VDIBK_RETURN_IF_ERROR(WriteTargetsFile(t.set_dir_, others));
     return Status::Ok();
   }();
   if (!st.ok()) {

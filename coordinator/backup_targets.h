@@ -13,13 +13,21 @@
 
 namespace vdibk::coordinator {
 
+// With stripes on other --target roots, the repo set directory holds this file: those roots, one
+// per line, written durably before any stripe, so that prune finds the stripes of a backup that
+// was killed before it wrote its manifest.
+inline constexpr char kTargetsFileName[] = "targets";
+// The roots listed by `set_dir`'s targets file; empty when it has none or cannot be read.
+std::vector<std::string> ReadTargetsFile(const std::string& set_dir);
+
 // Move-only; not thread-safe. Nothing is removed implicitly: the job calls RemoveAll on failure.
 class BackupTargets {
  public:
   // Checks that the repo and every target is an existing directory (kConfiguration otherwise)
   // and that no target is the same directory as another (kUsage), then creates the set
-  // directory `dir_name` in the repo and on every target (fsync of each database folder). A
-  // target that is the repo itself holds its stripes in the repo set directory. Creates nothing
+  // directory `dir_name` in the repo and on every target (fsync of each database folder), and
+  // the targets file (kTargetsFileName) when a target is not the repo. A target that is the repo
+  // itself holds its stripes in the repo set directory. Creates nothing
   // for a null target. On error, whatever was created is removed. Errors: kConfiguration,
   // kUsage, kTargetIo (mkdir).
   static Result<BackupTargets> Create(const BackupOptions& options, const std::string& dir_name);

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <optional>
 
+#include "coordinator/backup_targets.h"
 #include "coordinator/prune_plan.h"
 #include "coordinator/prune_targets.h"
 #include "coordinator/repo_catalog.h"
@@ -30,20 +31,30 @@ Status DeleteHidden(const std::string& hidden, const std::string& db_dir) {
   return stripe::SyncDirectory(db_dir);
 }
 
-// Removes the set's stripe directories on other --target roots, as listed by the manifest now
-// in `hidden` (the renamed set dir). No readable manifest: nothing is known elsewhere.
+// Where set directory `dir` has stripes on other --target roots: the manifest's stripe
+// locations, or without a readable manifest (a backup killed before it wrote one) the roots of
+// its targets file, as stripe entries. Neither: nothing is known elsewhere.
+proto::Manifest KnownLocations(const std::string& dir, const proto::Manifest* manifest) {
+  if (manifest) return *manifest;
+  stripe::DirectoryTarget target(dir);
+  Result<proto::Manifest> m = stripe::ReadManifest(target, stripe::kManifestFileName);
+  if (m.ok()) return std::move(m).value();
+  proto::Manifest roots;
+  for (const std::string& r : ReadTargetsFile(dir)) roots.add_stripes()->set_location(r);
+  return roots;
+}
+
+// Removes the set's stripe directories on other --target roots, as known from `hidden` (the
+// renamed set dir).
 Status RemoveTargetDirs(const std::string& hidden, const std::string& database,
                         const std::string& set_name, std::string* report) {
-  stripe::DirectoryTarget target(hidden);
-  Result<proto::Manifest> m = stripe::ReadManifest(target, stripe::kManifestFileName);
-  if (!m.ok()) return Status::Ok();
-  return RemoveTargetSetDirs(*m, database, set_name, report);
+  return RemoveTargetSetDirs(KnownLocations(hidden, nullptr), database, set_name, report);
 }
 
 // Dry run: the target directories a removal would take with it.
 void DescribeTargetDirs(const CatalogSet& s, std::string* report) {
-  if (!s.has_manifest()) return;
-  for (const TargetSetDir& t : ListTargetSetDirs(s.manifest, s.database, s.name)) {
+  const proto::Manifest known = KnownLocations(s.dir, s.has_manifest() ? &s.manifest : nullptr);
+  for (const TargetSetDir& t : ListTargetSetDirs(known, s.database, s.name)) {
     *report += t.problem.empty() ? "  would remove the stripes in " + t.dir + "\n"
                                  : "  would leave " + t.dir + " alone: " + t.problem + "\n";
   }

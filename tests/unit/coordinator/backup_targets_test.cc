@@ -115,6 +115,7 @@ TEST_F(BackupTargetsTest, NoTargetPutsEveryStripeInTheSetDir) {
     EXPECT_EQ(t->Location(i), "");
   }
   EXPECT_TRUE(t->roots().empty());
+  EXPECT_FALSE(fs::exists(t->set_dir() + "/" + kTargetsFileName));
 }
 
 TEST_F(BackupTargetsTest, StripesSpreadRoundRobinOverTargets) {
@@ -128,6 +129,9 @@ TEST_F(BackupTargetsTest, StripesSpreadRoundRobinOverTargets) {
   EXPECT_EQ(t->Location(1), dir_.Join("t2"));
   EXPECT_TRUE(fs::is_directory(dir_.Join("t1/db/S_full")));
   EXPECT_TRUE(fs::is_directory(dir_.Join("t2/db/S_full")));
+  // Written before any stripe: prune finds the target directories even without a manifest.
+  EXPECT_EQ(ReadTargetsFile(t->set_dir()),
+            (std::vector<std::string>{dir_.Join("t1"), dir_.Join("t2")}));
   t->RemoveAll();
   EXPECT_FALSE(fs::exists(dir_.Join("repo/db/S_full")));
   EXPECT_FALSE(fs::exists(dir_.Join("t1/db/S_full")));
@@ -170,6 +174,7 @@ TEST_F(BackupTargetsTest, TheRepoAsATargetHoldsItsStripesInTheSetDir) {
   EXPECT_EQ(t->StripeDir(1), t->set_dir());
   EXPECT_EQ(t->Location(1), "");
   EXPECT_EQ(t->StripeDir(0), dir_.Join("t1/db/S_full"));
+  EXPECT_EQ(ReadTargetsFile(t->set_dir()), std::vector<std::string>{dir_.Join("t1")});
 }
 
 TEST_F(BackupTargetsTest, NullTargetCreatesNothing) {

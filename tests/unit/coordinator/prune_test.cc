@@ -308,6 +308,28 @@ TEST_F(PruneRunTest, StripesOnOtherTargetsGoWithTheirSet) {
       << report;
 }
 
+// A backup killed before its manifest leaves partial stripes on its other --target roots; the
+// targets file it wrote first lets prune find them with the garbage set.
+TEST_F(PruneRunTest, GarbageTakesItsPartialStripesOnOtherTargetsWithIt) {
+  const std::string target = dir_.Join("target");
+  const std::string garbage = "20231201T000000Z_full";
+  const std::string there = target + "/sales/" + garbage;
+  fs::create_directories(there);
+  testing::WriteAll(there + "/stripe-02-of-02.lz4.partial", "partial");
+  testing::WriteAll(Dir(garbage) + "/targets", target + "\n");
+  Age(Dir(garbage));
+  std::string report;
+  ASSERT_TRUE(RunPrune(Options(3, true), Now(), &report).ok()) << report;
+  EXPECT_NE(report.find("  would remove the stripes in " + there), std::string::npos) << report;
+  EXPECT_TRUE(fs::exists(there + "/stripe-02-of-02.lz4.partial"));
+  report.clear();
+  ASSERT_TRUE(RunPrune(Options(3, false), Now(), &report).ok()) << report;
+  EXPECT_FALSE(fs::exists(Dir(garbage))) << report;
+  EXPECT_FALSE(fs::exists(there)) << report;
+  EXPECT_NE(report.find("  removed " + there + " (1 stripe file(s))"), std::string::npos)
+      << report;
+}
+
 // Moves stripe 1 of `set` to <root>/sales/<set> and records `location` for it.
 void MoveStripeToTarget(const std::string& set_dir, const std::string& root,
                         const std::string& location) {
