@@ -40,7 +40,8 @@ const char* AgentUsage() {
   return "vdibackup agent --config FILE\n"
          "  long-running sidecar: HTTP API (POST/GET /v1/jobs, GET/DELETE /v1/jobs/{id}),\n"
          "  GET /metrics (Prometheus), /healthz, /readyz. FILE is YAML: listen, repo, server,\n"
-         "  sqlcmd, defaults {devices, workers, buffer_count, max_transfer_size, worker_endpoint}, grace_seconds,\n"
+         "  sqlcmd, defaults {devices, workers, buffer_count, max_transfer_size, worker_endpoint}, "
+         "grace_seconds,\n"
          "  http {max_connections, request_timeout_seconds}, tapes (see docs/agent.md)";
 }
 
@@ -90,12 +91,11 @@ int RunAgentCommand(const std::vector<std::string>& args, const std::string& bin
   heartbeat.Beat();
   AgentApi api(jobs, metrics, heartbeat,
                [sqlcmd, server, repo] { return RunReadinessChecks(sqlcmd, server, repo, 5s); });
-  Result<std::unique_ptr<HttpServer>> http =
-      HttpServer::Listen(config->listen_host, config->listen_port,
-                         [&api](const HttpRequest& r) { return api.Handle(r); },
-                         HttpServerOptions{
-                             config->http_max_connections,
-                             std::chrono::seconds(config->http_request_timeout_seconds)});
+  Result<std::unique_ptr<HttpServer>> http = HttpServer::Listen(
+      config->listen_host, config->listen_port,
+      [&api](const HttpRequest& r) { return api.Handle(r); },
+      HttpServerOptions{config->http_max_connections,
+                        std::chrono::seconds(config->http_request_timeout_seconds)});
   if (!http.ok()) {
     std::fprintf(stderr, "vdibackup agent: %s\n", http.status().message().c_str());
     return ExitCodeFor(ErrorCode::kConfiguration);

@@ -63,8 +63,8 @@ const char* JobStateName(JobState s) {
 }
 
 bool IsConfigOwnedOption(const std::string& arg) {
-  static const char* const kOwned[] = {"--repo",       "--server",         "--sqlcmd",
-                                       "--database",   "--json",           "--worker-program",
+  static const char* const kOwned[] = {"--repo",       "--server",     "--sqlcmd",
+                                       "--database",   "--json",       "--worker-program",
                                        "--log-format", "--progress-fd"};
   for (const char* o : kOwned) {
     const std::string opt(o);

@@ -59,7 +59,7 @@ struct JobInfo {
   double elapsed_seconds = 0;  // running: so far; ended: start to end
   std::optional<JobSummary> summary;
   std::optional<JobProgress> progress;  // the last line of the child's progress stream (backup)
-  std::string output_tail;  // the last lines of the child's stdout+stderr
+  std::string output_tail;              // the last lines of the child's stdout+stderr
 };
 
 // Why Submit refused a job.

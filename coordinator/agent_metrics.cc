@@ -203,8 +203,8 @@ std::string AgentMetrics::Render(size_t jobs_running) const {
   Header(out, "vdibackup_worker_failures_total", "counter",
          "Jobs failed by a worker (workers are never restarted: the job aborts), by cause.");
   for (const auto& [cause, v] : worker_failures_) {
-    out += "vdibackup_worker_failures_total{cause=\"" + Escape(cause) + "\"} " +
-           std::to_string(v) + "\n";
+    out += "vdibackup_worker_failures_total{cause=\"" + Escape(cause) + "\"} " + std::to_string(v) +
+           "\n";
   }
   Header(out, "vdibackup_jobs_running", "gauge", "Queued and running agent jobs.");
   out += "vdibackup_jobs_running " + std::to_string(jobs_running) + "\n";

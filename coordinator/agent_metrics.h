@@ -45,14 +45,14 @@ class AgentMetrics {
     std::map<double, uint64_t> buckets;  // upper bound -> cumulative count
   };
   mutable std::mutex mu_;
-  std::map<Key, uint64_t> jobs_total_;          // {kind, outcome}
-  std::map<std::string, Duration> durations_;   // kind
-  std::map<Key, uint64_t> bytes_in_;            // {database, device}
-  std::map<Key, uint64_t> bytes_out_;           // {database, device}
-  std::map<std::string, double> ratio_;         // database: last backup's raw/compressed
-  std::map<std::string, double> throughput_;    // database: last backup's raw bytes/s
-  std::map<std::string, double> last_success_;  // database: unix seconds
-  std::map<std::string, uint64_t> aborts_;      // cause
+  std::map<Key, uint64_t> jobs_total_;               // {kind, outcome}
+  std::map<std::string, Duration> durations_;        // kind
+  std::map<Key, uint64_t> bytes_in_;                 // {database, device}
+  std::map<Key, uint64_t> bytes_out_;                // {database, device}
+  std::map<std::string, double> ratio_;              // database: last backup's raw/compressed
+  std::map<std::string, double> throughput_;         // database: last backup's raw bytes/s
+  std::map<std::string, double> last_success_;       // database: unix seconds
+  std::map<std::string, uint64_t> aborts_;           // cause
   std::map<std::string, uint64_t> worker_failures_;  // cause
   struct Live {
     std::string database;

@@ -31,9 +31,12 @@ std::string NullToEmpty(const std::string& s) { return s == "NULL" ? "" : s; }
 
 const char* TypeName(char type) {
   switch (type) {
-    case 'D': return "full";
-    case 'I': return "differential";
-    case 'L': return "log";
+    case 'D':
+      return "full";
+    case 'I':
+      return "differential";
+    case 'L':
+      return "log";
   }
   return "unknown";
 }
@@ -42,9 +45,12 @@ const char* TypeName(char type) {
 
 char BackupTypeLetter(BackupKind kind) {
   switch (kind) {
-    case BackupKind::kFull: return 'D';
-    case BackupKind::kDiff: return 'I';
-    case BackupKind::kLog: return 'L';
+    case BackupKind::kFull:
+      return 'D';
+    case BackupKind::kDiff:
+      return 'I';
+    case BackupKind::kLog:
+      return 'L';
   }
   return 'D';
 }
@@ -95,8 +101,8 @@ Result<BackupHistoryRow> MatchBackupHistoryRow(const std::vector<BackupHistoryRo
                                                bool copy_only) {
   for (const BackupHistoryRow& r : rows) {
     if (r.name != name) continue;
-    const std::string what = "backup history row " + std::to_string(r.backup_set_id) + " ('" +
-                             name + "')";
+    const std::string what =
+        "backup history row " + std::to_string(r.backup_set_id) + " ('" + name + "')";
     if (r.type != BackupTypeLetter(kind)) {
       return Status::SqlError(what + " is a " + TypeName(r.type) + " backup, not a " +
                               TypeName(BackupTypeLetter(kind)) + " backup");

@@ -121,9 +121,8 @@ Result<BackupReport> BackupJob::Run() {
   report_.devices.resize(options_.devices);
   {
     // The set directory in the repo and on every --target (nothing for --target null).
-    VDIBK_ASSIGN_OR_RETURN(
-        BackupTargets targets,
-        BackupTargets::Create(options_, FreshSetDirName(options_)));
+    VDIBK_ASSIGN_OR_RETURN(BackupTargets targets,
+                           BackupTargets::Create(options_, FreshSetDirName(options_)));
     targets_.emplace(std::move(targets));
   }
   set_dir_ = targets_->set_dir();
@@ -473,9 +472,10 @@ void BackupJob::OnComplete(const Outstanding& req, const proto::Reply& reply) {
   report_.finished_unix_ms = NowUnixMs();
   stripe::DirectoryTarget target(set_dir_);
   // --target null keeps nothing: no manifest, the finalized (counted) stripes are the end.
-  Status st = targets_->discard() ? Status::Ok()
-                                  : stripe::WriteManifest(target, stripe::kManifestFileName,
-                                                          BuildManifest(options_, report_, set_id_));
+  Status st = targets_->discard()
+                  ? Status::Ok()
+                  : stripe::WriteManifest(target, stripe::kManifestFileName,
+                                          BuildManifest(options_, report_, set_id_));
   for (auto [device, c] : to_complete) {
     devices_[device]->CompleteCommand(static_cast<VDC_Command*>(c),
                                       st.ok() ? ERROR_SUCCESS : ERROR_IO_DEVICE, 0, 0);

@@ -85,7 +85,7 @@ class BackupJob final : public HubListener {
   std::string set_dir_;
   std::optional<BackupTargets> targets_;  // set dirs on every target (none for --target null)
   std::unique_ptr<ProgressTracker> progress_;
-  std::unique_ptr<ProgressDisplay> display_;  // only on a terminal without --json
+  std::unique_ptr<ProgressDisplay> display_;             // only on a terminal without --json
   std::unique_ptr<ProgressJsonStream> progress_stream_;  // only with --progress-fd
   BackupReport report_;
   std::unique_ptr<WorkerPool> pool_;  // the hub and the workers
@@ -103,7 +103,7 @@ class BackupJob final : public HubListener {
   std::vector<bool> device_done_;  // Complete reply recorded per device
   // VDC_Complete commands {device, command} waiting for the manifest.
   std::vector<std::pair<uint32_t, void*>> complete_commands_;
-  std::vector<uint64_t> device_seq_;  // last command_seq per device (written by its thread)
+  std::vector<uint64_t> device_seq_;         // last command_seq per device (written by its thread)
   std::unique_ptr<FanoutSequencer> fanout_;  // workers > devices only
   std::vector<uint64_t> next_encoder_;       // round robin per device (written by its thread)
   std::vector<std::vector<std::string>> encoders_;  // EncodersFor(d), fixed for the job

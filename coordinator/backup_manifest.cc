@@ -5,9 +5,12 @@ namespace vdibk::coordinator {
 
 proto::BackupType ManifestBackupType(BackupKind kind) {
   switch (kind) {
-    case BackupKind::kFull: return proto::BACKUP_TYPE_FULL;
-    case BackupKind::kDiff: return proto::BACKUP_TYPE_DIFF;
-    case BackupKind::kLog: return proto::BACKUP_TYPE_LOG;
+    case BackupKind::kFull:
+      return proto::BACKUP_TYPE_FULL;
+    case BackupKind::kDiff:
+      return proto::BACKUP_TYPE_DIFF;
+    case BackupKind::kLog:
+      return proto::BACKUP_TYPE_LOG;
   }
   return proto::BACKUP_TYPE_FULL;
 }

@@ -50,9 +50,12 @@ Status AddTarget(BackupOptions& o, const std::string& v) {
 
 const char* BackupKindName(BackupKind kind) {
   switch (kind) {
-    case BackupKind::kFull: return "full";
-    case BackupKind::kDiff: return "diff";
-    case BackupKind::kLog: return "log";
+    case BackupKind::kFull:
+      return "full";
+    case BackupKind::kDiff:
+      return "diff";
+    case BackupKind::kLog:
+      return "log";
   }
   return "full";
 }
@@ -185,11 +188,10 @@ Result<BackupOptions> ParseBackupOptions(const std::vector<std::string>& args,
   }
   // The buffers live in /dev/shm: BUFFERCOUNT x MAXTRANSFERSIZE bytes of it.
   if (static_cast<uint64_t>(o.buffer_count) * o.max_transfer_size > kMaxBufferArea) {
-    return Status::Usage("--buffer-count x --max-transfer-size is " +
-                         std::to_string(static_cast<uint64_t>(o.buffer_count) *
-                                        o.max_transfer_size >> 20) +
-                         " MiB of shared memory; at most " + std::to_string(kMaxBufferArea >> 20) +
-                         " MiB");
+    return Status::Usage(
+        "--buffer-count x --max-transfer-size is " +
+        std::to_string(static_cast<uint64_t>(o.buffer_count) * o.max_transfer_size >> 20) +
+        " MiB of shared memory; at most " + std::to_string(kMaxBufferArea >> 20) + " MiB");
   }
   if (o.sqlcmd.empty()) o.sqlcmd = bin_dir + "/sqlcmd";
   if (o.worker_program.empty()) o.worker_program = bin_dir + "/vdibackup-worker";

@@ -40,7 +40,7 @@ struct BackupOptions {
   bool progress = true;      // --no-progress turns off the live display on a terminal
   int progress_fd = -1;      // --progress-fd N (>= 3): JSON progress lines to fd N
   BackupKind type = BackupKind::kFull;  // --type full|diff|log
-  bool copy_only = false;  // --copy-only: WITH COPY_ONLY (full or log; not with diff)
+  bool copy_only = false;               // --copy-only: WITH COPY_ONLY (full or log; not with diff)
   // --worker-endpoint / --worker-wait: workers launched by a supervisor connect there as
   // w0..w(workers-1) (external_workers.h); default: spawn them.
   ExternalWorkers external;

@@ -129,7 +129,8 @@ std::string FormatReportJson(const BackupReport& r) {
                   Ratio(d.raw_bytes, d.compressed_bytes), MbPerSec(d.raw_bytes, r.seconds));
     out += num;
     out += ",\"location\":" + JsonString(d.location) +
-           ",\"stripe_dir\":" + JsonString(d.stripe_dir) + ",\"raw_xxh64\":" + JsonString(Hex(d.raw_digest)) +
+           ",\"stripe_dir\":" + JsonString(d.stripe_dir) +
+           ",\"raw_xxh64\":" + JsonString(Hex(d.raw_digest)) +
            ",\"file_xxh64\":" + JsonString(Hex(d.file_digest)) + "}";
   }
   return out + "]}";

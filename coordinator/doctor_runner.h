@@ -1,7 +1,7 @@
 // Runs the doctor checks in order (shm space, sqlcmd, server pid, shm probe, libsqlvdi,
-// namespaces, repository, tapes, the agent's listen address) for `vdibackup doctor`, and the fatal subset as the preflight of
-// `vdibackup backup|restore`. Also turns a server's "cannot open the virtual device set" error into
-// the configuration error it is.
+// namespaces, repository, tapes, the agent's listen address) for `vdibackup doctor`, and the fatal
+// subset as the preflight of `vdibackup backup|restore`. Also turns a server's "cannot open the
+// virtual device set" error into the configuration error it is.
 #ifndef VDIBK_COORDINATOR_DOCTOR_RUNNER_H_
 #define VDIBK_COORDINATOR_DOCTOR_RUNNER_H_
 

@@ -5,8 +5,8 @@
 #include <dlfcn.h>
 #include <fcntl.h>
 #include <grp.h>
-#include <pwd.h>
 #include <netinet/in.h>
+#include <pwd.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/stat.h>

@@ -76,20 +76,21 @@ int main(int argc, char** argv) {
   const bool help = args.size() >= 2 && (args[1] == "--help" || args[1] == "-h");
   if (help && (args[0] == "backup" || args[0] == "restore")) {
     std::printf("%s\n", args[0] == "backup" ? vdibk::coordinator::BackupUsage()
-                                              : vdibk::coordinator::RestoreUsage());
+                                            : vdibk::coordinator::RestoreUsage());
     return 0;
   }
   if (help && (args[0] == "verify" || args[0] == "list" || args[0] == "prune")) {
     std::printf("%s\n", args[0] == "verify" ? vdibk::coordinator::VerifyUsage()
-                         : args[0] == "list" ? vdibk::coordinator::ListUsage()
-                                             : vdibk::coordinator::PruneUsage());
+                        : args[0] == "list" ? vdibk::coordinator::ListUsage()
+                                            : vdibk::coordinator::PruneUsage());
     return 0;
   }
   if (args[0] == "verify") {
     return vdibk::coordinator::RunVerifyCommand({args.begin() + 1, args.end()}, BinDir());
   }
   if (args[0] == "list") return vdibk::coordinator::RunListCommand({args.begin() + 1, args.end()});
-  if (args[0] == "prune") return vdibk::coordinator::RunPruneCommand({args.begin() + 1, args.end()});
+  if (args[0] == "prune")
+    return vdibk::coordinator::RunPruneCommand({args.begin() + 1, args.end()});
   if (args[0] == "doctor") {
     if (help) {
       std::printf("%s\n", vdibk::coordinator::DoctorUsage());

@@ -16,8 +16,7 @@ bool HasBuffer(RequestKind kind) {
 
 // Requests whose successful reply moves exactly the request's size.
 bool MovesAll(RequestKind kind) {
-  return kind == RequestKind::kWrite || kind == RequestKind::kEncode ||
-         kind == RequestKind::kAdopt;
+  return kind == RequestKind::kWrite || kind == RequestKind::kEncode || kind == RequestKind::kAdopt;
 }
 
 }  // namespace
@@ -42,9 +41,9 @@ Result<Outstanding> OutstandingTable::Take(const std::string& worker, const Repl
   auto it = pending_.find(key);
   if (it == pending_.end()) {
     bool seen = false;
-    for (auto k : {RequestKind::kWrite, RequestKind::kFlush, RequestKind::kComplete,
-                   RequestKind::kRead, RequestKind::kEncode, RequestKind::kPlace,
-                   RequestKind::kAdopt}) {
+    for (auto k :
+         {RequestKind::kWrite, RequestKind::kFlush, RequestKind::kComplete, RequestKind::kRead,
+          RequestKind::kEncode, RequestKind::kPlace, RequestKind::kAdopt}) {
       seen = seen || answered_.count({r.device, r.seq, k}) != 0;
     }
     return Status::Aborted(std::string(seen ? "duplicate" : "unknown") + " reply from worker " +

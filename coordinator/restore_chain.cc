@@ -34,14 +34,16 @@ bool HasLsns(const proto::Manifest& m) {
 
 const char* ChainSetTypeName(const proto::Manifest& m) {
   switch (m.backup_type()) {
-    case proto::BACKUP_TYPE_DIFF: return "diff";
-    case proto::BACKUP_TYPE_LOG: return "log";
-    default: return "full";
+    case proto::BACKUP_TYPE_DIFF:
+      return "diff";
+    case proto::BACKUP_TYPE_LOG:
+      return "log";
+    default:
+      return "full";
   }
 }
 
-Result<std::vector<ChainSet>> ListChainSets(const std::string& repo,
-                                            const std::string& database) {
+Result<std::vector<ChainSet>> ListChainSets(const std::string& repo, const std::string& database) {
   if (database.empty() || database == "." || database == ".." ||
       database.find('/') != std::string::npos) {
     return Status::Usage("database name '" + database + "' cannot be a repository folder");
@@ -74,9 +76,8 @@ Result<std::vector<ChainSet>> ListChainSets(const std::string& repo,
 Result<std::vector<ChainSet>> PlanRestoreChain(std::vector<ChainSet> sets,
                                                std::optional<int64_t> until_unix_ms) {
   if (until_unix_ms) {
-    std::erase_if(sets, [&](const ChainSet& s) {
-      return s.manifest.started_unix_ms() > *until_unix_ms;
-    });
+    std::erase_if(sets,
+                  [&](const ChainSet& s) { return s.manifest.started_unix_ms() > *until_unix_ms; });
   }
   std::sort(sets.begin(), sets.end(), [](const ChainSet& a, const ChainSet& b) {
     if (a.manifest.started_unix_ms() != b.manifest.started_unix_ms()) {
@@ -85,18 +86,17 @@ Result<std::vector<ChainSet>> PlanRestoreChain(std::vector<ChainSet> sets,
     return a.name < b.name;
   });
   const std::string when =
-      until_unix_ms ? " started at or before " +
-                          UtcStamp(std::chrono::system_clock::time_point(
-                              std::chrono::milliseconds(*until_unix_ms)))
+      until_unix_ms ? " started at or before " + UtcStamp(std::chrono::system_clock::time_point(
+                                                     std::chrono::milliseconds(*until_unix_ms)))
                     : "";
   // 1. The start: the newest full or differential.
   auto start = std::find_if(sets.rbegin(), sets.rend(),
                             [](const ChainSet& s) { return IsFull(s) || IsDiff(s); });
   if (start == sets.rend()) {
     return Status::Missing("no full backup set" + when + " to start a restore from" +
-                           (sets.empty() ? std::string()
-                                         : " (only log backups, the newest " + sets.back().name +
-                                               ")"));
+                           (sets.empty()
+                                ? std::string()
+                                : " (only log backups, the newest " + sets.back().name + ")"));
   }
   std::vector<ChainSet> chain;
   const ChainSet& top = *start;
@@ -125,9 +125,10 @@ Result<std::vector<ChainSet>> PlanRestoreChain(std::vector<ChainSet> sets,
   }
   if (!HasLsns(top.manifest)) {
     if (!logs.empty()) {
-      return Status::Missing(Describe(top) + " has no LSNs (written before vdibackup recorded "
-                             "them): the log backups after it, from " + logs.front().name +
-                             ", cannot be chained to it");
+      return Status::Missing(Describe(top) +
+                             " has no LSNs (written before vdibackup recorded "
+                             "them): the log backups after it, from " +
+                             logs.front().name + ", cannot be chained to it");
     }
     return chain;
   }
@@ -146,15 +147,14 @@ Result<std::vector<ChainSet>> PlanRestoreChain(std::vector<ChainSet> sets,
     if (CompareLsn(l.manifest.last_lsn(), at) <= 0) continue;  // covered already
     if (CompareLsn(l.manifest.first_lsn(), at) > 0) {
       std::string msg = "gap in the log chain: " + Describe(l) + " begins at LSN " +
-                        l.manifest.first_lsn() + " but " + Describe(chain.back()) + " ends at LSN " +
-                        at + "; the log backups in between are missing";
+                        l.manifest.first_lsn() + " but " + Describe(chain.back()) +
+                        " ends at LSN " + at + "; the log backups in between are missing";
       const std::string& base = l.manifest.database_backup_lsn();
       const bool base_here = std::any_of(sets.begin(), sets.end(), [&](const ChainSet& s) {
         return IsFull(s) && !base.empty() && s.manifest.checkpoint_lsn() == base;
       });
       if (!base.empty() && !base_here) {
-        msg += " (and its base full backup, checkpoint LSN " + base +
-               ", is not in the repository)";
+        msg += " (and its base full backup, checkpoint LSN " + base + ", is not in the repository)";
       }
       return Status::Missing(msg);
     }

@@ -120,8 +120,8 @@ Result<RestoreReport> RestoreJob::Run() {
   report_.devices = devices_count_;
   report_.workers = workers_;
   if (options_.progress_fd >= 0) {  // --progress-fd: JSON lines for the agent, per set
-    progress_ = std::make_unique<ProgressTracker>(transport::SteadyClock::Instance(),
-                                                  devices_count_);
+    progress_ =
+        std::make_unique<ProgressTracker>(transport::SteadyClock::Instance(), devices_count_);
     progress_stream_ = std::make_unique<ProgressJsonStream>(*progress_, options_.progress_fd);
   }
   Status st = RunPipeline();
@@ -136,8 +136,8 @@ Result<RestoreReport> RestoreJob::Run() {
 Status RestoreJob::RunPipeline() {
   WorkerPoolOptions pool_options;
   pool_options.external_endpoint = options_.external.endpoint;
-  VDIBK_ASSIGN_OR_RETURN(pool_, WorkerPool::Create(options_.worker_program, workers_, *this,
-                                                   stop_, pool_options));
+  VDIBK_ASSIGN_OR_RETURN(
+      pool_, WorkerPool::Create(options_.worker_program, workers_, *this, stop_, pool_options));
   pool_->hub().Start();
 
   vds_ = std::make_unique<ClientVirtualDeviceSet>();
@@ -381,8 +381,8 @@ Result<std::vector<RestoreReport>> RunRestoreChain(const RestoreOptions& options
     RestoreJob job(std::move(o), std::move(plans[i]), sql, stop);
     Result<RestoreReport> r = job.Run();
     if (!r.ok()) {
-      std::string where = "set " + std::to_string(i + 1) + " of " + std::to_string(n) + " (" +
-                          set_dir + ")";
+      std::string where =
+          "set " + std::to_string(i + 1) + " of " + std::to_string(n) + " (" + set_dir + ")";
       if (i > 0) where += "; database '" + options.target + "' is left RESTORING";
       return r.status().WithContext(where);
     }

@@ -27,7 +27,7 @@ struct RestoreReport {
   std::string database;  // the backed-up database
   std::string target;    // the restored database
   std::string set_dir;
-  std::string set_name;  // VDI set name
+  std::string set_name;     // VDI set name
   std::string backup_type;  // "full", "diff", "log"
   uint32_t devices = 0;
   uint32_t workers = 0;
@@ -69,7 +69,7 @@ class RestoreJob final : public HubListener {
   void DeviceLoop(uint32_t device);
   Status FinishSql(bool failed);
   bool Record(const Status& cause);  // first failure wins; true if this was it
-  bool ServerAbortedSet();            // the set is aborted and we did not abort it
+  bool ServerAbortedSet();           // the set is aborted and we did not abort it
   void Fail(const Status& cause);    // Record + SignalAbort + Abort to the workers
   bool failed() const;
   Status failure() const;

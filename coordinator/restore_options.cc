@@ -11,8 +11,10 @@
 namespace vdibk::coordinator {
 
 Result<int64_t> ParseUntilTime(const std::string& text) {
-  const Status bad = Status::Usage("--until needs a UTC time like 20240131T235959Z or "
-                                   "2024-01-31T23:59:59Z, got '" + text + "'");
+  const Status bad = Status::Usage(
+      "--until needs a UTC time like 20240131T235959Z or "
+      "2024-01-31T23:59:59Z, got '" +
+      text + "'");
   std::tm tm{};
   int consumed = 0;
   int ms = -1;
@@ -26,9 +28,9 @@ Result<int64_t> ParseUntilTime(const std::string& text) {
     }
   } else {
     char sep = 0;
-    if (text.size() < 19 || std::sscanf(text.c_str(), "%4d-%2d-%2d%c%2d:%2d:%2d%n", &tm.tm_year,
-                                        &tm.tm_mon, &tm.tm_mday, &sep, &tm.tm_hour, &tm.tm_min,
-                                        &tm.tm_sec, &consumed) != 7 ||
+    if (text.size() < 19 ||
+        std::sscanf(text.c_str(), "%4d-%2d-%2d%c%2d:%2d:%2d%n", &tm.tm_year, &tm.tm_mon,
+                    &tm.tm_mday, &sep, &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &consumed) != 7 ||
         consumed != 19 || (sep != 'T' && sep != ' ')) {
       return bad;
     }

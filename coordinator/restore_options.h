@@ -14,13 +14,13 @@
 namespace vdibk::coordinator {
 
 struct RestoreOptions {
-  std::string database;        // --database (required): the backed-up database
-  std::string repo;            // --repo (required)
+  std::string database;  // --database (required): the backed-up database
+  std::string repo;      // --repo (required)
   // --set: a set directory name (that set alone), or "latest": the restore chain (last full,
   // its last differential, the log backups after it; restore_chain.h).
   std::string set = "latest";
   std::optional<int64_t> until_unix_ms;  // --until TIME: the chain of sets started by then
-  std::string target;          // --as; default = database
+  std::string target;                    // --as; default = database
   std::vector<std::pair<std::string, std::string>> moves;  // --move LOGICAL=PATH
   bool norecovery = false;                                 // --norecovery
   bool replace = false;                                    // --replace
@@ -35,7 +35,7 @@ struct RestoreOptions {
   // Not a command-line option: RESTORE VERIFYONLY instead of RESTORE (vdibackup verify --sql);
   // target, moves, replace and norecovery are then unused and nothing is written on the server.
   bool verify_only = false;
-  ExternalWorkers external;        // --worker-endpoint / --worker-wait (external_workers.h)
+  ExternalWorkers external;  // --worker-endpoint / --worker-wait (external_workers.h)
 };
 
 // Parses the arguments after "restore". Errors: kUsage naming the argument.

@@ -43,8 +43,8 @@ std::string StripeDirOf(const std::string& set_dir, const std::string& database,
 // Reads and verifies the manifest of `set_dir` (checksum, state COMPLETE, database, stripe
 // list) and opens every stripe's header and trailer (set id, device index and count, format
 // version), wherever the manifest says each stripe is. Errors: kIntegrity (corrupt manifest or
-// stripe, a location that is not IsSafeLocation), kMissing (no manifest, missing, foreign or extra stripe in the set dir or any target
-// dir, other database, set not complete), each naming the file.
+// stripe, a location that is not IsSafeLocation), kMissing (no manifest, missing, foreign or extra
+// stripe in the set dir or any target dir, other database, set not complete), each naming the file.
 Result<RestorePlan> LoadRestoreSet(const std::string& set_dir, const std::string& database);
 
 }  // namespace vdibk::coordinator

@@ -17,7 +17,7 @@ Result<std::unique_ptr<SqlExecution>> SqlcmdRunner::Start(const std::string& sta
 }
 
 Result<std::unique_ptr<SqlExecution>> SqlcmdRunner::StartQuery(const std::string& statement) {
-  std::vector<std::string> argv{program_, "-S", server_, "-b", "-h", "-1",
+  std::vector<std::string> argv{program_, "-S", server_, "-b", "-h",     "-1",
                                 "-W",     "-s", ",",     "-Q", statement};
   VDIBK_ASSIGN_OR_RETURN(ChildProcess child, ChildProcess::Spawn(argv, true));
   return std::unique_ptr<SqlExecution>(new ProcessSqlExecution(std::move(child)));

@@ -52,8 +52,8 @@ struct RestoreStatementSpec {
   bool log = false;  // RESTORE LOG (a log backup) instead of RESTORE DATABASE
 };
 
-// RESTORE DATABASE|LOG [db] FROM VIRTUAL_DEVICE=N'set', ... WITH BLOCKSIZE=..., MAXTRANSFERSIZE=...,
-// MOVE N'logical' TO N'path', ..., REPLACE, NORECOVERY
+// RESTORE DATABASE|LOG [db] FROM VIRTUAL_DEVICE=N'set', ... WITH BLOCKSIZE=...,
+// MAXTRANSFERSIZE=..., MOVE N'logical' TO N'path', ..., REPLACE, NORECOVERY
 std::string BuildRestoreStatement(const RestoreStatementSpec& spec);
 
 }  // namespace vdibk::coordinator

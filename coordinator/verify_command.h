@@ -24,8 +24,7 @@ struct VerifyRun {
 // Errors (nothing verified): kMissing (no such set/database, empty repository), kUsage (a set
 // name found under several databases without --database), kConfiguration (repo not a directory).
 // `stop` (may be null) aborts a running --sql stream when it becomes true.
-Result<VerifyRun> RunVerify(const VerifyOptions& options,
-                            const std::atomic<bool>* stop = nullptr);
+Result<VerifyRun> RunVerify(const VerifyOptions& options, const std::atomic<bool>* stop = nullptr);
 
 std::string FormatVerifyText(const VerifyRun& run);
 std::string FormatVerifyJson(const VerifyRun& run);

@@ -18,8 +18,8 @@ namespace {
 // Checks an external endpoint's directory and takes its lock; returns the lock's descriptor.
 Result<int> ClaimExternalEndpoint(const std::string& endpoint) {
   const std::string prefix = "ipc://";
-  const Status bad = Status::Usage("--worker-endpoint must be ipc://DIR/NAME, got '" + endpoint +
-                                   "'");
+  const Status bad =
+      Status::Usage("--worker-endpoint must be ipc://DIR/NAME, got '" + endpoint + "'");
   if (endpoint.rfind(prefix, 0) != 0) return bad;
   const std::string path = endpoint.substr(prefix.size());
   const size_t slash = path.rfind('/');

@@ -172,14 +172,14 @@ Status DeviceStripes::Place(uint32_t device, uint64_t command_seq, uint64_t fram
   VDIBK_ASSIGN_OR_RETURN(Device * d, FindAny(device));
   auto it = d->held.find(command_seq);
   if (it == d->held.end()) {
-    return Status::Failed("device " + std::to_string(device) + ": no encoded frame for command_seq " +
-                          std::to_string(command_seq));
+    return Status::Failed("device " + std::to_string(device) +
+                          ": no encoded frame for command_seq " + std::to_string(command_seq));
   }
   if (!d->placement) {
     VDIBK_ASSIGN_OR_RETURN(d->placement, d->target->OpenForPlacement(d->stripe_file));
   }
-  Status st = d->placement->WriteAt(d->header_bytes + frame_offset, it->second.data(),
-                                    it->second.size());
+  Status st =
+      d->placement->WriteAt(d->header_bytes + frame_offset, it->second.data(), it->second.size());
   spare_.push_back(std::move(it->second));
   d->held.erase(it);
   if (spare_.size() > 4) spare_.resize(4);

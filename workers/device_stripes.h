@@ -105,7 +105,7 @@ class DeviceStripes {
     uint64_t header_bytes = 0;  // where frame offset 0 is in the file
     uint64_t last_encode_seq = 0;
     std::unique_ptr<stripe::PlacementFile> placement;  // opened on the first Place
-    std::map<uint64_t, std::vector<uint8_t>> held;      // command_seq -> encoded frame
+    std::map<uint64_t, std::vector<uint8_t>> held;     // command_seq -> encoded frame
   };
   DeviceStripes() = default;
   // An owned device whose stripe is open.

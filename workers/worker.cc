@@ -62,15 +62,24 @@ Failpoint ArmedFailpoint(const WorkerOptions& o) {
 // The failpoint name of a request ("" for other messages).
 std::string RequestKindName(const proto::Envelope& env) {
   switch (env.body_case()) {
-    case proto::Envelope::kAssign: return "assign";
-    case proto::Envelope::kWrite: return "write";
-    case proto::Envelope::kFlush: return "flush";
-    case proto::Envelope::kComplete: return "complete";
-    case proto::Envelope::kRead: return "read";
-    case proto::Envelope::kEncode: return "encode";
-    case proto::Envelope::kPlace: return "place";
-    case proto::Envelope::kAdopt: return "adopt";
-    default: return "";
+    case proto::Envelope::kAssign:
+      return "assign";
+    case proto::Envelope::kWrite:
+      return "write";
+    case proto::Envelope::kFlush:
+      return "flush";
+    case proto::Envelope::kComplete:
+      return "complete";
+    case proto::Envelope::kRead:
+      return "read";
+    case proto::Envelope::kEncode:
+      return "encode";
+    case proto::Envelope::kPlace:
+      return "place";
+    case proto::Envelope::kAdopt:
+      return "adopt";
+    default:
+      return "";
   }
 }
 
@@ -174,8 +183,8 @@ Status Worker::Serve(transport::Channel& channel) {
   hello.set_seq(next_seq_++);
   if (Status st = transport::SendEnvelope(channel, hello, options_.connect_timeout); !st.ok()) {
     return Status::Aborted("no coordinator at " + options_.endpoint + " within " +
-                           std::to_string(options_.connect_timeout.count() / 1000) + " s: " +
-                           st.message());
+                           std::to_string(options_.connect_timeout.count() / 1000) +
+                           " s: " + st.message());
   }
   last_sent_ = clock_.Now();
   auto last_heard = clock_.Now();
@@ -226,9 +235,8 @@ Status Worker::HandleAssign(transport::Channel& channel, const proto::Assign& as
     VDIBK_ASSIGN_OR_RETURN(StripeSetSpec spec, SpecFromAssign(assign));
     VDIBK_RETURN_IF_ERROR(mapper_->Open(assign.set_name()));
     // One target per distinct stripe directory; a null target is one sink for all devices.
-    TargetSet targets([make = make_target_, assign](const std::string& dir) {
-      return make(assign, dir);
-    });
+    TargetSet targets(
+        [make = make_target_, assign](const std::string& dir) { return make(assign, dir); });
     if (assign.target_kind() == proto::TARGET_KIND_NULL) {
       VDIBK_ASSIGN_OR_RETURN(std::unique_ptr<stripe::Target> sink, make_target_(assign, ""));
       targets = TargetSet::Single(std::move(sink));

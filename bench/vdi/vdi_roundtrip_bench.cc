@@ -4,11 +4,11 @@
 // transfers over 1 and 8 devices. Results go to docs/performance.md (bench/run_vdi_bench.sh).
 #include <benchmark/benchmark.h>
 #include <linux/futex.h>
-#include <sys/syscall.h>
 #include <semaphore.h>
 #include <signal.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -33,8 +33,8 @@ using vdibk::vdi::ServerVirtualDeviceSet;
 // ---- the floor: two processes bouncing a token over process-shared semaphores ---------------
 
 void BM_SemaphorePingPong(benchmark::State& state) {
-  auto* sems = static_cast<sem_t*>(mmap(nullptr, 2 * sizeof(sem_t), PROT_READ | PROT_WRITE,
-                                        MAP_SHARED | MAP_ANONYMOUS, -1, 0));
+  auto* sems = static_cast<sem_t*>(
+      mmap(nullptr, 2 * sizeof(sem_t), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0));
   sem_init(&sems[0], 1, 0);
   sem_init(&sems[1], 1, 0);
   pid_t child = fork();
@@ -100,8 +100,8 @@ struct Waiter {
 void OnComplete(VDS_Command* c) {
   auto* w = static_cast<Waiter*>(c->completionContext);
   w->done.store(1, std::memory_order_release);
-  syscall(SYS_futex, reinterpret_cast<uint32_t*>(&w->done), FUTEX_WAKE_PRIVATE, 1, nullptr,
-          nullptr, 0);
+  syscall(SYS_futex, reinterpret_cast<uint32_t*>(&w->done), FUTEX_WAKE_PRIVATE, 1, nullptr, nullptr,
+          0);
 }
 
 [[noreturn]] void Die(const std::string& what) {
@@ -110,11 +110,12 @@ void OnComplete(VDS_Command* c) {
 }
 
 void Check(int rc, const char* call) {
-  if (rc != NOERROR) Die(std::string(call) + " failed: 0x" + [&] {
-    char b[16];
-    std::snprintf(b, sizeof(b), "%08x", static_cast<unsigned>(rc));
-    return std::string(b);
-  }());
+  if (rc != NOERROR)
+    Die(std::string(call) + " failed: 0x" + [&] {
+      char b[16];
+      std::snprintf(b, sizeof(b), "%08x", static_cast<unsigned>(rc));
+      return std::string(b);
+    }());
 }
 
 // Server side of one benchmark run; the client runs in a forked process.

@@ -1,6 +1,6 @@
-// Catalog: the databases of one emulator data directory DIR. Every non-hidden subdirectory of DIR is
-// a database (also ones dropped in by hand, visible at once); DIR/.vdi-emulator holds metadata and
-// work areas (staging for restores and creates), never listed as a database.
+// Catalog: the databases of one emulator data directory DIR. Every non-hidden subdirectory of DIR
+// is a database (also ones dropped in by hand, visible at once); DIR/.vdi-emulator holds metadata
+// and work areas (staging for restores and creates), never listed as a database.
 #ifndef VDIBK_EMULATOR_DB_CATALOG_H_
 #define VDIBK_EMULATOR_DB_CATALOG_H_
 

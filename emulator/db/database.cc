@@ -1,10 +1,10 @@
 // Database implementation: directory scan, file-id assignment, logical names, LSN source.
 #include "emulator/db/database.h"
 
+#include <strings.h>
 #include <algorithm>
 #include <map>
 #include <set>
-#include <strings.h>
 
 #include "emulator/db/file_io.h"
 #include "emulator/db/log_file.h"
@@ -183,7 +183,8 @@ Result<uint64_t> Database::NextLsn() const {
 
 Status Database::CheckOnline() const {
   if (meta_.state == DbState::kOnline) return Status::Ok();
-  return SqlError(927, "Database '" + name_ + "' cannot be opened. It is in the middle of a restore.",
+  return SqlError(927,
+                  "Database '" + name_ + "' cannot be opened. It is in the middle of a restore.",
                   ErrorCode::kSqlError, 14);
 }
 

@@ -26,7 +26,7 @@ struct DbFile {
   std::string logical_name;  // e.g. "sales", "sales_log", "base_1_1259"
   std::string path;          // relative to the database directory, or absolute if external
   bool external = false;
-  std::string full_path;     // absolute/openable path
+  std::string full_path;  // absolute/openable path
   uint64_t size = 0;
 };
 
@@ -48,7 +48,7 @@ class Database {
   const std::vector<DbFile>& files() const { return files_; }  // sorted by file id
   const DbFile* FindFile(uint32_t file_id) const;
   const DbFile* FindLogical(std::string_view logical_name) const;  // case-insensitive
-  const DbFile* log_file() const;  // nullptr: SIMPLE recovery model
+  const DbFile* log_file() const;                                  // nullptr: SIMPLE recovery model
   bool simple_recovery() const { return log_file() == nullptr; }
   DbState state() const { return meta_.state; }
   uint64_t total_size() const;

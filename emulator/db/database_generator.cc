@@ -31,7 +31,8 @@ Result<Database> CreateDatabase(const Catalog& catalog, const std::string& name,
   VDIBK_RETURN_IF_ERROR(Catalog::ValidateName(name));
   VDIBK_RETURN_IF_ERROR(catalog.Init());
   if (PathExists(catalog.DatabaseDir(name))) {
-    return SqlError(1801, "Database '" + name + "' already exists. Choose a different database name.");
+    return SqlError(1801,
+                    "Database '" + name + "' already exists. Choose a different database name.");
   }
   std::string staging = catalog.NewWorkPath("create");
   ScopeExit cleanup([&] { (void)RemoveTree(staging); });

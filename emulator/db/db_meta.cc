@@ -79,9 +79,12 @@ std::string_view DbStateName(DbState s) { return s == DbState::kOnline ? "ONLINE
 
 std::string_view BackupKindName(BackupKind k) {
   switch (k) {
-    case BackupKind::kFull: return "FULL";
-    case BackupKind::kDifferential: return "DIFFERENTIAL";
-    case BackupKind::kLog: return "LOG";
+    case BackupKind::kFull:
+      return "FULL";
+    case BackupKind::kDifferential:
+      return "DIFFERENTIAL";
+    case BackupKind::kLog:
+      return "LOG";
   }
   return "UNKNOWN";
 }
@@ -123,9 +126,12 @@ Result<DbMeta> DbMeta::Parse(std::string_view text) {
     std::vector<std::string_view> f = MetaSplit(line);
     uint64_t a = 0, b = 0;
     if (f[0] == "state" && f.size() == 2) {
-      if (f[1] == "ONLINE") m.state = DbState::kOnline;
-      else if (f[1] == "RESTORING") m.state = DbState::kRestoring;
-      else return bad(line);
+      if (f[1] == "ONLINE")
+        m.state = DbState::kOnline;
+      else if (f[1] == "RESTORING")
+        m.state = DbState::kRestoring;
+      else
+        return bad(line);
     } else if (f[0] == "next_lsn" && f.size() == 2 && ParseU64(f[1], &a)) {
       m.next_lsn = a;
     } else if (f[0] == "last_log_backup_lsn" && f.size() == 2 && ParseU64(f[1], &a)) {

@@ -90,7 +90,8 @@ Result<std::string> ReadWholeFile(const std::string& path) {
 
 Status FsyncPath(const std::string& path) {
   VDIBK_ASSIGN_OR_RETURN(UniqueFd fd, OpenFile(path, O_RDONLY));
-  if (::fsync(fd.get()) != 0) return Status::FromErrno(ErrorCode::kTargetIo, "fsync " + path, errno);
+  if (::fsync(fd.get()) != 0)
+    return Status::FromErrno(ErrorCode::kTargetIo, "fsync " + path, errno);
   return Status::Ok();
 }
 
@@ -101,7 +102,8 @@ Status WriteFileAtomic(const std::string& path, std::string_view data) {
   {
     VDIBK_ASSIGN_OR_RETURN(UniqueFd fd, OpenFile(tmp, O_WRONLY | O_CREAT | O_TRUNC));
     Status s = PwriteFull(fd.get(), data.data(), data.size(), 0, tmp);
-    if (s.ok() && ::fsync(fd.get()) != 0) s = Status::FromErrno(ErrorCode::kTargetIo, "fsync", errno);
+    if (s.ok() && ::fsync(fd.get()) != 0)
+      s = Status::FromErrno(ErrorCode::kTargetIo, "fsync", errno);
     if (!s.ok()) {
       ::unlink(tmp.c_str());
       return s;
@@ -135,7 +137,8 @@ Result<std::vector<std::string>> ListFilesRecursive(const std::string& dir) {
 
 Result<uint64_t> FileSize(const std::string& path) {
   struct stat st;
-  if (::stat(path.c_str(), &st) != 0) return Status::FromErrno(ErrorCode::kFailed, "stat " + path, errno);
+  if (::stat(path.c_str(), &st) != 0)
+    return Status::FromErrno(ErrorCode::kFailed, "stat " + path, errno);
   return static_cast<uint64_t>(st.st_size);
 }
 

@@ -58,8 +58,8 @@ Guid Guid::Random() {
   Guid g;
   if (getrandom(g.bytes.data(), g.bytes.size(), 0) != static_cast<ssize_t>(g.bytes.size())) {
     // Extremely unlikely; fall back to the clock so the GUID still differs between calls.
-    return FromSeed(static_cast<uint64_t>(
-        std::chrono::steady_clock::now().time_since_epoch().count()));
+    return FromSeed(
+        static_cast<uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count()));
   }
   return g;
 }

@@ -1,4 +1,5 @@
-// Guid: a 16-byte identifier (backup set GUIDs, differential bases) with text form and a random source.
+// Guid: a 16-byte identifier (backup set GUIDs, differential bases) with text form and a random
+// source.
 #ifndef VDIBK_EMULATOR_DB_GUID_H_
 #define VDIBK_EMULATOR_DB_GUID_H_
 

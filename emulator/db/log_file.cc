@@ -84,7 +84,8 @@ Result<std::vector<LogRecord>> ParseLogRecords(const uint8_t* data, size_t len,
     const uint8_t* p = data + pos;
     uint32_t total = Get<uint32_t>(p + 4);
     uint32_t image_len = Get<uint32_t>(p + 20);
-    if (Get<uint32_t>(p) != kRecordMagic || total != LogRecordSize(image_len) || total > len - pos) {
+    if (Get<uint32_t>(p) != kRecordMagic || total != LogRecordSize(image_len) ||
+        total > len - pos) {
       return bad("bad record header");
     }
     if (Get<uint64_t>(p + total - 8) != ComputeChecksum64(p, total - 8)) return bad("checksum");
@@ -157,8 +158,8 @@ Status LogFile::TruncateBefore(uint64_t lsn) {
   std::string out(kLogHeaderSize, '\0');
   for (const LogRecord& r : records) {
     if (r.lsn < lsn) continue;
-    std::vector<uint8_t> e = EncodeRecord(r.lsn, r.file_id, r.page_offset, r.image.data(),
-                                          r.image.size());
+    std::vector<uint8_t> e =
+        EncodeRecord(r.lsn, r.file_id, r.page_offset, r.image.data(), r.image.size());
     out.append(reinterpret_cast<const char*>(e.data()), e.size());
   }
   if (h.next_lsn > lsn && !records.empty() && records.back().lsn + 1 != h.next_lsn) {

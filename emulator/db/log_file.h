@@ -51,8 +51,7 @@ class LogFile {
   const LogHeader& header() const { return header_; }
 
   // Appends one record with LSN header().next_lsn; returns that LSN.
-  Result<uint64_t> Append(uint32_t file_id, uint64_t page_offset, const uint8_t* image,
-                          size_t len);
+  Result<uint64_t> Append(uint32_t file_id, uint64_t page_offset, const uint8_t* image, size_t len);
   // Drops every record with LSN < `lsn` (log truncation after a committed log backup) and sets
   // base_lsn = lsn, next_lsn = max(next_lsn, lsn). Rewrites the file atomically.
   Status TruncateBefore(uint64_t lsn);

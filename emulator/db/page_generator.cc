@@ -9,20 +9,21 @@
 namespace vdibk::emulator {
 namespace {
 
-constexpr const char* kFirst[] = {"James", "Mary", "Robert", "Patricia", "John", "Jennifer",
-                                  "Michael", "Linda", "David", "Elizabeth", "William", "Barbara",
-                                  "Richard", "Susan", "Joseph", "Jessica", "Thomas", "Sarah"};
-constexpr const char* kLast[] = {"Smith", "Johnson", "Williams", "Brown", "Jones", "Garcia",
-                                 "Miller", "Davis", "Rodriguez", "Martinez", "Hernandez", "Lopez",
-                                 "Wilson", "Anderson", "Taylor", "Moore"};
-constexpr const char* kCity[] = {"Seattle", "Portland", "Denver", "Austin", "Chicago", "Boston",
-                                 "Atlanta", "Phoenix", "Dallas", "Madison", "Raleigh", "Omaha"};
+constexpr const char* kFirst[] = {"James",   "Mary",  "Robert", "Patricia",  "John",    "Jennifer",
+                                  "Michael", "Linda", "David",  "Elizabeth", "William", "Barbara",
+                                  "Richard", "Susan", "Joseph", "Jessica",   "Thomas",  "Sarah"};
+constexpr const char* kLast[] = {
+    "Smith",     "Johnson",  "Williams",  "Brown", "Jones",  "Garcia",   "Miller", "Davis",
+    "Rodriguez", "Martinez", "Hernandez", "Lopez", "Wilson", "Anderson", "Taylor", "Moore"};
+constexpr const char* kCity[] = {"Seattle", "Portland", "Denver", "Austin",  "Chicago", "Boston",
+                                 "Atlanta", "Phoenix",  "Dallas", "Madison", "Raleigh", "Omaha"};
 constexpr const char* kStatus[] = {"OPEN    ", "SHIPPED ", "CLOSED  ", "PENDING ", "RETURNED"};
 constexpr const char* kWords[] = {
-    "the", "order", "customer", "shipment", "was", "delayed", "because", "of", "weather", "and",
-    "inventory", "levels", "in", "warehouse", "please", "contact", "support", "for", "details",
-    "invoice", "payment", "received", "on", "time", "discount", "applied", "to", "account",
-    "product", "quality", "review", "pending", "approval", "by", "manager", "next", "week"};
+    "the",      "order",   "customer",  "shipment", "was",     "delayed",   "because", "of",
+    "weather",  "and",     "inventory", "levels",   "in",      "warehouse", "please",  "contact",
+    "support",  "for",     "details",   "invoice",  "payment", "received",  "on",      "time",
+    "discount", "applied", "to",        "account",  "product", "quality",   "review",  "pending",
+    "approval", "by",      "manager",   "next",     "week"};
 
 template <typename T, size_t N>
 constexpr size_t Count(T (&)[N]) {
@@ -113,11 +114,16 @@ Result<PageProfile> ParsePageProfile(std::string_view name) {
 
 std::string_view PageProfileName(PageProfile p) {
   switch (p) {
-    case PageProfile::kOltp: return "oltp";
-    case PageProfile::kText: return "text";
-    case PageProfile::kMixed: return "mixed";
-    case PageProfile::kRandom: return "random";
-    case PageProfile::kZeros: return "zeros";
+    case PageProfile::kOltp:
+      return "oltp";
+    case PageProfile::kText:
+      return "text";
+    case PageProfile::kMixed:
+      return "mixed";
+    case PageProfile::kRandom:
+      return "random";
+    case PageProfile::kZeros:
+      return "zeros";
   }
   return "?";
 }
@@ -130,9 +136,10 @@ void PageGenerator::Generate(uint32_t file_id, uint64_t page_no, uint64_t lsn,
   PageProfile kind = profile_;
   if (kind == PageProfile::kMixed) {
     uint64_t pick = r.Below(100);
-    kind = pick < 60 ? PageProfile::kOltp
-                     : pick < 85 ? PageProfile::kText
-                                 : pick < 95 ? PageProfile::kZeros : PageProfile::kRandom;
+    kind = pick < 60   ? PageProfile::kOltp
+           : pick < 85 ? PageProfile::kText
+           : pick < 95 ? PageProfile::kZeros
+                       : PageProfile::kRandom;
   }
   uint8_t type = kind == PageProfile::kText ? 3 : kind == PageProfile::kZeros ? 2 : 1;
   page[0] = 1;

@@ -1,6 +1,7 @@
 // PageGenerator: deterministic, realistic-looking 8 KiB database pages for create-database and the
-// workload: a 96-byte page header (type, page id, file id, LSN, slot count), rows of typical content
-// (integers, short strings from small dictionaries, repeated codes), free space and a slot array.
+// workload: a 96-byte page header (type, page id, file id, LSN, slot count), rows of typical
+// content (integers, short strings from small dictionaries, repeated codes), free space and a slot
+// array.
 #ifndef VDIBK_EMULATOR_DB_PAGE_GENERATOR_H_
 #define VDIBK_EMULATOR_DB_PAGE_GENERATOR_H_
 

@@ -49,8 +49,8 @@ class FirstError {
   std::atomic<bool> failed_{false};
 };
 
-void WriteDevice(DeviceStream& stream, const std::string& path, uint32_t transfer,
-                 FirstError* err, std::atomic<uint64_t>* bytes, ProgressReporter* progress) {
+void WriteDevice(DeviceStream& stream, const std::string& path, uint32_t transfer, FirstError* err,
+                 std::atomic<uint64_t>* bytes, ProgressReporter* progress) {
   int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
   if (fd < 0) {
     err->Set(SqlError(3201, "Cannot open backup device '" + path + "'. Operating system error " +
@@ -71,7 +71,8 @@ void WriteDevice(DeviceStream& stream, const std::string& path, uint32_t transfe
       ssize_t w = write(fd, buf.data + off, *n - off);
       if (w < 0 && errno == EINTR) continue;
       if (w <= 0) {
-        err->Set(SqlError(3202, "Write on \"" + path + "\" failed: " + OsError(w < 0 ? errno : ENOSPC),
+        err->Set(SqlError(3202,
+                          "Write on \"" + path + "\" failed: " + OsError(w < 0 ? errno : ENOSPC),
                           ErrorCode::kTargetIo));
         break;
       }
@@ -82,7 +83,8 @@ void WriteDevice(DeviceStream& stream, const std::string& path, uint32_t transfe
   }
   struct stat st {};
   if (!err->failed() && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && fsync(fd) != 0) {
-    err->Set(SqlError(3202, "Write on \"" + path + "\" failed: " + OsError(errno), ErrorCode::kTargetIo));
+    err->Set(SqlError(3202, "Write on \"" + path + "\" failed: " + OsError(errno),
+                      ErrorCode::kTargetIo));
   }
   close(fd);
 }

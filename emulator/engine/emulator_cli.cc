@@ -29,12 +29,14 @@ constexpr const char* kUsage =
     "usage: vdi-emulator COMMAND [options]\n"
     "  serve --data-dir DIR [--listen ENDPOINT] [--fault SPEC] [--password PW]\n"
     "  sql [sqlcmd options]              (the sqlcmd-compatible client; also built as `sqlcmd`)\n"
-    "  create-database NAME --data-dir DIR [--size BYTES] [--profile oltp|text|mixed|random|zeros]\n"
+    "  create-database NAME --data-dir DIR [--size BYTES] [--profile "
+    "oltp|text|mixed|random|zeros]\n"
     "                  [--seed N] [--ndf N] [--no-log]\n"
     "  workload NAME --data-dir DIR [--changes N] [--seed N] [--freeze-wait-ms MS]\n"
     "                  (waits while a BACKUP WITH SNAPSHOT has the database frozen)\n"
     "  list --data-dir DIR\n"
-    "ENDPOINT: ipc://PATH or tcp://127.0.0.1:PORT (default $VDI_EMULATOR_ENDPOINT or the built-in).\n"
+    "ENDPOINT: ipc://PATH or tcp://127.0.0.1:PORT (default $VDI_EMULATOR_ENDPOINT or the "
+    "built-in).\n"
     "SPEC: extra-flushes=N,abort-after=BYTES,stall-device=I,slow-device=I:MS,timeout-ms=MS,\n"
     "      unexpected-command=CODE\n";
 
@@ -88,10 +90,14 @@ bool ParseSize(const std::string& text, uint64_t* out) {
   if (end == text.c_str() || v < 0) return false;
   std::string suffix(end);
   uint64_t mult = 1;
-  if (suffix == "K" || suffix == "KiB" || suffix == "k") mult = 1ull << 10;
-  else if (suffix == "M" || suffix == "MiB") mult = 1ull << 20;
-  else if (suffix == "G" || suffix == "GiB") mult = 1ull << 30;
-  else if (!suffix.empty()) return false;
+  if (suffix == "K" || suffix == "KiB" || suffix == "k")
+    mult = 1ull << 10;
+  else if (suffix == "M" || suffix == "MiB")
+    mult = 1ull << 20;
+  else if (suffix == "G" || suffix == "GiB")
+    mult = 1ull << 30;
+  else if (!suffix.empty())
+    return false;
   *out = static_cast<uint64_t>(v * static_cast<double>(mult));
   return true;
 }

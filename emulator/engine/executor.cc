@@ -38,8 +38,9 @@ std::vector<std::string> Names(const std::vector<tsql::BackupDevice>& devices) {
 // The 3197/3198 pair SQL Server logs around a snapshot freeze, the time, and a warning past 10 s.
 void FreezeMessages(const std::string& db, double seconds, int line, frontend::ISqlSink& sink) {
   sink.Message({3197, 0, 1,
-                "I/O is frozen on database " + db + ". No user action is required. However, if "
-                "I/O is not resumed promptly, you could cancel the backup.",
+                "I/O is frozen on database " + db +
+                    ". No user action is required. However, if "
+                    "I/O is not resumed promptly, you could cancel the backup.",
                 line, ""});
   sink.Message({3198, 0, 1, "I/O was resumed on database " + db + ". No user action is required.",
                 line, ""});
@@ -70,16 +71,18 @@ Status EmulatorExecutor::CheckNotFrozen(const std::string& database, int number)
   if (!IsFrozen(catalog_, database)) return Status::Ok();
   switch (number) {
     case 3702:
-      return SqlError(3702, "Cannot drop database \"" + database +
-                                "\" because it is currently in use.");
+      return SqlError(3702,
+                      "Cannot drop database \"" + database + "\" because it is currently in use.");
     case 3101:
-      return SqlError(3101, "Exclusive access could not be obtained because the database is in "
-                            "use.");
+      return SqlError(3101,
+                      "Exclusive access could not be obtained because the database is in "
+                      "use.");
     default:
-      return SqlError(3023, "Backup, file manipulation operations (such as ALTER DATABASE ADD "
-                            "FILE) and encryption changes on a database must be serialized. "
-                            "Reissue the statement after the current backup or file "
-                            "manipulation operation is completed.");
+      return SqlError(3023,
+                      "Backup, file manipulation operations (such as ALTER DATABASE ADD "
+                      "FILE) and encryption changes on a database must be serialized. "
+                      "Reissue the statement after the current backup or file "
+                      "manipulation operation is completed.");
   }
 }
 
@@ -108,10 +111,13 @@ EmulatorExecutor::EmulatorExecutor(ExecutorOptions options)
 std::optional<tsql::SqlError> EmulatorExecutor::CheckLogin(const frontend::SqlRequest& request) {
   if (request.database.empty() || request.database == "master") return std::nullopt;
   if (catalog_.Exists(request.database)) return std::nullopt;
-  return tsql::SqlError{4060, 11, 1,
-                        "Cannot open database \"" + request.database +
-                            "\" requested by the login. The login failed.",
-                        1, ""};
+  return tsql::SqlError{
+      4060,
+      11,
+      1,
+      "Cannot open database \"" + request.database + "\" requested by the login. The login failed.",
+      1,
+      ""};
 }
 
 void EmulatorExecutor::Execute(const frontend::SqlRequest& request, frontend::ISqlSink& sink) {
@@ -148,8 +154,8 @@ void EmulatorExecutor::Execute(const frontend::SqlRequest& request, frontend::IS
           } else if constexpr (std::is_same_v<T, tsql::PrintStatement>) {
             RunPrint(s, st.line, sink);
           } else if constexpr (std::is_same_v<T, tsql::AlterDatabaseStatement>) {
-            sink.Error(tsql::msg::At(tsql::msg::UnsupportedStatement("ALTER DATABASE", st.line),
-                                     st.line));
+            sink.Error(
+                tsql::msg::At(tsql::msg::UnsupportedStatement("ALTER DATABASE", st.line), st.line));
           } else if constexpr (std::is_same_v<T, tsql::SetStatement>) {
             if (s.option == "NOCOUNT") nocount = s.on;
           }
@@ -159,13 +165,14 @@ void EmulatorExecutor::Execute(const frontend::SqlRequest& request, frontend::IS
   }
 }
 
-Result<FaultPlan> EmulatorExecutor::StatementFaults(
-    const std::optional<std::string>& spec) const {
+Result<FaultPlan> EmulatorExecutor::StatementFaults(const std::optional<std::string>& spec) const {
   if (!spec) return options_.faults;
   Result<FaultPlan> plan = FaultPlan::Parse(*spec);
   if (!plan.ok()) {
-    return SqlError(3250, "The value '" + *spec + "' is not within range for the VDIBK_FAULT "
-                              "parameter (" + plan.status().message() + ").");
+    return SqlError(3250, "The value '" + *spec +
+                              "' is not within range for the VDIBK_FAULT "
+                              "parameter (" +
+                              plan.status().message() + ").");
   }
   return plan;
 }

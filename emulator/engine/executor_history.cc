@@ -23,9 +23,12 @@ std::string DateTime(int64_t unix_seconds) {
 // backupset.type: D database, I differential database, L log.
 const char* TypeLetter(BackupKind k) {
   switch (k) {
-    case BackupKind::kFull: return "D";
-    case BackupKind::kDifferential: return "I";
-    case BackupKind::kLog: return "L";
+    case BackupKind::kFull:
+      return "D";
+    case BackupKind::kDifferential:
+      return "I";
+    case BackupKind::kLog:
+      return "L";
   }
   return "D";
 }
@@ -71,8 +74,8 @@ tsql::Cell CellOf(const std::string& name, const std::string& database,
 
 }  // namespace
 
-void EmulatorExecutor::RunBackupHistory(const tsql::BackupHistoryQuery& q, int line,
-                                        bool nocount, frontend::ISqlSink& sink) {
+void EmulatorExecutor::RunBackupHistory(const tsql::BackupHistoryQuery& q, int line, bool nocount,
+                                        frontend::ISqlSink& sink) {
   // Like msdb, the history is server-wide (DIR/.vdi-emulator/backupset): rows outlive DROP
   // DATABASE and RESTORE; any name may be asked for.
   Result<std::vector<BackupHistoryEntry>> found =

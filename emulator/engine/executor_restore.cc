@@ -48,8 +48,8 @@ void FileListOnly(const std::vector<BackupFileInfo>& files, frontend::ISqlSink& 
   using namespace tsql;
   sink.BeginResult({NVarCharColumn("LogicalName", 128), NVarCharColumn("PhysicalName", 260),
                     NVarCharColumn("Type", 1), NVarCharColumn("FileGroupName", 128),
-                    DecimalColumn("Size", 20), DecimalColumn("MaxSize", 20),
-                    BigIntColumn("FileId"), DecimalColumn("BackupSizeInBytes", 20)});
+                    DecimalColumn("Size", 20), DecimalColumn("MaxSize", 20), BigIntColumn("FileId"),
+                    DecimalColumn("BackupSizeInBytes", 20)});
   for (const auto& f : files) {
     sink.Row({f.logical_name, f.physical_name, f.type == FileType::kLog ? "L" : "D",
               f.type == FileType::kLog ? std::optional<std::string>() : "PRIMARY",
@@ -103,11 +103,21 @@ void EmulatorExecutor::RunRestore(const tsql::RestoreStatement& s, int line,
   }
   RestoreOptions ro;
   switch (s.kind) {
-    case tsql::RestoreKind::kDatabase: ro.mode = RestoreMode::kDatabase; break;
-    case tsql::RestoreKind::kLog: ro.mode = RestoreMode::kLog; break;
-    case tsql::RestoreKind::kHeaderOnly: ro.mode = RestoreMode::kHeaderOnly; break;
-    case tsql::RestoreKind::kFileListOnly: ro.mode = RestoreMode::kFileListOnly; break;
-    default: ro.mode = RestoreMode::kVerifyOnly; break;
+    case tsql::RestoreKind::kDatabase:
+      ro.mode = RestoreMode::kDatabase;
+      break;
+    case tsql::RestoreKind::kLog:
+      ro.mode = RestoreMode::kLog;
+      break;
+    case tsql::RestoreKind::kHeaderOnly:
+      ro.mode = RestoreMode::kHeaderOnly;
+      break;
+    case tsql::RestoreKind::kFileListOnly:
+      ro.mode = RestoreMode::kFileListOnly;
+      break;
+    default:
+      ro.mode = RestoreMode::kVerifyOnly;
+      break;
   }
   ro.target_name = s.database;
   for (const auto& m : s.moves) ro.moves.push_back({m.logical_name, m.physical_path});

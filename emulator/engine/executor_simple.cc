@@ -23,8 +23,10 @@ std::optional<std::string> Value(const tsql::SelectItem& item) {
   switch (item.kind) {
     case K::kInteger:
     case K::kDecimal:
-    case K::kString: return item.text;
-    case K::kNull: return std::nullopt;
+    case K::kString:
+      return item.text;
+    case K::kNull:
+      return std::nullopt;
     case K::kGlobalVariable:
       if (item.text == "@@VERSION") return EmulatorVersionString();
       if (item.text == "@@SERVERNAME") return HostName();
@@ -50,7 +52,8 @@ void EmulatorExecutor::RunCreate(const tsql::CreateDatabaseStatement& s, int lin
                                  frontend::ISqlSink& sink) {
   CreateDatabaseOptions o;
   o.size_bytes = 8 << 20;
-  if (!s.data_files.empty() && s.data_files[0].size_bytes) o.size_bytes = *s.data_files[0].size_bytes;
+  if (!s.data_files.empty() && s.data_files[0].size_bytes)
+    o.size_bytes = *s.data_files[0].size_bytes;
   o.profile = PageProfile::kZeros;  // a new database: allocated, mostly empty pages
   auto db = CreateDatabase(catalog_, s.name, o);
   if (!db.ok()) {
@@ -97,8 +100,9 @@ void EmulatorExecutor::RunSelect(const tsql::SelectStatement& s, int /*line*/,
   for (const auto& item : s.items) {
     auto v = Value(item);
     const bool numeric = item.kind == tsql::SelectItem::Kind::kInteger;
-    columns.push_back(numeric ? tsql::IntColumn(item.alias)
-                              : tsql::NVarCharColumn(item.alias, v ? static_cast<int>(v->size()) : 4));
+    columns.push_back(numeric
+                          ? tsql::IntColumn(item.alias)
+                          : tsql::NVarCharColumn(item.alias, v ? static_cast<int>(v->size()) : 4));
     row.push_back(v);
   }
   sink.BeginResult(columns);

@@ -33,7 +33,8 @@ std::string FaultPlan::ToString() const {
   if (extra_flushes) item("extra-flushes=" + std::to_string(extra_flushes));
   if (abort_after_bytes) item("abort-after=" + std::to_string(*abort_after_bytes));
   if (stall_device) item("stall-device=" + std::to_string(*stall_device));
-  if (slow_device) item("slow-device=" + std::to_string(*slow_device) + ":" + std::to_string(slow_ms));
+  if (slow_device)
+    item("slow-device=" + std::to_string(*slow_device) + ":" + std::to_string(slow_ms));
   if (timeout_ms) item("timeout-ms=" + std::to_string(timeout_ms));
   if (unexpected_command) item("unexpected-command=" + std::to_string(*unexpected_command));
   return out.str();

@@ -15,12 +15,13 @@
 namespace vdibk::emulator {
 
 struct FaultPlan {
-  uint32_t extra_flushes = 0;                // mid-stream VDC_Flush per device (the FILESTREAM case)
-  std::optional<uint64_t> abort_after_bytes;  // server SignalAbort after this many bytes (all devices)
-  std::optional<uint32_t> stall_device;       // this device never gets a command after its first
-  std::optional<uint32_t> slow_device;        // this device waits slow_ms before every command
+  uint32_t extra_flushes = 0;  // mid-stream VDC_Flush per device (the FILESTREAM case)
+  std::optional<uint64_t>
+      abort_after_bytes;                 // server SignalAbort after this many bytes (all devices)
+  std::optional<uint32_t> stall_device;  // this device never gets a command after its first
+  std::optional<uint32_t> slow_device;   // this device waits slow_ms before every command
   uint32_t slow_ms = 0;
-  uint32_t timeout_ms = 0;                    // 0 = wait forever for a completion
+  uint32_t timeout_ms = 0;                     // 0 = wait forever for a completion
   std::optional<uint32_t> unexpected_command;  // VDC_* code sent once, before the data
 
   bool empty() const;

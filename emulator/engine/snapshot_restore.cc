@@ -7,8 +7,8 @@
 #include <set>
 
 #include "emulator/db/db_meta.h"
-#include "emulator/db/meta_lock.h"
 #include "emulator/db/file_io.h"
+#include "emulator/db/meta_lock.h"
 #include "emulator/db/sql_error.h"
 
 namespace vdibk::emulator {

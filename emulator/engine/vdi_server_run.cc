@@ -57,8 +57,8 @@ void BackupDevice(VdiServerSession& s, DeviceStream& stream, uint32_t d) {
       break;
     }
     auto f = std::make_unique<InFlight>();
-    if (s.Send(d, f.get(), VDC_Write, buf, static_cast<uint32_t>(*n), DataPosition(mode, written)) !=
-        NOERROR) {
+    if (s.Send(d, f.get(), VDC_Write, buf, static_cast<uint32_t>(*n),
+               DataPosition(mode, written)) != NOERROR) {
       s.ReleaseBuffer(buf);
       if (!s.failed()) s.Fail(CompletionError(s, d, *f, true), false);
       break;
@@ -67,8 +67,10 @@ void BackupDevice(VdiServerSession& s, DeviceStream& stream, uint32_t d) {
     s.AddBytes(*n);
     q.push_back(std::move(f));
     if (faults.abort_after_bytes && s.bytes() >= *faults.abort_after_bytes) {
-      s.Fail(SqlError(3013, "BACKUP DATABASE is terminating abnormally (fault injection: server "
-                            "abort after " + std::to_string(*faults.abort_after_bytes) + " bytes)."),
+      s.Fail(SqlError(3013,
+                      "BACKUP DATABASE is terminating abnormally (fault injection: server "
+                      "abort after " +
+                          std::to_string(*faults.abort_after_bytes) + " bytes)."),
              true);
       break;
     }
@@ -119,8 +121,9 @@ void RestoreDevice(VdiServerSession& s, RestoreSession& session, uint32_t d) {
     bool ok = s.Wait(d, f.get());
     const uint32_t code = f->cmd.completionCode;
     // The end of the data: EOF / no data, or (tape) the filemark after the data set.
-    if (ok && !eof && (code == ERROR_SUCCESS || code == ERROR_HANDLE_EOF ||
-                       code == ERROR_NO_DATA_DETECTED || code == ERROR_FILEMARK_DETECTED)) {
+    if (ok && !eof &&
+        (code == ERROR_SUCCESS || code == ERROR_HANDLE_EOF || code == ERROR_NO_DATA_DETECTED ||
+         code == ERROR_FILEMARK_DETECTED)) {
       const uint32_t n = std::min(f->cmd.bytesTransferred, f->cmd.size);
       if (n > 0) {
         Status st = session.Consume(d, f->buffer, n);
@@ -168,8 +171,10 @@ void RestoreDevice(VdiServerSession& s, RestoreSession& session, uint32_t d) {
     requested += size;
     q.push_back(std::move(f));
     if (faults.abort_after_bytes && s.bytes() >= *faults.abort_after_bytes) {
-      s.Fail(SqlError(3013, "RESTORE DATABASE is terminating abnormally (fault injection: server "
-                            "abort after " + std::to_string(*faults.abort_after_bytes) + " bytes)."),
+      s.Fail(SqlError(3013,
+                      "RESTORE DATABASE is terminating abnormally (fault injection: server "
+                      "abort after " +
+                          std::to_string(*faults.abort_after_bytes) + " bytes)."),
              true);
       break;
     }
@@ -199,10 +204,10 @@ Status Run(const VdiRunOptions& options, bool backup, VdiRunStats* stats, Body b
   }
   if (s.failed()) return s.failure();
   if (!abort_reason.empty()) {
-    return SqlError(18210, std::string("BackupVirtualDeviceSet::") +
-                               (backup ? "SendData" : "ReceiveData") + ": failure on backup device '" +
-                               options.devices[0] + "': " + abort_reason +
-                               ". Operating system error " + Win32Text(ERROR_OPERATION_ABORTED) + ".");
+    return SqlError(
+        18210, std::string("BackupVirtualDeviceSet::") + (backup ? "SendData" : "ReceiveData") +
+                   ": failure on backup device '" + options.devices[0] + "': " + abort_reason +
+                   ". Operating system error " + Win32Text(ERROR_OPERATION_ABORTED) + ".");
   }
   return Status::Ok();
 }
@@ -216,8 +221,9 @@ Status RunVdiBackup(BackupJob& job, const VdiRunOptions& options, VdiRunStats* s
                               std::to_string(options.devices.size()) + " devices.");
   }
   if (options.snapshot && options.devices.size() != 1) {
-    return SqlError(3215, "Use of WITH SNAPSHOT in the BACKUP statement requires exactly one "
-                          "VIRTUAL_DEVICE.");
+    return SqlError(3215,
+                    "Use of WITH SNAPSHOT in the BACKUP statement requires exactly one "
+                    "VIRTUAL_DEVICE.");
   }
   return Run(options, true, stats, [&](VdiServerSession& s, uint32_t d) {
     if (options.snapshot) {
@@ -230,8 +236,9 @@ Status RunVdiBackup(BackupJob& job, const VdiRunOptions& options, VdiRunStats* s
 
 Status RunVdiRestore(RestoreSession& session, const VdiRunOptions& options, VdiRunStats* stats) {
   if (options.snapshot && options.devices.size() != 1) {
-    return SqlError(3215, "Use of WITH SNAPSHOT in the RESTORE statement requires exactly one "
-                          "VIRTUAL_DEVICE.");
+    return SqlError(3215,
+                    "Use of WITH SNAPSHOT in the RESTORE statement requires exactly one "
+                    "VIRTUAL_DEVICE.");
   }
   return Run(options, false, stats,
              [&](VdiServerSession& s, uint32_t d) { RestoreDevice(s, session, d); });

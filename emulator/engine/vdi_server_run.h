@@ -42,12 +42,12 @@ struct VdiRunOptions {
 };
 
 struct VdiRunStats {
-  uint64_t bytes = 0;          // stream bytes moved over all devices
-  double seconds = 0;          // from configuration to the last device closed
+  uint64_t bytes = 0;  // stream bytes moved over all devices
+  double seconds = 0;  // from configuration to the last device closed
   uint64_t commands = 0;
   uint32_t flushes = 0;
-  bool complete_sent = false;  // VDC_Complete was negotiated and sent
-  uint32_t client_features = 0;  // the VDConfig features the client asked for
+  bool complete_sent = false;       // VDC_Complete was negotiated and sent
+  uint32_t client_features = 0;     // the VDConfig features the client asked for
   const char* media_mode = "pipe";  // "pipe", "tape" or "disk" (from client_features)
   double frozen_seconds = -1;  // WITH SNAPSHOT backup: how long the database was frozen (-1: not)
 };

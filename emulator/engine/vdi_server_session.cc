@@ -27,19 +27,38 @@ std::string Hex(int rc) {
 std::string Win32Text(uint32_t code) {
   const char* text = "";
   switch (code) {
-    case ERROR_SUCCESS: text = "The operation completed successfully."; break;
-    case ERROR_HANDLE_EOF: text = "Reached the end of the file."; break;
-    case ERROR_NOT_SUPPORTED: text = "The request is not supported."; break;
-    case ERROR_DISK_FULL: text = "There is not enough space on the disk."; break;
-    case ERROR_OPERATION_ABORTED:
-      text = "The I/O operation has been aborted because of either a thread exit or an "
-             "application request.";
+    case ERROR_SUCCESS:
+      text = "The operation completed successfully.";
       break;
-    case ERROR_IO_DEVICE: text = "The request could not be performed because of an I/O device error."; break;
-    case ERROR_NO_DATA_DETECTED: text = "No more data is on the tape."; break;
-    case ERROR_END_OF_MEDIA: text = "The physical end of the tape has been reached."; break;
-    case ERROR_FILEMARK_DETECTED: text = "A tape access reached a filemark."; break;
-    default: text = "(unknown error)"; break;
+    case ERROR_HANDLE_EOF:
+      text = "Reached the end of the file.";
+      break;
+    case ERROR_NOT_SUPPORTED:
+      text = "The request is not supported.";
+      break;
+    case ERROR_DISK_FULL:
+      text = "There is not enough space on the disk.";
+      break;
+    case ERROR_OPERATION_ABORTED:
+      text =
+          "The I/O operation has been aborted because of either a thread exit or an "
+          "application request.";
+      break;
+    case ERROR_IO_DEVICE:
+      text = "The request could not be performed because of an I/O device error.";
+      break;
+    case ERROR_NO_DATA_DETECTED:
+      text = "No more data is on the tape.";
+      break;
+    case ERROR_END_OF_MEDIA:
+      text = "The physical end of the tape has been reached.";
+      break;
+    case ERROR_FILEMARK_DETECTED:
+      text = "A tape access reached a filemark.";
+      break;
+    default:
+      text = "(unknown error)";
+      break;
   }
   return std::to_string(code) + "(" + text + ")";
 }
@@ -47,7 +66,8 @@ std::string Win32Text(uint32_t code) {
 Result<std::unique_ptr<VdiServerSession>> VdiServerSession::Start(const VdiRunOptions& options,
                                                                   bool write_media) {
   if (options.devices.empty() || options.devices.size() > 64) {
-    return SqlError(3201, "Cannot open backup device: between 1 and 64 virtual devices are needed.");
+    return SqlError(3201,
+                    "Cannot open backup device: between 1 and 64 virtual devices are needed.");
   }
   std::unique_ptr<VdiServerSession> s(new VdiServerSession(options));
   Status st = s->Configure(write_media);
@@ -58,7 +78,8 @@ Result<std::unique_ptr<VdiServerSession>> VdiServerSession::Start(const VdiRunOp
 
 Status VdiServerSession::Configure(bool write_media) {
   const std::string& set_name = options_.devices[0];
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(options_.open_timeout_ms);
+  auto deadline =
+      std::chrono::steady_clock::now() + std::chrono::milliseconds(options_.open_timeout_ms);
   int rc = set_.Open(set_name.c_str());
   while (rc == VD_E_INVALID && std::chrono::steady_clock::now() < deadline) {
     // The client normally creates the set before it sends the T-SQL; allow for a slow one.
@@ -66,24 +87,27 @@ Status VdiServerSession::Configure(bool write_media) {
     rc = set_.Open(set_name.c_str());
   }
   if (rc != NOERROR) {
-    return SqlError(3201, "Cannot open backup device '" + set_name + "'. Operating system error " +
-                              Hex(rc) + "(the virtual device set does not exist or is not accessible).",
+    return SqlError(3201,
+                    "Cannot open backup device '" + set_name + "'. Operating system error " +
+                        Hex(rc) + "(the virtual device set does not exist or is not accessible).",
                     ErrorCode::kSqlError);
   }
   VDConfig client{};
   set_.GetConfiguration(&client);
   if (client.deviceCount != options_.devices.size()) {
     set_.SignalAbort();
-    return SqlError(3201, "Cannot open backup device '" + set_name + "'. The virtual device set has " +
-                              std::to_string(client.deviceCount) + " devices but the statement names " +
-                              std::to_string(options_.devices.size()) + ".");
+    return SqlError(3201,
+                    "Cannot open backup device '" + set_name + "'. The virtual device set has " +
+                        std::to_string(client.deviceCount) + " devices but the statement names " +
+                        std::to_string(options_.devices.size()) + ".");
   }
   uint32_t features = write_media ? VDF_WriteMedia : VDF_ReadMedia;
   features |= VDF_CompleteEnabled;  // kept only if the client asked for it
   rc = set_.BeginConfiguration(features, options_.block_size, 0, options_.max_transfer, 0);
   if (rc != NOERROR) {
     set_.SignalAbort();
-    return SqlError(3201, "Cannot open backup device '" + set_name + "'. Invalid configuration " + Hex(rc));
+    return SqlError(
+        3201, "Cannot open backup device '" + set_name + "'. Invalid configuration " + Hex(rc));
   }
   const uint32_t n = static_cast<uint32_t>(options_.devices.size());
   const uint32_t buffers = options_.buffer_count ? options_.buffer_count : 4 * n;
@@ -96,8 +120,8 @@ Status VdiServerSession::Configure(bool write_media) {
   if (rc == NOERROR) rc = set_.EndConfiguration();
   if (rc != NOERROR) {
     set_.SignalAbort();
-    return SqlError(18210, "BackupVirtualDeviceSet::Initialize: failure on backup device '" + set_name +
-                               "'. Operating system error " + Hex(rc) +
+    return SqlError(18210, "BackupVirtualDeviceSet::Initialize: failure on backup device '" +
+                               set_name + "'. Operating system error " + Hex(rc) +
                                " (not enough shared memory for " + std::to_string(buffers) +
                                " buffers of " + std::to_string(options_.max_transfer) + " bytes).");
   }
@@ -167,9 +191,10 @@ bool VdiServerSession::Wait(uint32_t d, InFlight* f) {
       continue;
     }
     if (std::chrono::steady_clock::now() >= deadline) {
-      Fail(SqlError(18210, "BackupVirtualDeviceFile::WaitForCompletion: timeout on backup device '" +
-                               device_name(d) + "' after " + std::to_string(timeout_ms) +
-                               " ms. Operating system error " + Win32Text(ERROR_OPERATION_ABORTED) + "."),
+      Fail(SqlError(18210,
+                    "BackupVirtualDeviceFile::WaitForCompletion: timeout on backup device '" +
+                        device_name(d) + "' after " + std::to_string(timeout_ms) +
+                        " ms. Operating system error " + Win32Text(ERROR_OPERATION_ABORTED) + "."),
            true);
       // The abort completes the command through the agent; wait for it so `f` may be reused.
       f->done.wait(0);

@@ -47,13 +47,15 @@ Result<std::unique_ptr<BackupJob>> BackupJob::Begin(const Catalog& catalog,
   const DbMeta& m = db.meta();
   if (options.kind == BackupKind::kLog) {
     if (db.simple_recovery()) {
-      return SqlError(4208, "The statement BACKUP LOG is not allowed while the recovery model is "
-                            "SIMPLE. Use BACKUP DATABASE or change the recovery model using ALTER "
-                            "DATABASE.");
+      return SqlError(4208,
+                      "The statement BACKUP LOG is not allowed while the recovery model is "
+                      "SIMPLE. Use BACKUP DATABASE or change the recovery model using ALTER "
+                      "DATABASE.");
     }
     if (!m.has_full_backup) {
-      return SqlError(4214, "BACKUP LOG cannot be performed because there is no current database "
-                            "backup.");
+      return SqlError(4214,
+                      "BACKUP LOG cannot be performed because there is no current database "
+                      "backup.");
     }
   }
   if (options.kind == BackupKind::kDifferential && m.diff_base_guid.IsZero()) {

@@ -19,10 +19,10 @@ namespace vdibk::emulator {
 
 struct BackupOptions {
   BackupKind kind = BackupKind::kFull;  // kDifferential = WITH DIFFERENTIAL; kLog = BACKUP LOG
-  bool copy_only = false;      // full: does not reset the differential base; log: no truncation
-  bool checksum = false;       // WITH CHECKSUM: CSUM streams + device checksum in ESET
-  bool metadata_only = false;  // WITH SNAPSHOT / METADATA_ONLY: headers + file list, no pages
-  uint32_t devices = 1;        // media families, 1..64
+  bool copy_only = false;       // full: does not reset the differential base; log: no truncation
+  bool checksum = false;        // WITH CHECKSUM: CSUM streams + device checksum in ESET
+  bool metadata_only = false;   // WITH SNAPSHOT / METADATA_ONLY: headers + file list, no pages
+  uint32_t devices = 1;         // media families, 1..64
   uint32_t block_size = 65536;  // BLOCKSIZE: power of two 512..65536; stream lengths are multiples
   uint64_t chunk_size = 1 << 20;  // bytes per run (multiple of 64 KiB); runs go round robin
   std::string name;               // WITH NAME = '...': kept in the backup history

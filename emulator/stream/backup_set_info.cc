@@ -11,9 +11,12 @@ constexpr uint32_t kInfoVersion = 1;
 
 int BackupSetInfo::HeaderOnlyBackupType() const {
   switch (kind) {
-    case BackupKind::kFull: return 1;
-    case BackupKind::kLog: return 2;
-    case BackupKind::kDifferential: return 5;
+    case BackupKind::kFull:
+      return 1;
+    case BackupKind::kLog:
+      return 2;
+    case BackupKind::kDifferential:
+      return 5;
   }
   return 0;
 }
@@ -55,7 +58,9 @@ std::vector<uint8_t> BackupSetInfo::Serialize() const {
 }
 
 Result<BackupSetInfo> BackupSetInfo::Parse(const uint8_t* p, size_t len) {
-  auto bad = [](const char* why) { return Status::Integrity(std::string("backup set info: ") + why); };
+  auto bad = [](const char* why) {
+    return Status::Integrity(std::string("backup set info: ") + why);
+  };
   if (len < 12) return bad("too short");
   uint64_t sum;
   std::memcpy(&sum, p + len - 8, 8);

@@ -33,7 +33,7 @@ struct BackupSetInfo {
   BackupKind kind = BackupKind::kFull;
   bool copy_only = false;
   bool has_checksums = false;
-  bool metadata_only = false;   // snapshot / METADATA_ONLY: headers + file list, no pages
+  bool metadata_only = false;    // snapshot / METADATA_ONLY: headers + file list, no pages
   bool simple_recovery = false;  // RecoveryModel SIMPLE (no log file) vs FULL
   Guid set_guid;                 // BackupSetGUID, same on every device of the set
   uint32_t media_family_id = 0;  // this device's media family id

@@ -24,8 +24,9 @@ DeviceParser::DeviceParser(uint32_t device, std::string device_name, ParserSink*
 }
 
 Status DeviceParser::Corrupt(const std::string& detail) const {
-  return SqlError(3241, "The media family on device '" + device_name_ +
-                            "' is incorrectly formed. SQL Server cannot process this media family.",
+  return SqlError(3241,
+                  "The media family on device '" + device_name_ +
+                      "' is incorrectly formed. SQL Server cannot process this media family.",
                   ErrorCode::kIntegrity)
       .WithContext(device_name_ + " at byte " + std::to_string(pos_) + ": " + detail);
 }
@@ -33,8 +34,7 @@ Status DeviceParser::Corrupt(const std::string& detail) const {
 Status DeviceParser::CheckComplete() const {
   if (!error_.ok()) return error_;
   if (complete()) return Status::Ok();
-  return SqlError(3203, "Read on \"" + device_name_ +
-                            "\" failed: 38(Reached the end of the file.)",
+  return SqlError(3203, "Read on \"" + device_name_ + "\" failed: 38(Reached the end of the file.)",
                   ErrorCode::kIntegrity)
       .WithContext(device_name_ + ": stream ends at byte " + std::to_string(pos_));
 }
@@ -307,9 +307,10 @@ Status DeviceParser::OnCollected() {
     for (size_t i = 0; i < page_sums_.size(); ++i) {
       if (Get<uint64_t>(acc_.data() + 8 * i) != page_sums_[i]) {
         uint64_t page = run_.file_offset / kPageSize + i;
-        return SqlError(3183, "RESTORE detected an error on page (" + std::to_string(run_.file_id) +
-                                  ":" + std::to_string(page) + ") in database \"" +
-                                  info_.database_name + "\" as read from the backup set.",
+        return SqlError(3183,
+                        "RESTORE detected an error on page (" + std::to_string(run_.file_id) + ":" +
+                            std::to_string(page) + ") in database \"" + info_.database_name +
+                            "\" as read from the backup set.",
                         ErrorCode::kIntegrity);
       }
     }

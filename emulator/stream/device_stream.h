@@ -28,8 +28,8 @@ struct BackupRun {
 // State shared by the device streams of one backup job; owned by BackupJob. Read-only during
 // Fill().
 struct BackupSource {
-  BackupSetInfo info;          // family_index / media_family_id are per device (set by the stream)
-  std::vector<UniqueFd> fds;   // one per info.files entry (invalid when not read)
+  BackupSetInfo info;         // family_index / media_family_id are per device (set by the stream)
+  std::vector<UniqueFd> fds;  // one per info.files entry (invalid when not read)
 };
 
 // Layout of a device stream (every DBLK on a 1 KiB boundary, SPAD streams in between):
@@ -53,12 +53,25 @@ class DeviceStream {
   bool done() const { return phase_ == Phase::kDone && pend_pos_ == pend_.size(); }
   uint32_t index() const { return index_; }
   uint64_t position() const { return pos_; }  // bytes produced so far
-  uint64_t pages() const { return pages_; }   // pages of the data produced so far (per run
-                                              // without CHECKSUM)
+  uint64_t pages() const {
+    return pages_;
+  }  // pages of the data produced so far (per run
+     // without CHECKSUM)
 
  private:
-  enum class Phase { kTape, kSset, kVolb, kMsda, kRunStart, kRunData, kRunEnd, kDataEnd, kEset,
-                     kEotm, kDone };
+  enum class Phase {
+    kTape,
+    kSset,
+    kVolb,
+    kMsda,
+    kRunStart,
+    kRunData,
+    kRunEnd,
+    kDataEnd,
+    kEset,
+    kEotm,
+    kDone
+  };
   Status Advance();
   void SetPending(std::vector<uint8_t> bytes, bool hashed);
   void ConsumeData(const uint8_t* p, size_t len);

@@ -52,7 +52,9 @@ class Helper {
   }
 
  private:
-  Helper() { std::thread([this] { Run(); }).detach(); }
+  Helper() {
+    std::thread([this] { Run(); }).detach();
+  }
 
   void Run() {
     std::unique_lock lock(mu_);
@@ -76,8 +78,8 @@ class Helper {
 
 }  // namespace
 
-void HashPages(const uint8_t* data, size_t count, size_t page_size, size_t last_len,
-               uint64_t seed, uint64_t* out) {
+void HashPages(const uint8_t* data, size_t count, size_t page_size, size_t last_len, uint64_t seed,
+               uint64_t* out) {
   Helper* helper = count >= kParallelHashMinPages ? Helper::Get() : nullptr;
   const size_t half = count / 2;
   if (helper && helper->TryStart({data, 0, half, count, page_size, last_len, seed, out})) {

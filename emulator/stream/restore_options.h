@@ -21,8 +21,8 @@ struct RestoreOptions {
   RestoreMode mode = RestoreMode::kDatabase;
   std::string target_name;  // database to restore into; Default (empty): the name in the backup
   std::vector<RestoreMove> moves;
-  bool replace = false;   // WITH REPLACE
-  bool recovery = true;   // RECOVERY (ONLINE) vs NORECOVERY (RESTORING)
+  bool replace = false;       // WITH REPLACE
+  bool recovery = true;       // RECOVERY (ONLINE) vs NORECOVERY (RESTORING)
   uint32_t device_count = 1;  // devices the restore reads (one DeviceParser each), 1..64
   std::vector<std::string> device_names;  // for messages; Default: "device0", "device1", ...
 };

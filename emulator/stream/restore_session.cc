@@ -22,7 +22,7 @@ Result<std::unique_ptr<RestoreSession>> RestoreSession::Begin(const Catalog& cat
   std::unique_ptr<RestoreSession> s(new RestoreSession(catalog, std::move(options)));
   for (uint32_t d = 0; d < s->options_.device_count; ++d) {
     s->parsers_.push_back(std::make_unique<DeviceParser>(d, s->options_.device_names[d],
-                                                          static_cast<ParserSink*>(s.get())));
+                                                         static_cast<ParserSink*>(s.get())));
   }
   return s;
 }
@@ -64,18 +64,19 @@ Status RestoreSession::OnSetInfo(uint32_t device, const BackupSetInfo& info) {
   if (!first_info_seen_) {
     if (!header_mode()) {
       if (info.family_count > options_.device_count) {
-        return SqlError(3132, "The media set has " + std::to_string(info.family_count) +
-                                  " media families but only " +
-                                  std::to_string(options_.device_count) +
-                                  " are provided. All members must be provided.",
+        return SqlError(3132,
+                        "The media set has " + std::to_string(info.family_count) +
+                            " media families but only " + std::to_string(options_.device_count) +
+                            " are provided. All members must be provided.",
                         ErrorCode::kMissing);
       }
       if (info.family_count < options_.device_count) {
-        return SqlError(3231, "The media loaded on \"" + name + "\" is formatted to support " +
-                                  std::to_string(info.family_count) + " media families, but " +
-                                  std::to_string(options_.device_count) +
-                                  " media families are expected according to the backup device "
-                                  "specification.",
+        return SqlError(3231,
+                        "The media loaded on \"" + name + "\" is formatted to support " +
+                            std::to_string(info.family_count) + " media families, but " +
+                            std::to_string(options_.device_count) +
+                            " media families are expected according to the backup device "
+                            "specification.",
                         ErrorCode::kMissing);
       }
     }
@@ -91,14 +92,20 @@ Status RestoreSession::OnSetInfo(uint32_t device, const BackupSetInfo& info) {
     a.family_index = b.family_index = 0;
     a.media_family_id = b.media_family_id = 0;
     if (!(a.set_guid == b.set_guid) || a.Serialize() != b.Serialize()) {
-      return SqlError(3241, "The media family on device '" + name + "' is incorrectly formed. SQL "
-                            "Server cannot process this media family.", ErrorCode::kIntegrity)
+      return SqlError(3241,
+                      "The media family on device '" + name +
+                          "' is incorrectly formed. SQL "
+                          "Server cannot process this media family.",
+                      ErrorCode::kIntegrity)
           .WithContext(name + ": belongs to a different backup set");
     }
   }
   if (info.family_index >= family_seen_.size() || family_seen_[info.family_index]) {
-    return SqlError(3241, "The media family on device '" + name + "' is incorrectly formed. SQL "
-                          "Server cannot process this media family.", ErrorCode::kIntegrity)
+    return SqlError(3241,
+                    "The media family on device '" + name +
+                        "' is incorrectly formed. SQL "
+                        "Server cannot process this media family.",
+                    ErrorCode::kIntegrity)
         .WithContext(name + ": media family " + std::to_string(info.family_index + 1) +
                      " given twice");
   }
@@ -142,10 +149,10 @@ Result<RestoreResult> RestoreSession::Finish() {
   }
   for (size_t i = 0; i < family_seen_.size(); ++i) {
     if (!family_seen_[i]) {
-      return fail(SqlError(3132, "The media set has " + std::to_string(family_seen_.size()) +
-                                     " media families but only " +
-                                     std::to_string(options_.device_count) +
-                                     " are provided. All members must be provided.",
+      return fail(SqlError(3132,
+                           "The media set has " + std::to_string(family_seen_.size()) +
+                               " media families but only " + std::to_string(options_.device_count) +
+                               " are provided. All members must be provided.",
                            ErrorCode::kMissing));
     }
   }

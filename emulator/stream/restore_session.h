@@ -20,9 +20,9 @@
 namespace vdibk::emulator {
 
 struct RestoreResult {
-  BackupSetInfo header;                 // HEADERONLY row (family fields of the first device read)
+  BackupSetInfo header;                   // HEADERONLY row (family fields of the first device read)
   std::vector<BackupFileInfo> file_list;  // FILELISTONLY rows
-  std::string database;  // database restored into (kDatabase / kLog)
+  std::string database;                   // database restored into (kDatabase / kLog)
   DbState state = DbState::kOnline;
   uint64_t pages = 0;  // pages read from all devices
   uint64_t bytes = 0;  // stream bytes read from all devices
@@ -65,12 +65,12 @@ class RestoreSession : private ParserSink {
   RestoreOptions options_;
   std::vector<std::unique_ptr<DeviceParser>> parsers_;
   mutable std::mutex mu_;
-  Status error_;                  // guarded by mu_
+  Status error_;  // guarded by mu_
   std::atomic<bool> failed_{false};
   std::atomic<bool> have_info_{false};
-  bool first_info_seen_ = false;  // guarded by mu_
-  BackupSetInfo first_info_;      // guarded by mu_
-  std::vector<bool> family_seen_;  // guarded by mu_
+  bool first_info_seen_ = false;             // guarded by mu_
+  BackupSetInfo first_info_;                 // guarded by mu_
+  std::vector<bool> family_seen_;            // guarded by mu_
   std::unique_ptr<RestoreStaging> staging_;  // set once under mu_, then used lock-free
 };
 

@@ -76,8 +76,10 @@ Result<std::unique_ptr<RestoreStaging>> RestoreStaging::Prepare(const Catalog& c
   if (info.kind == BackupKind::kFull) {
     if (s->current_ && !options.replace && s->current_->state() == DbState::kOnline) {
       if (info.database_name != t) {
-        return SqlError(3154, "The backup set holds a backup of a database other than the "
-                              "existing '" + t + "' database.");
+        return SqlError(3154,
+                        "The backup set holds a backup of a database other than the "
+                        "existing '" +
+                            t + "' database.");
       }
       if (!s->current_->simple_recovery()) {
         return SqlError(3159, "The tail of the log for the database \"" + t +
@@ -89,14 +91,16 @@ Result<std::unique_ptr<RestoreStaging>> RestoreStaging::Prepare(const Catalog& c
     }
   } else {
     if (!s->current_ || s->current_->state() != DbState::kRestoring) {
-      return SqlError(3117, "The log or differential backup cannot be restored because no files "
-                            "are ready to rollforward.");
+      return SqlError(3117,
+                      "The log or differential backup cannot be restored because no files "
+                      "are ready to rollforward.");
     }
     const DbMeta& m = s->current_->meta();
     if (info.kind == BackupKind::kDifferential &&
         !(m.restore_base_guid == info.differential_base_guid)) {
-      return SqlError(3136, "This differential backup cannot be restored because the database "
-                            "has not been restored to the correct earlier state.");
+      return SqlError(3136,
+                      "This differential backup cannot be restored because the database "
+                      "has not been restored to the correct earlier state.");
     }
     if (info.kind == BackupKind::kLog) {
       std::string at = std::to_string(m.restore_lsn);
@@ -104,14 +108,16 @@ Result<std::unique_ptr<RestoreStaging>> RestoreStaging::Prepare(const Catalog& c
         return SqlError(4305, "The log in this backup set begins at LSN " +
                                   std::to_string(info.first_lsn) +
                                   ", which is too recent to apply to the database. An earlier log "
-                                  "backup that includes LSN " + at + " can be restored.");
+                                  "backup that includes LSN " +
+                                  at + " can be restored.");
       }
       if (info.last_lsn < m.restore_lsn ||
           (info.last_lsn == m.restore_lsn && info.first_lsn != info.last_lsn)) {
         return SqlError(4326, "The log in this backup set terminates at LSN " +
                                   std::to_string(info.last_lsn) +
                                   ", which is too early to apply to the database. A more recent "
-                                  "log backup that includes LSN " + at + " can be restored.");
+                                  "log backup that includes LSN " +
+                                  at + " can be restored.");
       }
     }
   }
@@ -122,7 +128,8 @@ Result<std::unique_ptr<RestoreStaging>> RestoreStaging::Prepare(const Catalog& c
 Status RestoreStaging::PlaceFiles(const RestoreOptions& options) {
   for (const RestoreMove& mv : options.moves) {
     bool found = false;
-    for (const BackupFileInfo& f : info_.files) found = found || SameName(f.logical_name, mv.logical_name);
+    for (const BackupFileInfo& f : info_.files)
+      found = found || SameName(f.logical_name, mv.logical_name);
     if (!found) {
       return SqlError(3234, "Logical file '" + mv.logical_name + "' is not part of database '" +
                                 info_.database_name +
@@ -165,8 +172,10 @@ Status RestoreStaging::PlaceFiles(const RestoreOptions& options) {
     }
     sf.final_path = sf.id.external ? sf.id.path : db_dir + "/" + sf.id.path;
     if (!finals.insert(sf.final_path).second) {
-      return SqlError(3176, "File '" + sf.final_path + "' is claimed by more than one file of the "
-                            "backup set. Use WITH MOVE to identify a valid location for each file.");
+      return SqlError(3176,
+                      "File '" + sf.final_path +
+                          "' is claimed by more than one file of the "
+                          "backup set. Use WITH MOVE to identify a valid location for each file.");
     }
     if (sf.id.external && !existing) {
       // A file of another database is never overwritten; other existing files need REPLACE.
@@ -177,18 +186,24 @@ Status RestoreStaging::PlaceFiles(const RestoreOptions& options) {
         if (!other.ok()) continue;
         for (const DbFile& of : other->files()) {
           if (of.full_path == sf.final_path) {
-            return SqlError(1834, "The file '" + sf.final_path + "' cannot be overwritten.  It is "
-                                  "being used by database '" + name + "'.");
+            return SqlError(1834, "The file '" + sf.final_path +
+                                      "' cannot be overwritten.  It is "
+                                      "being used by database '" +
+                                      name + "'.");
           }
         }
       }
       bool ours = current_ && current_->FindFile(bf.file_id) &&
                   current_->FindFile(bf.file_id)->full_path == sf.final_path;
       if (PathExists(sf.final_path) && !options.replace && !ours) {
-        return SqlError(3142, "File \"" + bf.logical_name + "\" cannot be restored over the "
-                              "existing \"" + sf.final_path + "\". Reissue the RESTORE statement "
-                              "using WITH REPLACE to overwrite pre-existing files, or WITH MOVE "
-                              "to identify an alternate location.");
+        return SqlError(3142,
+                        "File \"" + bf.logical_name +
+                            "\" cannot be restored over the "
+                            "existing \"" +
+                            sf.final_path +
+                            "\". Reissue the RESTORE statement "
+                            "using WITH REPLACE to overwrite pre-existing files, or WITH MOVE "
+                            "to identify an alternate location.");
       }
     }
     sf.temp_path = sf.id.external ? sf.final_path + ".vdi-restoring-" + std::to_string(::getpid())
@@ -213,8 +228,10 @@ Status RestoreStaging::WriteRun(const RunHeader& run, bool log, uint64_t offset_
   if (f == nullptr || run.file_offset + run.length > f->size ||
       log != (info_.kind == BackupKind::kLog) || (log && f->type != FileType::kLog) ||
       (log && run.file_offset < kLogHeaderSize)) {
-    return SqlError(3241, "The media family on device 'device' is incorrectly formed. SQL Server "
-                          "cannot process this media family.", ErrorCode::kIntegrity)
+    return SqlError(3241,
+                    "The media family on device 'device' is incorrectly formed. SQL Server "
+                    "cannot process this media family.",
+                    ErrorCode::kIntegrity)
         .WithContext("run of file " + std::to_string(run.file_id) + " does not fit the file list");
   }
   if (log) {
@@ -235,8 +252,10 @@ Status RestoreStaging::ApplyLog() {
   VDIBK_RETURN_IF_ERROR(PreadFull(log_bytes_.get(), bytes.data(), total, 0, "staged log"));
   Result<std::vector<LogRecord>> records = ParseLogRecords(bytes.data(), total, info_.first_lsn);
   if (!records.ok()) {
-    return SqlError(3241, "The media family on device 'device' is incorrectly formed. SQL Server "
-                          "cannot process this media family.", ErrorCode::kIntegrity)
+    return SqlError(3241,
+                    "The media family on device 'device' is incorrectly formed. SQL Server "
+                    "cannot process this media family.",
+                    ErrorCode::kIntegrity)
         .WithContext(records.status().message());
   }
   uint64_t end = records->empty() ? info_.first_lsn : records->back().lsn + 1;

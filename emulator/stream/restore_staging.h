@@ -31,7 +31,8 @@ class RestoreStaging {
   RestoreStaging(const RestoreStaging&) = delete;
   RestoreStaging& operator=(const RestoreStaging&) = delete;
 
-  // Writes run bytes to the staged file (or the staged log bytes). Thread-safe (one writer per file at a time).
+  // Writes run bytes to the staged file (or the staged log bytes). Thread-safe (one writer per file
+  // at a time).
   Status WriteRun(const RunHeader& run, bool log, uint64_t offset_in_run, const uint8_t* data,
                   size_t len);
   // Makes the restore visible (see class comment). `recovery`: ONLINE, else RESTORING.

@@ -30,11 +30,20 @@ bool ExpectColumn(TokenCursor& c, std::string_view want, std::string_view clause
 }  // namespace
 
 const std::vector<std::string_view>& BackupsetColumns() {
-  static const std::vector<std::string_view> kColumns = {
-      "backup_set_id",      "backup_set_uuid", "name",           "database_name",
-      "type",               "is_copy_only",    "first_lsn",      "last_lsn",
-      "checkpoint_lsn",     "database_backup_lsn", "differential_base_lsn",
-      "differential_base_guid", "backup_start_date", "backup_finish_date"};
+  static const std::vector<std::string_view> kColumns = {"backup_set_id",
+                                                         "backup_set_uuid",
+                                                         "name",
+                                                         "database_name",
+                                                         "type",
+                                                         "is_copy_only",
+                                                         "first_lsn",
+                                                         "last_lsn",
+                                                         "checkpoint_lsn",
+                                                         "database_backup_lsn",
+                                                         "differential_base_lsn",
+                                                         "differential_base_guid",
+                                                         "backup_start_date",
+                                                         "backup_finish_date"};
   return kColumns;
 }
 
@@ -81,11 +90,12 @@ bool ParseBackupHistoryQuery(TokenCursor& c, SelectStatement* out) {
     }
     q.columns.push_back(lower);
   }
-  if (!c.ExpectKeyword("WHERE") || !ExpectColumn(c, "database_name", "WHERE") || !c.ExpectSymbol('=') ||
-      !c.ExpectString(&q.database)) {
+  if (!c.ExpectKeyword("WHERE") || !ExpectColumn(c, "database_name", "WHERE") ||
+      !c.ExpectSymbol('=') || !c.ExpectString(&q.database)) {
     return false;
   }
-  if (!c.ExpectKeyword("ORDER") || !c.ExpectKeyword("BY") || !ExpectColumn(c, "backup_set_id", "ORDER BY")) {
+  if (!c.ExpectKeyword("ORDER") || !c.ExpectKeyword("BY") ||
+      !ExpectColumn(c, "backup_set_id", "ORDER BY")) {
     return false;
   }
   if (c.AcceptKeyword("DESC")) {

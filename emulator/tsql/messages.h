@@ -45,7 +45,7 @@ SqlError ValueOutOfRange(int64_t value, std::string_view parameter);        // 3
 SqlError BlockSizeNotPowerOfTwo();                                          // 3253
 SqlError SnapshotNeedsOneVirtualDevice();                                   // 3277
 SqlError FaultOptionNeedsVirtualDevice();  // 3032, for the emulator's VDIBK_FAULT extension
-SqlError InvalidDatabaseName(std::string_view name);                        // 3123
+SqlError InvalidDatabaseName(std::string_view name);  // 3123
 
 // ---- BACKUP / RESTORE run time ----
 // 3013 "<operation> is terminating abnormally." operation e.g. "BACKUP DATABASE", "RESTORE LOG",

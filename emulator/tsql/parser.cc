@@ -269,8 +269,8 @@ bool ParseValue(TokenCursor& c, SelectItem* item) {
 // Consumes it and stores the name on a match; otherwise consumes nothing.
 bool AcceptDatabaseSizeQuery(TokenCursor& c, SelectStatement* s) {
   static constexpr std::array<std::string_view, 20> kShape = {
-      "SUM",  "(",  "CAST",         "(",     "size",        "AS", "bigint", ")", ")",     "*",
-      "8192", "FROM", "sys", ".", "master_files", "WHERE", "database_id", "=",  "DB_ID",  "("};
+      "SUM",  "(",    "CAST", "(", "size",         "AS",    "bigint",      ")", ")",     "*",
+      "8192", "FROM", "sys",  ".", "master_files", "WHERE", "database_id", "=", "DB_ID", "("};
   for (size_t i = 0; i < kShape.size(); ++i) {
     const Token& t = c.Peek(i);
     const std::string_view want = kShape[i];

@@ -11,15 +11,15 @@ namespace vdibk {
 // Values are the process exit codes. kOk is success; everything else is a failure class.
 enum class ErrorCode : uint32_t {
   kOk = 0,
-  kWarning = 1,        // finished, with warnings
-  kFailed = 2,         // failed (generic / internal)
-  kIntegrity = 3,      // data integrity: checksum mismatch, corrupt input
-  kMissing = 4,        // missing input or mismatch (device count, set id)
-  kAborted = 5,        // aborted (signal, supervisor, peer death, VDI abort)
-  kTargetIo = 6,       // target I/O: ENOSPC, EIO, fsync failure
-  kSqlError = 7,       // SQL Server (or the emulator) reported an error
-  kUsage = 64,         // bad command line
-  kConfiguration = 78, // configuration / environment problem (EX_CONFIG)
+  kWarning = 1,         // finished, with warnings
+  kFailed = 2,          // failed (generic / internal)
+  kIntegrity = 3,       // data integrity: checksum mismatch, corrupt input
+  kMissing = 4,         // missing input or mismatch (device count, set id)
+  kAborted = 5,         // aborted (signal, supervisor, peer death, VDI abort)
+  kTargetIo = 6,        // target I/O: ENOSPC, EIO, fsync failure
+  kSqlError = 7,        // SQL Server (or the emulator) reported an error
+  kUsage = 64,          // bad command line
+  kConfiguration = 78,  // configuration / environment problem (EX_CONFIG)
 };
 
 // Stable lower-case name, e.g. "integrity". Unknown values give "unknown".

@@ -29,10 +29,14 @@ constexpr const char* kEraseLine = "\r\x1b[K";
 
 const char* LevelName(Level l) {
   switch (l) {
-    case Level::kDebug: return "debug";
-    case Level::kInfo: return "info";
-    case Level::kWarn: return "warn";
-    case Level::kError: return "error";
+    case Level::kDebug:
+      return "debug";
+    case Level::kInfo:
+      return "info";
+    case Level::kWarn:
+      return "warn";
+    case Level::kError:
+      return "error";
   }
   return "info";
 }
@@ -42,10 +46,18 @@ std::string JsonEscape(std::string_view s) {
   out.reserve(s.size() + 8);
   for (char c : s) {
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\t': out += "\\t"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
       default:
         if (static_cast<unsigned char>(c) < 0x20) {
           char buf[8];
@@ -61,16 +73,26 @@ std::string JsonEscape(std::string_view s) {
 
 }  // namespace
 
-void SetLevel(Level level) { std::lock_guard l(g_mu); g_level = level; }
-void SetFormat(Format format) { std::lock_guard l(g_mu); g_format = format; }
-void SetComponent(std::string_view component) { std::lock_guard l(g_mu); g_component = component; }
+void SetLevel(Level level) {
+  std::lock_guard l(g_mu);
+  g_level = level;
+}
+void SetFormat(Format format) {
+  std::lock_guard l(g_mu);
+  g_format = format;
+}
+void SetComponent(std::string_view component) {
+  std::lock_guard l(g_mu);
+  g_component = component;
+}
 
 void Write(Level level, std::string_view message) {
   std::lock_guard l(g_mu);
   if (level < g_level) return;
   auto now = std::chrono::system_clock::now();
   std::time_t t = std::chrono::system_clock::to_time_t(now);
-  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
+  auto ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
   std::tm tm{};
   gmtime_r(&t, &tm);
   if (!g_status.empty()) std::fputs(kEraseLine, stderr);
@@ -79,9 +101,10 @@ void Write(Level level, std::string_view message) {
                 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
                 static_cast<long long>(ms));
   if (g_format == Format::kJson) {
-    std::fprintf(stderr, "{\"ts\":\"%s\",\"level\":\"%s\",\"component\":\"%s\",\"pid\":%d,\"msg\":\"%s\"}\n",
-                 ts, LevelName(level), JsonEscape(g_component).c_str(), static_cast<int>(getpid()),
-                 JsonEscape(message).c_str());
+    std::fprintf(
+        stderr, "{\"ts\":\"%s\",\"level\":\"%s\",\"component\":\"%s\",\"pid\":%d,\"msg\":\"%s\"}\n",
+        ts, LevelName(level), JsonEscape(g_component).c_str(), static_cast<int>(getpid()),
+        JsonEscape(message).c_str());
   } else {
     std::fprintf(stderr, "%s %-5s %s[%d] %.*s\n", ts, LevelName(level), g_component.c_str(),
                  static_cast<int>(getpid()), static_cast<int>(message.size()), message.data());

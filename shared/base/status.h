@@ -24,7 +24,9 @@ class [[nodiscard]] Status {
   static Status TargetIo(std::string msg) { return {ErrorCode::kTargetIo, std::move(msg)}; }
   static Status SqlError(std::string msg) { return {ErrorCode::kSqlError, std::move(msg)}; }
   static Status Usage(std::string msg) { return {ErrorCode::kUsage, std::move(msg)}; }
-  static Status Configuration(std::string msg) { return {ErrorCode::kConfiguration, std::move(msg)}; }
+  static Status Configuration(std::string msg) {
+    return {ErrorCode::kConfiguration, std::move(msg)};
+  }
   // An OS error: message gets ": <strerror(err)>" appended.
   static Status FromErrno(ErrorCode code, std::string_view what, int err);
 
@@ -46,9 +48,9 @@ class [[nodiscard]] Status {
 }  // namespace vdibk
 
 // Returns from the enclosing function if `expr` (a Status) is not OK.
-#define VDIBK_RETURN_IF_ERROR(expr)              \
-  do {                                           \
-    ::vdibk::Status vdibk_status_tmp_ = (expr);  \
+#define VDIBK_RETURN_IF_ERROR(expr)                        \
+  do {                                                     \
+    ::vdibk::Status vdibk_status_tmp_ = (expr);            \
     if (!vdibk_status_tmp_.ok()) return vdibk_status_tmp_; \
   } while (0)
 

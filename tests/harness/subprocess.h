@@ -1,5 +1,5 @@
-// Test helper: a child process started with posix_spawn (fork/exec semantics), killed on scope exit.
-// Readiness is signalled by the child on a pipe (WaitForLine), never by sleeping.
+// Test helper: a child process started with posix_spawn (fork/exec semantics), killed on scope
+// exit. Readiness is signalled by the child on a pipe (WaitForLine), never by sleeping.
 #ifndef VDIBK_TESTS_HARNESS_SUBPROCESS_H_
 #define VDIBK_TESTS_HARNESS_SUBPROCESS_H_
 
@@ -24,7 +24,8 @@ class Subprocess {
   // Next line of the child's stdout, or nullopt on EOF / timeout.
   std::optional<std::string> ReadLine(std::chrono::milliseconds timeout);
   // Reads lines until one starts with `prefix`; returns it (nullopt on EOF / timeout).
-  std::optional<std::string> WaitForLine(const std::string& prefix, std::chrono::milliseconds timeout);
+  std::optional<std::string> WaitForLine(const std::string& prefix,
+                                         std::chrono::milliseconds timeout);
   void Kill(int sig);
   // Waits for exit; returns the wait status, or nullopt on timeout.
   std::optional<int> Wait(std::chrono::milliseconds timeout);

@@ -68,7 +68,8 @@ std::string Describe(const std::vector<fs::path>& paths) {
   return s;
 }
 
-// Rows of database sales in the emulator's server-wide backup history (emulator/db/backup_history.h).
+// Rows of database sales in the emulator's server-wide backup history
+// (emulator/db/backup_history.h).
 int HistoryEntries(const std::string& history) {
   std::istringstream in(history);
   int n = 0;
@@ -91,8 +92,8 @@ class BackupFaultsTest : public ::testing::Test {
     Outcome c = RunProgram(
         {Bin("vdi-emulator"), "create-database", "sales", "--data-dir", data_, "--size", size});
     ASSERT_EQ(c.exit_code, 0) << c.out;
-    std::vector<std::string> argv{Bin("vdi-emulator"), "serve", "--data-dir", data_, "--listen",
-                                  endpoint_};
+    std::vector<std::string> argv{Bin("vdi-emulator"), "serve",  "--data-dir", data_,
+                                  "--listen",          endpoint_};
     if (!fault.empty()) {
       argv.push_back("--fault");
       argv.push_back(fault);
@@ -116,10 +117,14 @@ class BackupFaultsTest : public ::testing::Test {
 
   std::vector<std::string> BackupArgv(int devices, int workers,
                                       const std::vector<std::string>& extra = {}) {
-    std::vector<std::string> argv{Bin("vdibackup"), "backup",   "--database", "sales",
-                                  "--repo",         repo_,      "--devices",  std::to_string(devices),
-                                  "--workers",      std::to_string(workers),   "--server",
-                                  endpoint_,        "--set-name", set_name_,   "--json"};
+    std::vector<std::string> argv{Bin("vdibackup"), "backup",
+                                  "--database",     "sales",
+                                  "--repo",         repo_,
+                                  "--devices",      std::to_string(devices),
+                                  "--workers",      std::to_string(workers),
+                                  "--server",       endpoint_,
+                                  "--set-name",     set_name_,
+                                  "--json"};
     argv.insert(argv.end(), extra.begin(), extra.end());
     return argv;
   }
@@ -141,15 +146,15 @@ class BackupFaultsTest : public ::testing::Test {
       Outcome full = Finish(*StartBackup(BackupArgv(devices, 1, {"--set-name", set_name_ + "f"})));
       ASSERT_EQ(full.exit_code, 0) << full.out;
       for (const fs::path& p : SetDirs(repo_, "sales")) fs::remove_all(p);
-      Outcome w = RunProgram({Bin("vdi-emulator"), "workload", "sales", "--data-dir", data_,
-                              "--changes", "50"});
+      Outcome w = RunProgram(
+          {Bin("vdi-emulator"), "workload", "sales", "--data-dir", data_, "--changes", "50"});
       ASSERT_EQ(w.exit_code, 0) << w.out;
       meta_before_ = ReadAll(MetaPath());
       ldf_before_ = ReadAll(data_ + "/sales/sales_log.ldf");
     }
-    auto backup = StartBackup(
-        BackupArgv(devices, workers, {"--max-transfer-size", "65536", "--type", type}),
-        {"VDIBK_WORKER_FAILPOINT=" + failpoint + "@" + id});
+    auto backup =
+        StartBackup(BackupArgv(devices, workers, {"--max-transfer-size", "65536", "--type", type}),
+                    {"VDIBK_WORKER_FAILPOINT=" + failpoint + "@" + id});
     Outcome b = Finish(*backup);
     EXPECT_EQ(b.exit_code, 5) << b.out;
     EXPECT_NE(b.out.find("worker " + id), std::string::npos) << b.out;

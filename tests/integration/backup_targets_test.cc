@@ -35,8 +35,8 @@ using vdibk::testing::Outcome;
 using vdibk::testing::ReadAll;
 using vdibk::testing::RunMerged;
 using vdibk::testing::SetDirs;
-using vdibk::testing::StartMerged;
 using vdibk::testing::ShmLeftovers;
+using vdibk::testing::StartMerged;
 using vdibk::testing::Subprocess;
 using vdibk::testing::TempDir;
 
@@ -97,7 +97,8 @@ std::string Describe(const std::vector<fs::path>& paths) {
   return s;
 }
 
-// Rows of database sales in the emulator's server-wide backup history (emulator/db/backup_history.h).
+// Rows of database sales in the emulator's server-wide backup history
+// (emulator/db/backup_history.h).
 int HistoryEntries(const std::string& history) {
   std::istringstream in(history);
   int n = 0;
@@ -149,8 +150,8 @@ class BackupTargetsE2eTest : public ::testing::Test {
   }
   Outcome Restore() {
     return RunMerged({Bin("vdibackup"), "restore", "--database", "sales", "--repo", repo_, "--as",
-                       "copy", "--move", "sales=copy.mdf", "--move", "sales_log=copy_log.ldf",
-                       "--server", endpoint_, "--json"});
+                      "copy", "--move", "sales=copy.mdf", "--move", "sales_log=copy_log.ldf",
+                      "--server", endpoint_, "--json"});
   }
   std::string MetaPath() const { return data_ + "/.vdi-emulator/backupset"; }
 
@@ -177,8 +178,8 @@ TEST_F(BackupTargetsE2eTest, ThreeDevicesOverTwoTargetsRestoreByteIdentical) {
   // way to the other targets when there is no usable manifest).
   std::vector<fs::path> in_set = Files(sets[0]);
   std::sort(in_set.begin(), in_set.end());
-  EXPECT_EQ(Describe(in_set), (sets[0] / "manifest.vdbk").string() + " " +
-                                  (sets[0] / "targets").string() + " ");
+  EXPECT_EQ(Describe(in_set),
+            (sets[0] / "manifest.vdbk").string() + " " + (sets[0] / "targets").string() + " ");
   const fs::path on1 = fs::path(t1_) / "sales" / set, on2 = fs::path(t2_) / "sales" / set;
   EXPECT_TRUE(fs::exists(on1 / "stripe-01-of-03.lz4"));
   EXPECT_TRUE(fs::exists(on2 / "stripe-02-of-03.lz4"));

@@ -69,9 +69,9 @@ class ChainE2eTest : public ::testing::Test {
   std::string Backup(const std::string& type, const std::string& db = "sales",
                      Outcome* outcome = nullptr, std::vector<std::string> extra = {}) {
     const std::set<std::string> before = Dirs(repo_ + "/" + db);
-    std::vector<std::string> argv = {Bin("vdibackup"), "backup", "--database", db,   "--repo",
-                                     repo_,            "--devices", "2",      "--type", type,
-                                     "--server",       endpoint_,  "--json"};
+    std::vector<std::string> argv = {
+        Bin("vdibackup"), "backup", "--database", db,        "--repo", repo_, "--devices", "2",
+        "--type",         type,     "--server",   endpoint_, "--json"};
     argv.insert(argv.end(), extra.begin(), extra.end());
     Outcome b = RunMerged(argv);
     if (outcome) *outcome = b;
@@ -91,13 +91,13 @@ class ChainE2eTest : public ::testing::Test {
   }
   void Workload(int seed) {
     Outcome w = RunMerged({Bin("vdi-emulator"), "workload", "sales", "--data-dir", data_,
-                            "--changes", "60", "--seed", std::to_string(seed)});
+                           "--changes", "60", "--seed", std::to_string(seed)});
     ASSERT_EQ(w.exit_code, 0) << w.out;
   }
   Outcome Restore() {
     return RunMerged({Bin("vdibackup"), "restore", "--database", "sales", "--repo", repo_, "--as",
-                       "copy", "--move", "sales=copy.mdf", "--move", "sales_log=copy_log.ldf",
-                       "--server", endpoint_, "--json"});
+                      "copy", "--move", "sales=copy.mdf", "--move", "sales_log=copy_log.ldf",
+                      "--server", endpoint_, "--json"});
   }
 
   TempDir dir_;
@@ -195,7 +195,7 @@ TEST_F(ChainE2eTest, DeletedLogSetStopsTheChainBeforeAnyRestore) {
 
 TEST_F(ChainE2eTest, LogBackupUnderSimpleRecoveryFailsWithTheSqlErrorAndLeavesNoSet) {
   Outcome c = RunMerged({Bin("vdi-emulator"), "create-database", "simple", "--data-dir", data_,
-                          "--size", "4M", "--no-log"});
+                         "--size", "4M", "--no-log"});
   ASSERT_EQ(c.exit_code, 0) << c.out;
   ASSERT_FALSE(Backup("full", "simple").empty());
   Outcome b;

@@ -30,8 +30,8 @@ using vdibk::testing::Outcome;
 using vdibk::testing::ReadAll;
 using vdibk::testing::RunMerged;
 using vdibk::testing::SetDirs;
-using vdibk::testing::StartMerged;
 using vdibk::testing::ShmLeftovers;
+using vdibk::testing::StartMerged;
 using vdibk::testing::Subprocess;
 using vdibk::testing::TempDir;
 
@@ -137,8 +137,10 @@ TEST_F(RepoToolsE2eTest, VerifySqlStreamsTheSetAsRestoreVerifyOnly) {
   Outcome v = Vdibackup({"verify", "--repo", repo_, "--database", "sales", "--workers", "2",
                          "--sql", "--server", endpoint_, "--set-name", set_name, "--json"});
   ASSERT_EQ(v.exit_code, 0) << v.out;
-  EXPECT_NE(v.out.find("running: RESTORE VERIFYONLY FROM VIRTUAL_DEVICE=N'" + set_name + "', "
-                       "VIRTUAL_DEVICE=N'" + set_name + "_1' WITH"),
+  EXPECT_NE(v.out.find("running: RESTORE VERIFYONLY FROM VIRTUAL_DEVICE=N'" + set_name +
+                       "', "
+                       "VIRTUAL_DEVICE=N'" +
+                       set_name + "_1' WITH"),
             std::string::npos)
       << v.out;
   EXPECT_NE(v.out.find("\"sql\":\"valid\""), std::string::npos) << v.out;
@@ -176,9 +178,9 @@ TEST_F(RepoToolsE2eTest, PruneRemovesTheSetOnEveryTargetAndNothingElse) {
   fs::create_directories(t1);
   fs::create_directories(t2);
   for (int i = 0; i < 2; ++i) {
-    Outcome b = Vdibackup({"backup", "--database", "sales", "--repo", repo_, "--devices", "2",
-                           "--workers", "2", "--target", t1, "--target", t2, "--server",
-                           endpoint_});
+    Outcome b =
+        Vdibackup({"backup", "--database", "sales", "--repo", repo_, "--devices", "2", "--workers",
+                   "2", "--target", t1, "--target", t2, "--server", endpoint_});
     ASSERT_EQ(b.exit_code, 0) << b.out;
   }
   const std::vector<fs::path> sets = Sets();

@@ -65,8 +65,8 @@ class RestoreE2eTest : public ::testing::Test {
   // Backs up `sales` and returns every set directory, oldest first.
   std::vector<fs::path> BackupSets(int devices, int workers) {
     Outcome b = RunMerged({Bin("vdibackup"), "backup", "--database", "sales", "--repo", repo_,
-                            "--devices", std::to_string(devices), "--workers",
-                            std::to_string(workers), "--server", endpoint_, "--json"});
+                           "--devices", std::to_string(devices), "--workers",
+                           std::to_string(workers), "--server", endpoint_, "--json"});
     EXPECT_EQ(b.exit_code, 0) << b.out;
     std::vector<fs::path> sets;
     for (const auto& e : fs::directory_iterator(repo_ + "/sales")) sets.push_back(e.path());
@@ -75,8 +75,8 @@ class RestoreE2eTest : public ::testing::Test {
   }
   Outcome Restore(int workers) {
     return RunMerged({Bin("vdibackup"), "restore", "--database", "sales", "--repo", repo_, "--as",
-                       "copy", "--move", "sales=copy.mdf", "--move", "sales_log=copy_log.ldf",
-                       "--workers", std::to_string(workers), "--server", endpoint_, "--json"});
+                      "copy", "--move", "sales=copy.mdf", "--move", "sales_log=copy_log.ldf",
+                      "--workers", std::to_string(workers), "--server", endpoint_, "--json"});
   }
   void RoundTrip(int devices, int workers) {
     ASSERT_FALSE(Backup(devices, workers).empty());
@@ -126,12 +126,12 @@ TEST_F(RestoreE2eTest, SameNameWithReplaceRestoresTheBackupTimeBytes) {
   ASSERT_FALSE(Backup(2, 2).empty());
   const std::string mdf = ReadAll(data_ + "/sales/sales.mdf");
   const std::string ldf = ReadAll(data_ + "/sales/sales_log.ldf");
-  Outcome w = RunMerged({Bin("vdi-emulator"), "workload", "sales", "--data-dir", data_,
-                          "--changes", "40", "--seed", "7"});
+  Outcome w = RunMerged({Bin("vdi-emulator"), "workload", "sales", "--data-dir", data_, "--changes",
+                         "40", "--seed", "7"});
   ASSERT_EQ(w.exit_code, 0) << w.out;
   ASSERT_TRUE(ReadAll(data_ + "/sales/sales.mdf") != mdf);  // the workload changed it
   Outcome r = RunMerged({Bin("vdibackup"), "restore", "--database", "sales", "--repo", repo_,
-                          "--replace", "--workers", "2", "--server", endpoint_, "--json"});
+                         "--replace", "--workers", "2", "--server", endpoint_, "--json"});
   ASSERT_EQ(r.exit_code, 0) << r.out;
   EXPECT_NE(r.out.find("\"target\":\"sales\""), std::string::npos) << r.out;
   EXPECT_TRUE(ReadAll(data_ + "/sales/sales.mdf") == mdf);
@@ -155,10 +155,10 @@ TEST_F(RestoreE2eTest, StripeFromAnotherSetFailsWithMissingBeforeAnyRestore) {
   // device index and count, another set id.
   fs::copy_file(sets[0] / "stripe-01-of-02.lz4", sets[1] / "stripe-01-of-02.lz4",
                 fs::copy_options::overwrite_existing);
-  Outcome r = RunMerged({Bin("vdibackup"), "restore", "--database", "sales", "--repo", repo_,
-                          "--set", sets[1].filename().string(), "--as", "copy", "--move",
-                          "sales=copy.mdf", "--move", "sales_log=copy_log.ldf", "--server",
-                          endpoint_, "--json"});
+  Outcome r =
+      RunMerged({Bin("vdibackup"), "restore", "--database", "sales", "--repo", repo_, "--set",
+                 sets[1].filename().string(), "--as", "copy", "--move", "sales=copy.mdf", "--move",
+                 "sales_log=copy_log.ldf", "--server", endpoint_, "--json"});
   ExpectRefusedUpFront(r, 4, "stripe-01-of-02.lz4");
 }
 
@@ -170,10 +170,10 @@ TEST_F(RestoreE2eTest, CorruptManifestFailsWithIntegrityBeforeAnyRestore) {
   ASSERT_GT(bytes.size(), 64u);
   bytes[bytes.size() / 2] ^= 0x01;
   std::ofstream(manifest, std::ios::binary | std::ios::trunc) << bytes;
-  Outcome r = RunMerged({Bin("vdibackup"), "restore", "--database", "sales", "--repo", repo_,
-                          "--set", set.filename().string(), "--as", "copy", "--move",
-                          "sales=copy.mdf", "--move", "sales_log=copy_log.ldf", "--server",
-                          endpoint_, "--json"});
+  Outcome r =
+      RunMerged({Bin("vdibackup"), "restore", "--database", "sales", "--repo", repo_, "--set",
+                 set.filename().string(), "--as", "copy", "--move", "sales=copy.mdf", "--move",
+                 "sales_log=copy_log.ldf", "--server", endpoint_, "--json"});
   ExpectRefusedUpFront(r, 3, stripe::kManifestFileName);
 }
 

@@ -46,7 +46,6 @@ Outcome Finish(Subprocess& p, const std::string& head, Clock::time_point t0 = Cl
   return r;
 }
 
-
 class RestoreFaultsTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -67,8 +66,8 @@ class RestoreFaultsTest : public ::testing::Test {
                       const std::string& max_transfer = "4194304") {
     Serve("");
     Outcome b = RunMerged({Bin("vdibackup"), "backup", "--database", "sales", "--repo", repo_,
-                            "--devices", "2", "--workers", "2", "--max-transfer-size", max_transfer,
-                            "--server", endpoint_});
+                           "--devices", "2", "--workers", "2", "--max-transfer-size", max_transfer,
+                           "--server", endpoint_});
     ASSERT_EQ(b.exit_code, 0) << b.out;
     server_->Kill(SIGTERM);
     ASSERT_TRUE(server_->Wait(20s));
@@ -93,12 +92,12 @@ class RestoreFaultsTest : public ::testing::Test {
   // `workers_`.
   std::unique_ptr<Subprocess> StartRestore(bool mid_stream = true) {
     auto p = StartMerged({Bin("vdibackup"), "restore",  "--database",
-                    "sales",          "--repo",   repo_,
-                    "--as",           "copy",     "--move",
-                    "sales=copy.mdf", "--move",   "sales_log=copy_log.ldf",
-                    "--workers",      "2",        "--max-transfer-size",
-                    "65536",          "--server", endpoint_,
-                    "--set-name",     set_name_,  "--json"});
+                          "sales",          "--repo",   repo_,
+                          "--as",           "copy",     "--move",
+                          "sales=copy.mdf", "--move",   "sales_log=copy_log.ldf",
+                          "--workers",      "2",        "--max-transfer-size",
+                          "65536",          "--server", endpoint_,
+                          "--set-name",     set_name_,  "--json"});
     EXPECT_TRUE(WaitForOutput(*p, "VDI set configured")) << head_;
     workers_ = Workers(p->pid());
     if (!mid_stream) return p;
@@ -157,8 +156,8 @@ class RestoreFaultsTest : public ::testing::Test {
     if (!again) return;
     // The source is untouched and the server still serves restores of the same set.
     Outcome ok = RunMerged({Bin("vdibackup"), "restore", "--database", "sales", "--repo", repo_,
-                             "--as", "copy", "--move", "sales=copy.mdf", "--move",
-                             "sales_log=copy_log.ldf", "--server", endpoint_});
+                            "--as", "copy", "--move", "sales=copy.mdf", "--move",
+                            "sales_log=copy_log.ldf", "--server", endpoint_});
     EXPECT_EQ(ok.exit_code, 0) << ok.out;
     EXPECT_TRUE(ReadAll(data_ + "/sales/sales.mdf") == ReadAll(data_ + "/copy/copy.mdf"));
   }
@@ -227,8 +226,8 @@ TEST_F(RestoreFaultsTest, ServerAbortMidRestoreGivesTheServersReasonWithExit5) {
 TEST_F(RestoreFaultsTest, KilledWorkerDuringVerifySqlAbortsWithExit5) {
   ServeAndBackUp("slow-device=0:50", "65536");  // VERIFYONLY in 64 KiB reads: ~25 s
   auto verify =
-      StartMerged({Bin("vdibackup"), "verify", "--repo", repo_, "--database", "sales", "--workers", "2",
-             "--sql", "--server", endpoint_, "--set-name", set_name_, "--json"});
+      StartMerged({Bin("vdibackup"), "verify", "--repo", repo_, "--database", "sales", "--workers",
+                   "2", "--sql", "--server", endpoint_, "--set-name", set_name_, "--json"});
   ASSERT_TRUE(WaitForOutput(*verify, "VDI set configured")) << head_;
   // The workers are spawned before the set is configured.
   ASSERT_TRUE(PollUntil([&] { return Workers(verify->pid()).size() == 2; }, 10s)) << head_;

@@ -1,7 +1,7 @@
-// vdibackup libsqlvdi: the VDI client API (ClientVirtualDeviceSet / ClientVirtualDevice), structures,
-// feature bits and command codes, source- and ABI-compatible with Microsoft's SQL Server on Linux VDI
-// client SDK (same names, values, layouts and mangled member names). Written for vdibackup from the
-// published facts (docs/vdi.md); contracts of every call are in docs/vdi.md.
+// vdibackup libsqlvdi: the VDI client API (ClientVirtualDeviceSet / ClientVirtualDevice),
+// structures, feature bits and command codes, source- and ABI-compatible with Microsoft's SQL
+// Server on Linux VDI client SDK (same names, values, layouts and mangled member names). Written
+// for vdibackup from the published facts (docs/vdi.md); contracts of every call are in docs/vdi.md.
 #ifndef VDIBK_VDI_H_
 #define VDIBK_VDI_H_
 
@@ -69,10 +69,10 @@ extern "C" {
 
 // Configuration of a virtual device set: 11 x uint32, 44 bytes.
 struct VDConfig {
-  uint32_t deviceCount;            // client: 1..64
-  uint32_t features;               // client in; server adds VDF_WriteMedia/ReadMedia/CompleteEnabled
-  uint32_t prefixZoneSize;         // client: bytes usable before each data buffer
-  uint32_t alignment;              // client: minimum data alignment (power of 2, 0 = none)
+  uint32_t deviceCount;     // client: 1..64
+  uint32_t features;        // client in; server adds VDF_WriteMedia/ReadMedia/CompleteEnabled
+  uint32_t prefixZoneSize;  // client: bytes usable before each data buffer
+  uint32_t alignment;       // client: minimum data alignment (power of 2, 0 = none)
   uint32_t softFileMarkBlockSize;  // client (with VDF_FileMarks)
   uint32_t EOMWarningSize;         // client
   uint32_t serverTimeOut;          // client: ms; 0 = no server watchdog
@@ -153,8 +153,8 @@ struct VDS_Command {
 class CVD;
 class CVDS;
 
-// One device (stream) of a set, returned by ClientVirtualDeviceSet::OpenDevice and owned by the set.
-// Drive each device from one thread. Timeouts are milliseconds; negative = infinite, 0 = poll.
+// One device (stream) of a set, returned by ClientVirtualDeviceSet::OpenDevice and owned by the
+// set. Drive each device from one thread. Timeouts are milliseconds; negative = infinite, 0 = poll.
 class VDIBK_SQLVDI_EXPORT ClientVirtualDevice {
  public:
   ClientVirtualDevice();

@@ -1,6 +1,7 @@
-// vdibackup libsqlvdi: the server side of VDI (what SQL Server does), as a C++ API for vdi-emulator.
-// Semantics follow IServerVirtualDeviceSet2 / IServerVirtualDevice (docs/vdi.md "Server side").
-// Not part of Microsoft's SDK; exported from our libsqlvdi.so under namespace vdibk::vdi.
+// vdibackup libsqlvdi: the server side of VDI (what SQL Server does), as a C++ API for
+// vdi-emulator. Semantics follow IServerVirtualDeviceSet2 / IServerVirtualDevice (docs/vdi.md
+// "Server side"). Not part of Microsoft's SDK; exported from our libsqlvdi.so under namespace
+// vdibk::vdi.
 #ifndef VDIBK_VDI_SERVER_H_
 #define VDIBK_VDI_SERVER_H_
 

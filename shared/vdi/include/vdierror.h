@@ -25,9 +25,9 @@
 #define VD_E_NOTSUPPORTED MAKE_HRESULT(1, VD_FACILITY, 9)  /* 0x80770009 config not supported */
 #define VD_E_MEMORY MAKE_HRESULT(1, VD_FACILITY, 10)       /* 0x8077000A out of memory */
 #define VD_E_UNEXPECTED MAKE_HRESULT(1, VD_FACILITY, 11)   /* 0x8077000B internal error */
-#define VD_E_PROTOCOL MAKE_HRESULT(1, VD_FACILITY, 12)     /* 0x8077000C call invalid in this state */
-#define VD_E_OPEN MAKE_HRESULT(1, VD_FACILITY, 13)         /* 0x8077000D all devices open */
-#define VD_E_CLOSE MAKE_HRESULT(1, VD_FACILITY, 14)        /* 0x8077000E device closed by server */
-#define VD_E_BUSY MAKE_HRESULT(1, VD_FACILITY, 15)         /* 0x8077000F resource busy / queue full */
+#define VD_E_PROTOCOL MAKE_HRESULT(1, VD_FACILITY, 12) /* 0x8077000C call invalid in this state */
+#define VD_E_OPEN MAKE_HRESULT(1, VD_FACILITY, 13)     /* 0x8077000D all devices open */
+#define VD_E_CLOSE MAKE_HRESULT(1, VD_FACILITY, 14)    /* 0x8077000E device closed by server */
+#define VD_E_BUSY MAKE_HRESULT(1, VD_FACILITY, 15)     /* 0x8077000F resource busy / queue full */
 
 #endif  // VDIBK_VDIERROR_H_

@@ -32,9 +32,9 @@ void RegistryRemove(const std::string& name) {
 bool IsPowerOfTwo(uint32_t v) { return v != 0 && (v & (v - 1)) == 0; }
 
 constexpr uint32_t kClientFeatureBits =
-    VDF_Removable | VDF_Rewind | VDF_Position | VDF_SkipBlocks | VDF_ReversePosition |
-    VDF_Discard | VDF_FileMarks | VDF_RandomAccess | VDF_SnapshotPrepare | VDF_EnumFrozenFiles |
-    VDF_VSSWriter | VDF_RequestComplete | VDF_LatchStats;
+    VDF_Removable | VDF_Rewind | VDF_Position | VDF_SkipBlocks | VDF_ReversePosition | VDF_Discard |
+    VDF_FileMarks | VDF_RandomAccess | VDF_SnapshotPrepare | VDF_EnumFrozenFiles | VDF_VSSWriter |
+    VDF_RequestComplete | VDF_LatchStats;
 
 // Only the pipe / tape / disk combinations are supported (plus the orthogonal option bits).
 bool ValidConfig(const VDConfig& c) {
@@ -68,7 +68,9 @@ int ClientVirtualDeviceSet::OpenDevice(char* name, ClientVirtualDevice** ppVirtu
 }
 int ClientVirtualDeviceSet::Close() { return cvds->Close(); }
 int ClientVirtualDeviceSet::SignalAbort() { return cvds->SignalAbort(); }
-int ClientVirtualDeviceSet::OpenInSecondary(char* setName) { return cvds->OpenInSecondary(setName); }
+int ClientVirtualDeviceSet::OpenInSecondary(char* setName) {
+  return cvds->OpenInSecondary(setName);
+}
 int ClientVirtualDeviceSet::GetBufferHandle(uint8_t* pBuffer, unsigned int* pBufferHandle) {
   return cvds->GetBufferHandle(pBuffer, pBufferHandle);
 }

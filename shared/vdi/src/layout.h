@@ -20,10 +20,10 @@ constexpr uint32_t kSlotsPerDevice = 64;   // commands in flight per device (que
 constexpr uint32_t kMaxParticipants = 66;  // primary, server, up to 64 secondaries
 constexpr uint32_t kPrimarySlot = 0;
 constexpr uint32_t kServerSlot = 1;
-constexpr uint32_t kMaxBuffers = 4096;     // index fits the 12-bit handle field
+constexpr uint32_t kMaxBuffers = 4096;  // index fits the 12-bit handle field
 constexpr uint32_t kMaxSegments = 8;
-constexpr uint32_t kNameMax = 128;         // device names, including the terminating NUL
-constexpr uint32_t kSetNameMax = 200;      // bytes of the set name (no NUL)
+constexpr uint32_t kNameMax = 128;     // device names, including the terminating NUL
+constexpr uint32_t kSetNameMax = 200;  // bytes of the set name (no NUL)
 constexpr uint32_t kNoBuffer = 0xFFFFFFFFu;
 
 // Set phases, monotonic (abort is a separate flag).
@@ -106,7 +106,7 @@ struct DeviceShared {
   std::atomic<uint32_t> ring_tail;     // producer (server SendCommand)
   std::atomic<uint32_t> client_wake;   // futex word: commands queued / device closed / abort
   std::atomic<uint32_t> client_waiters;
-  std::atomic<uint64_t> done_mask;     // slots completed and not yet seen by the agent
+  std::atomic<uint64_t> done_mask;              // slots completed and not yet seen by the agent
   std::atomic<uint64_t> ring[kSlotsPerDevice];  // (seq << 32) | slot index
   CommandSlot slots[kSlotsPerDevice];
 };
@@ -116,12 +116,12 @@ struct ControlBlock {
   uint32_t layout_version;
   uint32_t header_size;  // sizeof(ControlBlock)
   uint64_t total_size;
-  uint32_t set_tag;       // random, part of every buffer handle and segment name
+  uint32_t set_tag;  // random, part of every buffer handle and segment name
   uint32_t device_count;
   uint32_t set_name_len;
   char set_name[kSetNameMax + 1];
   VDConfig client_config;
-  VDConfig server_config;  // valid from kPhaseConfigured
+  VDConfig server_config;     // valid from kPhaseConfigured
   uint32_t buffer_alignment;  // effective data alignment of buffers
 
   std::atomic<uint32_t> phase;
@@ -148,7 +148,7 @@ enum AbortCause : uint32_t {
   kAbortServerSignal = 1,
   kAbortPeerDied = 2,
   kAbortServerTimeout = 3,
-  kAbortClosedEarly = 4,   // Close while the set was still live
+  kAbortClosedEarly = 4,  // Close while the set was still live
   kAbortBufferMapFailed = 5
 };
 

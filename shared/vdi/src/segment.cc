@@ -147,7 +147,8 @@ int Segment::Map(uint64_t size, uint32_t alignment, int* err) {
 }
 
 bool Segment::NameStillOurs() const {
-  struct stat mine {}, named {};
+  struct stat mine {
+  }, named{};
   if (fd() < 0 || fstat(fd(), &mine) != 0) return false;
   if (stat(ShmPath(name_).c_str(), &named) != 0) return false;
   return mine.st_ino == named.st_ino && mine.st_dev == named.st_dev;

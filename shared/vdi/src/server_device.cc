@@ -1,5 +1,6 @@
-// ServerVirtualDevice: SendCommand into the device ring (IO-ERROR and queue-full rules), CloseDevice,
-// and the completion-agent side that runs completion routines exactly once per command.
+// ServerVirtualDevice: SendCommand into the device ring (IO-ERROR and queue-full rules),
+// CloseDevice, and the completion-agent side that runs completion routines exactly once per
+// command.
 #include <cerrno>
 
 #include "futex.h"

@@ -196,8 +196,8 @@ int ServerSetImpl::ExecuteCompletionAgent() {
       for (ServerDeviceImpl* d : devices) all_done &= d->closed() && d->outstanding() == 0;
       return all_done;
     };
-    WaitResult wr = core->WaitUntil(cb->agent_wake, cb->agent_waiters,
-                                    timeout_ms ? timeout_ms : 1000, work);
+    WaitResult wr =
+        core->WaitUntil(cb->agent_wake, cb->agent_waiters, timeout_ms ? timeout_ms : 1000, work);
     if (wr == WaitResult::kAborted) {
       for (ServerDeviceImpl* d : devices) d->FailAllOutstanding(ERROR_OPERATION_ABORTED);
       return VD_E_ABORT;

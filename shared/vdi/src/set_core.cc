@@ -106,8 +106,8 @@ int SetCore::CreateAsPrimary(const std::string& set_name, const VDConfig& cfg) {
   cb_->participants[kPrimarySlot].state.store(kPartActive);
   cb_->phase.store(kPhaseCreated);
   // The magic is written last (a release store): openers reject a segment not initialised yet.
-  reinterpret_cast<std::atomic<uint64_t>*>(&cb_->magic)->store(kControlMagic,
-                                                              std::memory_order_release);
+  reinterpret_cast<std::atomic<uint64_t>*>(&cb_->magic)
+      ->store(kControlMagic, std::memory_order_release);
   slot_ = kPrimarySlot;
   attached_ = true;
   last_probe_ = std::chrono::steady_clock::now();
@@ -187,8 +187,7 @@ void SetCore::Leave(bool remove_all) {
   bool others_alive = false;
   for (uint32_t s = 0; s < kMaxParticipants && !others_alive; ++s) {
     if (s == slot_) continue;
-    if (cb_->participants[s].state.load() == kPartActive &&
-        ParticipantLockHeld(control_.fd(), s)) {
+    if (cb_->participants[s].state.load() == kPartActive && ParticipantLockHeld(control_.fd(), s)) {
       others_alive = true;
     }
   }
@@ -217,12 +216,15 @@ std::string SetCore::AbortReason() const {
   if (a == 0) return "";
   uint32_t actor = cb_->abort_actor.load();
   switch (static_cast<AbortCause>(a - 1)) {
-    case kAbortClientSignal: return "the client called SignalAbort";
-    case kAbortServerSignal: return "the server called SignalAbort";
+    case kAbortClientSignal:
+      return "the client called SignalAbort";
+    case kAbortServerSignal:
+      return "the server called SignalAbort";
     case kAbortPeerDied:
       return std::string("a participant process died (") + RoleName(actor) + ", slot " +
              std::to_string(actor) + ")";
-    case kAbortServerTimeout: return "server timeout: no command completed within 2 x serverTimeOut";
+    case kAbortServerTimeout:
+      return "server timeout: no command completed within 2 x serverTimeOut";
     case kAbortClosedEarly:
       return std::string("the ") + RoleName(actor) + " closed the set while it was in use";
     case kAbortBufferMapFailed:
@@ -291,7 +293,8 @@ WaitResult SetCore::WaitUntil(std::atomic<uint32_t>& word, std::atomic<uint32_t>
       int64_t slice = kProbeIntervalUs;
       if (!forever) {
         slice = std::min<int64_t>(
-            slice, std::chrono::duration_cast<std::chrono::microseconds>(deadline - now).count() + 1);
+            slice,
+            std::chrono::duration_cast<std::chrono::microseconds>(deadline - now).count() + 1);
       }
       FutexWait(&word, seen, slice);
     }

@@ -45,7 +45,8 @@ std::vector<std::string> ListSetObjects(std::string_view set_name) {
     if (name.rfind(stem, 0) != 0) continue;
     std::string rest = name.substr(stem.size());
     // Only "ctl" or "<8 hex>.buf<k>": a longer set name sharing our prefix must not match.
-    bool ours = rest == "ctl" || (rest.size() > 12 && rest[8] == '.' && rest.compare(9, 3, "buf") == 0);
+    bool ours =
+        rest == "ctl" || (rest.size() > 12 && rest[8] == '.' && rest.compare(9, 3, "buf") == 0);
     if (ours) out.push_back("/" + name);
   }
   return out;

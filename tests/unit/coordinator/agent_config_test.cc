@@ -54,8 +54,8 @@ TEST(AgentConfigTest, HttpLimitsTapesAndTransferDefaults) {
   ASSERT_TRUE(c.ok()) << c.status().message();
   EXPECT_EQ(c->default_worker_endpoint, "ipc:///run/w/hub");
   for (const char* bad :
-       {"http:\n  max_connections: 0\n", "http:\n  colour: 1\n", "http: 5\n",
-        "tapes: /dev/nst0\n", "tapes: [nst0]\n", "defaults:\n  max_transfer_size: 65537\n",
+       {"http:\n  max_connections: 0\n", "http:\n  colour: 1\n", "http: 5\n", "tapes: /dev/nst0\n",
+        "tapes: [nst0]\n", "defaults:\n  max_transfer_size: 65537\n",
         "defaults:\n  max_transfer_size: 8388608\n", "defaults:\n  worker_endpoint: tcp://x:1\n"}) {
     Result<AgentConfig> b = ParseAgentConfig(std::string("repo: /r\n") + bad);
     EXPECT_FALSE(b.ok()) << bad;

@@ -61,7 +61,7 @@ TEST(AgentJobProcessTest, OutputKeepsItsTailWithinABound) {
   EXPECT_EQ(out.rfind("{\"status\":\"ok\"}\n"), out.size() - 16);
   EXPECT_EQ(out.rfind("log line 99999 "), out.find("log line 99999 "));
   EXPECT_EQ(out.find("log line 0 "), std::string::npos);  // the head went
-  EXPECT_EQ(out.rfind("log line", 0), 0u);                 // cut at a line start
+  EXPECT_EQ(out.rfind("log line", 0), 0u);                // cut at a line start
 }
 
 TEST(AgentJobProcessTest, NoProgressAndTerminate) {

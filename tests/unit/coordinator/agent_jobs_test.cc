@@ -137,11 +137,10 @@ TEST_F(AgentJobsTest, ProgressShowsInTheJobAndTheMetricsWhileRunning) {
   EXPECT_NE(json.find("\"raw_bytes\":1500,"), std::string::npos) << json;
   EXPECT_NE(json.find("\"progress\":{\"state\":\"writing\""), std::string::npos) << json;
   EXPECT_NE(json.find("\"mb_per_second\":0.750"), std::string::npos) << json;
-  EXPECT_NE(json.find("{\"index\":1,\"bytes\":500,\"state\":\"F\"}"), std::string::npos)
-      << json;
-  EXPECT_NE(metrics_.Render(1).find(
-                "vdibackup_bytes_in_total{database=\"sales\",device=\"0\"} 1000\n"),
-            std::string::npos);
+  EXPECT_NE(json.find("{\"index\":1,\"bytes\":500,\"state\":\"F\"}"), std::string::npos) << json;
+  EXPECT_NE(
+      metrics_.Render(1).find("vdibackup_bytes_in_total{database=\"sales\",device=\"0\"} 1000\n"),
+      std::string::npos);
   EXPECT_FALSE(ParseProgressLine("{\"type\":\"other\"}"));
   EXPECT_FALSE(ParseProgressLine("not json"));
 }

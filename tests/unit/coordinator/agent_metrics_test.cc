@@ -108,8 +108,7 @@ TEST(AgentMetricsTest, WorkerFailureCausesFromTheHubsMessages) {
   EXPECT_EQ(WorkerFailureCause("workers did not connect in time: w1"), "start");
   EXPECT_EQ(WorkerFailureCause("worker w1 aborted: write stripe: No space left"), "aborted");
   EXPECT_EQ(WorkerFailureCause("interrupted by a signal"), std::nullopt);
-  EXPECT_EQ(WorkerFailureCause("Msg 3013, Level 16: BACKUP DATABASE is terminating"),
-            std::nullopt);
+  EXPECT_EQ(WorkerFailureCause("Msg 3013, Level 16: BACKUP DATABASE is terminating"), std::nullopt);
 }
 
 TEST(AgentMetricsTest, FailedJobsByWorkerCountWorkerFailuresOnly) {

@@ -78,7 +78,8 @@ TEST(BackupHistoryTest, RowWithoutLsnsIsAnError) {
   std::vector<BackupHistoryRow> rows =
       ParseBackupHistoryOutput("1,D,0,NULL,NULL,NULL,0,NULL,vdibackup 01\n");
   ASSERT_EQ(rows.size(), 1u);
-  Result<BackupHistoryRow> r = MatchBackupHistoryRow(rows, "vdibackup 01", BackupKind::kFull, false);
+  Result<BackupHistoryRow> r =
+      MatchBackupHistoryRow(rows, "vdibackup 01", BackupKind::kFull, false);
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().code(), ErrorCode::kSqlError);
 }
@@ -148,9 +149,10 @@ TEST(BackupHistoryTest, QueryRunsThroughTheRunner) {
   ASSERT_EQ(ok.statements.size(), 1u);
   EXPECT_NE(ok.statements[0].find("FROM msdb.dbo.backupset WHERE database_name = N'sales'"),
             std::string::npos);
-  FakeRunner failing("Msg 229, Level 14, State 5, Server x, Line 1\nThe SELECT permission was "
-                     "denied.\n",
-                     1);
+  FakeRunner failing(
+      "Msg 229, Level 14, State 5, Server x, Line 1\nThe SELECT permission was "
+      "denied.\n",
+      1);
   Result<BackupHistoryRow> denied =
       QueryBackupHistoryRow(failing, "sales", "vdibackup 0102", BackupKind::kLog, false);
   ASSERT_FALSE(denied.ok());

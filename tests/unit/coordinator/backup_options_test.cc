@@ -63,9 +63,8 @@ TEST(BackupOptionsTest, ExplicitValues) {
 }
 
 TEST(BackupOptionsTest, MoreWorkersThanDevicesFanOut) {
-  auto o = ParseBackupOptions({"--database", "d", "--repo", "/r", "--devices", "1", "--workers",
-                               "8"},
-                              "/b");
+  auto o = ParseBackupOptions(
+      {"--database", "d", "--repo", "/r", "--devices", "1", "--workers", "8"}, "/b");
   ASSERT_TRUE(o.ok()) << o.status().ToString();
   EXPECT_EQ(o->devices, 1u);
   EXPECT_EQ(o->workers, 8u);
@@ -81,8 +80,7 @@ TEST(BackupOptionsTest, UsageErrors) {
   EXPECT_EQ(code({"--database", "d", "--repo", "/r", "--devices", "x"}), ErrorCode::kUsage);
   EXPECT_EQ(code({"--database", "d", "--repo", "/r", "--devices", "2", "--workers", "65"}),
             ErrorCode::kUsage);
-  EXPECT_EQ(code({"--database", "d", "--repo", "/r", "--buffer-count", "5000"}),
-            ErrorCode::kUsage);
+  EXPECT_EQ(code({"--database", "d", "--repo", "/r", "--buffer-count", "5000"}), ErrorCode::kUsage);
   EXPECT_EQ(code({"--database", "d", "--repo", "/r", "--buffer-count", "4000",
                   "--max-transfer-size", "4194304"}),
             ErrorCode::kUsage);  // 15.6 GiB of /dev/shm

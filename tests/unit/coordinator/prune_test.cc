@@ -326,8 +326,7 @@ TEST_F(PruneRunTest, GarbageTakesItsPartialStripesOnOtherTargetsWithIt) {
   ASSERT_TRUE(RunPrune(Options(3, false), Now(), &report).ok()) << report;
   EXPECT_FALSE(fs::exists(Dir(garbage))) << report;
   EXPECT_FALSE(fs::exists(there)) << report;
-  EXPECT_NE(report.find("  removed " + there + " (1 stripe file(s))"), std::string::npos)
-      << report;
+  EXPECT_NE(report.find("  removed " + there + " (1 stripe file(s))"), std::string::npos) << report;
 }
 
 // Moves stripe 1 of `set` to <root>/sales/<set> and records `location` for it.

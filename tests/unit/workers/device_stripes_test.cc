@@ -21,8 +21,7 @@ StripeSetSpec Spec() {
   s.database = "sales";
   s.device_count = 4;
   s.max_transfer_size = 1 << 20;
-  s.devices = {{1, "set_1", "stripe-02-of-04.lz4", ""},
-               {3, "set_3", "stripe-04-of-04.lz4", ""}};
+  s.devices = {{1, "set_1", "stripe-02-of-04.lz4", ""}, {3, "set_3", "stripe-04-of-04.lz4", ""}};
   return s;
 }
 
@@ -126,8 +125,8 @@ TEST(DeviceStripesTest, EncoderPlacesFramesThatTheOwnerAdopts) {
   EXPECT_EQ(a->held_frames() + b->held_frames(), 0u);
   for (uint64_t seq = 1; seq <= 4; ++seq) {
     ASSERT_TRUE(a->Accept(1, seq).ok());
-    ASSERT_TRUE(a->Adopt(1, bufs[seq - 1].data(), bufs[seq - 1].size(), offsets[seq],
-                         sizes[seq]).ok());
+    ASSERT_TRUE(
+        a->Adopt(1, bufs[seq - 1].data(), bufs[seq - 1].size(), offsets[seq], sizes[seq]).ok());
   }
   ASSERT_TRUE(a->Accept(1, 5).ok());
   Result<stripe::StripeSummary> sum = a->Finalize(1);

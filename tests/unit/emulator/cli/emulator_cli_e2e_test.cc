@@ -50,7 +50,7 @@ class EmulatorCliTest : public ::testing::Test {
     data_ = dir_.Join("data");
     endpoint_ = "ipc://" + dir_.Join("sql.sock");
     Outcome c = RunProgram({Bin("vdi-emulator"), "create-database", "sales", "--data-dir", data_,
-                        "--size", "4M", "--ndf", "1"});
+                            "--size", "4M", "--ndf", "1"});
     ASSERT_EQ(c.exit_code, 0) << c.out;
     server_ = std::make_unique<Subprocess>(std::vector<std::string>{
         Bin("vdi-emulator"), "serve", "--data-dir", data_, "--listen", endpoint_});
@@ -127,7 +127,8 @@ TEST_F(EmulatorCliTest, VirtualDeviceBackupWithADocumentedApiClient) {
   const std::string stream = dir_.Join("vdi.bak");
   Subprocess client({Bin("sample_pipe_client"), set, stream});
   ASSERT_TRUE(client.WaitForLine("CREATED", 20s));
-  Outcome b = Sql("BACKUP DATABASE sales TO VIRTUAL_DEVICE='" + set + "' WITH MAXTRANSFERSIZE=1048576");
+  Outcome b =
+      Sql("BACKUP DATABASE sales TO VIRTUAL_DEVICE='" + set + "' WITH MAXTRANSFERSIZE=1048576");
   ASSERT_EQ(b.exit_code, 0) << b.out;
   auto bytes = client.WaitForLine("BYTES", 20s);
   ASSERT_TRUE(bytes);
@@ -144,26 +145,34 @@ TEST_F(EmulatorCliTest, VirtualDeviceBackupWithADocumentedApiClient) {
 TEST_F(EmulatorCliTest, FullDifferentialLogChainRestoresToTheLatestPoint) {
   auto bak = [&](const std::string& n) { return dir_.Join(n); };
   auto workload = [&](const std::string& changes) {
-    Outcome w = RunProgram({Bin("vdi-emulator"), "workload", "sales", "--data-dir", data_,
-                            "--changes", changes});
+    Outcome w = RunProgram(
+        {Bin("vdi-emulator"), "workload", "sales", "--data-dir", data_, "--changes", changes});
     ASSERT_EQ(w.exit_code, 0) << w.out;
   };
   ASSERT_EQ(Sql("BACKUP DATABASE sales TO DISK='" + bak("full.bak") + "'").exit_code, 0);
   workload("30");
-  ASSERT_EQ(Sql("BACKUP DATABASE sales TO DISK='" + bak("diff.bak") + "' WITH DIFFERENTIAL").exit_code, 0);
+  ASSERT_EQ(
+      Sql("BACKUP DATABASE sales TO DISK='" + bak("diff.bak") + "' WITH DIFFERENTIAL").exit_code,
+      0);
   workload("20");
   ASSERT_EQ(Sql("BACKUP LOG sales TO DISK='" + bak("log1.bak") + "'").exit_code, 0);
   workload("10");
   ASSERT_EQ(Sql("BACKUP LOG sales TO DISK='" + bak("log2.bak") + "'").exit_code, 0);
   // A gap: the second log cannot follow the full alone.
-  ASSERT_EQ(Sql("RESTORE DATABASE gap FROM DISK='" + bak("full.bak") + "' WITH NORECOVERY").exit_code, 0);
+  ASSERT_EQ(
+      Sql("RESTORE DATABASE gap FROM DISK='" + bak("full.bak") + "' WITH NORECOVERY").exit_code, 0);
   Outcome gap = Sql("RESTORE LOG gap FROM DISK='" + bak("log2.bak") + "'");
   EXPECT_EQ(gap.exit_code, 1);
   EXPECT_NE(gap.out.find("Msg 4305"), std::string::npos) << gap.out;
   // The chain in order reproduces the database as of the last log backup.
-  ASSERT_EQ(Sql("RESTORE DATABASE chain FROM DISK='" + bak("full.bak") + "' WITH NORECOVERY").exit_code, 0);
-  ASSERT_EQ(Sql("RESTORE DATABASE chain FROM DISK='" + bak("diff.bak") + "' WITH NORECOVERY").exit_code, 0);
-  ASSERT_EQ(Sql("RESTORE LOG chain FROM DISK='" + bak("log1.bak") + "' WITH NORECOVERY").exit_code, 0);
+  ASSERT_EQ(
+      Sql("RESTORE DATABASE chain FROM DISK='" + bak("full.bak") + "' WITH NORECOVERY").exit_code,
+      0);
+  ASSERT_EQ(
+      Sql("RESTORE DATABASE chain FROM DISK='" + bak("diff.bak") + "' WITH NORECOVERY").exit_code,
+      0);
+  ASSERT_EQ(Sql("RESTORE LOG chain FROM DISK='" + bak("log1.bak") + "' WITH NORECOVERY").exit_code,
+            0);
   Outcome last = Sql("RESTORE LOG chain FROM DISK='" + bak("log2.bak") + "' WITH RECOVERY");
   ASSERT_EQ(last.exit_code, 0) << last.out;
   ExpectSameDatabase("sales", "chain", 3);
@@ -171,7 +180,7 @@ TEST_F(EmulatorCliTest, FullDifferentialLogChainRestoresToTheLatestPoint) {
 
 TEST_F(EmulatorCliTest, BackupToAMissingVirtualDeviceFails) {
   Outcome b = Sql("BACKUP DATABASE sales TO VIRTUAL_DEVICE='no-such-set-" +
-              vdibk::testing::UniqueName("x") + "'");
+                  vdibk::testing::UniqueName("x") + "'");
   EXPECT_EQ(b.exit_code, 1);
   EXPECT_NE(b.out.find("Msg 3201"), std::string::npos) << b.out;
   EXPECT_NE(b.out.find("Msg 3013"), std::string::npos) << b.out;
@@ -193,8 +202,8 @@ TEST_F(EmulatorCliTest, DifferentialsHistoryAndFaultOptionAsAUserSeesThem) {
   ASSERT_EQ(f.exit_code, 0) << f.out;
   std::map<std::string, int> all = ProcessedPages(f.out);
   ASSERT_EQ(all.size(), 3u) << f.out;
-  Outcome w = RunProgram({Bin("vdi-emulator"), "workload", "sales", "--data-dir", data_,
-                          "--changes", "5"});
+  Outcome w =
+      RunProgram({Bin("vdi-emulator"), "workload", "sales", "--data-dir", data_, "--changes", "5"});
   ASSERT_EQ(w.exit_code, 0) << w.out;
   // The differential carries the workload's extents only (8 pages each), not the files.
   Outcome d1 = Sql("BACKUP DATABASE sales TO DISK='" + dir_.Join("d1.bak") + "' WITH DIFFERENTIAL");
@@ -229,8 +238,9 @@ TEST_F(EmulatorCliTest, DifferentialsHistoryAndFaultOptionAsAUserSeesThem) {
 
   // msdb's history is server-wide: the three backups outlive the database.
   ASSERT_EQ(Sql("DROP DATABASE sales").exit_code, 0);
-  Outcome h = Sql("SELECT TOP (10) backup_set_id, type FROM msdb.dbo.backupset WHERE "
-                  "database_name = N'sales' ORDER BY backup_set_id");
+  Outcome h =
+      Sql("SELECT TOP (10) backup_set_id, type FROM msdb.dbo.backupset WHERE "
+          "database_name = N'sales' ORDER BY backup_set_id");
   ASSERT_EQ(h.exit_code, 0) << h.out;
   EXPECT_NE(h.out.find("(3 rows affected)"), std::string::npos) << h.out;
 }

@@ -23,12 +23,12 @@ namespace vdibk::emulator::testing {
 struct MemoryClientOptions {
   uint32_t devices = 1;
   bool request_complete = true;
-  int fail_command = 0;          // VDC_* code to fail (0 = none)
+  int fail_command = 0;  // VDC_* code to fail (0 = none)
   uint32_t fail_code = ERROR_DISK_FULL;
-  bool abort_instead = false;    // at fail_command: SignalAbort instead of an error completion
-  bool sequential = false;       // serve device 0 to the end, then device 1, ... (deadlocks)
-  int64_t get_timeout_ms = -1;   // GetCommand timeout; on VD_E_TIMEOUT the client aborts the set
-  uint32_t features = 0;         // more VDConfig features: VDF_LikeTape, VDF_LikeDisk, ...
+  bool abort_instead = false;   // at fail_command: SignalAbort instead of an error completion
+  bool sequential = false;      // serve device 0 to the end, then device 1, ... (deadlocks)
+  int64_t get_timeout_ms = -1;  // GetCommand timeout; on VD_E_TIMEOUT the client aborts the set
+  uint32_t features = 0;        // more VDConfig features: VDF_LikeTape, VDF_LikeDisk, ...
   uint32_t snapshot_code = ERROR_SUCCESS;  // completion of VDC_Snapshot / VDC_MountSnapshot
   std::function<void()> on_snapshot;       // runs before VDC_Snapshot is completed
   std::function<void()> on_mount;          // runs before VDC_MountSnapshot is completed
@@ -98,7 +98,8 @@ class MemoryVdiClient {
       for (uint32_t d = 0; d < options_.devices; ++d) Device(devs[d], d);
     } else {
       std::vector<std::thread> t;
-      for (uint32_t d = 0; d < options_.devices; ++d) t.emplace_back([&, d] { Device(devs[d], d); });
+      for (uint32_t d = 0; d < options_.devices; ++d)
+        t.emplace_back([&, d] { Device(devs[d], d); });
       for (auto& x : t) x.join();
     }
     set_.Close();
@@ -182,7 +183,7 @@ class MemoryVdiClient {
           break;
         case VDC_SetPosition:
           if (disk) {  // origin in the size field
-            const int64_t base = c->size == 1 ? static_cast<int64_t>(pos)
+            const int64_t base = c->size == 1   ? static_cast<int64_t>(pos)
                                  : c->size == 2 ? static_cast<int64_t>(data.size())
                                                 : 0;
             pos = static_cast<size_t>(base + c->position);

@@ -38,7 +38,8 @@ class VdiRunTest : public ::testing::Test {
   }
   // Backs `db` up through a MemoryVdiClient; returns the SQL status, the client's streams in *out.
   Status Backup(const std::string& db, MemoryClientOptions copt, BackupOptions bopt,
-                std::vector<std::string>* out, FaultPlan faults = {}, MemoryVdiClient** keep = nullptr) {
+                std::vector<std::string>* out, FaultPlan faults = {},
+                MemoryVdiClient** keep = nullptr) {
     bopt.devices = copt.devices;
     auto job = BackupJob::Begin(*catalog_, db, bopt);
     if (!job.ok()) return job.status();
@@ -231,8 +232,9 @@ TEST_F(VdiRunTest, WrongDeviceCountIsRefused) {
 }
 
 TEST(FaultPlanTest, ParsesEverySpec) {
-  auto p = FaultPlan::Parse("extra-flushes=2,abort-after=100,stall-device=1,slow-device=0:5,"
-                            "timeout-ms=40,unexpected-command=4");
+  auto p = FaultPlan::Parse(
+      "extra-flushes=2,abort-after=100,stall-device=1,slow-device=0:5,"
+      "timeout-ms=40,unexpected-command=4");
   ASSERT_TRUE(p.ok());
   EXPECT_EQ(p->extra_flushes, 2u);
   EXPECT_EQ(*p->abort_after_bytes, 100u);

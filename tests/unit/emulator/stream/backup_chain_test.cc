@@ -131,7 +131,8 @@ TEST_F(BackupChainTest, RuleErrors) {
   ASSERT_OK(diff);
   RestoreOptions h;
   h.mode = RestoreMode::kHeaderOnly;
-  EXPECT_EQ(Restore(cat_, diff.value(), h).value().header.differential_base_guid, Guid::FromSeed(1));
+  EXPECT_EQ(Restore(cat_, diff.value(), h).value().header.differential_base_guid,
+            Guid::FromSeed(1));
   // Differential without a restoring database, then onto the wrong base.
   EXPECT_EQ(SqlErrorNumber(RestoreStep(diff.value(), RestoreMode::kDatabase, true)), 3117);
   auto full2 = Backup(cat_, "db", Fixed(BackupKind::kFull, 1, 4));

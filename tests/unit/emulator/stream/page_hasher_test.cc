@@ -29,8 +29,8 @@ std::vector<uint64_t> Sequential(const std::vector<uint8_t>& d, size_t count, si
 }
 
 TEST(PageHasherTest, MatchesPerPageChecksumsForEverySize) {
-  for (size_t count : {size_t{1}, size_t{2}, kParallelHashMinPages - 1, kParallelHashMinPages,
-                       size_t{257}}) {
+  for (size_t count :
+       {size_t{1}, size_t{2}, kParallelHashMinPages - 1, kParallelHashMinPages, size_t{257}}) {
     for (size_t last : {kPage, size_t{512}}) {
       std::vector<uint8_t> d = Bytes(count * kPage, static_cast<uint8_t>(count));
       std::vector<uint64_t> got(count, 0);
@@ -45,8 +45,8 @@ TEST(PageHasherTest, EveryPageIsCoveredByItsOwnChecksum) {
   std::vector<uint8_t> d = Bytes(count * kPage, 1);
   std::vector<uint64_t> before(count), after(count);
   HashPages(d.data(), count, kPage, kPage, 42, before.data());
-  d[3 * kPage + 17] ^= 0x01;     // a page in the first half (the helper's)
-  d[100 * kPage + 5] ^= 0x80;    // a page in the second half (the caller's)
+  d[3 * kPage + 17] ^= 0x01;   // a page in the first half (the helper's)
+  d[100 * kPage + 5] ^= 0x80;  // a page in the second half (the caller's)
   HashPages(d.data(), count, kPage, kPage, 42, after.data());
   for (size_t i = 0; i < count; ++i) {
     EXPECT_EQ(before[i] != after[i], i == 3 || i == 100) << "page " << i;

@@ -155,7 +155,8 @@ TEST_F(RestoreTest, NestedDirectoryOfArbitraryFilesRoundTrips) {
   EXPECT_EQ(Snapshot(cat_.DatabaseDir("pg2")), Snapshot(pg));
   EXPECT_EQ(Snapshot(cat_.DatabaseDir("pg2")).size(), 5u);
   // No log file: SIMPLE recovery, BACKUP LOG refused.
-  EXPECT_EQ(SqlErrorNumber(BackupJob::Begin(cat_, "pg", Fixed(BackupKind::kLog, 1)).status()), 4208);
+  EXPECT_EQ(SqlErrorNumber(BackupJob::Begin(cat_, "pg", Fixed(BackupKind::kLog, 1)).status()),
+            4208);
 }
 
 }  // namespace

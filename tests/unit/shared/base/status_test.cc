@@ -1,6 +1,6 @@
 // Tests for Status, Result<T> and the error-code registry.
-#include "shared/base/result.h"
 #include "shared/base/status.h"
+#include "shared/base/result.h"
 
 #include <cerrno>
 

@@ -91,21 +91,20 @@ TEST(AbiTest, LibraryExportsTheSdkMangledNames) {
     symbols.insert(s.substr(sp + 1, s.size() - sp - 2));
   }
   ASSERT_EQ(pclose(p), 0);
-  for (const char* want : {
-           "_ZN22ClientVirtualDeviceSetC1Ev", "_ZN22ClientVirtualDeviceSetC2Ev",
-           "_ZN22ClientVirtualDeviceSetD1Ev", "_ZN22ClientVirtualDeviceSetD2Ev",
-           "_ZN22ClientVirtualDeviceSet6CreateEPcP8VDConfig",
-           "_ZN22ClientVirtualDeviceSet16GetConfigurationElP8VDConfig",
-           "_ZN22ClientVirtualDeviceSet10OpenDeviceEPcPP19ClientVirtualDevice",
-           "_ZN22ClientVirtualDeviceSet5CloseEv", "_ZN22ClientVirtualDeviceSet11SignalAbortEv",
-           "_ZN22ClientVirtualDeviceSet15OpenInSecondaryEPc",
-           "_ZN22ClientVirtualDeviceSet15GetBufferHandleEPhPj",
-           "_ZN22ClientVirtualDeviceSet15MapBufferHandleEiPPh",
-           "_ZN22ClientVirtualDeviceSet20RegisterDeviceClosedEv",
-           "_ZN19ClientVirtualDeviceC1Ev", "_ZN19ClientVirtualDeviceC2Ev",
-           "_ZN19ClientVirtualDeviceD1Ev", "_ZN19ClientVirtualDeviceD2Ev",
-           "_ZN19ClientVirtualDevice10GetCommandElPP11VDC_Command",
-           "_ZN19ClientVirtualDevice15CompleteCommandEP11VDC_Commandiml"}) {
+  for (const char* want :
+       {"_ZN22ClientVirtualDeviceSetC1Ev", "_ZN22ClientVirtualDeviceSetC2Ev",
+        "_ZN22ClientVirtualDeviceSetD1Ev", "_ZN22ClientVirtualDeviceSetD2Ev",
+        "_ZN22ClientVirtualDeviceSet6CreateEPcP8VDConfig",
+        "_ZN22ClientVirtualDeviceSet16GetConfigurationElP8VDConfig",
+        "_ZN22ClientVirtualDeviceSet10OpenDeviceEPcPP19ClientVirtualDevice",
+        "_ZN22ClientVirtualDeviceSet5CloseEv", "_ZN22ClientVirtualDeviceSet11SignalAbortEv",
+        "_ZN22ClientVirtualDeviceSet15OpenInSecondaryEPc",
+        "_ZN22ClientVirtualDeviceSet15GetBufferHandleEPhPj",
+        "_ZN22ClientVirtualDeviceSet15MapBufferHandleEiPPh",
+        "_ZN22ClientVirtualDeviceSet20RegisterDeviceClosedEv", "_ZN19ClientVirtualDeviceC1Ev",
+        "_ZN19ClientVirtualDeviceC2Ev", "_ZN19ClientVirtualDeviceD1Ev",
+        "_ZN19ClientVirtualDeviceD2Ev", "_ZN19ClientVirtualDevice10GetCommandElPP11VDC_Command",
+        "_ZN19ClientVirtualDevice15CompleteCommandEP11VDC_Commandiml"}) {
     EXPECT_TRUE(symbols.count(want)) << "missing export " << want;
   }
   // Internals stay hidden: nothing of the implementation namespace but the server API.

@@ -28,16 +28,16 @@ TEST(CommandFlowTest, ReturnedConfigurationFollowsTheContract) {
   ASSERT_EQ(server.set.GetConfiguration(&seen), NOERROR);
   EXPECT_EQ(seen.deviceCount, 3u);
   EXPECT_EQ(seen.prefixZoneSize, 96u);
-  ASSERT_EQ(server.set.BeginConfiguration(VDF_WriteMedia | VDF_CompleteEnabled, 4096, 0,
-                                          1024 * 1024, 0),
-            NOERROR);
+  ASSERT_EQ(
+      server.set.BeginConfiguration(VDF_WriteMedia | VDF_CompleteEnabled, 4096, 0, 1024 * 1024, 0),
+      NOERROR);
   ASSERT_EQ(server.set.EndConfiguration(), NOERROR);
   VDConfig out{};
   ASSERT_EQ(client.GetConfiguration(1000, &out), NOERROR);
   EXPECT_EQ(out.deviceCount, 3u);
   EXPECT_EQ(out.prefixZoneSize, 96u);
-  EXPECT_EQ(out.features, static_cast<uint32_t>(VDF_RequestComplete | VDF_WriteMedia |
-                                                VDF_CompleteEnabled));
+  EXPECT_EQ(out.features,
+            static_cast<uint32_t>(VDF_RequestComplete | VDF_WriteMedia | VDF_CompleteEnabled));
   EXPECT_EQ(out.blockSize, 4096u);
   EXPECT_EQ(out.maxIODepth, 4u);
   EXPECT_EQ(out.maxTransferSize, 1024u * 1024);

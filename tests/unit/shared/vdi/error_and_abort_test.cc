@@ -22,8 +22,8 @@ class ErrorFixture : public ::testing::Test {
     for (int i = 0; i < 4; ++i) bufs_.push_back(server_.Buffer());
   }
   std::unique_ptr<TestCommand> Send(uint32_t code, int buf = -1, int expect = NOERROR) {
-    auto c = std::make_unique<TestCommand>(code, buf >= 0 ? bufs_[buf] : nullptr,
-                                           buf >= 0 ? 512 : 0);
+    auto c =
+        std::make_unique<TestCommand>(code, buf >= 0 ? bufs_[buf] : nullptr, buf >= 0 ? 512 : 0);
     EXPECT_EQ(server_.devices[0]->SendCommand(&c->cmd), expect);
     return c;
   }

@@ -124,7 +124,8 @@ bool WaitStopped(pid_t pid, std::chrono::milliseconds timeout) {
     std::ifstream f("/proc/" + std::to_string(pid) + "/stat");
     std::string stat((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
     auto paren = stat.rfind(')');
-    if (paren != std::string::npos && paren + 2 < stat.size() && stat[paren + 2] == 'T') return true;
+    if (paren != std::string::npos && paren + 2 < stat.size() && stat[paren + 2] == 'T')
+      return true;
     std::this_thread::yield();
   }
   return false;

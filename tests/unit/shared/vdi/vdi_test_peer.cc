@@ -83,7 +83,8 @@ int RunClient(std::string set, int devices) {
 }
 
 void OnDone(VDS_Command* cmd) {
-  static_cast<std::atomic<int>*>(cmd->completionContext)->store(1 + static_cast<int>(cmd->completionCode));
+  static_cast<std::atomic<int>*>(cmd->completionContext)
+      ->store(1 + static_cast<int>(cmd->completionCode));
 }
 
 int RunServer(const std::string& set, int devices, long writes) {

@@ -118,9 +118,8 @@ inline VDConfig ClientConfig(uint32_t devices, uint32_t features = 0) {
 // Creates the client set and configures the server side; fills `client_cfg` from
 // GetConfiguration. Returns the first failing code.
 inline int CreateAndConfigure(ClientVirtualDeviceSet& client, ServerFixture& server,
-                              const std::string& name, uint32_t devices,
-                              VDConfig* client_cfg, uint32_t features = 0,
-                              uint32_t server_features = VDF_WriteMedia) {
+                              const std::string& name, uint32_t devices, VDConfig* client_cfg,
+                              uint32_t features = 0, uint32_t server_features = VDF_WriteMedia) {
   VDConfig cfg = ClientConfig(devices, features);
   int rc = client.Create(const_cast<char*>(name.c_str()), &cfg);
   if (rc != NOERROR) return rc;
