@@ -1,12 +1,13 @@
 # Shared helpers of the bench/ scripts (sourced, not run): the emulator they measure against and
 # the memory warm-up that keeps this VM's lazy memory out of the numbers.
 
-# bench_serve BIN DATA EP LOG: starts `vdi-emulator serve` on DATA at EP (its output to LOG), sets
-# SERVER_PID and returns once the server printed its readiness line. The caller's EXIT trap kills
-# SERVER_PID.
+# bench_serve BIN DATA EP LOG [SERVE OPTION...]: starts `vdi-emulator serve` on DATA at EP (its
+# output to LOG), sets SERVER_PID and returns once the server printed its readiness line. The
+# caller's EXIT trap kills SERVER_PID.
 bench_serve() {
   local bin=$1 data=$2 ep=$3 log=$4
-  "$bin/vdi-emulator" serve --data-dir "$data" --listen "$ep" >"$log" 2>&1 &
+  shift 4
+  "$bin/vdi-emulator" serve --data-dir "$data" --listen "$ep" "$@" >"$log" 2>&1 &
   SERVER_PID=$!
   until grep -q "listening on" "$log"; do
     kill -0 "$SERVER_PID" || { cat "$log" >&2; exit 1; }

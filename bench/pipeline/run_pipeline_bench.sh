@@ -109,9 +109,10 @@ cpu_cell() { echo "${CPU_OURS:--} / $CPU_EMU"; }
 # Warm-up: one untimed native backup of each database (page cache, the emulator's first-backup
 # bookkeeping), so the first timed row does not pay for it.
 for db in tiny bench ${BIG:+big}; do sql "BACKUP DATABASE $db TO DISK='/dev/null'"; done
-# (a) for database $1 ($2 = its size, for the labels): like with like, without and with CHECKSUM.
+# (a) for database $1 ($2 = its size, for the labels; $3 a label prefix): like with like, without
+# and with CHECKSUM.
 null_vs_native() {
-  local db=$1 size=$2 nt ncpu
+  local db=$1 size=${3:-}$2 nt ncpu
   native "$db" /dev/null; nt=$T; ncpu=$CPU_EMU
   backup "$db" null --compression none --devices 1 --workers 1 --max-transfer-size 4194304 --no-checksum
   echo "| (a) $size: native BACKUP TO DISK='/dev/null' | ${nt} s | $(mbps "$BYTES" "$nt") | 1.00 | - / $ncpu |"
@@ -170,5 +171,28 @@ for d in 1 2 4 8 16; do
   backup bench "$MEMREPO" --compression none --devices "$d" --workers "$d"
   echo "| (e) $d device(s), $d worker(s), --compression none, /dev/shm | ${T} s | $(mbps "$BYTES" "$T") | | $(cpu_cell) |"
 done
+# (a) again against a server that reads its data files the way SQL Server does (serve
+# --direct-io: O_DIRECT, not the page cache), on both sides: the native backup then runs at the
+# disk's speed instead of memcpy's. The disk's speed varies from run to run by +-15% here, so
+# these rows are the medians of 5 interleaved pairs (native, vdibackup).
+kill "$SERVER_PID" && wait "$SERVER_PID" 2>/dev/null || true
+EP="ipc://$WORK/sql-direct.sock"
+bench_serve "$BIN" "$DATA" "$EP" "$WORK/server.log" --direct-io
+sql "BACKUP DATABASE bench TO DISK='/dev/null'"
+median() { python3 -c "import statistics, sys; print(f'{statistics.median(map(float, sys.argv[1:])):.3f}')" "$@"; }
+direct_vs_native() {  # direct_vs_native LABEL [--no-checksum]
+  local label=$1 with="WITH CHECKSUM" nts=() ts=() nt t
+  [[ ${2:-} == --no-checksum ]] && with=""
+  for _ in 1 2 3 4 5; do
+    native bench /dev/null "$with"; nts+=("$T")
+    backup bench null --compression none --devices 1 --workers 1 --max-transfer-size 4194304 ${2:-}
+    ts+=("$T")
+  done
+  nt=$(median "${nts[@]}"); t=$(median "${ts[@]}")
+  echo "| (a) direct I/O server, $SIZE: native BACKUP TO DISK='/dev/null' ${with:+$with }(${nts[*]}) | ${nt} s | $(mbps "$BYTES" "$nt") | 1.00 | |"
+  echo "| (a) direct I/O server, $SIZE: vdibackup none, 4 MiB, 1 device, --target null $label (${ts[*]}) | ${t} s | $(mbps "$BYTES" "$t") | $(ratio "$t" "$nt")x time | |"
+}
+direct_vs_native "--no-checksum" --no-checksum
+direct_vs_native "(CHECKSUM, the default)"
 echo
 echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"

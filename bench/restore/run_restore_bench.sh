@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Restore benchmark: `vdibackup restore` from the lz4 stripes of a 2-device set (2 workers, VDI)
 # against the emulator's native RESTORE FROM DISK of the uncompressed backup stream in 2 files,
-# best of 2 alternating rounds, page cache warm, through the same `vdi-emulator serve`; prints a
-# markdown table
-# with wall clock and CPU time (the client's: vdibackup + workers + sqlcmd, or sqlcmd; the
-# server's meanwhile). The two restored databases are compared byte for byte.
+# best of 2 alternating rounds through the same `vdi-emulator serve`, first with the page cache
+# warm, then (as root) with it dropped before each restore; prints a markdown table with wall
+# clock and CPU time (the client's: vdibackup + workers + sqlcmd, or sqlcmd; the server's
+# meanwhile). The two restored databases are compared byte for byte.
 # Usage: bench/restore/run_restore_bench.sh [build dir, default build]
 #   env: BENCH_DB_SIZE (default 1G), BENCH_WORK (default mktemp)
 set -euo pipefail
@@ -61,27 +61,47 @@ move() { echo "MOVE N'bench' TO N'$1.mdf', MOVE N'bench_log' TO N'$1_log.ldf'"; 
 
 # Two rounds, each restore followed by DROP DATABASE; the better of the two of each is reported
 # (the first restore onto a fresh file system costs the server more: new files, block allocation).
-T_NATIVE=999 T_VDI=999 RUNS_NATIVE="" RUNS_VDI=""
-for round in 1 2; do
-  measure "$BIN/sqlcmd" -S "$EP" -b -Q \
-    "RESTORE DATABASE native_copy FROM DISK='$NATIVE/a.bak', DISK='$NATIVE/b.bak' WITH $(move native_copy)"
-  RUNS_NATIVE+="$WALL "
-  if python3 -c "import sys; sys.exit(not $WALL < $T_NATIVE)"; then T_NATIVE=$WALL C_NATIVE=$CPU S_NATIVE=$SRV; fi
-  measure "$BIN/vdibackup" restore --database bench --repo "$REPO" --set "$SET" --as vdi_copy \
-    --move "bench=vdi_copy.mdf" --move "bench_log=vdi_copy_log.ldf" --workers 2 --server "$EP" --json
-  RUNS_VDI+="$WALL "
-  if python3 -c "import sys; sys.exit(not $WALL < $T_VDI)"; then T_VDI=$WALL C_VDI=$CPU S_VDI=$SRV; fi
-  cmp -s "$DATA/native_copy/native_copy.mdf" "$DATA/vdi_copy/vdi_copy.mdf" ||
-    { echo "the two restores differ" >&2; exit 1; }
-  sql "DROP DATABASE native_copy"
-  sql "DROP DATABASE vdi_copy"
-done
-
+# rounds warm|cold sets T_/C_/S_NATIVE and T_/C_/S_VDI (best wall, its client and server CPU) and
+# RUNS_*. cold: before each restore, sync and drop the page cache (needs root), so both read their
+# backup files from disk, as a restore usually does.
+rounds() {
+  T_NATIVE=999 T_VDI=999 RUNS_NATIVE="" RUNS_VDI=""
+  for round in 1 2; do
+    [[ $1 == cold ]] && { sync; echo 3 >/proc/sys/vm/drop_caches; }
+    measure "$BIN/sqlcmd" -S "$EP" -b -Q \
+      "RESTORE DATABASE native_copy FROM DISK='$NATIVE/a.bak', DISK='$NATIVE/b.bak' WITH $(move native_copy)"
+    RUNS_NATIVE+="$WALL "
+    if python3 -c "import sys; sys.exit(not $WALL < $T_NATIVE)"; then T_NATIVE=$WALL C_NATIVE=$CPU S_NATIVE=$SRV; fi
+    [[ $1 == cold ]] && { sync; echo 3 >/proc/sys/vm/drop_caches; }
+    measure "$BIN/vdibackup" restore --database bench --repo "$REPO" --set "$SET" --as vdi_copy \
+      --move "bench=vdi_copy.mdf" --move "bench_log=vdi_copy_log.ldf" --workers 2 --server "$EP" --json
+    RUNS_VDI+="$WALL "
+    if python3 -c "import sys; sys.exit(not $WALL < $T_VDI)"; then T_VDI=$WALL C_VDI=$CPU S_VDI=$SRV; fi
+    cmp -s "$DATA/native_copy/native_copy.mdf" "$DATA/vdi_copy/vdi_copy.mdf" ||
+      { echo "the two restores differ" >&2; exit 1; }
+    sql "DROP DATABASE native_copy"
+    sql "DROP DATABASE vdi_copy"
+  done
+}
 py() { python3 -c "print($1)"; }
 mbps() { py "f'{$RAW / 1e6 / $1:.0f}'"; }
-echo "set: $SET, 2 devices, $((RAW / 1048576)) MiB raw, $((STORED / 1048576)) MiB in lz4 stripes, $((PLAIN / 1048576)) MiB plain; $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg); best of 2 alternating rounds (each restore then dropped), page cache warm, wall clock incl. process start; $WARMUP"
+# row WHAT: the two table rows of the last rounds.
+rows() {
+  echo "| $1: RESTORE DATABASE FROM DISK (2 plain files, serve + sqlcmd) | ${RUNS_NATIVE}-> ${T_NATIVE} s | $(mbps "$T_NATIVE") | ${C_NATIVE} s / ${S_NATIVE} s | 1.00x |"
+  echo "| $1: vdibackup restore (2 lz4 stripes, 2 devices, 2 workers) | ${RUNS_VDI}-> ${T_VDI} s | $(mbps "$T_VDI") | ${C_VDI} s / ${S_VDI} s | $(py "f'{$T_NATIVE / $T_VDI:.2f}'")x (goal >= 0.9x) |"
+}
+rounds warm
+WARM_ROWS=$(rows "page cache warm")
+COLD_ROWS=""
+if [[ -w /proc/sys/vm/drop_caches ]]; then
+  rounds cold
+  COLD_ROWS=$(rows "page cache dropped")
+fi
+
+echo "set: $SET, 2 devices, $((RAW / 1048576)) MiB raw, $((STORED / 1048576)) MiB in lz4 stripes, $((PLAIN / 1048576)) MiB plain; $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg); best of 2 alternating rounds (each restore then dropped), wall clock incl. process start; $WARMUP"
 echo
 echo "| measure | runs -> best | MB/s (raw) | CPU of the best: client / server | ratio |"
 echo "|---|---|---|---|---|"
-echo "| RESTORE DATABASE FROM DISK (2 plain files, serve + sqlcmd) | ${RUNS_NATIVE}-> ${T_NATIVE} s | $(mbps "$T_NATIVE") | ${C_NATIVE} s / ${S_NATIVE} s | 1.00x |"
-echo "| vdibackup restore (2 lz4 stripes, 2 devices, 2 workers) | ${RUNS_VDI}-> ${T_VDI} s | $(mbps "$T_VDI") | ${C_VDI} s / ${S_VDI} s | $(py "f'{$T_NATIVE / $T_VDI:.2f}'")x (goal >= 0.9x) |"
+echo "$WARM_ROWS"
+[[ -n $COLD_ROWS ]] && echo "$COLD_ROWS"
+[[ -n $COLD_ROWS ]] || echo "(not root: no rounds with the page cache dropped)"

@@ -27,7 +27,8 @@ namespace {
 
 constexpr const char* kUsage =
     "usage: vdi-emulator COMMAND [options]\n"
-    "  serve --data-dir DIR [--listen ENDPOINT] [--fault SPEC] [--password PW]\n"
+    "  serve --data-dir DIR [--listen ENDPOINT] [--fault SPEC] [--password PW] [--direct-io]\n"
+    "                  (--direct-io: BACKUP reads data files with O_DIRECT, as SQL Server does)\n"
     "  sql [sqlcmd options]              (the sqlcmd-compatible client; also built as `sqlcmd`)\n"
     "  create-database NAME --data-dir DIR [--size BYTES] [--profile "
     "oltp|text|mixed|random|zeros]\n"
@@ -111,6 +112,7 @@ int Serve(const Args& args) {
     if (!plan.ok()) return Fail(plan.status());
     eo.faults = *plan;
   }
+  eo.direct_io = args.Has("direct-io");
   Catalog catalog(eo.data_dir);
   Status init = catalog.Init();
   if (!init.ok()) return Fail(init);
@@ -126,9 +128,9 @@ int Serve(const Args& args) {
   if (args.Has("password")) lo.password = args.Get("password");
   auto listener = frontend::SqlListener::Start(lo, &executor);
   if (!listener.ok()) return Fail(listener.status());
-  std::printf("vdi-emulator: listening on %s (data dir %s%s%s)\n", lo.endpoint.c_str(),
-              eo.data_dir.c_str(), eo.faults.empty() ? "" : ", faults ",
-              eo.faults.ToString().c_str());
+  std::printf("vdi-emulator: listening on %s (data dir %s%s%s%s)\n", lo.endpoint.c_str(),
+              eo.data_dir.c_str(), eo.direct_io ? ", direct I/O" : "",
+              eo.faults.empty() ? "" : ", faults ", eo.faults.ToString().c_str());
   std::fflush(stdout);
   int sig = 0;
   sigwait(&stop, &sig);
@@ -213,7 +215,7 @@ int EmulatorMain(int argc, char** argv) {
   }
   Args args;
   std::string error;
-  if (!ParseArgs(argc - 2, argv + 2, {"no-log"}, &args, &error)) return Usage(error);
+  if (!ParseArgs(argc - 2, argv + 2, {"no-log", "direct-io"}, &args, &error)) return Usage(error);
   if (cmd == "serve") return Serve(args);
   if (cmd == "create-database") return CreateDb(args);
   if (cmd == "workload") return Workload(args);

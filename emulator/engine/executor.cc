@@ -192,6 +192,7 @@ void EmulatorExecutor::RunBackup(const tsql::BackupStatement& s, int line,
             : s.differential                 ? BackupKind::kDifferential
                                              : BackupKind::kFull;
   bo.copy_only = s.copy_only;
+  bo.direct_io = options_.direct_io;
   bo.name = s.name.value_or("");
   bo.checksum = s.checksum.value_or(false);
   bo.metadata_only = s.snapshot;

@@ -23,6 +23,7 @@ struct ExecutorOptions {
   uint32_t vdi_open_timeout_ms = 5000;
   // BACKUP WITH SNAPSHOT: how long the freeze may wait for writes in progress (workloads).
   uint32_t freeze_wait_ms = 10000;
+  bool direct_io = false;  // serve --direct-io: BackupOptions::direct_io for every BACKUP
 };
 
 // SQL Server's advice for snapshot freezes; longer ones get a warning message.

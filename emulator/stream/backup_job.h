@@ -26,6 +26,10 @@ struct BackupOptions {
   uint32_t block_size = 65536;  // BLOCKSIZE: power of two 512..65536; stream lengths are multiples
   uint64_t chunk_size = 1 << 20;  // bytes per run (multiple of 64 KiB); runs go round robin
   std::string name;               // WITH NAME = '...': kept in the backup history
+  // Read data files with O_DIRECT, as SQL Server does (its backup reads bypass the OS cache):
+  // the data comes from the disk, not the page cache. A file whose filesystem refuses O_DIRECT
+  // is read through the page cache.
+  bool direct_io = false;
   // Injectable header fields (tests pin them to compare bytes). Defaults: random GUID, now,
   // media family ids derived from the GUID.
   std::optional<Guid> set_guid;
@@ -49,6 +53,8 @@ class BackupJob {
   uint32_t device_count() const { return static_cast<uint32_t>(devices_.size()); }
   DeviceStream& device(uint32_t index) { return *devices_[index]; }
   bool all_done() const;
+  // Data files read with O_DIRECT (BackupOptions::direct_io and a filesystem that allows it).
+  size_t direct_files() const;
 
   // Call only after the backup as a whole succeeded (every device stream fully consumed and made
   // durable by the caller). Adds the server-wide history row (BackupHistory); full, unless

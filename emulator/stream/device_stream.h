@@ -7,6 +7,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 #include "emulator/db/checksum.h"
@@ -30,6 +31,9 @@ struct BackupRun {
 struct BackupSource {
   BackupSetInfo info;         // family_index / media_family_id are per device (set by the stream)
   std::vector<UniqueFd> fds;  // one per info.files entry (invalid when not read)
+  // BackupOptions::direct_io: the same files opened with O_DIRECT (empty, or invalid entries
+  // where O_DIRECT is refused: those are read through `fds`).
+  std::vector<UniqueFd> direct_fds;
 };
 
 // Layout of a device stream (every DBLK on a 1 KiB boundary, SPAD streams in between):
@@ -38,7 +42,8 @@ struct BackupSource {
 // the device checksum: Checksum64 over every byte before the ESET except page data, with each
 // page's checksum (Checksum64, seed kPageChecksumSeed) fed in where the page ends; without it
 // the field is 0 and no page is hashed.
-// Not thread-safe; different DeviceStreams of a job may be filled concurrently.
+// Not thread-safe; different DeviceStreams of a job may be filled concurrently. Data files with
+// a direct fd are read in aligned pieces into a 1 MiB bounce buffer and copied from there.
 class DeviceStream {
  public:
   DeviceStream(BackupSource* source, uint32_t index, std::vector<BackupRun> runs);
@@ -73,6 +78,9 @@ class DeviceStream {
     kDone
   };
   Status Advance();
+  // Reads up to `want` bytes of the current run at `offset` of file `file` through the bounce
+  // buffer into `dst`; returns the count (0: end of file).
+  Result<size_t> ReadDirect(uint32_t file, uint64_t offset, uint8_t* dst, size_t want);
   void SetPending(std::vector<uint8_t> bytes, bool hashed);
   void ConsumeData(const uint8_t* p, size_t len);
   void FinishPage(uint64_t sum);
@@ -100,6 +108,20 @@ class DeviceStream {
   Checksum64 page_hash_;
   std::vector<uint64_t> page_sums_;
   std::vector<uint64_t> sums_scratch_;  // page checksums computed in parallel by ConsumeData
+  // Direct reads: the bounce buffer holds bytes [bounce_off_, bounce_off_ + bounce_len_) of file
+  // bounce_file_.
+  struct Bounce {
+    explicit Bounce(size_t n);
+    ~Bounce();
+    Bounce(const Bounce&) = delete;
+    Bounce& operator=(const Bounce&) = delete;
+    uint8_t* data = nullptr;
+    size_t size;
+  };
+  std::unique_ptr<Bounce> bounce_;
+  uint32_t bounce_file_ = 0;
+  uint64_t bounce_off_ = 0;
+  size_t bounce_len_ = 0;
 };
 
 }  // namespace vdibk::emulator
