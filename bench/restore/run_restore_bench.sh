@@ -2,7 +2,8 @@
 # Restore benchmark: `vdibackup restore` from the lz4 stripes of a 2-device set (2 workers, VDI)
 # against the emulator's native RESTORE FROM DISK of the uncompressed backup stream in 2 files,
 # best of 2 alternating rounds through the same `vdi-emulator serve`, first with the page cache
-# warm, then (as root) with it dropped before each restore; prints a markdown table with wall
+# warm, then (as root) with it dropped before each restore, then warm against `serve --direct-io`
+# (restored files written with O_DIRECT, as SQL Server does); prints a markdown table with wall
 # clock and CPU time (the client's: vdibackup + workers + sqlcmd, or sqlcmd; the server's
 # meanwhile). The two restored databases are compared byte for byte.
 # Usage: bench/restore/run_restore_bench.sh [build dir, default build]
@@ -61,12 +62,12 @@ move() { echo "MOVE N'bench' TO N'$1.mdf', MOVE N'bench_log' TO N'$1_log.ldf'"; 
 
 # Two rounds, each restore followed by DROP DATABASE; the better of the two of each is reported
 # (the first restore onto a fresh file system costs the server more: new files, block allocation).
-# rounds warm|cold sets T_/C_/S_NATIVE and T_/C_/S_VDI (best wall, its client and server CPU) and
+# rounds warm|cold [N, default 2] sets T_/C_/S_NATIVE and T_/C_/S_VDI (best wall, its client and server CPU) and
 # RUNS_*. cold: before each restore, sync and drop the page cache (needs root), so both read their
 # backup files from disk, as a restore usually does.
 rounds() {
   T_NATIVE=999 T_VDI=999 RUNS_NATIVE="" RUNS_VDI=""
-  for round in 1 2; do
+  for round in $(seq 1 "${2:-2}"); do
     [[ $1 == cold ]] && { sync; echo 3 >/proc/sys/vm/drop_caches; }
     measure "$BIN/sqlcmd" -S "$EP" -b -Q \
       "RESTORE DATABASE native_copy FROM DISK='$NATIVE/a.bak', DISK='$NATIVE/b.bak' WITH $(move native_copy)"
@@ -97,6 +98,15 @@ if [[ -w /proc/sys/vm/drop_caches ]]; then
   rounds cold
   COLD_ROWS=$(rows "page cache dropped")
 fi
+# Again against a server that writes the restored data files with O_DIRECT, as SQL Server does
+# (serve --direct-io), backup files in the page cache: both restores then write at the disk's
+# speed instead of into the page cache (whose flush is the commit's fsync otherwise).
+kill "$SERVER_PID" && wait "$SERVER_PID" 2>/dev/null || true
+EP="ipc://$WORK/sql-direct.sock"
+bench_serve "$BIN" "$DATA" "$EP" "$WORK/server.log" --direct-io
+cat "$REPO/bench/$SET"/stripe-*.lz4 "$NATIVE"/*.bak >/dev/null
+rounds warm 3
+DIRECT_ROWS=$(rows "direct I/O server, best of 3")
 
 echo "set: $SET, 2 devices, $((RAW / 1048576)) MiB raw, $((STORED / 1048576)) MiB in lz4 stripes, $((PLAIN / 1048576)) MiB plain; $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg); best of 2 alternating rounds (each restore then dropped), wall clock incl. process start; $WARMUP"
 echo
@@ -104,4 +114,5 @@ echo "| measure | runs -> best | MB/s (raw) | CPU of the best: client / server |
 echo "|---|---|---|---|---|"
 echo "$WARM_ROWS"
 [[ -n $COLD_ROWS ]] && echo "$COLD_ROWS"
+echo "$DIRECT_ROWS"
 [[ -n $COLD_ROWS ]] || echo "(not root: no rounds with the page cache dropped)"

@@ -28,7 +28,8 @@ namespace {
 constexpr const char* kUsage =
     "usage: vdi-emulator COMMAND [options]\n"
     "  serve --data-dir DIR [--listen ENDPOINT] [--fault SPEC] [--password PW] [--direct-io]\n"
-    "                  (--direct-io: BACKUP reads data files with O_DIRECT, as SQL Server does)\n"
+    "                  (--direct-io: BACKUP and RESTORE read and write data files with O_DIRECT,\n"
+    "                  as SQL Server does)\n"
     "  sql [sqlcmd options]              (the sqlcmd-compatible client; also built as `sqlcmd`)\n"
     "  create-database NAME --data-dir DIR [--size BYTES] [--profile "
     "oltp|text|mixed|random|zeros]\n"

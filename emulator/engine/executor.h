@@ -23,7 +23,8 @@ struct ExecutorOptions {
   uint32_t vdi_open_timeout_ms = 5000;
   // BACKUP WITH SNAPSHOT: how long the freeze may wait for writes in progress (workloads).
   uint32_t freeze_wait_ms = 10000;
-  bool direct_io = false;  // serve --direct-io: BackupOptions::direct_io for every BACKUP
+  // serve --direct-io: BackupOptions / RestoreOptions::direct_io for every BACKUP and RESTORE.
+  bool direct_io = false;
 };
 
 // SQL Server's advice for snapshot freezes; longer ones get a warning message.

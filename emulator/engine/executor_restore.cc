@@ -123,6 +123,7 @@ void EmulatorExecutor::RunRestore(const tsql::RestoreStatement& s, int line,
   for (const auto& m : s.moves) ro.moves.push_back({m.logical_name, m.physical_path});
   ro.replace = s.replace;
   ro.recovery = s.WantsRecovery();
+  ro.direct_io = options_.direct_io;
   ro.device_count = static_cast<uint32_t>(s.devices.size());
   for (const auto& d : s.devices) ro.device_names.push_back(d.name);
   auto session = RestoreSession::Begin(catalog_, ro);

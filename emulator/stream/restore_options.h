@@ -25,6 +25,10 @@ struct RestoreOptions {
   bool recovery = true;       // RECOVERY (ONLINE) vs NORECOVERY (RESTORING)
   uint32_t device_count = 1;  // devices the restore reads (one DeviceParser each), 1..64
   std::vector<std::string> device_names;  // for messages; Default: "device0", "device1", ...
+  // Write the data files with O_DIRECT, as SQL Server does (serve --direct-io): the restored
+  // pages go to the disk, not the page cache. A file whose filesystem refuses O_DIRECT, and every
+  // piece not aligned to 4 KiB, is written through the page cache.
+  bool direct_io = false;
 };
 
 }  // namespace vdibk::emulator

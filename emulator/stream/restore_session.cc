@@ -114,10 +114,10 @@ Status RestoreSession::OnSetInfo(uint32_t device, const BackupSetInfo& info) {
   return Status::Ok();
 }
 
-Status RestoreSession::OnRunData(uint32_t /*device*/, const RunHeader& run, bool log,
+Status RestoreSession::OnRunData(uint32_t device, const RunHeader& run, bool log,
                                  uint64_t offset_in_run, const uint8_t* data, size_t len) {
   if (!staging_) return Status::Ok();  // VERIFYONLY (or header modes): verify, write nothing
-  return staging_->WriteRun(run, log, offset_in_run, data, len);
+  return staging_->WriteRun(device, run, log, offset_in_run, data, len);
 }
 
 Result<RestoreResult> RestoreSession::Finish() {
@@ -160,6 +160,7 @@ Result<RestoreResult> RestoreSession::Finish() {
   Status s = staging_->Commit(options_.recovery);
   if (!s.ok()) return fail(s);
   r.database = staging_->target();
+  r.direct_bytes = staging_->direct_bytes();
   r.state = options_.recovery ? DbState::kOnline : DbState::kRestoring;
   staging_.reset();
   return r;

@@ -24,8 +24,9 @@ struct RestoreResult {
   std::vector<BackupFileInfo> file_list;  // FILELISTONLY rows
   std::string database;                   // database restored into (kDatabase / kLog)
   DbState state = DbState::kOnline;
-  uint64_t pages = 0;  // pages read from all devices
-  uint64_t bytes = 0;  // stream bytes read from all devices
+  uint64_t pages = 0;         // pages read from all devices
+  uint64_t bytes = 0;         // stream bytes read from all devices
+  uint64_t direct_bytes = 0;  // data file bytes written with O_DIRECT (RestoreOptions::direct_io)
 };
 
 class RestoreSession : private ParserSink {

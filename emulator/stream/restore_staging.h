@@ -5,6 +5,7 @@
 #ifndef VDIBK_EMULATOR_STREAM_RESTORE_STAGING_H_
 #define VDIBK_EMULATOR_STREAM_RESTORE_STAGING_H_
 
+#include <atomic>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -31,13 +32,16 @@ class RestoreStaging {
   RestoreStaging(const RestoreStaging&) = delete;
   RestoreStaging& operator=(const RestoreStaging&) = delete;
 
-  // Writes run bytes to the staged file (or the staged log bytes). Thread-safe (one writer per file
-  // at a time).
-  Status WriteRun(const RunHeader& run, bool log, uint64_t offset_in_run, const uint8_t* data,
-                  size_t len);
+  // Writes run bytes read from `device` to the staged file (or the staged log bytes). Thread-safe
+  // for different devices (one buffered writer per file at a time); a device's runs arrive in
+  // order. With direct_io, data file bytes gather in the device's aligned buffer and go out with
+  // O_DIRECT when it is full and at the end of each run.
+  Status WriteRun(uint32_t device, const RunHeader& run, bool log, uint64_t offset_in_run,
+                  const uint8_t* data, size_t len);
   // Makes the restore visible (see class comment). `recovery`: ONLINE, else RESTORING.
   Status Commit(bool recovery);
   const std::string& target() const { return target_; }
+  uint64_t direct_bytes() const { return direct_bytes_.load(); }
 
  private:
   struct StagedFile {
@@ -50,7 +54,25 @@ class RestoreStaging {
     // Device threads write one file in turns: the kernel serializes buffered writes to a file
     // anyway (i_rwsem), and a waiter spinning on that lock burns a core the clients need.
     std::unique_ptr<std::mutex> write_mu = std::make_unique<std::mutex>();
+    UniqueFd direct_fd;  // direct_io: the temp file opened with O_DIRECT (invalid: refused)
   };
+  // direct_io: one device's pending bytes of one staged file, [start, start + len).
+  struct DirectBuffer {
+    explicit DirectBuffer(size_t n);
+    ~DirectBuffer();
+    DirectBuffer(const DirectBuffer&) = delete;
+    DirectBuffer& operator=(const DirectBuffer&) = delete;
+    uint8_t* data = nullptr;
+    size_t size;
+    StagedFile* file = nullptr;
+    uint64_t start = 0;
+    size_t len = 0;
+  };
+  Status WriteBuffered(StagedFile* f, const uint8_t* data, size_t len, uint64_t offset);
+  Status WriteDirect(uint32_t device, StagedFile* f, const uint8_t* data, size_t len,
+                     uint64_t offset, bool run_end);
+  // Writes out the aligned part of `b` with O_DIRECT and the rest buffered; empties it.
+  Status FlushDirect(DirectBuffer& b);
   RestoreStaging() : catalog_("") {}
   Status PlaceFiles(const RestoreOptions& options);
   Status ApplyLog();
@@ -65,6 +87,9 @@ class RestoreStaging {
   std::vector<StagedFile> files_;
   UniqueFd log_bytes_;
   std::mutex log_write_mu_;
+  // Per device (sized before any write; each slot is used by its device's thread only).
+  std::vector<std::unique_ptr<DirectBuffer>> direct_;
+  std::atomic<uint64_t> direct_bytes_{0};
   bool committed_ = false;
 };
 
