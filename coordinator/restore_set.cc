@@ -140,11 +140,8 @@ Result<RestorePlan> LoadRestoreSet(const std::string& set_dir, const std::string
     stripe::DirectoryTarget stripe_target(dir);
     Result<stripe::StripeReader> r =
         stripe::StripeReader::Open(stripe_target, e.file_name(), expect);
+    // The reader refused any format version but its own (kIntegrity).
     if (!r.ok()) return r.status().WithContext("stripe " + path);
-    if (r->header().format_version != stripe::kFormatVersion) {
-      return Status::Integrity("stripe " + path + ": unsupported format version " +
-                               std::to_string(r->header().format_version));
-    }
     if (r->trailer().raw_bytes != e.raw_bytes() ||
         (!e.raw_digest().empty() &&
          stripe::DigestBytes(r->trailer().raw_xxh64) != e.raw_digest())) {
