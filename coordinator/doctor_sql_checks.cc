@@ -2,6 +2,7 @@
 // process shares our IPC namespace and /dev/shm (the container failure mode).
 #include <sys/sysmacros.h>
 
+#include <algorithm>
 #include <chrono>
 #include <sstream>
 #include <thread>
@@ -22,6 +23,8 @@ Result<SqlOutcome> RunStatement(SqlRunner& sql, const std::string& statement,
   VDIBK_ASSIGN_OR_RETURN(std::unique_ptr<SqlExecution> e, sql.Start(statement));
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   SqlOutcome out;
+  // sqlcmd answers a preflight statement in a few ms: poll often at first, then every 10 ms.
+  auto pause = std::chrono::microseconds(500);
   for (;;) {
     if (std::optional<ExitInfo> x = e->Poll()) {
       out.finished = true;
@@ -33,7 +36,8 @@ Result<SqlOutcome> RunStatement(SqlRunner& sql, const std::string& statement,
       out.exit = e->Wait();
       break;
     }
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    std::this_thread::sleep_for(pause);
+    pause = std::min<std::chrono::microseconds>(pause * 2, std::chrono::milliseconds(10));
   }
   out.output = e->Output();
   return out;

@@ -3,6 +3,7 @@
 #include "coordinator/doctor_checks.h"
 
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <gtest/gtest.h>
 
@@ -88,7 +89,10 @@ TEST(DoctorAccessTest, OwnerGroupOtherAndRoot) {
 
 class DoctorShmProbeTest : public ::testing::Test {
  protected:
-  void TearDown() override { EXPECT_EQ(vdibk::testing::ShmLeftovers("doctor-probe"), ""); }
+  // This process's probes only: other test processes may be probing at the same moment.
+  void TearDown() override {
+    EXPECT_EQ(vdibk::testing::ShmLeftovers("doctor-probe." + std::to_string(getpid()) + "-"), "");
+  }
   FakeDoctorSystem sys;
 };
 
