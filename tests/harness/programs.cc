@@ -5,6 +5,7 @@
 
 #include <fstream>
 #include <iterator>
+#include <optional>
 #include <sstream>
 #include <thread>
 
@@ -38,6 +39,20 @@ std::unique_ptr<Subprocess> StartMerged(const std::vector<std::string>& argv,
 }
 
 Outcome RunMerged(const std::vector<std::string>& argv) { return Finish(*StartMerged(argv)); }
+
+std::unique_ptr<Subprocess> ServeEmulator(const std::string& data, const std::string& endpoint,
+                                          const std::vector<std::string>& extra,
+                                          std::string* ready_line) {
+  std::vector<std::string> argv{Bin("vdi-emulator"), "serve", "--data-dir", data,
+                                "--listen",          endpoint};
+  argv.insert(argv.end(), extra.begin(), extra.end());
+  auto server = std::make_unique<Subprocess>(argv);
+  std::optional<std::string> ready =
+      server->WaitForLine("vdi-emulator: listening on", std::chrono::seconds(20));
+  if (!ready) return nullptr;
+  if (ready_line) *ready_line = *ready;
+  return server;
+}
 
 std::string ReadAll(const std::string& path) {
   std::ifstream f(path, std::ios::binary);

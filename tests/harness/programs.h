@@ -26,6 +26,13 @@ struct Outcome {
 // "<build>/bin/<name>".
 std::string Bin(const std::string& name);
 
+// Starts `vdi-emulator serve --data-dir DATA --listen ENDPOINT EXTRA...` and returns it once it
+// printed its readiness line (within 20 s), which goes to `*ready_line` if given; nullptr (the
+// process killed and reaped) if it did not.
+std::unique_ptr<Subprocess> ServeEmulator(const std::string& data, const std::string& endpoint,
+                                          const std::vector<std::string>& extra = {},
+                                          std::string* ready_line = nullptr);
+
 // Reads p's output to the end (each line within 120 s) and reaps it (within 60 s).
 Outcome Finish(Subprocess& p,
                std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now());

@@ -27,6 +27,7 @@ using vdibk::testing::Finish;
 using vdibk::testing::Outcome;
 using vdibk::testing::ReadAll;
 using vdibk::testing::RunProgram;
+using vdibk::testing::ServeEmulator;
 using vdibk::testing::SetDirs;
 using vdibk::testing::StartMerged;
 using vdibk::testing::Subprocess;
@@ -42,14 +43,10 @@ class BackupE2eTest : public ::testing::Test {
     Outcome c = RunProgram(
         {Bin("vdi-emulator"), "create-database", "sales", "--data-dir", data_, "--size", "16M"});
     ASSERT_EQ(c.exit_code, 0) << c.out;
-    std::vector<std::string> argv{Bin("vdi-emulator"), "serve",  "--data-dir", data_,
-                                  "--listen",          endpoint_};
-    if (!fault.empty()) {
-      argv.push_back("--fault");
-      argv.push_back(fault);
-    }
-    server_ = std::make_unique<Subprocess>(argv);
-    ASSERT_TRUE(server_->WaitForLine("vdi-emulator: listening on", 20s));
+    std::vector<std::string> extra;
+    if (!fault.empty()) extra = {"--fault", fault};
+    server_ = ServeEmulator(data_, endpoint_, extra);
+    ASSERT_TRUE(server_);
   }
   void TearDown() override {
     if (server_) {

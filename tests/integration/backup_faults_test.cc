@@ -35,6 +35,7 @@ using vdibk::testing::Outcome;
 using vdibk::testing::PollUntil;
 using vdibk::testing::ReadAll;
 using vdibk::testing::RunProgram;
+using vdibk::testing::ServeEmulator;
 using vdibk::testing::SetDirs;
 using vdibk::testing::StartMerged;
 using vdibk::testing::WorkerId;
@@ -92,14 +93,10 @@ class BackupFaultsTest : public ::testing::Test {
     Outcome c = RunProgram(
         {Bin("vdi-emulator"), "create-database", "sales", "--data-dir", data_, "--size", size});
     ASSERT_EQ(c.exit_code, 0) << c.out;
-    std::vector<std::string> argv{Bin("vdi-emulator"), "serve",  "--data-dir", data_,
-                                  "--listen",          endpoint_};
-    if (!fault.empty()) {
-      argv.push_back("--fault");
-      argv.push_back(fault);
-    }
-    server_ = std::make_unique<Subprocess>(argv);
-    ASSERT_TRUE(server_->WaitForLine("vdi-emulator: listening on", 20s));
+    std::vector<std::string> extra;
+    if (!fault.empty()) extra = {"--fault", fault};
+    server_ = ServeEmulator(data_, endpoint_, extra);
+    ASSERT_TRUE(server_);
     meta_before_ = ReadAll(MetaPath());
     ldf_before_ = ReadAll(data_ + "/sales/sales_log.ldf");
     ASSERT_FALSE(ldf_before_.empty());

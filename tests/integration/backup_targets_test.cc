@@ -34,6 +34,7 @@ using vdibk::testing::Finish;
 using vdibk::testing::Outcome;
 using vdibk::testing::ReadAll;
 using vdibk::testing::RunMerged;
+using vdibk::testing::ServeEmulator;
 using vdibk::testing::SetDirs;
 using vdibk::testing::ShmLeftovers;
 using vdibk::testing::StartMerged;
@@ -123,11 +124,10 @@ class BackupTargetsE2eTest : public ::testing::Test {
     Outcome c = RunMerged(
         {Bin("vdi-emulator"), "create-database", "sales", "--data-dir", data_, "--size", size});
     ASSERT_EQ(c.exit_code, 0) << c.out;
-    std::vector<std::string> argv{Bin("vdi-emulator"), "serve",  "--data-dir", data_,
-                                  "--listen",          endpoint_};
-    if (!fault.empty()) argv.insert(argv.end(), {"--fault", fault});
-    server_ = std::make_unique<Subprocess>(argv);
-    ASSERT_TRUE(server_->WaitForLine("vdi-emulator: listening on", 20s));
+    std::vector<std::string> extra;
+    if (!fault.empty()) extra = {"--fault", fault};
+    server_ = ServeEmulator(data_, endpoint_, extra);
+    ASSERT_TRUE(server_);
   }
   void TearDown() override {
     if (server_) {

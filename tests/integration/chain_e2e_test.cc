@@ -31,6 +31,7 @@ using vdibk::testing::Finish;
 using vdibk::testing::Outcome;
 using vdibk::testing::ReadAll;
 using vdibk::testing::RunMerged;
+using vdibk::testing::ServeEmulator;
 using vdibk::testing::SetDirs;
 using vdibk::testing::StartMerged;
 using vdibk::testing::Subprocess;
@@ -55,9 +56,8 @@ class ChainE2eTest : public ::testing::Test {
     Outcome c = RunMerged(
         {Bin("vdi-emulator"), "create-database", "sales", "--data-dir", data_, "--size", "16M"});
     ASSERT_EQ(c.exit_code, 0) << c.out;
-    server_ = std::make_unique<Subprocess>(std::vector<std::string>{
-        Bin("vdi-emulator"), "serve", "--data-dir", data_, "--listen", endpoint_});
-    ASSERT_TRUE(server_->WaitForLine("vdi-emulator: listening on", 20s));
+    server_ = ServeEmulator(data_, endpoint_);
+    ASSERT_TRUE(server_);
   }
   void TearDown() override {
     if (server_) {

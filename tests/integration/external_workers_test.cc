@@ -28,6 +28,7 @@ using vdibk::testing::Finish;
 using vdibk::testing::Outcome;
 using vdibk::testing::ReadAll;
 using vdibk::testing::RunProgram;
+using vdibk::testing::ServeEmulator;
 using vdibk::testing::SetDirs;
 using vdibk::testing::ShmLeftovers;
 using vdibk::testing::StartMerged;
@@ -48,9 +49,8 @@ class ExternalWorkersTest : public ::testing::Test {
     Outcome c = Finish(*StartMerged(
         {Bin("vdi-emulator"), "create-database", "sales", "--data-dir", data_, "--size", "16M"}));
     ASSERT_EQ(c.exit_code, 0) << c.out;
-    server_ = std::make_unique<Subprocess>(std::vector<std::string>{
-        Bin("vdi-emulator"), "serve", "--data-dir", data_, "--listen", sql_});
-    ASSERT_TRUE(server_->WaitForLine("vdi-emulator: listening on", 20s));
+    server_ = ServeEmulator(data_, sql_);
+    ASSERT_TRUE(server_);
   }
   void TearDown() override {
     for (auto& w : workers_) w->Kill(SIGKILL);

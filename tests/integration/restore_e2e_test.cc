@@ -32,6 +32,7 @@ using vdibk::testing::Finish;
 using vdibk::testing::Outcome;
 using vdibk::testing::ReadAll;
 using vdibk::testing::RunMerged;
+using vdibk::testing::ServeEmulator;
 using vdibk::testing::SetDirs;
 using vdibk::testing::StartMerged;
 using vdibk::testing::Subprocess;
@@ -47,13 +48,8 @@ class RestoreE2eTest : public ::testing::Test {
     Outcome c = RunMerged(
         {Bin("vdi-emulator"), "create-database", "sales", "--data-dir", data_, "--size", "16M"});
     ASSERT_EQ(c.exit_code, 0) << c.out;
-    std::vector<std::string> argv{Bin("vdi-emulator"), "serve",  "--data-dir", data_,
-                                  "--listen",          endpoint_};
-    for (const std::string& a : ExtraServeArgs()) argv.push_back(a);
-    server_ = std::make_unique<Subprocess>(argv);
-    std::optional<std::string> ready = server_->WaitForLine("vdi-emulator: listening on", 20s);
-    ASSERT_TRUE(ready);
-    ready_line_ = *ready;
+    server_ = ServeEmulator(data_, endpoint_, ExtraServeArgs(), &ready_line_);
+    ASSERT_TRUE(server_);
   }
   virtual std::vector<std::string> ExtraServeArgs() const { return {}; }
   void TearDown() override {

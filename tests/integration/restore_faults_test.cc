@@ -30,6 +30,7 @@ using vdibk::testing::Outcome;
 using vdibk::testing::PollUntil;
 using vdibk::testing::ReadAll;
 using vdibk::testing::RunMerged;
+using vdibk::testing::ServeEmulator;
 using vdibk::testing::StartMerged;
 using vdibk::testing::WorkerId;
 using vdibk::testing::Workers;
@@ -74,11 +75,10 @@ class RestoreFaultsTest : public ::testing::Test {
     Serve(fault);  // the faults apply to every BACKUP/RESTORE of the server
   }
   void Serve(const std::string& fault) {
-    std::vector<std::string> argv{Bin("vdi-emulator"), "serve",  "--data-dir", data_,
-                                  "--listen",          endpoint_};
-    if (!fault.empty()) argv.insert(argv.end(), {"--fault", fault});
-    server_ = std::make_unique<Subprocess>(argv);
-    ASSERT_TRUE(server_->WaitForLine("vdi-emulator: listening on", 20s));
+    std::vector<std::string> extra;
+    if (!fault.empty()) extra = {"--fault", fault};
+    server_ = ServeEmulator(data_, endpoint_, extra);
+    ASSERT_TRUE(server_);
   }
   void TearDown() override {
     if (server_) {

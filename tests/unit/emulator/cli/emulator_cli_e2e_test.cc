@@ -13,6 +13,7 @@
 #include <map>
 #include <regex>
 
+#include "tests/harness/programs.h"
 #include "tests/harness/subprocess.h"
 #include "tests/harness/test_dirs.h"
 
@@ -52,13 +53,8 @@ class EmulatorCliTest : public ::testing::Test {
     Outcome c = RunProgram({Bin("vdi-emulator"), "create-database", "sales", "--data-dir", data_,
                             "--size", "4M", "--ndf", "1"});
     ASSERT_EQ(c.exit_code, 0) << c.out;
-    std::vector<std::string> argv{Bin("vdi-emulator"), "serve", "--data-dir", data_, "--listen",
-                                  endpoint_};
-    for (const std::string& a : ExtraServeArgs()) argv.push_back(a);
-    server_ = std::make_unique<Subprocess>(argv);
-    std::optional<std::string> ready = server_->WaitForLine("vdi-emulator: listening on", 20s);
-    ASSERT_TRUE(ready);
-    ready_line_ = *ready;
+    server_ = vdibk::testing::ServeEmulator(data_, endpoint_, ExtraServeArgs(), &ready_line_);
+    ASSERT_TRUE(server_);
   }
   virtual std::vector<std::string> ExtraServeArgs() const { return {}; }
   void TearDown() override {
