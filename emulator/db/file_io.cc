@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <filesystem>
 #include <system_error>
 
@@ -40,6 +41,18 @@ Result<UniqueFd> OpenFile(const std::string& path, int flags, mode_t mode) {
   if (fd < 0) return Status::FromErrno(ErrorCode::kFailed, "open " + path, errno);
   return UniqueFd(fd);
 }
+
+UniqueFd OpenDirect(const std::string& path, int flags) {
+  Result<UniqueFd> fd = OpenFile(path, flags | O_DIRECT);
+  return fd.ok() ? std::move(fd).value() : UniqueFd();
+}
+
+AlignedBuffer::AlignedBuffer(size_t n, size_t alignment) : size(n) {
+  void* p = nullptr;
+  if (posix_memalign(&p, alignment, n) == 0) data = static_cast<uint8_t*>(p);
+}
+
+AlignedBuffer::~AlignedBuffer() { std::free(data); }
 
 Status PreadFull(int fd, void* buf, size_t len, uint64_t offset, std::string_view what) {
   uint8_t* p = static_cast<uint8_t*>(buf);

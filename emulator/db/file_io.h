@@ -38,6 +38,23 @@ class UniqueFd {
 // open(2) with O_CLOEXEC added. `mode` is used with O_CREAT.
 Result<UniqueFd> OpenFile(const std::string& path, int flags, mode_t mode = 0644);
 
+// O_DIRECT transfers (serve --direct-io): file offsets, lengths and memory aligned to 4 KiB.
+constexpr size_t kDirectIoAlignment = 4096;
+// OpenFile(path, flags | O_DIRECT); an invalid fd where that is refused (a filesystem without
+// O_DIRECT): the caller then uses its buffered descriptor.
+UniqueFd OpenDirect(const std::string& path, int flags);
+
+// `size` bytes of heap memory aligned to `alignment` (a power of two, at least sizeof(void*));
+// `data` is nullptr if the allocation failed.
+struct AlignedBuffer {
+  AlignedBuffer(size_t size, size_t alignment);
+  ~AlignedBuffer();
+  AlignedBuffer(const AlignedBuffer&) = delete;
+  AlignedBuffer& operator=(const AlignedBuffer&) = delete;
+  uint8_t* data = nullptr;
+  size_t size;
+};
+
 // Reads exactly `len` bytes at `offset`; a short file is an error (kIntegrity).
 Status PreadFull(int fd, void* buf, size_t len, uint64_t offset, std::string_view what);
 // Writes exactly `len` bytes at `offset` (retrying short writes).

@@ -8,7 +8,6 @@
 #include <atomic>
 #include <cerrno>
 #include <chrono>
-#include <cstdlib>
 #include <cstring>
 #include <memory>
 #include <mutex>
@@ -18,15 +17,6 @@
 
 namespace vdibk::emulator {
 namespace {
-
-struct AlignedBuffer {
-  explicit AlignedBuffer(size_t n) : size(n) {
-    if (posix_memalign(reinterpret_cast<void**>(&data), 65536, n) != 0) data = nullptr;
-  }
-  ~AlignedBuffer() { std::free(data); }
-  uint8_t* data = nullptr;
-  size_t size;
-};
 
 std::string OsError(int err) { return std::to_string(err) + "(" + std::strerror(err) + ")"; }
 
@@ -57,7 +47,7 @@ void WriteDevice(DeviceStream& stream, const std::string& path, uint32_t transfe
                                 OsError(errno) + "."));
     return;
   }
-  AlignedBuffer buf(transfer);
+  AlignedBuffer buf(transfer, 65536);
   for (;;) {
     if (err->failed()) break;
     Result<size_t> n = stream.Fill(buf.data, buf.size);
@@ -98,7 +88,7 @@ void ReadDevice(RestoreSession& session, uint32_t d, const std::string& path, Fi
     return;
   }
   constexpr size_t kSizes[] = {1 << 20, 192 << 10, 64 << 10, 512 << 10};
-  AlignedBuffer buf(1 << 20);
+  AlignedBuffer buf(1 << 20, 65536);
   for (size_t k = 0; !err->failed() && session.WantsMore(d); ++k) {
     ssize_t n = read(fd, buf.data, kSizes[k % 4]);
     if (n < 0 && errno == EINTR) continue;

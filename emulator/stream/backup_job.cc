@@ -147,7 +147,7 @@ Status BackupJob::Plan(const BackupOptions& o) {
     source_.fds.push_back(std::move(fd));
     if (o.direct_io) {
       // Refused (EINVAL: a filesystem without O_DIRECT): that file goes through the page cache.
-      source_.direct_fds.emplace_back(::open(f.full_path.c_str(), O_RDONLY | O_DIRECT | O_CLOEXEC));
+      source_.direct_fds.push_back(OpenDirect(f.full_path, O_RDONLY));
     }
   }
   for (const BackupRun& r : runs) {

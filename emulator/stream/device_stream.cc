@@ -7,15 +7,12 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <cstdlib>
 #include <cstring>
 
 namespace vdibk::emulator {
 namespace {
 
-// O_DIRECT transfers: offsets, lengths and memory aligned to 4 KiB (any logical block size up
-// to that); a 1 MiB bounce buffer per device stream.
-constexpr size_t kDirectAlignment = 4096;
+// O_DIRECT reads go through a 1 MiB bounce buffer per device stream.
 constexpr size_t kDirectBounceSize = 1 << 20;
 
 uint32_t SsetAttributes(const BackupSetInfo& i) {
@@ -273,23 +270,16 @@ void DeviceStream::ConsumeData(const uint8_t* p, size_t len) {
   }
 }
 
-DeviceStream::Bounce::Bounce(size_t n) : size(n) {
-  void* p = nullptr;
-  if (posix_memalign(&p, kDirectAlignment, n) == 0) data = static_cast<uint8_t*>(p);
-}
-DeviceStream::Bounce::~Bounce() { std::free(data); }
-
-Result<size_t> DeviceStream::ReadDirect(uint32_t file, uint64_t offset, uint8_t* dst,
-                                        size_t want) {
+Result<size_t> DeviceStream::ReadDirect(uint32_t file, uint64_t offset, uint8_t* dst, size_t want) {
   const std::string& f = info_.files[file].physical_name;
   const bool hit = bounce_ && bounce_file_ == file && offset >= bounce_off_ &&
                    offset < bounce_off_ + bounce_len_;
   if (!hit) {
     if (!bounce_) {
-      bounce_ = std::make_unique<Bounce>(kDirectBounceSize);
+      bounce_ = std::make_unique<AlignedBuffer>(kDirectBounceSize, kDirectIoAlignment);
       if (!bounce_->data) return Status::Failed("backup read " + f + ": out of memory");
     }
-    const uint64_t start = offset / kDirectAlignment * kDirectAlignment;
+    const uint64_t start = offset / kDirectIoAlignment * kDirectIoAlignment;
     bounce_len_ = 0;
     for (;;) {
       ssize_t got = ::pread(src_->direct_fds[file].get(), bounce_->data, bounce_->size,
@@ -324,8 +314,8 @@ Result<size_t> DeviceStream::Fill(uint8_t* buf, size_t capacity) {
     if (phase_ == Phase::kRunData) {
       const BackupRun& r = runs_[run_idx_];
       size_t want = static_cast<size_t>(std::min<uint64_t>(capacity - n, r.length - run_done_));
-      const bool direct = r.file_index < src_->direct_fds.size() &&
-                          src_->direct_fds[r.file_index].get() >= 0;
+      const bool direct =
+          r.file_index < src_->direct_fds.size() && src_->direct_fds[r.file_index].get() >= 0;
       ssize_t got;
       if (direct) {
         Result<size_t> d = ReadDirect(r.file_index, r.offset + run_done_, buf + n, want);

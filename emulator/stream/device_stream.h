@@ -110,15 +110,7 @@ class DeviceStream {
   std::vector<uint64_t> sums_scratch_;  // page checksums computed in parallel by ConsumeData
   // Direct reads: the bounce buffer holds bytes [bounce_off_, bounce_off_ + bounce_len_) of file
   // bounce_file_.
-  struct Bounce {
-    explicit Bounce(size_t n);
-    ~Bounce();
-    Bounce(const Bounce&) = delete;
-    Bounce& operator=(const Bounce&) = delete;
-    uint8_t* data = nullptr;
-    size_t size;
-  };
-  std::unique_ptr<Bounce> bounce_;
+  std::unique_ptr<AlignedBuffer> bounce_;
   uint32_t bounce_file_ = 0;
   uint64_t bounce_off_ = 0;
   size_t bounce_len_ = 0;

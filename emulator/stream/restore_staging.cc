@@ -5,7 +5,6 @@
 #include <strings.h>
 #include <unistd.h>
 
-#include <cstdlib>
 #include <cstring>
 #include <set>
 
@@ -16,8 +15,7 @@
 namespace vdibk::emulator {
 namespace {
 
-// O_DIRECT writes: offsets, lengths and memory aligned to 4 KiB; 1 MiB gathered per device.
-constexpr size_t kDirectAlignment = 4096;
+// O_DIRECT writes gather 1 MiB per device.
 constexpr size_t kDirectBufferSize = 1 << 20;
 
 bool SameName(const std::string& a, const std::string& b) {
@@ -226,7 +224,7 @@ Status RestoreStaging::PlaceFiles(const RestoreOptions& options) {
       // Allocated up front, as SQL Server initializes its files: direct writes then fill
       // allocated (unwritten) extents instead of holes. Refused O_DIRECT: buffered writes.
       (void)::fallocate(sf.fd.get(), FALLOC_FL_KEEP_SIZE, 0, static_cast<off_t>(sf.size));
-      sf.direct_fd = UniqueFd(::open(sf.temp_path.c_str(), O_WRONLY | O_DIRECT | O_CLOEXEC));
+      sf.direct_fd = OpenDirect(sf.temp_path, O_WRONLY);
     }
     files_.push_back(std::move(sf));
   }
@@ -266,19 +264,13 @@ Status RestoreStaging::WriteBuffered(StagedFile* f, const uint8_t* data, size_t 
   return PwriteFull(f->fd.get(), data, len, offset, f->temp_path);
 }
 
-RestoreStaging::DirectBuffer::DirectBuffer(size_t n) : size(n) {
-  void* p = nullptr;
-  if (posix_memalign(&p, kDirectAlignment, n) == 0) data = static_cast<uint8_t*>(p);
-}
-RestoreStaging::DirectBuffer::~DirectBuffer() { std::free(data); }
-
 Status RestoreStaging::FlushDirect(DirectBuffer& b) {
-  const size_t aligned = b.len / kDirectAlignment * kDirectAlignment;
+  const size_t aligned = b.len / kDirectIoAlignment * kDirectIoAlignment;
   for (size_t done = 0; done < aligned;) {
-    ssize_t n = ::pwrite(b.file->direct_fd.get(), b.data + done, aligned - done,
+    ssize_t n = ::pwrite(b.file->direct_fd.get(), b.mem.data + done, aligned - done,
                          static_cast<off_t>(b.start + done));
     if (n < 0 && errno == EINTR) continue;
-    if (n <= 0 || n % kDirectAlignment != 0) {
+    if (n <= 0 || n % kDirectIoAlignment != 0) {
       b.len = 0;
       return Status::FromErrno(ErrorCode::kTargetIo, "write " + b.file->temp_path,
                                n < 0 ? errno : ENOSPC);
@@ -288,7 +280,7 @@ Status RestoreStaging::FlushDirect(DirectBuffer& b) {
   direct_bytes_ += aligned;
   Status st = Status::Ok();
   if (aligned < b.len) {
-    st = WriteBuffered(b.file, b.data + aligned, b.len - aligned, b.start + aligned);
+    st = WriteBuffered(b.file, b.mem.data + aligned, b.len - aligned, b.start + aligned);
   }
   b.start += b.len;
   b.len = 0;
@@ -301,24 +293,24 @@ Status RestoreStaging::WriteDirect(uint32_t device, StagedFile* f, const uint8_t
   std::unique_ptr<DirectBuffer>& slot = direct_[device];
   if (!slot) {
     slot = std::make_unique<DirectBuffer>(kDirectBufferSize);
-    if (!slot->data) return Status::Failed("out of memory (restore write buffer)");
+    if (!slot->mem.data) return Status::Failed("out of memory (restore write buffer)");
   }
   DirectBuffer& b = *slot;
   if (b.len > 0 && (b.file != f || b.start + b.len != offset)) {
     VDIBK_RETURN_IF_ERROR(FlushDirect(b));
   }
   if (b.len == 0) {
-    if (offset % kDirectAlignment != 0) return WriteBuffered(f, data, len, offset);
+    if (offset % kDirectIoAlignment != 0) return WriteBuffered(f, data, len, offset);
     b.file = f;
     b.start = offset;
   }
   while (len > 0) {
-    const size_t take = std::min(len, b.size - b.len);
-    std::memcpy(b.data + b.len, data, take);
+    const size_t take = std::min(len, b.mem.size - b.len);
+    std::memcpy(b.mem.data + b.len, data, take);
     b.len += take;
     data += take;
     len -= take;
-    if (b.len == b.size) VDIBK_RETURN_IF_ERROR(FlushDirect(b));
+    if (b.len == b.mem.size) VDIBK_RETURN_IF_ERROR(FlushDirect(b));
   }
   if (run_end && b.len > 0) VDIBK_RETURN_IF_ERROR(FlushDirect(b));
   return Status::Ok();

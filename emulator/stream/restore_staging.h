@@ -58,12 +58,8 @@ class RestoreStaging {
   };
   // direct_io: one device's pending bytes of one staged file, [start, start + len).
   struct DirectBuffer {
-    explicit DirectBuffer(size_t n);
-    ~DirectBuffer();
-    DirectBuffer(const DirectBuffer&) = delete;
-    DirectBuffer& operator=(const DirectBuffer&) = delete;
-    uint8_t* data = nullptr;
-    size_t size;
+    explicit DirectBuffer(size_t n) : mem(n, kDirectIoAlignment) {}
+    AlignedBuffer mem;
     StagedFile* file = nullptr;
     uint64_t start = 0;
     size_t len = 0;
