@@ -17,9 +17,11 @@ bench_serve() {
 
 # bench_touch_free_memory: writes to all but 1 GiB of MemFree once, then frees it; sets WARMUP to
 # a line for the report. These machines are VMs whose host backs guest memory lazily: the first
-# write to a guest page costs ~2.3 s per GiB here (touching 12 GiB took 28 s; dd of 1 GiB to a new
-# file: 3 s before, 0.6 s after). Anything that allocates much new memory (a restore's page cache,
-# a backup's stripes) paid that whenever it got never-touched pages, whichever side it was on.
+# write to a guest page costs ~2.3-3.5 s per GiB here (touching 12 GiB took 28 s; dd of 1 GiB to a
+# new file: 3 s before, 0.6 s after). Anything that allocates much new memory (a restore's page
+# cache, a backup's stripes) paid that whenever it got never-touched pages, whichever side it was
+# on. It helps for a while only: the guest reports freed memory to the host (virtio-balloon free
+# page reporting), which takes it back (bench/README.md).
 bench_touch_free_memory() {
   local free_kb bytes t0
   free_kb=$(awk '/^MemFree:/{print $2}' /proc/meminfo)

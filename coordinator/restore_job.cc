@@ -178,6 +178,9 @@ Status RestoreJob::RunPipeline() {
       threads.emplace_back([this, d] { DeviceLoop(d); });
     }
     for (std::thread& t : threads) t.join();
+    // Every device is closed: the server asks nothing more of the workers. They exit while it
+    // commits (the restored files' fsync), instead of after the statement.
+    if (!failed()) pool_->hub().ShutdownAll();
   }
   close_set.Dismiss();
   vds_->Close();
