@@ -1,11 +1,18 @@
 // VdiBufferMapper: OpenInSecondary / MapBufferHandle / Close over libsqlvdi.
 #include "workers/buffer_mapper.h"
 
+#include <sys/mman.h>
+#include <unistd.h>
+
 #include <cstdio>
 #include <vector>
 
 #include "vdi.h"
 #include "vdierror.h"
+
+#ifndef MADV_POPULATE_WRITE
+#define MADV_POPULATE_WRITE 23  // Linux 5.14
+#endif
 
 namespace vdibk::workers {
 namespace {
@@ -45,7 +52,21 @@ Result<uint8_t*> VdiBufferMapper::Map(uint32_t handle) {
   return p;
 }
 
+Result<uint8_t*> VdiBufferMapper::MapForWrite(uint32_t handle, size_t size) {
+  VDIBK_ASSIGN_OR_RETURN(uint8_t * p, Map(handle));
+  size_t& done = populated_[p];
+  if (size > done) {
+    static const uintptr_t page = static_cast<uintptr_t>(sysconf(_SC_PAGESIZE));
+    const uintptr_t begin = (reinterpret_cast<uintptr_t>(p) + done) & ~(page - 1);
+    const uintptr_t end = reinterpret_cast<uintptr_t>(p) + size;
+    (void)madvise(reinterpret_cast<void*>(begin), end - begin, MADV_POPULATE_WRITE);
+    done = size;
+  }
+  return p;
+}
+
 void VdiBufferMapper::Close() {
+  populated_.clear();
   if (!open_) return;
   open_ = false;
   set_->Close();

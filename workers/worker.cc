@@ -371,7 +371,7 @@ Status Worker::HandleRead(transport::Channel& channel, const proto::ReadRequest&
   }
   proto::Reply r = ReplyFor(h, rq.buffer_handle());
   Result<size_t> n = [&]() -> Result<size_t> {
-    VDIBK_ASSIGN_OR_RETURN(uint8_t * p, mapper_->Map(rq.buffer_handle()));
+    VDIBK_ASSIGN_OR_RETURN(uint8_t * p, mapper_->MapForWrite(rq.buffer_handle(), rq.size()));
     return restore_->Read(h.device(), p, rq.size());
   }();
   if (n.ok()) {
