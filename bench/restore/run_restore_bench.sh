@@ -5,7 +5,8 @@
 # first with the page cache warm, then (as root) with it dropped before each restore, then warm
 # against `serve --direct-io` (restored files written with O_DIRECT, as SQL Server does); prints
 # a markdown table with the median and best wall clock, and the CPU time of the best (the
-# client's: vdibackup + workers + sqlcmd, or sqlcmd; the server's meanwhile). The two restored databases are compared byte for byte.
+# client's: vdibackup + workers + sqlcmd, or sqlcmd; the server's meanwhile). The two restored
+# databases are compared byte for byte.
 # Usage: bench/restore/run_restore_bench.sh [build dir, default build]
 #   env: BENCH_DB_SIZE (default 1G), BENCH_WORK (default mktemp)
 set -euo pipefail
@@ -66,7 +67,8 @@ move() { echo "MOVE N'bench' TO N'$1.mdf', MOVE N'bench_log' TO N'$1_log.ldf'"; 
 # N rounds, each restore followed by DROP DATABASE; the median and the best of each are reported
 # (the first restore onto a fresh file system costs the server more: new files, block allocation).
 # rounds warm|cold [N, default 2] sets T_/C_/S_NATIVE and T_/C_/S_VDI (best wall, its client and
-# server CPU) and RUNS_* (every wall time). cold: before each restore, sync and drop the page cache (needs root), so both read their
+# server CPU) and RUNS_* (every wall time). cold: before each restore, sync and drop the page
+# cache (needs root), so both read their
 # backup files from disk, as a restore usually does.
 rounds() {
   T_NATIVE=999 T_VDI=999 RUNS_NATIVE="" RUNS_VDI=""
