@@ -91,15 +91,17 @@ std::vector<WorkerProcess> Workers(pid_t coordinator) {
   return out;
 }
 
-std::string WorkerId(const std::string& cmdline) {
+std::string FlagValue(const std::string& cmdline, const std::string& flag) {
   std::istringstream in(cmdline);
   std::string a, prev;
   while (in >> a) {
-    if (prev == "--id") return a;
+    if (prev == flag) return a;
     prev = a;
   }
   return "";
 }
+
+std::string WorkerId(const std::string& cmdline) { return FlagValue(cmdline, "--id"); }
 
 bool PollUntil(const std::function<bool()>& done, std::chrono::milliseconds timeout) {
   for (auto deadline = std::chrono::steady_clock::now() + timeout;

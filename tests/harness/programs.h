@@ -58,6 +58,8 @@ struct WorkerProcess {
   std::string cmdline;
 };
 std::vector<WorkerProcess> Workers(pid_t coordinator);
+// The word after `flag` in a command line ("" if none), e.g. FlagValue(c, "--connect").
+std::string FlagValue(const std::string& cmdline, const std::string& flag);
 // "--id ID" of a worker's command line ("" if none).
 std::string WorkerId(const std::string& cmdline);
 // Polls `done` every 5 ms until it holds or `timeout` passes: only for conditions no process

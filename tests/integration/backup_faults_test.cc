@@ -31,6 +31,7 @@ using vdibk::testing::Bin;
 using vdibk::testing::Children;
 using vdibk::testing::Cmdline;
 using vdibk::testing::Finish;
+using vdibk::testing::FlagValue;
 using vdibk::testing::Outcome;
 using vdibk::testing::PollUntil;
 using vdibk::testing::ReadAll;
@@ -228,6 +229,12 @@ TEST_F(BackupFaultsTest, KilledCoordinatorLeavesNoWorkersAndNextBackupWorks) {
   for (pid_t c : Children(backup->pid())) {
     if (Cmdline(c).find("vdibackup-worker") == std::string::npos) others.push_back(c);
   }
+  // The coordinator's private endpoint directory (ipc:///tmp/vdibackup-ipc-XXXXXX/hub): it
+  // removes it on every exit it lives through, so after SIGKILL the test must.
+  const std::string endpoint = FlagValue(workers[0].cmdline, "--connect");
+  ASSERT_EQ(endpoint.rfind("ipc://", 0), 0u) << workers[0].cmdline;
+  const fs::path ipc_dir = fs::path(endpoint.substr(6)).parent_path();
+  ASSERT_EQ(ipc_dir.filename().string().rfind("vdibackup-ipc-", 0), 0u) << endpoint;
   backup->Kill(SIGKILL);
   ASSERT_TRUE(backup->Wait(10s));
   // Liveness 3 x 1 s: every worker is gone within ~3 intervals; the slack covers a loaded
@@ -259,6 +266,9 @@ TEST_F(BackupFaultsTest, KilledCoordinatorLeavesNoWorkersAndNextBackupWorks) {
   for (pid_t p : others) {
     if (Alive(p)) kill(p, SIGKILL);
   }
+  EXPECT_TRUE(fs::is_directory(ipc_dir)) << ipc_dir;
+  std::error_code ec;
+  fs::remove_all(ipc_dir, ec);
   EXPECT_EQ(HistoryEntries(ReadAll(MetaPath())), HistoryEntries(meta_before_));
   EXPECT_TRUE(ReadAll(data_ + "/sales/sales_log.ldf") == ldf_before_);
   // The dead coordinator could not remove its set directory; the workers removed their partial
