@@ -58,14 +58,14 @@ CheckResult CheckShmProbe(DoctorSystem& sys, const SqlIdentity& who, bool micros
 // Which libsqlvdi is loaded, by path; WARN for Microsoft's (it talks only to SQL Server).
 CheckResult CheckVdiLibrary(DoctorSystem& sys);
 
-// The sqlcmd program exists and `SELECT 1` succeeds through it.
+// The sqlcmd program exists and `SELECT SERVERPROPERTY('ProcessID')` succeeds through it.
+// `server_pid` (optional) gets the process id it printed, or why there is none (the check
+// failed; kMissing: no numeric value), so the doctor needs no second sqlcmd run for it.
 CheckResult CheckSqlcmd(DoctorSystem& sys, SqlRunner& sql, const std::string& program,
                         const std::string& server,
-                        std::chrono::milliseconds timeout = kSqlCheckTimeout);
+                        std::chrono::milliseconds timeout = kSqlCheckTimeout,
+                        Result<int>* server_pid = nullptr);
 
-// SQL Server's process id from `SELECT SERVERPROPERTY('ProcessID')`. Errors: kSqlError (failed),
-// kMissing (no numeric value in the output).
-Result<int> QueryServerPid(SqlRunner& sql, std::chrono::milliseconds timeout = kSqlCheckTimeout);
 // The process id in sqlcmd output: the last line that is only digits (blanks trimmed).
 std::optional<int> ParseServerPid(const std::string& output);
 

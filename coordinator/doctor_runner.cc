@@ -32,18 +32,15 @@ std::vector<CheckResult> RunDoctorChecks(const DoctorPlan& plan, DoctorSystem& s
                                          SqlRunner& sql) {
   std::vector<CheckResult> out;
   out.push_back(CheckShmSpace(sys, plan.buffer_count, plan.max_transfer_size));
-  CheckResult sqlcmd = CheckSqlcmd(sys, sql, plan.sqlcmd, plan.server);
-  const bool sql_ok = sqlcmd.status != CheckStatus::kFail;
-  out.push_back(std::move(sqlcmd));
+  Result<int> server_pid = Status::Failed("the sqlcmd check failed");
+  out.push_back(
+      CheckSqlcmd(sys, sql, plan.sqlcmd, plan.server, kSqlCheckTimeout, &server_pid));
   std::optional<int> pid;
-  std::string why_unknown = "the sqlcmd check failed";
-  if (sql_ok) {
-    Result<int> p = QueryServerPid(sql);
-    if (p.ok()) {
-      pid = *p;
-    } else {
-      why_unknown = p.status().message();
-    }
+  std::string why_unknown;
+  if (server_pid.ok()) {
+    pid = *server_pid;
+  } else {
+    why_unknown = server_pid.status().message();
   }
   std::optional<VdiLibraryInfo> lib = sys.VdiLibrary();
   out.push_back(

@@ -64,32 +64,48 @@ const char* kNamespaceFix =
 
 }  // namespace
 
+namespace {
+
+constexpr char kServerPidQuery[] = "SELECT SERVERPROPERTY('ProcessID')";
+
+Result<int> ServerPidFromOutput(const std::string& output) {
+  std::optional<int> pid = ParseServerPid(output);
+  if (!pid) return Status::Missing("SERVERPROPERTY('ProcessID') gave no process id");
+  return *pid;
+}
+
+}  // namespace
+
 CheckResult CheckSqlcmd(DoctorSystem& sys, SqlRunner& sql, const std::string& program,
-                        const std::string& server, std::chrono::milliseconds timeout) {
+                        const std::string& server, std::chrono::milliseconds timeout,
+                        Result<int>* server_pid) {
   const std::string name = "sqlcmd";
+  if (server_pid) *server_pid = Status::Failed("the sqlcmd check failed");
   if (!sys.IsExecutable(program)) {
     return {name, CheckStatus::kFail, program + " does not exist or is not executable",
             "install sqlcmd (mssql-tools18) or pass --sqlcmd PATH"};
   }
-  Result<SqlOutcome> r = RunStatement(sql, "SELECT 1", timeout);
+  // One statement proves the connection and names the server's process: each sqlcmd run is a
+  // process start and a login, and this check runs before every backup and restore.
+  Result<SqlOutcome> r = RunStatement(sql, kServerPidQuery, timeout);
   if (!r.ok()) {
     return {name, CheckStatus::kFail, r.status().message(), "pass a runnable --sqlcmd PATH"};
   }
-  const std::string where = program + " -S " + server;
+  const std::string where = program + " -S " + server + ": " + kServerPidQuery;
   if (!r->finished) {
-    return {
-        name, CheckStatus::kFail,
-        where + ": SELECT 1 got no answer within " + std::to_string(timeout.count() / 1000) + " s",
-        "check --server (or VDI_EMULATOR_ENDPOINT) and that SQL Server is running"};
+    return {name, CheckStatus::kFail,
+            where + " got no answer within " + std::to_string(timeout.count() / 1000) + " s",
+            "check --server (or VDI_EMULATOR_ENDPOINT) and that SQL Server is running"};
   }
   if (!r->exit.ok()) {
     return {
         name, CheckStatus::kFail,
-        where + ": SELECT 1 failed (" + r->exit.ToString() + "): " + SummarizeSqlErrors(r->output),
+        where + " failed (" + r->exit.ToString() + "): " + SummarizeSqlErrors(r->output),
         "check --server, the login (sqlcmd's SQLCMDUSER/SQLCMDPASSWORD environment) and that "
         "SQL Server is running"};
   }
-  return {name, CheckStatus::kPass, where + ": SELECT 1 ran", ""};
+  if (server_pid) *server_pid = ServerPidFromOutput(r->output);
+  return {name, CheckStatus::kPass, where + " ran", ""};
 }
 
 std::optional<int> ParseServerPid(const std::string& output) {
@@ -105,18 +121,6 @@ std::optional<int> ParseServerPid(const std::string& output) {
   }
   if (pid && *pid <= 0) return std::nullopt;
   return pid;
-}
-
-Result<int> QueryServerPid(SqlRunner& sql, std::chrono::milliseconds timeout) {
-  VDIBK_ASSIGN_OR_RETURN(SqlOutcome r,
-                         RunStatement(sql, "SELECT SERVERPROPERTY('ProcessID')", timeout));
-  if (!r.finished || !r.exit.ok()) {
-    return Status::SqlError("SELECT SERVERPROPERTY('ProcessID') failed (" + r.exit.ToString() +
-                            "): " + SummarizeSqlErrors(r.output));
-  }
-  std::optional<int> pid = ParseServerPid(r.output);
-  if (!pid) return Status::Missing("SERVERPROPERTY('ProcessID') gave no process id");
-  return *pid;
 }
 
 std::optional<Credentials> ServerProcessCredentials(DoctorSystem& sys, int pid) {

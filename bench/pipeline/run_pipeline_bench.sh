@@ -21,6 +21,7 @@ WORK=${BENCH_WORK:-$(mktemp -d /tmp/vdibk-pipeline-bench.XXXXXX)}
 MEMREPO=$(mktemp -d /dev/shm/vdibk-pipeline-bench.XXXXXX)
 SERVER_PID=
 cleanup() {
+  bench_release_freed_memory
   [[ -n $SERVER_PID ]] && kill "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null || true
   rm -rf "$MEMREPO"
   [[ -z ${BENCH_WORK:-} ]] && rm -rf "$WORK"
@@ -38,6 +39,7 @@ if [[ -n $BIG ]]; then
   "$BIN/vdi-emulator" create-database big --data-dir "$DATA" --size "$BIG" >/dev/null
 fi
 bench_serve "$BIN" "$DATA" "$EP" "$WORK/server.log"
+bench_hold_freed_memory
 bench_touch_free_memory
 
 now() { date +%s.%N; }
@@ -125,7 +127,7 @@ null_vs_native() {
 
 echo "database: $SIZE generated (bench), $SMALL (small), $TINY (tiny)${BIG:+, $BIG (big)};" \
   "$(nproc) cores; wall clock incl. process start; load average at start:" \
-  "$(cut -d' ' -f1-3 /proc/loadavg); $WARMUP"
+  "$(cut -d' ' -f1-3 /proc/loadavg); $WARMUP; $HOLD"
 echo
 echo "| measure | time | MB/s | ratio | CPU s: ours / emulator |"
 echo "|---|---|---|---|---|"

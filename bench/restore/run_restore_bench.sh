@@ -17,6 +17,7 @@ SIZE=${BENCH_DB_SIZE:-1G}
 WORK=${BENCH_WORK:-$(mktemp -d /tmp/vdibk-restore-bench.XXXXXX)}
 SERVER_PID=
 cleanup() {
+  bench_release_freed_memory
   [[ -n $SERVER_PID ]] && kill "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null || true
   [[ -z ${BENCH_WORK:-} ]] && rm -rf "$WORK"
   true
@@ -38,6 +39,7 @@ SET=$(ls "$REPO/bench")
 RAW=$(python3 -c "import json;print(json.load(open('$WORK/backup.json'))['raw_bytes'])")
 STORED=$(cat "$REPO/bench/$SET"/stripe-*.lz4 | wc -c)
 PLAIN=$(cat "$NATIVE"/*.bak | wc -c)
+bench_hold_freed_memory
 bench_touch_free_memory
 cat "$REPO/bench/$SET"/stripe-*.lz4 "$NATIVE"/*.bak >/dev/null  # warm the page cache
 
@@ -116,7 +118,7 @@ cat "$REPO/bench/$SET"/stripe-*.lz4 "$NATIVE"/*.bak >/dev/null
 rounds warm 5
 DIRECT_ROWS=$(rows "direct I/O server, 5 rounds")
 
-echo "set: $SET, 2 devices, $((RAW / 1048576)) MiB raw, $((STORED / 1048576)) MiB in lz4 stripes, $((PLAIN / 1048576)) MiB plain; $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg); 3 alternating rounds (5 against the direct-I/O server; each restore then dropped), wall clock incl. process start; $WARMUP"
+echo "set: $SET, 2 devices, $((RAW / 1048576)) MiB raw, $((STORED / 1048576)) MiB in lz4 stripes, $((PLAIN / 1048576)) MiB plain; $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg); 3 alternating rounds (5 against the direct-I/O server; each restore then dropped), wall clock incl. process start; $WARMUP; $HOLD"
 echo
 echo "| measure | runs -> median / best | MB/s (raw, median) | CPU of the best: client / server | ratio of medians / of bests |"
 echo "|---|---|---|---|---|"

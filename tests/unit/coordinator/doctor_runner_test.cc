@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include "coordinator/doctor_command.h"
+#include "tests/harness/programs.h"
 #include "tests/harness/test_dirs.h"
 #include "tests/unit/coordinator/doctor_fake_system.h"
 
@@ -60,6 +61,17 @@ TEST_F(DoctorRunnerTest, AllChecksPassInOrder) {
 TEST_F(DoctorRunnerTest, PreflightPassesAndSkipsNonFatalChecks) {
   SqlcmdRunner sql(plan.sqlcmd, plan.server);
   EXPECT_TRUE(RunPreflight(plan, sys, sql).ok());
+}
+
+// The preflight runs before every backup and restore: one sqlcmd run (a process start and a
+// login) both checks the connection and finds the server's process for the namespace check.
+TEST_F(DoctorRunnerTest, PreflightRunsSqlcmdOnce) {
+  const std::string runs = dir.Join("runs");
+  plan.sqlcmd = WriteFakeSqlcmd(dir, "echo \"$5\" >> " + runs + "\necho " +
+                                         std::to_string(getpid()) + "\n");
+  SqlcmdRunner sql(plan.sqlcmd, plan.server);
+  EXPECT_TRUE(RunPreflight(plan, sys, sql).ok());
+  EXPECT_EQ(vdibk::testing::ReadAll(runs), "SELECT SERVERPROPERTY('ProcessID')\n");
 }
 
 TEST_F(DoctorRunnerTest, PreflightFailsWithConfigurationAndTheFix) {

@@ -53,14 +53,40 @@ TEST(DoctorSqlcmdTest, HangingStatementTimesOut) {
   EXPECT_TRUE(Has(r.detail, "no answer")) << r.detail;
 }
 
-TEST(DoctorSqlcmdTest, SelectOneThatRunsPasses) {
+TEST(DoctorSqlcmdTest, OneStatementPassesAndNamesTheServersPid) {
   vdibk::testing::TempDir dir;
   const std::string program = WriteFakeSqlcmd(
-      dir, "[ \"$5\" = 'SELECT 1' ] || exit 3\necho '-----------'\necho 1\nexit 0\n");
+      dir, "[ \"$5\" = \"SELECT SERVERPROPERTY('ProcessID')\" ] || exit 3\n"
+           "printf '\\n-----------\\n77\\n\\n(1 rows affected)\\n'\n");
   FakeDoctorSystem sys;
   SqlcmdRunner sql(program, ".");
-  CheckResult r = CheckSqlcmd(sys, sql, program, ".");
+  Result<int> pid = 0;
+  CheckResult r = CheckSqlcmd(sys, sql, program, ".", kSqlCheckTimeout, &pid);
   EXPECT_EQ(r.status, CheckStatus::kPass) << r.detail;
+  ASSERT_TRUE(pid.ok()) << pid.status().ToString();
+  EXPECT_EQ(*pid, 77);
+}
+
+TEST(DoctorSqlcmdTest, NoPidInTheOutputPassesButSaysWhy) {
+  vdibk::testing::TempDir dir;
+  const std::string program =
+      WriteFakeSqlcmd(dir, "printf '\\n-----------\\nNULL\\n\\n(1 rows affected)\\n'\n");
+  FakeDoctorSystem sys;
+  SqlcmdRunner sql(program, ".");
+  Result<int> pid = 1;
+  CheckResult r = CheckSqlcmd(sys, sql, program, ".", kSqlCheckTimeout, &pid);
+  EXPECT_EQ(r.status, CheckStatus::kPass) << r.detail;
+  ASSERT_FALSE(pid.ok());
+  EXPECT_EQ(pid.status().code(), ErrorCode::kMissing);
+}
+
+TEST(DoctorSqlcmdTest, FailedCheckLeavesNoPid) {
+  FakeDoctorSystem sys;
+  SqlcmdRunner sql("/nonexistent/sqlcmd", ".");
+  Result<int> pid = 1;
+  CheckSqlcmd(sys, sql, "/nonexistent/sqlcmd", ".", kSqlCheckTimeout, &pid);
+  ASSERT_FALSE(pid.ok());
+  EXPECT_TRUE(Has(pid.status().message(), "sqlcmd check failed")) << pid.status().ToString();
 }
 
 TEST(DoctorServerPidTest, ParsesSqlcmdOutput) {
@@ -68,18 +94,6 @@ TEST(DoctorServerPidTest, ParsesSqlcmdOutput) {
   EXPECT_EQ(ParseServerPid("4242\n"), 4242);
   EXPECT_FALSE(ParseServerPid("\n-----\nNULL\n\n(1 rows affected)\n").has_value());
   EXPECT_FALSE(ParseServerPid("").has_value());
-}
-
-TEST(DoctorServerPidTest, QueriesServerProperty) {
-  vdibk::testing::TempDir dir;
-  const std::string program =
-      WriteFakeSqlcmd(dir,
-                      "[ \"$5\" = \"SELECT SERVERPROPERTY('ProcessID')\" ] || exit 3\n"
-                      "printf '\\n-----------\\n77\\n\\n(1 rows affected)\\n'\n");
-  SqlcmdRunner sql(program, ".");
-  Result<int> pid = QueryServerPid(sql);
-  ASSERT_TRUE(pid.ok()) << pid.status().ToString();
-  EXPECT_EQ(*pid, 77);
 }
 
 class DoctorNamespaceTest : public ::testing::Test {
