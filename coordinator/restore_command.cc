@@ -1,13 +1,12 @@
 // The restore subcommand: options -> set selection/validation -> RestoreJob -> report / exit code.
 #include "coordinator/restore_command.h"
 
-#include <signal.h>
-
 #include <algorithm>
 #include <atomic>
 #include <cstdio>
 
 #include "coordinator/backup_report.h"
+#include "coordinator/command_support.h"
 #include "coordinator/doctor_runner.h"
 #include "coordinator/restore_chain.h"
 #include "coordinator/restore_options.h"
@@ -17,28 +16,6 @@
 
 namespace vdibk::coordinator {
 namespace {
-
-std::atomic<bool> g_stop{false};
-extern "C" void OnRestoreStopSignal(int) { g_stop.store(true); }
-
-void InstallSignalHandlers() {
-  struct sigaction sa {};
-  sa.sa_handler = OnRestoreStopSignal;
-  sigemptyset(&sa.sa_mask);
-  sigaction(SIGTERM, &sa, nullptr);
-  sigaction(SIGINT, &sa, nullptr);
-  signal(SIGPIPE, SIG_IGN);
-}
-
-int ReportError(const Status& st, bool json) {
-  if (json) {
-    std::printf("%s\n", FormatErrorJson(static_cast<uint32_t>(st.code()),
-                                        std::string(ErrorCodeName(st.code())), st.message())
-                            .c_str());
-  }
-  std::fprintf(stderr, "vdibackup: restore failed: %s\n", st.ToString().c_str());
-  return ExitCodeFor(st.code());
-}
 
 // The sets to restore, each verified (manifest and every stripe) before the first one starts:
 // --set latest (default) is the restore chain, --set ID that set alone.
@@ -131,7 +108,7 @@ int RunRestoreCommand(const std::vector<std::string>& args, const std::string& b
   }
   // Everything about every set is verified before the server hears of any.
   Result<std::vector<RestorePlan>> plans = PlanSets(*options);
-  if (!plans.ok()) return ReportError(plans.status(), options->json);
+  if (!plans.ok()) return ReportCommandFailure("restore", plans.status(), options->json);
   size_t max_stripes = 0;
   uint32_t max_transfer = 0;
   for (const RestorePlan& p : *plans) {
@@ -140,7 +117,7 @@ int RunRestoreCommand(const std::vector<std::string>& args, const std::string& b
     max_stripes = std::max(max_stripes, p.stripe_files.size());
     max_transfer = std::max(max_transfer, p.max_transfer_size);
   }
-  InstallSignalHandlers();
+  InstallStopSignalHandlers();
   SqlcmdRunner sql(options->sqlcmd, options->server);
   // vdibackup doctor's fatal checks, before the device set exists (exit 78 with the fix). The
   // server's default BUFFERCOUNT is 4 per device (one per stripe).
@@ -152,11 +129,11 @@ int RunRestoreCommand(const std::vector<std::string>& args, const std::string& b
   preflight.sqlcmd = options->sqlcmd;
   preflight.server = options->server;
   if (Status pre = RunPreflight(preflight, preflight_system, sql); !pre.ok()) {
-    return ReportError(pre, options->json);
+    return ReportCommandFailure("restore", pre, options->json);
   }
   Result<std::vector<RestoreReport>> reports =
-      RunRestoreChain(*options, std::move(plans).value(), sql, &g_stop);
-  if (!reports.ok()) return ReportError(ExplainDeviceOpenFailure(reports.status()), options->json);
+      RunRestoreChain(*options, std::move(plans).value(), sql, StopFlag());
+  if (!reports.ok()) return ReportCommandFailure("restore", ExplainDeviceOpenFailure(reports.status()), options->json);
   std::printf("%s", (options->json ? FormatRestoreChainJson(*reports) + "\n"
                                    : FormatRestoreChainText(*reports))
                         .c_str());

@@ -1,13 +1,12 @@
 // The verify subcommand: options -> set selection -> VerifySet per set -> report / exit code.
 #include "coordinator/verify_command.h"
 
-#include <signal.h>
-
 #include <cstdio>
 #include <filesystem>
 #include <optional>
 
 #include "coordinator/backup_report.h"
+#include "coordinator/command_support.h"
 #include "coordinator/repo_catalog.h"
 #include "coordinator/restore_set.h"
 #include "coordinator/verify_sql.h"
@@ -16,19 +15,6 @@ namespace vdibk::coordinator {
 namespace {
 
 namespace fs = std::filesystem;
-
-std::atomic<bool> g_stop{false};
-extern "C" void OnVerifyStopSignal(int) { g_stop.store(true); }
-
-// --sql runs workers and sqlcmd: SIGTERM/SIGINT abort the statement cleanly (exit 5).
-void InstallSignalHandlers() {
-  struct sigaction sa {};
-  sa.sa_handler = OnVerifyStopSignal;
-  sigemptyset(&sa.sa_mask);
-  sigaction(SIGTERM, &sa, nullptr);
-  sigaction(SIGINT, &sa, nullptr);
-  signal(SIGPIPE, SIG_IGN);
-}
 
 // A set that could not even be selected (e.g. a database without a complete set).
 SetVerification SelectionProblem(const std::string& database, const Status& st) {
@@ -224,8 +210,8 @@ int RunVerifyCommand(const std::vector<std::string>& args, const std::string& bi
     std::fprintf(stderr, "vdibackup: %s\n%s\n", options.status().message().c_str(), VerifyUsage());
     return ExitCodeFor(options.status().code());
   }
-  if (options->sql) InstallSignalHandlers();
-  Result<VerifyRun> run = RunVerify(*options, &g_stop);
+  if (options->sql) InstallStopSignalHandlers();  // --sql runs workers and sqlcmd
+  Result<VerifyRun> run = RunVerify(*options, StopFlag());
   if (!run.ok()) {
     const Status& st = run.status();
     if (options->json) {

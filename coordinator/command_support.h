@@ -1,0 +1,23 @@
+// What the backup, restore and verify subcommands share: the stop flag that SIGTERM and SIGINT
+// set (the job aborts its VDI set and exits 5), and how a failed command reports itself.
+#ifndef VDIBK_COORDINATOR_COMMAND_SUPPORT_H_
+#define VDIBK_COORDINATOR_COMMAND_SUPPORT_H_
+
+#include <atomic>
+
+#include "shared/base/status.h"
+
+namespace vdibk::coordinator {
+
+// The process's stop flag: false until a handler installed below sees SIGTERM or SIGINT.
+const std::atomic<bool>* StopFlag();
+// SIGTERM and SIGINT set StopFlag(); SIGPIPE is ignored (a closed pipe is an EPIPE error).
+void InstallStopSignalHandlers();
+
+// "vdibackup: <command> failed: <status>" on stderr and, with --json, the error object on
+// stdout; returns the status's exit code.
+int ReportCommandFailure(const char* command, const Status& st, bool json);
+
+}  // namespace vdibk::coordinator
+
+#endif  // VDIBK_COORDINATOR_COMMAND_SUPPORT_H_
