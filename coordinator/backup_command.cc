@@ -35,7 +35,8 @@ int RunBackupCommand(const std::vector<std::string>& args, const std::string& bi
   }
   BackupJob job(*options, sql, StopFlag());
   Result<BackupReport> report = job.Run();
-  if (!report.ok()) return ReportCommandFailure("backup", ExplainDeviceOpenFailure(report.status()), options->json);
+  if (!report.ok())
+    return ReportCommandFailure("backup", ExplainDeviceOpenFailure(report.status()), options->json);
   if (options->json) {
     std::printf("%s\n", FormatReportJson(*report).c_str());
   } else {

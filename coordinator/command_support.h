@@ -1,5 +1,6 @@
-// What the backup, restore and verify subcommands share: the stop flag that SIGTERM and SIGINT
-// set (the job aborts its VDI set and exits 5), and how a failed command reports itself.
+// What the subcommands share: the stop flag that SIGTERM and SIGINT set for backup, restore and
+// verify --sql (the job aborts its VDI set and exits 5), and how a failed command reports itself
+// (backup, restore, verify, list, prune).
 #ifndef VDIBK_COORDINATOR_COMMAND_SUPPORT_H_
 #define VDIBK_COORDINATOR_COMMAND_SUPPORT_H_
 

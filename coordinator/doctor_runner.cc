@@ -33,8 +33,7 @@ std::vector<CheckResult> RunDoctorChecks(const DoctorPlan& plan, DoctorSystem& s
   std::vector<CheckResult> out;
   out.push_back(CheckShmSpace(sys, plan.buffer_count, plan.max_transfer_size));
   Result<int> server_pid = Status::Failed("the sqlcmd check failed");
-  out.push_back(
-      CheckSqlcmd(sys, sql, plan.sqlcmd, plan.server, kSqlCheckTimeout, &server_pid));
+  out.push_back(CheckSqlcmd(sys, sql, plan.sqlcmd, plan.server, kSqlCheckTimeout, &server_pid));
   std::optional<int> pid;
   std::string why_unknown;
   if (server_pid.ok()) {

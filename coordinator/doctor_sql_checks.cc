@@ -62,10 +62,6 @@ const char* kNamespaceFix =
     "Docker: --ipc=container:<sql> (compose ipc: \"service:<sql>\"); systemd: no PrivateIPC=, no "
     "PrivateDevices= in either unit";
 
-}  // namespace
-
-namespace {
-
 constexpr char kServerPidQuery[] = "SELECT SERVERPROPERTY('ProcessID')";
 
 Result<int> ServerPidFromOutput(const std::string& output) {
@@ -98,11 +94,10 @@ CheckResult CheckSqlcmd(DoctorSystem& sys, SqlRunner& sql, const std::string& pr
             "check --server (or VDI_EMULATOR_ENDPOINT) and that SQL Server is running"};
   }
   if (!r->exit.ok()) {
-    return {
-        name, CheckStatus::kFail,
-        where + " failed (" + r->exit.ToString() + "): " + SummarizeSqlErrors(r->output),
-        "check --server, the login (sqlcmd's SQLCMDUSER/SQLCMDPASSWORD environment) and that "
-        "SQL Server is running"};
+    return {name, CheckStatus::kFail,
+            where + " failed (" + r->exit.ToString() + "): " + SummarizeSqlErrors(r->output),
+            "check --server, the login (sqlcmd's SQLCMDUSER/SQLCMDPASSWORD environment) and that "
+            "SQL Server is running"};
   }
   if (server_pid) *server_pid = ServerPidFromOutput(r->output);
   return {name, CheckStatus::kPass, where + " ran", ""};

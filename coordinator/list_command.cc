@@ -5,6 +5,7 @@
 #include <cstdio>
 
 #include "coordinator/backup_report.h"
+#include "coordinator/command_support.h"
 #include "coordinator/list_options.h"
 #include "coordinator/repo_layout.h"
 
@@ -122,16 +123,7 @@ int RunListCommand(const std::vector<std::string>& args) {
     return ExitCodeFor(options.status().code());
   }
   Result<RepoCatalog> catalog = ScanRepo(options->repo, options->database);
-  if (!catalog.ok()) {
-    const Status& st = catalog.status();
-    if (options->json) {
-      std::printf("%s\n", FormatErrorJson(static_cast<uint32_t>(st.code()),
-                                          std::string(ErrorCodeName(st.code())), st.message())
-                              .c_str());
-    }
-    std::fprintf(stderr, "vdibackup: list failed: %s\n", st.ToString().c_str());
-    return ExitCodeFor(st.code());
-  }
+  if (!catalog.ok()) return ReportCommandFailure("list", catalog.status(), options->json);
   std::printf("%s", options->json ? (FormatListJson(*catalog) + "\n").c_str()
                                   : FormatListTable(*catalog).c_str());
   return 0;

@@ -8,6 +8,7 @@
 #include <optional>
 
 #include "coordinator/backup_targets.h"
+#include "coordinator/command_support.h"
 #include "coordinator/prune_plan.h"
 #include "coordinator/prune_targets.h"
 #include "coordinator/repo_catalog.h"
@@ -172,10 +173,7 @@ int RunPruneCommand(const std::vector<std::string>& args) {
   Status st = RunPrune(*options, now, &report);
   std::printf("%s", report.c_str());
   std::fflush(stdout);
-  if (!st.ok()) {
-    std::fprintf(stderr, "vdibackup: prune failed: %s\n", st.ToString().c_str());
-    return ExitCodeFor(st.code());
-  }
+  if (!st.ok()) return ReportCommandFailure("prune", st, /*json=*/false);
   return 0;
 }
 

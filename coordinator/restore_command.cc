@@ -133,7 +133,9 @@ int RunRestoreCommand(const std::vector<std::string>& args, const std::string& b
   }
   Result<std::vector<RestoreReport>> reports =
       RunRestoreChain(*options, std::move(plans).value(), sql, StopFlag());
-  if (!reports.ok()) return ReportCommandFailure("restore", ExplainDeviceOpenFailure(reports.status()), options->json);
+  if (!reports.ok())
+    return ReportCommandFailure("restore", ExplainDeviceOpenFailure(reports.status()),
+                                options->json);
   std::printf("%s", (options->json ? FormatRestoreChainJson(*reports) + "\n"
                                    : FormatRestoreChainText(*reports))
                         .c_str());

@@ -212,16 +212,7 @@ int RunVerifyCommand(const std::vector<std::string>& args, const std::string& bi
   }
   if (options->sql) InstallStopSignalHandlers();  // --sql runs workers and sqlcmd
   Result<VerifyRun> run = RunVerify(*options, StopFlag());
-  if (!run.ok()) {
-    const Status& st = run.status();
-    if (options->json) {
-      std::printf("%s\n", FormatErrorJson(static_cast<uint32_t>(st.code()),
-                                          std::string(ErrorCodeName(st.code())), st.message())
-                              .c_str());
-    }
-    std::fprintf(stderr, "vdibackup: verify failed: %s\n", st.ToString().c_str());
-    return ExitCodeFor(st.code());
-  }
+  if (!run.ok()) return ReportCommandFailure("verify", run.status(), options->json);
   std::printf("%s", options->json ? (FormatVerifyJson(*run) + "\n").c_str()
                                   : FormatVerifyText(*run).c_str());
   return ExitCodeFor(run->code());

@@ -67,8 +67,8 @@ TEST_F(DoctorRunnerTest, PreflightPassesAndSkipsNonFatalChecks) {
 // login) both checks the connection and finds the server's process for the namespace check.
 TEST_F(DoctorRunnerTest, PreflightRunsSqlcmdOnce) {
   const std::string runs = dir.Join("runs");
-  plan.sqlcmd = WriteFakeSqlcmd(dir, "echo \"$5\" >> " + runs + "\necho " +
-                                         std::to_string(getpid()) + "\n");
+  plan.sqlcmd =
+      WriteFakeSqlcmd(dir, "echo \"$5\" >> " + runs + "\necho " + std::to_string(getpid()) + "\n");
   SqlcmdRunner sql(plan.sqlcmd, plan.server);
   EXPECT_TRUE(RunPreflight(plan, sys, sql).ok());
   EXPECT_EQ(vdibk::testing::ReadAll(runs), "SELECT SERVERPROPERTY('ProcessID')\n");

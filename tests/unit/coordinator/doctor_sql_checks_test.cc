@@ -55,9 +55,10 @@ TEST(DoctorSqlcmdTest, HangingStatementTimesOut) {
 
 TEST(DoctorSqlcmdTest, OneStatementPassesAndNamesTheServersPid) {
   vdibk::testing::TempDir dir;
-  const std::string program = WriteFakeSqlcmd(
-      dir, "[ \"$5\" = \"SELECT SERVERPROPERTY('ProcessID')\" ] || exit 3\n"
-           "printf '\\n-----------\\n77\\n\\n(1 rows affected)\\n'\n");
+  const std::string program =
+      WriteFakeSqlcmd(dir,
+                      "[ \"$5\" = \"SELECT SERVERPROPERTY('ProcessID')\" ] || exit 3\n"
+                      "printf '\\n-----------\\n77\\n\\n(1 rows affected)\\n'\n");
   FakeDoctorSystem sys;
   SqlcmdRunner sql(program, ".");
   Result<int> pid = 0;
