@@ -26,6 +26,9 @@ Result<RestoreStripes> RestoreStripes::Open(const StripeSetSpec& spec, TargetSet
     if (!r.ok()) return r.status().WithContext("stripe " + a.stripe_file);
     Device& d = s.devices_[a.device_index];
     d.reader = std::make_unique<stripe::StripeReader>(std::move(r).value());
+    // Block checksums and the stream digest (checked before the last read completes) cover
+    // what the server gets; the content checksums are `vdibackup verify`'s (docs/format.md §4).
+    d.reader->set_content_checksums(false);
   }
   return s;
 }

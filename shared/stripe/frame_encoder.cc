@@ -1,20 +1,23 @@
-// FrameEncoder: LZ4F compresses the blocks of compressed frames; the frame header and the content
-// checksum are ours (libxxhash's XXH32 is ~7x faster than the copy inside Debian's liblz4 1.9.4);
-// stored frames are ours entirely (lz4 1.9.4 has no stable API to force uncompressed blocks).
-// Layout: LZ4 frame format spec.
+// FrameEncoder: our own LZ4 frame writer (layout: the LZ4 frame format spec; docs/format.md §4).
+// liblz4 compresses each block (LZ4 fast or HC, a fresh dictionary per block); the frame header,
+// the block size words and both checksums are ours, computed by libxxhash (~7x faster than the
+// XXH32 inside Debian's liblz4 1.9.4, which LZ4F would use).
 #include "shared/stripe/frame_encoder.h"
 
-#include <lz4frame.h>
+#include <lz4.h>
+#include <lz4hc.h>
 #include <xxhash.h>
 
 #include <algorithm>
 #include <array>
+#include <cstring>
 #include <vector>
 
 namespace vdibk::stripe {
 namespace {
 
-constexpr size_t kChunk = 256u << 10;  // raw bytes per LZ4F call (bounds the output buffer)
+constexpr size_t kChunk = 256u << 10;         // raw bytes per output write (at least one block)
+constexpr uint32_t kStoredBit = 0x80000000u;  // block size word: the block is stored, not lz4
 
 int BlockSizeId(uint32_t block_size) {
   switch (block_size) {
@@ -35,71 +38,78 @@ void PutLe32(uint8_t* p, uint32_t v) {
   for (int i = 0; i < 4; ++i) p[i] = static_cast<uint8_t>(v >> (8 * i));
 }
 
-Status Lz4Error(const char* what, size_t code) {
-  return Status::Failed(std::string("lz4 ") + what + ": " + LZ4F_getErrorName(code));
-}
-
 }  // namespace
 
 struct FrameEncoder::Impl {
   Compression compression;
+  int level;
   uint32_t block_size;
+  size_t chunk;  // raw bytes encoded per output write
   bool in_frame = false;
-  // lz4 mode
-  LZ4F_cctx* cctx = nullptr;
-  LZ4F_preferences_t prefs{};
-  std::vector<uint8_t> out;
-  // both modes: the content checksum
-  XXH32_state_t* content = nullptr;
-  // stored mode
-  std::vector<std::array<uint8_t, 4>> heads;
+  LZ4_stream_t* fast = nullptr;               // level <= 2
+  LZ4_streamHC_t* hc = nullptr;               // level 3..12
+  std::vector<uint8_t> out;                   // the encoded blocks of one chunk (lz4 mode)
+  std::vector<std::array<uint8_t, 8>> words;  // size words and checksums (stored mode)
   std::vector<ConstBuffer> pieces;
+  XXH32_state_t* content = nullptr;  // the frame's content checksum (XXH32 of its raw bytes)
 
   ~Impl() {
-    if (cctx) LZ4F_freeCompressionContext(cctx);
+    if (fast) LZ4_freeStream(fast);
+    if (hc) LZ4_freeStreamHC(hc);
     if (content) XXH32_freeState(content);
   }
 
-  Status WriteOut(WritableFile& file, size_t n) { return file.Append(out.data(), n); }
-
-  // The frame header (both modes): independent blocks, content checksum, no block checksums.
-  Status BeginFrame(WritableFile& file) {
-    std::array<uint8_t, 7> h{};
-    PutLe32(h.data(), kLz4FrameMagic);
-    // FLG: version 01, independent blocks, no block checksum, no content size, content checksum.
-    h[4] = 0x40 | 0x20 | 0x04;
-    h[5] = static_cast<uint8_t>(BlockSizeId(block_size) << 4);
-    h[6] = static_cast<uint8_t>((XXH32(&h[4], 2, 0) >> 8) & 0xFF);
-    XXH32_reset(content, 0);
-    return file.Append(h.data(), h.size());
+  // Compresses src[0, n) into dst (capacity LZ4_compressBound(n)) as an independent block;
+  // 0 when it does not fit (the block is then stored).
+  int CompressBlock(const uint8_t* src, int n, uint8_t* dst, int cap) {
+    const char* s = reinterpret_cast<const char*>(src);
+    char* d = reinterpret_cast<char*>(dst);
+    if (hc) {
+      LZ4_resetStreamHC_fast(hc, level);  // forgets the previous block: no dictionary
+      return LZ4_compress_HC_continue(hc, s, d, n, cap);
+    }
+    LZ4_resetStream_fast(fast);
+    return LZ4_compress_fast_continue(fast, s, d, n, cap, 1);
   }
 
-  Status StoredUpdate(WritableFile& file, const uint8_t* data, size_t size) {
-    XXH32_update(content, data, size);
-    size_t blocks = (size + block_size - 1) / block_size;
-    heads.resize(blocks);
+  // lz4 mode: the blocks of one chunk into `out`, then one append.
+  Status Lz4Chunk(WritableFile& file, const uint8_t* data, size_t size) {
+    size_t pos = 0;
+    for (size_t off = 0; off < size; off += block_size) {
+      const int n = static_cast<int>(std::min<size_t>(block_size, size - off));
+      uint8_t* word = out.data() + pos;
+      uint8_t* body = word + 4;
+      int c = CompressBlock(data + off, n, body, LZ4_compressBound(n));
+      XXH32_update(content, data + off, static_cast<size_t>(n));  // while it is in the cache
+      uint32_t size_word = static_cast<uint32_t>(c);
+      if (c <= 0 || c >= n) {  // incompressible: a stored block
+        std::memcpy(body, data + off, static_cast<size_t>(n));
+        c = n;
+        size_word = static_cast<uint32_t>(n) | kStoredBit;
+      }
+      PutLe32(word, size_word);
+      PutLe32(body + c, XXH32(body, static_cast<size_t>(c), 0));
+      pos += 8 + static_cast<size_t>(c);
+    }
+    return file.Append(out.data(), pos);
+  }
+
+  // Stored mode: size word, the caller's bytes (not copied), checksum, per block.
+  Status StoredChunk(WritableFile& file, const uint8_t* data, size_t size) {
+    const size_t blocks = (size + block_size - 1) / block_size;
+    words.resize(blocks);
     pieces.clear();
     for (size_t i = 0; i < blocks; ++i) {
-      size_t off = i * block_size;
-      size_t n = std::min<size_t>(block_size, size - off);
-      PutLe32(heads[i].data(), static_cast<uint32_t>(n) | 0x80000000u);  // high bit: stored
-      pieces.push_back({heads[i].data(), 4});
+      const size_t off = i * block_size;
+      const size_t n = std::min<size_t>(block_size, size - off);
+      PutLe32(words[i].data(), static_cast<uint32_t>(n) | kStoredBit);
+      PutLe32(words[i].data() + 4, XXH32(data + off, n, 0));
+      XXH32_update(content, data + off, n);
+      pieces.push_back({words[i].data(), 4});
       pieces.push_back({data + off, n});
+      pieces.push_back({words[i].data() + 4, 4});
     }
     return file.Append(pieces);
-  }
-
-  Status StoredEnd(WritableFile& file) {
-    std::array<uint8_t, 4> e{};  // end mark
-    VDIBK_RETURN_IF_ERROR(file.Append(e.data(), e.size()));
-    return EndChecksum(file);
-  }
-
-  // The content checksum after the end mark (both modes).
-  Status EndChecksum(WritableFile& file) {
-    std::array<uint8_t, 4> c{};
-    PutLe32(c.data(), XXH32_digest(content));
-    return file.Append(c.data(), c.size());
   }
 };
 
@@ -112,47 +122,45 @@ Result<FrameEncoder> FrameEncoder::Create(Compression compression, int level, ui
   if (BlockSizeId(block_size) == 0) return Status::Usage("block size must be 64K/256K/1M/4M");
   auto impl = std::make_unique<Impl>();
   impl->compression = compression;
+  impl->level = std::clamp(level, 1, LZ4HC_CLEVEL_MAX);
   impl->block_size = block_size;
+  impl->chunk = std::max<size_t>(kChunk, block_size);
   impl->content = XXH32_createState();
   if (!impl->content) return Status::Failed("out of memory (xxh32 state)");
   if (compression == Compression::kNone) return FrameEncoder(std::move(impl));
-  size_t rc = LZ4F_createCompressionContext(&impl->cctx, LZ4F_VERSION);
-  if (LZ4F_isError(rc)) return Lz4Error("context", rc);
-  LZ4F_preferences_t& p = impl->prefs;
-  p.frameInfo.blockSizeID = static_cast<LZ4F_blockSizeID_t>(BlockSizeId(block_size));
-  p.frameInfo.blockMode = LZ4F_blockIndependent;
-  // LZ4F makes blocks only: the header (with the content checksum flag) and the checksum are
-  // written by BeginFrame/EndChecksum. Format 2: content checksum, no block checksums.
-  p.frameInfo.contentChecksumFlag = LZ4F_noContentChecksum;
-  p.frameInfo.blockChecksumFlag = LZ4F_noBlockChecksum;
-  p.frameInfo.frameType = LZ4F_frame;
-  p.compressionLevel = level <= 2 ? 0 : std::min(level, 12);
-  p.autoFlush = 1;  // compress each tail directly from the source, never stage it
-  impl->out.resize(std::max<size_t>(LZ4F_compressBound(kChunk, &p), LZ4F_HEADER_SIZE_MAX));
+  if (impl->level >= LZ4HC_CLEVEL_MIN) {
+    impl->hc = LZ4_createStreamHC();
+  } else {
+    impl->fast = LZ4_createStream();
+  }
+  if (!impl->hc && !impl->fast) return Status::Failed("out of memory (lz4 stream)");
+  const size_t blocks = impl->chunk / block_size;
+  impl->out.resize(blocks *
+                   (8 + static_cast<size_t>(LZ4_compressBound(static_cast<int>(block_size)))));
   return FrameEncoder(std::move(impl));
 }
 
 Status FrameEncoder::Begin(WritableFile& out) {
   if (impl_->in_frame) return Status::Failed("frame already open");
   impl_->in_frame = true;
-  if (impl_->compression != Compression::kNone) {
-    // Starts LZ4F's frame state; its header (without the checksum flag) is replaced by ours.
-    size_t n = LZ4F_compressBegin(impl_->cctx, impl_->out.data(), impl_->out.size(), &impl_->prefs);
-    if (LZ4F_isError(n)) return Lz4Error("begin", n);
-  }
-  return impl_->BeginFrame(out);
+  std::array<uint8_t, 7> h{};
+  PutLe32(h.data(), kLz4FrameMagic);
+  // FLG: version 01, independent blocks, block checksums, content checksum; no content size or
+  // dictionary id. BD: the block size. HC: second byte of XXH32 over FLG and BD.
+  h[4] = 0x40 | 0x20 | 0x10 | 0x04;
+  h[5] = static_cast<uint8_t>(BlockSizeId(impl_->block_size) << 4);
+  h[6] = static_cast<uint8_t>((XXH32(&h[4], 2, 0) >> 8) & 0xFF);
+  XXH32_reset(impl_->content, 0);
+  return out.Append(h.data(), h.size());
 }
 
 Status FrameEncoder::Update(WritableFile& out, const uint8_t* data, size_t size) {
   if (!impl_->in_frame) return Status::Failed("no open frame");
-  if (impl_->compression == Compression::kNone) return impl_->StoredUpdate(out, data, size);
   while (size > 0) {
-    size_t n = std::min(size, kChunk);
-    XXH32_update(impl_->content, data, n);
-    size_t produced =
-        LZ4F_compressUpdate(impl_->cctx, impl_->out.data(), impl_->out.size(), data, n, nullptr);
-    if (LZ4F_isError(produced)) return Lz4Error("compress", produced);
-    VDIBK_RETURN_IF_ERROR(impl_->WriteOut(out, produced));
+    const size_t n = std::min(size, impl_->chunk);
+    VDIBK_RETURN_IF_ERROR(impl_->compression == Compression::kNone
+                              ? impl_->StoredChunk(out, data, n)
+                              : impl_->Lz4Chunk(out, data, n));
     data += n;
     size -= n;
   }
@@ -162,12 +170,9 @@ Status FrameEncoder::Update(WritableFile& out, const uint8_t* data, size_t size)
 Status FrameEncoder::End(WritableFile& out) {
   if (!impl_->in_frame) return Status::Failed("no open frame");
   impl_->in_frame = false;
-  if (impl_->compression == Compression::kNone) return impl_->StoredEnd(out);
-  // Pending blocks (none with autoFlush) and the end mark, then our content checksum.
-  size_t n = LZ4F_compressEnd(impl_->cctx, impl_->out.data(), impl_->out.size(), nullptr);
-  if (LZ4F_isError(n)) return Lz4Error("end", n);
-  VDIBK_RETURN_IF_ERROR(impl_->WriteOut(out, n));
-  return impl_->EndChecksum(out);
+  std::array<uint8_t, 8> end{};  // the end mark (0), then the content checksum
+  PutLe32(end.data() + 4, XXH32_digest(impl_->content));
+  return out.Append(end.data(), end.size());
 }
 
 bool FrameEncoder::in_frame() const { return impl_->in_frame; }

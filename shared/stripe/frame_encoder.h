@@ -1,6 +1,5 @@
-// FrameEncoder: turns raw bytes into standard LZ4 frames (content checksum on, block checksums
-// off: format 2), either lz4-compressed (liblz4 LZ4F, fast or HC) or "stored" (uncompressed
-// blocks, our own encoder).
+// FrameEncoder: turns raw bytes into standard LZ4 frames with block and content checksums
+// (format 3), either lz4-compressed (liblz4, fast or HC) or "stored" (uncompressed blocks).
 #ifndef VDIBK_SHARED_STRIPE_FRAME_ENCODER_H_
 #define VDIBK_SHARED_STRIPE_FRAME_ENCODER_H_
 
@@ -15,10 +14,11 @@
 namespace vdibk::stripe {
 
 // Blocks are independent (no cross-block dictionary), so each Update compresses straight from the
-// caller's memory: no staging copy (lz4 autoFlush). Not thread-safe; move-only.
+// caller's memory: no staging copy. A block ends at the block size or at the end of an Update.
+// Not thread-safe; move-only.
 class FrameEncoder {
  public:
-  // level: lz4 only; <= 2 = fast (LZ4F level 0), 3..12 = LZ4HC. block_size: 64K/256K/1M/4M.
+  // level: lz4 only; <= 2 = LZ4 fast (acceleration 1), 3..12 = LZ4HC. block_size: 64K/256K/1M/4M.
   static Result<FrameEncoder> Create(Compression compression, int level, uint32_t block_size);
   FrameEncoder(FrameEncoder&&) noexcept;
   FrameEncoder& operator=(FrameEncoder&&) noexcept;

@@ -75,6 +75,13 @@ std::string Hex32(uint32_t v) {
 
 Status Corrupt(const std::string& what) { return Status::Integrity(what); }
 
+bool ReadableVersion(uint16_t v) { return v >= kOldestReadableVersion && v <= kFormatVersion; }
+
+std::string VersionNotSupported(uint16_t v) {
+  return "stripe format version " + std::to_string(v) + " not supported (this build reads " +
+         std::to_string(kOldestReadableVersion) + " and " + std::to_string(kFormatVersion) + ")";
+}
+
 bool ValidBlockSize(uint32_t b) {
   return b == 64u << 10 || b == 256u << 10 || b == 1u << 20 || b == 4u << 20;
 }
@@ -137,10 +144,7 @@ Result<StripeHeader> DecodeHeaderFrame(std::span<const uint8_t> bytes, size_t* f
             r.U32(&h.device_count) && r.U64(&created) && r.U8(&type) && r.U8(&comp) &&
             r.U8(&level) && r.U8(&reserved) && r.U32(&h.block_size) && r.U16(&db_len);
   if (!ok || tag != kHeaderTag) return Corrupt("stripe header: bad tag");
-  if (h.format_version != kFormatVersion) {
-    return Corrupt("stripe format version " + std::to_string(h.format_version) +
-                   " not supported (this build reads " + std::to_string(kFormatVersion) + ")");
-  }
+  if (!ReadableVersion(h.format_version)) return Corrupt(VersionNotSupported(h.format_version));
   if (kHeaderFixed + db_len + 8 != total - kSkippableHeaderBytes) {
     return Corrupt("stripe header: length fields disagree");
   }
@@ -168,7 +172,7 @@ std::vector<uint8_t> EncodeTrailerFrame(const StripeTrailer& t) {
   w.U32(kTrailerFrameMagic);
   w.U32(static_cast<uint32_t>(payload));
   w.U32(kTrailerTag);
-  w.U16(kFormatVersion);
+  w.U16(t.format_version);
   w.U16(0);
   w.U64(t.raw_bytes);
   w.U64(t.compressed_bytes);
@@ -224,10 +228,8 @@ Result<StripeTrailer> DecodeTrailerFrame(std::span<const uint8_t> bytes) {
       tag != kTrailerTag) {
     return Corrupt("trailer: bad tag");
   }
-  if (version != kFormatVersion) {
-    return Corrupt("trailer: stripe format version " + std::to_string(version) +
-                   " not supported (this build reads " + std::to_string(kFormatVersion) + ")");
-  }
+  if (!ReadableVersion(version)) return Corrupt("trailer: " + VersionNotSupported(version));
+  t.format_version = version;
   if (kTrailerFixed + kEntryBytes * (uint64_t{nframes} + nmarks) + 16 != payload) {
     return Corrupt("trailer: entry counts disagree with its size");
   }

@@ -25,9 +25,11 @@ inline constexpr uint32_t kTrailerFrameMagic = 0x184D2A5B;
 inline constexpr uint32_t kHeaderTag = 0x4B424456;      // "VDBK"
 inline constexpr uint32_t kTrailerTag = 0x54424456;     // "VDBT"
 inline constexpr uint32_t kTrailerEndTag = 0x45424456;  // "VDBE"
-// Version 2: XXH3-64 digests, LZ4 frames without block checksums (docs/format.md §9). Readers
-// accept exactly this version and name any other in their error.
-inline constexpr uint16_t kFormatVersion = 2;
+// Version 3 (written): XXH3-64 digests, LZ4 frames with block checksums and a content checksum.
+// Version 2 (still read): the same layout, frames with a content checksum and no block checksums
+// (docs/format.md §9). Readers accept these two and name any other version in their error.
+inline constexpr uint16_t kFormatVersion = 3;
+inline constexpr uint16_t kOldestReadableVersion = 2;
 inline constexpr size_t kSkippableHeaderBytes = 8;  // magic + u32 size
 inline constexpr size_t kMaxHeaderPayload = 4096;
 inline constexpr size_t kMaxDatabaseName = 1024;
@@ -68,6 +70,7 @@ struct Mark {
 
 // Totals and seek index; written once at the end of the file.
 struct StripeTrailer {
+  uint16_t format_version = kFormatVersion;  // as the header's
   uint64_t raw_bytes = 0;
   uint64_t compressed_bytes = 0;  // bytes of the LZ4 frames (file minus header and trailer)
   // XXH3-64 (seed 0) of the raw device stream (the name is from format 1, which used XXH64).

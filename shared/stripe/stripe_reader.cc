@@ -1,8 +1,9 @@
-// StripeReader: header/trailer validation, then a pull decoder (LZ4F) over the frame region with
-// index cross-checks; every length read from the file is bounds-checked before use.
+// StripeReader: header/trailer validation, then our own pull decoder of the LZ4 frames (liblz4
+// decodes each block, libxxhash checks it) with index cross-checks; every length read from the
+// file is bounds-checked before use.
 #include "shared/stripe/stripe_reader.h"
 
-#include <lz4frame.h>
+#include <lz4.h>
 #include <xxhash.h>
 
 #include <algorithm>
@@ -14,8 +15,8 @@
 namespace vdibk::stripe {
 namespace {
 
-constexpr size_t kInputBuffer = 256u << 10;
-constexpr size_t kDecodeSlice = 256u << 10;
+constexpr size_t kInputBuffer = 256u << 10;  // grows to a whole block plus its words
+constexpr size_t kLz4FrameHeaderMax = 19;    // magic, FLG, BD, content size, dict id, HC
 
 uint32_t LoadLe32(const uint8_t* p) {
   return uint32_t{p[0]} | uint32_t{p[1]} << 8 | uint32_t{p[2]} << 16 | uint32_t{p[3]} << 24;
@@ -62,43 +63,40 @@ struct StripeReader::State {
   StripeTrailer trailer;
   uint64_t header_end = 0;
   uint64_t region_end = 0;  // = trailer start
-  LZ4F_dctx* dctx = nullptr;
-  // The current frame's content checksum, computed here (libxxhash's XXH32 is ~7x faster than
-  // the copy inside Debian's liblz4 1.9.4, which is told to skip it).
+  // The current frame (docs/format.md §4): its flags, block size and, where it has one, its
+  // content checksum (computed here by libxxhash).
+  uint32_t block_max = 0;
+  bool block_sums = false;
+  bool content_sum = false;       // the frame ends with a content checksum
+  bool check_content = false;     // ... and this reader checks it
+  bool content_checks_on = true;  // set_content_checksums
+  bool has_content_size = false;
+  uint64_t content_size = 0;
+  uint64_t frame_raw_start = 0;
   XXH32_state_t* frame_sum = nullptr;
-  bool own_sum = true;  // this frame's content checksum is ours to check (not LZ4F's)
   Digest64 digest;
   std::vector<uint8_t> in;
   size_t in_pos = 0, in_len = 0;
   uint64_t next_read = 0;  // file offset of in[in_len]
+  // A decoded block that did not fit the caller's buffer: served from here first.
+  std::vector<uint8_t> spill;
+  size_t spill_pos = 0, spill_len = 0;
   bool in_frame = false;
   size_t frame_no = 0;       // index entry of the next frame to start
   uint64_t frame_start = 0;  // file offset of the current (or last) LZ4 frame
-  uint64_t raw_pos = 0;
-  bool sequential = true;  // read from 0 without Seek: the stream digest can be checked
-  bool done = false;       // end-of-stream checks passed
+  uint64_t raw_pos = 0;      // raw offset of the next byte handed out
+  uint64_t decoded = 0;      // raw offset of the next byte decoded (>= raw_pos by the spill)
+  bool sequential = true;    // read from 0 without Seek: the stream digest can be checked
+  bool done = false;         // end-of-stream checks passed
   Status error;
 
   ~State() {
-    if (dctx) LZ4F_freeDecompressionContext(dctx);
     if (frame_sum) XXH32_freeState(frame_sum);
-  }
-
-  // At the end of a frame (its last 4 bytes, just consumed, are the content checksum).
-  Status CheckFrameSum() {
-    uint8_t stored[4];
-    VDIBK_ASSIGN_OR_RETURN(size_t got, file->ReadAt(consumed() - 4, stored, sizeof stored));
-    if (got != sizeof stored) return Corrupt("file shrank while reading");
-    const uint32_t want = LoadLe32(stored), have = XXH32_digest(frame_sum);
-    if (want != have) {
-      return Corrupt("lz4 frame " + std::to_string(frame_no - 1) + " (starting at file offset " +
-                     std::to_string(frame_start) + "): content checksum mismatch");
-    }
-    return Status::Ok();
   }
 
   uint64_t consumed() const { return next_read - (in_len - in_pos); }
   size_t avail() const { return in_len - in_pos; }
+  size_t spilled() const { return spill_len - spill_pos; }
 
   Status Fail(Status s) {
     if (error.ok()) error = s.WithContext("stripe " + file->name());
@@ -107,8 +105,14 @@ struct StripeReader::State {
   Status Corrupt(const std::string& what) {
     return Status::Integrity(what + " at file offset " + std::to_string(consumed()));
   }
+  // Damage inside the current frame: names the frame and where it starts, so that damage the
+  // decoder only notices later is still located to one frame.
+  Status FrameCorrupt(const std::string& what) {
+    return Corrupt("lz4 frame " + std::to_string(frame_no - 1) + " (starting at file offset " +
+                   std::to_string(frame_start) + "): " + what);
+  }
 
-  // Ensures min(want, bytes left in the frame region) bytes are buffered.
+  // Ensures min(want, bytes left in the frame region) bytes are buffered; `in` holds >= want.
   Status Fill(size_t want) {
     want = static_cast<size_t>(std::min<uint64_t>(want, region_end - consumed()));
     if (avail() >= want) return Status::Ok();
@@ -132,6 +136,40 @@ struct StripeReader::State {
     }
   }
 
+  // The frame descriptor at in[in_pos] (magic already checked): FLG, BD, optional content size,
+  // header checksum. Version 2 frames need a content checksum, version 3 frames block checksums.
+  Status ParseFrameHeader() {
+    VDIBK_RETURN_IF_ERROR(Fill(kLz4FrameHeaderMax));
+    if (avail() < 7) return Corrupt("truncated lz4 frame header");
+    const uint8_t* d = &in[in_pos + 4];
+    const uint8_t flg = d[0], bd = d[1];
+    if ((flg >> 6) != 1) return Corrupt("lz4 frame version " + std::to_string(flg >> 6));
+    if ((flg & 0x02) || (bd & 0x8F)) return Corrupt("lz4 frame header: reserved bits set");
+    if (flg & 0x01) return Corrupt("lz4 frame with a dictionary id (never written)");
+    if (!(flg & 0x20)) return Corrupt("lz4 frame with linked blocks (never written)");
+    const int id = (bd >> 4) & 0x07;
+    if (id < 4) return Corrupt("lz4 frame: bad block size id " + std::to_string(id));
+    has_content_size = (flg & 0x08) != 0;
+    const size_t desc = 2 + (has_content_size ? 8 : 0);
+    if (avail() < 4 + desc + 1) return Corrupt("truncated lz4 frame header");
+    if (((XXH32(d, desc, 0) >> 8) & 0xFF) != d[desc]) {
+      return Corrupt("lz4 frame header checksum mismatch");
+    }
+    content_size = 0;
+    for (int i = 0; has_content_size && i < 8; ++i) content_size |= uint64_t{d[2 + i]} << (8 * i);
+    block_max = 1u << (8 + 2 * id);
+    block_sums = (flg & 0x10) != 0;
+    content_sum = (flg & 0x04) != 0;
+    if (header.format_version == 2 && !content_sum) {
+      return Corrupt("lz4 frame without a content checksum");
+    }
+    if (header.format_version >= 3 && !block_sums) {
+      return Corrupt("lz4 frame without block checksums");
+    }
+    in_pos += 4 + desc + 1;
+    return Status::Ok();
+  }
+
   // At a frame boundary: skips skippable frames, or starts the next LZ4 frame.
   Status StartFrame() {
     VDIBK_RETURN_IF_ERROR(Fill(8));
@@ -147,28 +185,80 @@ struct StripeReader::State {
     }
     if (magic != kLz4FrameMagic) return Corrupt("bad frame magic");
     if (frame_no >= trailer.frames.size() ||
-        !(trailer.frames[frame_no] == FrameIndexEntry{raw_pos, consumed()})) {
+        !(trailer.frames[frame_no] == FrameIndexEntry{decoded, consumed()})) {
       return Corrupt("frame " + std::to_string(frame_no) + " (raw offset " +
-                     std::to_string(raw_pos) + ") not in the trailer index");
-    }
-    VDIBK_RETURN_IF_ERROR(Fill(LZ4F_HEADER_SIZE_MAX));
-    LZ4F_frameInfo_t info{};
-    size_t src = avail();
-    size_t rc = LZ4F_getFrameInfo(dctx, &info, &in[in_pos], &src);
-    if (LZ4F_isError(rc))
-      return Corrupt(std::string("bad lz4 frame header: ") + LZ4F_getErrorName(rc));
-    // Format 2 writers set no block checksums; LZ4F checks them if a frame has them anyway.
-    if (info.contentChecksumFlag != LZ4F_contentChecksumEnabled) {
-      return Corrupt("lz4 frame without a content checksum");
+                     std::to_string(decoded) + ") not in the trailer index");
     }
     frame_start = consumed();
-    in_pos += src;
+    VDIBK_RETURN_IF_ERROR(ParseFrameHeader());
+    if (in.size() < block_max + 8) in.resize(block_max + 8);  // a whole block fits
+    frame_raw_start = decoded;
     in_frame = true;
-    // Frames with block checksums (not written by format 2, accepted) are checked by LZ4F.
-    own_sum = info.blockChecksumFlag == LZ4F_noBlockChecksum;
-    XXH32_reset(frame_sum, 0);
+    // A sequential reader's stream digest covers the decoded bytes and the block checksums the
+    // stored ones: then the content checksum is only checked when asked to.
+    check_content = content_sum && (content_checks_on || !block_sums || !sequential);
+    if (check_content) XXH32_reset(frame_sum, 0);
     ++frame_no;
     return Status::Ok();
+  }
+
+  // After the end mark: the content checksum (if any) and the content size (if any).
+  Status EndFrame() {
+    if (content_sum) {
+      VDIBK_RETURN_IF_ERROR(Fill(4));
+      if (avail() < 4) return FrameCorrupt("truncated content checksum");
+      if (check_content && LoadLe32(&in[in_pos]) != XXH32_digest(frame_sum)) {
+        return FrameCorrupt("content checksum mismatch");
+      }
+      in_pos += 4;
+    }
+    if (has_content_size && decoded - frame_raw_start != content_size) {
+      return FrameCorrupt("content size mismatch");
+    }
+    in_frame = false;
+    return Status::Ok();
+  }
+
+  // Decodes the next block of the current frame into `out` (room for >= block_max bytes), or
+  // ends the frame at its end mark (returns 0). Checks the block checksum before decoding.
+  Result<size_t> DecodeBlock(uint8_t* out) {
+    VDIBK_RETURN_IF_ERROR(Fill(4));
+    if (avail() < 4) return FrameCorrupt("truncated lz4 frame");
+    const uint32_t word = LoadLe32(&in[in_pos]);
+    if (word == 0) {
+      in_pos += 4;
+      VDIBK_RETURN_IF_ERROR(EndFrame());
+      return size_t{0};
+    }
+    const bool stored = (word & 0x80000000u) != 0;
+    const size_t size = word & 0x7FFFFFFFu;
+    if (size > block_max) {
+      return FrameCorrupt("block of " + std::to_string(size) + " bytes, more than the frame's " +
+                          std::to_string(block_max));
+    }
+    const size_t need = 4 + size + (block_sums ? 4 : 0);
+    VDIBK_RETURN_IF_ERROR(Fill(need));
+    if (avail() < need) return FrameCorrupt("truncated lz4 block");
+    const uint8_t* src = &in[in_pos + 4];
+    if (block_sums && XXH32(src, size, 0) != LoadLe32(src + size)) {
+      return FrameCorrupt("block checksum mismatch");
+    }
+    size_t n = size;
+    if (stored) {
+      std::memcpy(out, src, size);
+    } else {
+      const int r =
+          LZ4_decompress_safe(reinterpret_cast<const char*>(src), reinterpret_cast<char*>(out),
+                              static_cast<int>(size), static_cast<int>(block_max));
+      if (r < 0) return FrameCorrupt("lz4 block does not decode");
+      n = static_cast<size_t>(r);
+    }
+    in_pos += need;
+    if (check_content) XXH32_update(frame_sum, out, n);
+    if (sequential) digest.Update(out, n);
+    decoded += n;
+    if (decoded > trailer.raw_bytes) return Corrupt("more data than the trailer records");
+    return n;
   }
 
   Status FinishChecks() {
@@ -187,42 +277,37 @@ struct StripeReader::State {
     return Status::Ok();
   }
 
+  // Blocks decode straight into `dst` while a whole block fits there, else into the spill.
   Result<size_t> Read(uint8_t* dst, size_t size) {
     size_t filled = 0;
     while (filled < size) {
+      if (spilled() > 0) {
+        const size_t n = std::min(spilled(), size - filled);
+        std::memcpy(dst + filled, &spill[spill_pos], n);
+        spill_pos += n;
+        filled += n;
+        raw_pos += n;
+        continue;
+      }
       if (!in_frame) {
         if (consumed() == region_end) break;
         VDIBK_RETURN_IF_ERROR(StartFrame());
         continue;
       }
-      if (avail() == 0) {
-        VDIBK_RETURN_IF_ERROR(Fill(in.size()));
-        if (avail() == 0) return Corrupt("truncated lz4 frame");
-      }
-      // At most a slice per call: the content checksum and the digest then read the decoded
-      // bytes while they are still in L2.
-      size_t dst_size = std::min(size - filled, kDecodeSlice), src_size = avail();
-      LZ4F_decompressOptions_t opts{};
-      opts.skipChecksums = own_sum ? 1 : 0;  // then the content checksum is CheckFrameSum's
-      size_t rc = LZ4F_decompress(dctx, dst + filled, &dst_size, &in[in_pos], &src_size, &opts);
-      if (LZ4F_isError(rc)) {
-        // Without block checksums damage may only show at the frame's content checksum: name
-        // the frame's start too, so the damage is located to one frame at worst.
-        return Corrupt("lz4 frame " + std::to_string(frame_no - 1) + " (starting at file offset " +
-                       std::to_string(frame_start) + "): " + LZ4F_getErrorName(rc));
-      }
-      in_pos += src_size;
-      if (own_sum) XXH32_update(frame_sum, dst + filled, dst_size);
-      if (sequential) digest.Update(dst + filled, dst_size);
-      filled += dst_size;
-      raw_pos += dst_size;
-      if (raw_pos > trailer.raw_bytes) return Corrupt("more data than the trailer records");
-      if (rc == 0) {
-        in_frame = false;
-        if (own_sum) VDIBK_RETURN_IF_ERROR(CheckFrameSum());
+      const bool direct = size - filled >= block_max;
+      if (!direct && spill.size() < block_max) spill.resize(block_max);
+      VDIBK_ASSIGN_OR_RETURN(size_t n, DecodeBlock(direct ? dst + filled : spill.data()));
+      if (direct) {
+        filled += n;
+        raw_pos += n;
+      } else {
+        spill_pos = 0;
+        spill_len = n;
       }
     }
-    if (!in_frame && consumed() == region_end) VDIBK_RETURN_IF_ERROR(FinishChecks());
+    if (!in_frame && spilled() == 0 && consumed() == region_end) {
+      VDIBK_RETURN_IF_ERROR(FinishChecks());
+    }
     return filled;
   }
 };
@@ -288,10 +373,11 @@ Result<StripeReader> StripeReader::Open(std::unique_ptr<ReadableFile> file,
   s->trailer = std::move(trailer).value();
   if (Status st = CheckIndex(s->trailer, s->header_end, s->region_end); !st.ok()) return fail(st);
 
+  if (s->trailer.format_version != s->header.format_version) {
+    return fail(Status::Integrity("header and trailer disagree on the format version"));
+  }
   s->frame_sum = XXH32_createState();
   if (!s->frame_sum) return fail(Status::Failed("out of memory (xxh32 state)"));
-  size_t rc = LZ4F_createDecompressionContext(&s->dctx, LZ4F_VERSION);
-  if (LZ4F_isError(rc)) return fail(Status::Failed("lz4 decompression context"));
   s->in.resize(kInputBuffer);
   s->next_read = s->header_end;
   return StripeReader(std::move(s));
@@ -300,6 +386,7 @@ Result<StripeReader> StripeReader::Open(std::unique_ptr<ReadableFile> file,
 const StripeHeader& StripeReader::header() const { return s_->header; }
 const StripeTrailer& StripeReader::trailer() const { return s_->trailer; }
 uint64_t StripeReader::position() const { return s_->raw_pos; }
+void StripeReader::set_content_checksums(bool check) { s_->content_checks_on = check; }
 
 Result<size_t> StripeReader::Read(void* dst, size_t size) {
   if (!s_->error.ok()) return s_->error;
@@ -315,14 +402,14 @@ Status StripeReader::Seek(uint64_t raw) {
     return Status::Usage("seek to " + std::to_string(raw) + " beyond end " +
                          std::to_string(s_->trailer.raw_bytes));
   }
-  LZ4F_resetDecompressionContext(s_->dctx);
   s_->in_pos = s_->in_len = 0;
+  s_->spill_pos = s_->spill_len = 0;
   s_->in_frame = false;
   s_->sequential = false;
   s_->done = false;
   if (frames.empty()) {
     s_->next_read = s_->region_end;
-    s_->raw_pos = 0;
+    s_->raw_pos = s_->decoded = 0;
     s_->frame_no = 0;
     return Status::Ok();
   }
@@ -330,7 +417,7 @@ Status StripeReader::Seek(uint64_t raw) {
                              [](uint64_t v, const FrameIndexEntry& e) { return v < e.raw_offset; });
   size_t i = static_cast<size_t>(it - frames.begin()) - 1;
   s_->frame_no = i;
-  s_->raw_pos = frames[i].raw_offset;
+  s_->raw_pos = s_->decoded = frames[i].raw_offset;
   s_->next_read = frames[i].file_offset;
   std::vector<uint8_t> scratch(64u << 10);
   uint64_t skip = raw - s_->raw_pos;

@@ -25,11 +25,12 @@ struct StripeExpectation {
 // Single-threaded, move-only. Untrusted input: every malformation is a Status (kIntegrity with
 // the file offset and cause), never a crash. Errors are sticky.
 //
-// Verification: each frame's content checksum at its end (and block checksums, where a frame
-// has them: format 2 writers set none), and the whole-stream digest (XXH3-64), byte count and
-// frame index when the end is reached (the Read that returns 0, or the last bytes). Damaged
-// data is reported with the file offset where it was detected and its frame's start offset.
-// After a Seek the stream digest cannot be checked; frame checksums still are.
+// Verification: every block's checksum before it is decoded (format 3), or each frame's content
+// checksum at its end (format 2; both where a frame has both), and the whole-stream digest
+// (XXH3-64), byte count and frame index when the end is reached (the Read that returns 0, or the
+// last bytes). Damaged data is reported with the file offset where it was detected and its
+// frame's start offset. After a Seek the stream digest cannot be checked; block and frame
+// checksums still are. Blocks decode straight into `dst` when a whole block fits there.
 class StripeReader {
  public:
   // Reads and validates header and trailer (a truncated or unfinalized file fails here).
@@ -51,6 +52,12 @@ class StripeReader {
   // Repositions to raw offset `raw` (<= raw size) using the trailer index.
   Status Seek(uint64_t raw);
   uint64_t position() const;  // raw offset of the next Read
+  // Whether the content checksums of frames that also carry block checksums (format 3) are
+  // checked; default yes. A restore turns them off: the block checksums cover the stored bytes
+  // and the stream digest (checked at the end, before the last bytes are returned) the decoded
+  // ones. Frames without block checksums and frames read after a Seek are always checked.
+  // Applies from the next frame on.
+  void set_content_checksums(bool check);
   // Reads the rest of the stream and discards it (full verification).
   Status VerifyRest();
 

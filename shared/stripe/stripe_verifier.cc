@@ -97,8 +97,9 @@ StripeVerification VerifyStripe(std::unique_ptr<ReadableFile> file,
   v.header = reader->header();
   v.trailer = reader->trailer();
 
-  // One block per Read: damage that a block decode catches is located to within one block; damage
-  // that only the frame's content checksum catches is reported at the frame's end.
+  // One block per Read: damage is located to within one block by its checksum (format 3) or a
+  // failed decode; damage that only a frame's content checksum catches (format 2) is reported
+  // at the frame's end.
   std::vector<uint8_t> scratch(std::max<uint32_t>(v.header.block_size, 64u << 10));
   while (true) {
     Result<size_t> n = reader->Read(scratch.data(), scratch.size());

@@ -10,7 +10,8 @@ namespace vdibk::stripe {
 namespace {
 
 // Append works in slices of this many raw bytes so that the raw digest, the LZ4 content checksum,
-// the compressor and the file digest all read a slice while it is still in the core's L2 cache.
+// the compressor, the block checksums and the file digest all read a slice while it is still in
+// the core's L2 cache.
 constexpr size_t kSlice = 256u << 10;
 
 // Hashes every byte that goes to the file (the file digest of the manifest).

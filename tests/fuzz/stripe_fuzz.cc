@@ -78,7 +78,10 @@ class MemoryTarget final : public Target {
 void FuzzStripe(const uint8_t* data, size_t size) {
   auto r = StripeReader::Open(std::make_unique<MemoryFile>(data, size));
   if (!r.ok()) return;
-  std::vector<uint8_t> buf(4093);
+  // Both decode paths (a whole block fits the buffer, or it goes through the spill) and both
+  // content checksum settings, chosen by the input's length.
+  std::vector<uint8_t> buf(size % 2 ? 70000 : 4093);
+  r->set_content_checksums(size % 3 != 0);
   for (int i = 0; i < 10000; ++i) {
     auto n = r->Read(buf.data(), buf.size());
     if (!n.ok() || *n == 0) break;
@@ -138,20 +141,24 @@ std::vector<std::vector<uint8_t>> Seeds() {
     }
     seeds.push_back(Tagged(0, target.bytes.data(), target.bytes.size()));
   }
-  {
-    // A stripe around one LZ4 frame with block checksums (readers accept them: format.md §4).
+  // Stripes around one LZ4 frame made by liblz4's LZ4F: format 3 (block and content checksums)
+  // and format 2 (content checksum only).
+  for (uint16_t version : {kFormatVersion, kOldestReadableVersion}) {
     StripeHeader h;
     h.database = "fuzz";
+    h.format_version = version;
     auto head = EncodeHeaderFrame(h);
     std::string text(5000, 'x');
     for (size_t i = 0; i < text.size(); i += 7) text[i] = static_cast<char>('a' + i % 26);
     LZ4F_preferences_t prefs{};
-    prefs.frameInfo.blockChecksumFlag = LZ4F_blockChecksumEnabled;
+    prefs.frameInfo.blockChecksumFlag =
+        version >= 3 ? LZ4F_blockChecksumEnabled : LZ4F_noBlockChecksum;
     prefs.frameInfo.contentChecksumFlag = LZ4F_contentChecksumEnabled;
     std::vector<uint8_t> frame(LZ4F_compressFrameBound(text.size(), &prefs));
     size_t n = LZ4F_compressFrame(frame.data(), frame.size(), text.data(), text.size(), &prefs);
     if (!head.ok() || LZ4F_isError(n)) std::abort();
     StripeTrailer t;
+    t.format_version = version;
     t.raw_bytes = text.size();
     t.compressed_bytes = n;
     t.raw_xxh64 = Digest64Of(text.data(), text.size());

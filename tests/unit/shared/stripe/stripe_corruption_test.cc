@@ -64,8 +64,8 @@ TEST_F(StripeCorruptionTest, FlippedByteAnywhereIsIntegrityError) {
   }
 }
 
-// Stored ("none") frames carry no block checksums in format 2: every flipped data byte must still
-// be caught, by the frame's content checksum, before the reader reports the end of the stream.
+// Stored ("none") frames: every flipped data byte must be caught (by its block checksum) before
+// the reader reports the end of the stream.
 TEST_F(StripeCorruptionTest, FlippedStoredByteIsIntegrityError) {
   StripeHeader h = MakeHeader(0, 2);
   h.compression = Compression::kNone;
@@ -85,8 +85,8 @@ TEST_F(StripeCorruptionTest, FlippedStoredByteIsIntegrityError) {
   }
 }
 
-// Format 2 frames: content checksum on, block checksums off, in both encodings.
-TEST_F(StripeCorruptionTest, FramesHaveContentButNoBlockChecksums) {
+// Format 3 frames: block and content checksums, in both encodings.
+TEST_F(StripeCorruptionTest, FramesHaveBlockAndContentChecksums) {
   for (Compression c : {Compression::kLz4, Compression::kNone}) {
     StripeHeader h = MakeHeader(0, 2);
     h.compression = c;
@@ -97,10 +97,10 @@ TEST_F(StripeCorruptionTest, FramesHaveContentButNoBlockChecksums) {
     ASSERT_OK(w->Finalize());
     auto r = StripeReader::Open(target_, name);
     ASSERT_OK(r);
-    EXPECT_EQ(r->header().format_version, 2);
+    EXPECT_EQ(r->header().format_version, 3);
     const std::vector<uint8_t> b = ReadFileBytes(dir_.Join(name));
     const uint8_t flg = b[r->trailer().frames[0].file_offset + 4];
-    EXPECT_EQ(flg & 0x10, 0) << name << ": block checksum flag set";
+    EXPECT_EQ(flg & 0x10, 0x10) << name << ": block checksum flag missing";
     EXPECT_EQ(flg & 0x04, 0x04) << name << ": content checksum flag missing";
   }
 }
@@ -111,14 +111,14 @@ TEST_F(StripeCorruptionTest, OtherFormatVersionIsNamed) {
   b[13] = 0;
   Status s = OpenAndReadAll(b);
   EXPECT_EQ(s.code(), ErrorCode::kIntegrity);
-  EXPECT_NE(s.message().find("format version 1 not supported (this build reads 2)"),
+  EXPECT_NE(s.message().find("format version 1 not supported (this build reads 2 and 3)"),
             std::string::npos)
       << s.ToString();
 }
 
-// docs/format.md §4: readers MAY meet LZ4 frames that carry block checksums (format 2 writers set
-// none) and then check them too. The stripe is assembled by hand around one such frame.
-TEST_F(StripeCorruptionTest, FramesWithBlockChecksumsAreReadAndChecked) {
+// Frames made by liblz4's own frame encoder (block and content checksums, as format 3 writes
+// them) read like ours. The stripe is assembled by hand around one such frame.
+TEST_F(StripeCorruptionTest, Lz4fFramesAreReadAndChecked) {
   const std::vector<uint8_t> raw(data_.begin(), data_.begin() + 300'000);
   auto head = EncodeHeaderFrame(MakeHeader(0, 2));
   ASSERT_OK(head);

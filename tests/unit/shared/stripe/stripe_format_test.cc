@@ -55,13 +55,13 @@ TEST(StripeFormatTest, HeaderDetectsEveryFlippedByte) {
 
 TEST(StripeFormatTest, UnknownVersionIsRejectedByName) {
   StripeHeader h = testing::MakeHeader();
-  h.format_version = 3;
+  h.format_version = 4;
   auto bytes = EncodeHeaderFrame(h);
   ASSERT_OK(bytes);
   auto r = DecodeHeaderFrame(*bytes, nullptr);
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().code(), ErrorCode::kIntegrity);
-  EXPECT_NE(r.status().message().find("format version 3 not supported"), std::string::npos)
+  EXPECT_NE(r.status().message().find("format version 4 not supported"), std::string::npos)
       << r.status().ToString();
 }
 

@@ -119,8 +119,8 @@ TEST_P(StripeRoundTripTest, StockLz4CliOutputsTheRawStream) {
   EXPECT_TRUE(out == data);
 }
 
-// `lz4 -t` checks the frames' content checksums: it accepts the stripe and rejects one data byte
-// flipped in the middle of the frames.
+// `lz4 -t` checks the frames' block and content checksums: it accepts the stripe and rejects one
+// data byte flipped in the middle of the frames.
 TEST_P(StripeRoundTripTest, StockLz4CliTestsTheContentChecksums) {
   std::vector<uint8_t> data = MakeData(2'000'000, 5);
   Write(data, "t.lz4");

@@ -60,8 +60,8 @@ TEST_F(StripeVerifierTest, GoodStripePassesWithBothDigests) {
   EXPECT_FALSE(v.file_offset.has_value());
 }
 
-// Without block checksums (format 2) damage is caught by a block decode or at the latest by the
-// frame's content checksum: the reported offset and the named frame start bracket the damage.
+// Damage is caught by the block checksum (or, in format 2, a block decode or at the latest the
+// frame's content checksum): the reported offset and the named frame start bracket the damage.
 TEST_F(StripeVerifierTest, FlippedDataByteIsIntegrityLocatedWithinItsFrame) {
   auto reader = StripeReader::Open(target_, "good");
   ASSERT_OK(reader);

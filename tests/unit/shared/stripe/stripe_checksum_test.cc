@@ -1,0 +1,224 @@
+// Which checksums StripeReader requires and checks (docs/format.md §4): format 3 frames (block and
+// content checksums), format 2 frames (content checksum) still read, the restore reader's skipped
+// content checksums, and frame headers our writers never produce.
+#include <gtest/gtest.h>
+#include <lz4frame.h>
+#include <xxhash.h>
+
+#include <algorithm>
+
+#include "shared/stripe/digest.h"
+#include "shared/stripe/directory_target.h"
+#include "shared/stripe/stripe_reader.h"
+#include "shared/stripe/stripe_writer.h"
+#include "tests/harness/status_matchers.h"
+#include "tests/harness/test_dirs.h"
+#include "tests/unit/shared/stripe/stripe_test_util.h"
+
+namespace vdibk::stripe {
+namespace {
+
+using stripe::testing::MakeData;
+using stripe::testing::MakeHeader;
+using stripe::testing::ReadFileBytes;
+using stripe::testing::WriteFileBytes;
+
+constexpr size_t kHeaderBytes = 7;  // magic, FLG, BD, HC of the frames below
+
+// A stripe of one LZ4 frame made by liblz4's LZ4F with the given checksum flags, in header and
+// trailer of format `version`.
+std::vector<uint8_t> HandMadeStripe(uint16_t version, bool block_sums, bool content_sum,
+                                    const std::vector<uint8_t>& raw) {
+  StripeHeader h = MakeHeader(0, 2);
+  h.format_version = version;
+  auto head = EncodeHeaderFrame(h);
+  EXPECT_OK(head);
+  LZ4F_preferences_t prefs{};
+  prefs.frameInfo.blockSizeID = LZ4F_max64KB;
+  prefs.frameInfo.blockMode = LZ4F_blockIndependent;
+  prefs.frameInfo.blockChecksumFlag = block_sums ? LZ4F_blockChecksumEnabled : LZ4F_noBlockChecksum;
+  prefs.frameInfo.contentChecksumFlag =
+      content_sum ? LZ4F_contentChecksumEnabled : LZ4F_noContentChecksum;
+  std::vector<uint8_t> frame(LZ4F_compressFrameBound(raw.size(), &prefs));
+  const size_t n = LZ4F_compressFrame(frame.data(), frame.size(), raw.data(), raw.size(), &prefs);
+  EXPECT_FALSE(LZ4F_isError(n)) << LZ4F_getErrorName(n);
+  frame.resize(n);
+  StripeTrailer t;
+  t.format_version = version;
+  t.raw_bytes = raw.size();
+  t.compressed_bytes = frame.size();
+  t.raw_xxh64 = Digest64Of(raw.data(), raw.size());
+  t.frames = {{0, head->size()}};
+  std::vector<uint8_t> file = *head;
+  file.insert(file.end(), frame.begin(), frame.end());
+  const std::vector<uint8_t> tail = EncodeTrailerFrame(t);
+  file.insert(file.end(), tail.begin(), tail.end());
+  return file;
+}
+
+class StripeChecksumTest : public ::testing::Test {
+ protected:
+  void SetUp() override { raw_ = MakeData(300'000, 9); }
+
+  // Opens `bytes` as a stripe; reads it to the end in 100000-byte reads (with the content checksums
+  // checked or not); returns the first error, or OK with the bytes in `out_`.
+  Status ReadAll(const std::vector<uint8_t>& bytes, bool content_checksums = true) {
+    const std::string name = "case" + std::to_string(++cases_);
+    WriteFileBytes(dir_.Join(name), bytes);
+    auto r = StripeReader::Open(target_, name);
+    if (!r.ok()) return r.status();
+    r->set_content_checksums(content_checksums);
+    out_.clear();
+    std::vector<uint8_t> buf(100'000);
+    for (;;) {
+      auto n = r->Read(buf.data(), buf.size());
+      if (!n.ok()) return n.status();
+      if (*n == 0) return Status::Ok();
+      out_.insert(out_.end(), buf.begin(), buf.begin() + static_cast<ptrdiff_t>(*n));
+    }
+  }
+
+  // A stripe written by StripeWriter (format 3) and where its first frame's content checksum is.
+  std::vector<uint8_t> Written(size_t* content_sum_at) {
+    StripeWriterOptions opt;
+    opt.frame_raw_bytes = 100'000;
+    auto w = StripeWriter::Create(target_, "written", MakeHeader(0, 2), opt);
+    EXPECT_OK(w);
+    EXPECT_OK(w->Append(raw_.data(), raw_.size()));
+    EXPECT_OK(w->Finalize());
+    auto r = StripeReader::Open(target_, "written");
+    EXPECT_OK(r);
+    *content_sum_at = r->trailer().frames.at(1).file_offset - 4;
+    return ReadFileBytes(dir_.Join("written"));
+  }
+
+  vdibk::testing::TempDir dir_;
+  DirectoryTarget target_{dir_.path()};
+  std::vector<uint8_t> raw_, out_;
+  int cases_ = 0;
+};
+
+TEST_F(StripeChecksumTest, WritersSetBothChecksumFlags) {
+  size_t unused = 0;
+  const std::vector<uint8_t> b = Written(&unused);
+  auto r = StripeReader::Open(target_, "written");
+  ASSERT_OK(r);
+  EXPECT_EQ(r->header().format_version, 3);
+  EXPECT_EQ(r->trailer().format_version, 3);
+  for (const FrameIndexEntry& f : r->trailer().frames) {
+    const uint8_t flg = b[f.file_offset + 4];
+    EXPECT_EQ(flg & 0x10, 0x10) << "block checksum flag missing at " << f.file_offset;
+    EXPECT_EQ(flg & 0x04, 0x04) << "content checksum flag missing at " << f.file_offset;
+  }
+}
+
+TEST_F(StripeChecksumTest, Format2StripesAreStillRead) {
+  const std::vector<uint8_t> v2 = HandMadeStripe(2, false, true, raw_);
+  ASSERT_OK(ReadAll(v2));
+  EXPECT_TRUE(out_ == raw_);
+  // Without block checksums the damage shows at the frame's content checksum (or in decoding).
+  for (size_t pos : {size_t{200}, v2.size() / 2, v2.size() - 300}) {
+    std::vector<uint8_t> bad = v2;
+    bad[pos] ^= 0x08;
+    EXPECT_EQ(ReadAll(bad, false).code(), ErrorCode::kIntegrity) << pos;
+  }
+}
+
+TEST_F(StripeChecksumTest, EachVersionRequiresItsChecksums) {
+  Status s = ReadAll(HandMadeStripe(2, true, false, raw_));
+  EXPECT_EQ(s.code(), ErrorCode::kIntegrity);
+  EXPECT_NE(s.message().find("without a content checksum"), std::string::npos) << s.ToString();
+  s = ReadAll(HandMadeStripe(3, false, true, raw_));
+  EXPECT_EQ(s.code(), ErrorCode::kIntegrity);
+  EXPECT_NE(s.message().find("without block checksums"), std::string::npos) << s.ToString();
+  // Format 3 with block checksums only (not what writers produce) reads.
+  EXPECT_OK(ReadAll(HandMadeStripe(3, true, false, raw_)));
+  EXPECT_TRUE(out_ == raw_);
+}
+
+TEST_F(StripeChecksumTest, HeaderAndTrailerMustAgreeOnTheVersion) {
+  std::vector<uint8_t> b = HandMadeStripe(3, true, true, raw_);
+  StripeHeader h = MakeHeader(0, 2);
+  h.format_version = 2;
+  auto v2_head = EncodeHeaderFrame(h);
+  ASSERT_OK(v2_head);
+  std::copy(v2_head->begin(), v2_head->end(), b.begin());
+  Status s = ReadAll(b);
+  EXPECT_EQ(s.code(), ErrorCode::kIntegrity);
+  EXPECT_NE(s.message().find("disagree on the format version"), std::string::npos) << s.ToString();
+}
+
+TEST_F(StripeChecksumTest, FlippedCompressedByteFailsItsBlockChecksum) {
+  size_t unused = 0;
+  const std::vector<uint8_t> good = Written(&unused);
+  auto r = StripeReader::Open(target_, "written");
+  ASSERT_OK(r);
+  const size_t frame1 = r->trailer().frames.at(1).file_offset;
+  std::vector<uint8_t> bad = good;
+  bad[frame1 + kHeaderBytes + 4 + 10] ^= 0x40;  // frame 1, first block, 10th data byte
+  for (bool content : {true, false}) {
+    Status s = ReadAll(bad, content);
+    EXPECT_EQ(s.code(), ErrorCode::kIntegrity);
+    EXPECT_NE(s.message().find("lz4 frame 1 (starting at file offset " + std::to_string(frame1) +
+                               "): block checksum mismatch"),
+              std::string::npos)
+        << s.ToString();
+  }
+}
+
+// The restore reader skips content checksums of frames with block checksums; a reader that
+// seeked cannot check the stream digest and checks them again.
+TEST_F(StripeChecksumTest, ContentChecksumsAreSkippedOnlyWhenAskedAndReadingFromTheStart) {
+  size_t sum_at = 0;
+  std::vector<uint8_t> b = Written(&sum_at);
+  b[sum_at] ^= 0x01;  // frame 0's content checksum; every data byte intact
+  Status s = ReadAll(b);
+  EXPECT_EQ(s.code(), ErrorCode::kIntegrity);
+  EXPECT_NE(s.message().find("lz4 frame 0 (starting at file offset"), std::string::npos);
+  EXPECT_NE(s.message().find("content checksum mismatch"), std::string::npos) << s.ToString();
+
+  ASSERT_OK(ReadAll(b, false));
+  EXPECT_TRUE(out_ == raw_);
+
+  WriteFileBytes(dir_.Join("seek"), b);
+  auto r = StripeReader::Open(target_, "seek");
+  ASSERT_OK(r);
+  r->set_content_checksums(false);
+  ASSERT_OK(r->Seek(10));
+  std::vector<uint8_t> buf(raw_.size());
+  auto n = r->Read(buf.data(), buf.size());
+  EXPECT_EQ(n.status().code(), ErrorCode::kIntegrity);
+  EXPECT_NE(n.status().message().find("content checksum mismatch"), std::string::npos)
+      << n.status().ToString();
+}
+
+// Frame headers with a valid header checksum but features our writers never use are refused by
+// name rather than misread.
+TEST_F(StripeChecksumTest, UnsupportedFrameFeaturesAreNamed) {
+  size_t unused = 0;
+  const std::vector<uint8_t> good = Written(&unused);
+  auto r = StripeReader::Open(target_, "written");
+  ASSERT_OK(r);
+  const size_t f0 = r->trailer().frames.at(0).file_offset;
+  struct Case {
+    uint8_t clear, set;
+    const char* message;
+  };
+  for (const Case& c : {Case{0x20, 0, "linked blocks"}, Case{0, 0x01, "dictionary id"},
+                        Case{0, 0x02, "reserved bits"}, Case{0xC0, 0x80, "lz4 frame version 2"}}) {
+    std::vector<uint8_t> b = good;
+    b[f0 + 4] = static_cast<uint8_t>((b[f0 + 4] & ~c.clear) | c.set);
+    b[f0 + 6] = static_cast<uint8_t>((XXH32(&b[f0 + 4], 2, 0) >> 8) & 0xFF);
+    Status s = ReadAll(b);
+    EXPECT_EQ(s.code(), ErrorCode::kIntegrity) << c.message;
+    EXPECT_NE(s.message().find(c.message), std::string::npos) << s.ToString();
+  }
+  std::vector<uint8_t> b = good;
+  b[f0 + 6] ^= 0xFF;  // the header checksum itself
+  Status s = ReadAll(b);
+  EXPECT_NE(s.message().find("lz4 frame header checksum mismatch"), std::string::npos)
+      << s.ToString();
+}
+
+}  // namespace
+}  // namespace vdibk::stripe
