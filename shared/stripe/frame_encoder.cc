@@ -46,15 +46,14 @@ struct FrameEncoder::Impl {
   uint32_t block_size;
   size_t chunk;  // raw bytes encoded per output write
   bool in_frame = false;
-  LZ4_stream_t* fast = nullptr;               // level <= 2
+  std::vector<uint8_t> fast;                  // the LZ4 fast state, level <= 2 (empty: LZ4HC)
   LZ4_streamHC_t* hc = nullptr;               // level 3..12
   std::vector<uint8_t> out;                   // the encoded blocks of one chunk (lz4 mode)
-  std::vector<std::array<uint8_t, 8>> words;  // size words and checksums (stored mode)
+  std::vector<std::array<uint8_t, 4>> words;  // block size words (stored mode)
   std::vector<ConstBuffer> pieces;
   XXH32_state_t* content = nullptr;  // the frame's content checksum (XXH32 of its raw bytes)
 
   ~Impl() {
-    if (fast) LZ4_freeStream(fast);
     if (hc) LZ4_freeStreamHC(hc);
     if (content) XXH32_freeState(content);
   }
@@ -68,8 +67,9 @@ struct FrameEncoder::Impl {
       LZ4_resetStreamHC_fast(hc, level);  // forgets the previous block: no dictionary
       return LZ4_compress_HC_continue(hc, s, d, n, cap);
     }
-    LZ4_resetStream_fast(fast);
-    return LZ4_compress_fast_continue(fast, s, d, n, cap, 1);
+    // A fresh state per block (its reset is ~1 us, a few % of a 64 KiB block); LZ4's _continue
+    // after a fast reset takes a slower path (about 0.6x the speed, measured by stripe_bench).
+    return LZ4_compress_fast_extState(fast.data(), s, d, n, cap, 1);
   }
 
   // lz4 mode: the blocks of one chunk into `out`, then one append.
@@ -94,20 +94,19 @@ struct FrameEncoder::Impl {
     return file.Append(out.data(), pos);
   }
 
-  // Stored mode: size word, the caller's bytes (not copied), checksum, per block.
+  // Stored mode: size word and the caller's bytes (not copied) per block. No block checksums:
+  // they would hash the same bytes as the content checksum a second time.
   Status StoredChunk(WritableFile& file, const uint8_t* data, size_t size) {
     const size_t blocks = (size + block_size - 1) / block_size;
     words.resize(blocks);
     pieces.clear();
+    XXH32_update(content, data, size);
     for (size_t i = 0; i < blocks; ++i) {
       const size_t off = i * block_size;
       const size_t n = std::min<size_t>(block_size, size - off);
       PutLe32(words[i].data(), static_cast<uint32_t>(n) | kStoredBit);
-      PutLe32(words[i].data() + 4, XXH32(data + off, n, 0));
-      XXH32_update(content, data + off, n);
       pieces.push_back({words[i].data(), 4});
       pieces.push_back({data + off, n});
-      pieces.push_back({words[i].data() + 4, 4});
     }
     return file.Append(pieces);
   }
@@ -130,10 +129,10 @@ Result<FrameEncoder> FrameEncoder::Create(Compression compression, int level, ui
   if (compression == Compression::kNone) return FrameEncoder(std::move(impl));
   if (impl->level >= LZ4HC_CLEVEL_MIN) {
     impl->hc = LZ4_createStreamHC();
+    if (!impl->hc) return Status::Failed("out of memory (lz4hc stream)");
   } else {
-    impl->fast = LZ4_createStream();
+    impl->fast.resize(static_cast<size_t>(LZ4_sizeofState()));
   }
-  if (!impl->hc && !impl->fast) return Status::Failed("out of memory (lz4 stream)");
   const size_t blocks = impl->chunk / block_size;
   impl->out.resize(blocks *
                    (8 + static_cast<size_t>(LZ4_compressBound(static_cast<int>(block_size)))));
@@ -145,9 +144,9 @@ Status FrameEncoder::Begin(WritableFile& out) {
   impl_->in_frame = true;
   std::array<uint8_t, 7> h{};
   PutLe32(h.data(), kLz4FrameMagic);
-  // FLG: version 01, independent blocks, block checksums, content checksum; no content size or
-  // dictionary id. BD: the block size. HC: second byte of XXH32 over FLG and BD.
-  h[4] = 0x40 | 0x20 | 0x10 | 0x04;
+  // FLG: version 01, independent blocks, block checksums (lz4 mode only), content checksum; no
+  // content size or dictionary id. BD: the block size. HC: second byte of XXH32 over FLG and BD.
+  h[4] = 0x40 | 0x20 | (impl_->compression == Compression::kNone ? 0 : 0x10) | 0x04;
   h[5] = static_cast<uint8_t>(BlockSizeId(impl_->block_size) << 4);
   h[6] = static_cast<uint8_t>((XXH32(&h[4], 2, 0) >> 8) & 0xFF);
   XXH32_reset(impl_->content, 0);

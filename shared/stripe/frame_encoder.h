@@ -1,5 +1,6 @@
-// FrameEncoder: turns raw bytes into standard LZ4 frames with block and content checksums
-// (format 3), either lz4-compressed (liblz4, fast or HC) or "stored" (uncompressed blocks).
+// FrameEncoder: turns raw bytes into standard LZ4 frames (format 3), either lz4-compressed
+// (liblz4, fast or HC; block and content checksums) or "stored" (uncompressed blocks; the content
+// checksum only).
 #ifndef VDIBK_SHARED_STRIPE_FRAME_ENCODER_H_
 #define VDIBK_SHARED_STRIPE_FRAME_ENCODER_H_
 

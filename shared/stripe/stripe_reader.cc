@@ -137,7 +137,7 @@ struct StripeReader::State {
   }
 
   // The frame descriptor at in[in_pos] (magic already checked): FLG, BD, optional content size,
-  // header checksum. Version 2 frames need a content checksum, version 3 frames block checksums.
+  // header checksum, and the checksums the stripe's format version and compression require.
   Status ParseFrameHeader() {
     VDIBK_RETURN_IF_ERROR(Fill(kLz4FrameHeaderMax));
     if (avail() < 7) return Corrupt("truncated lz4 frame header");
@@ -160,11 +160,11 @@ struct StripeReader::State {
     block_max = 1u << (8 + 2 * id);
     block_sums = (flg & 0x10) != 0;
     content_sum = (flg & 0x04) != 0;
-    if (header.format_version == 2 && !content_sum) {
+    // Format 3 lz4 stripes have block checksums; every other stripe a content checksum.
+    if (header.format_version >= 3 && header.compression == Compression::kLz4) {
+      if (!block_sums) return Corrupt("lz4 frame without block checksums");
+    } else if (!content_sum) {
       return Corrupt("lz4 frame without a content checksum");
-    }
-    if (header.format_version >= 3 && !block_sums) {
-      return Corrupt("lz4 frame without block checksums");
     }
     in_pos += 4 + desc + 1;
     return Status::Ok();

@@ -1,6 +1,6 @@
-// Which checksums StripeReader requires and checks (docs/format.md §4): format 3 frames (block and
-// content checksums), format 2 frames (content checksum) still read, the restore reader's skipped
-// content checksums, and frame headers our writers never produce.
+// Which checksums StripeReader requires and checks (docs/format.md §4): format 3 lz4 frames (block
+// and content checksums), stored frames and format 2 frames (content checksum), the restore
+// reader's skipped content checksums, and frame headers our writers never produce.
 #include <gtest/gtest.h>
 #include <lz4frame.h>
 #include <xxhash.h>
@@ -190,6 +190,24 @@ TEST_F(StripeChecksumTest, ContentChecksumsAreSkippedOnlyWhenAskedAndReadingFrom
   EXPECT_EQ(n.status().code(), ErrorCode::kIntegrity);
   EXPECT_NE(n.status().message().find("content checksum mismatch"), std::string::npos)
       << n.status().ToString();
+}
+
+// Stored stripes have no block checksums: their content checksums are checked even when a
+// restore turns them off.
+TEST_F(StripeChecksumTest, StoredFramesAlwaysCheckTheirContentChecksums) {
+  StripeHeader h = MakeHeader(0, 2);
+  h.compression = Compression::kNone;
+  auto w = StripeWriter::Create(target_, "stored", h);
+  ASSERT_OK(w);
+  ASSERT_OK(w->Append(raw_.data(), raw_.size()));
+  ASSERT_OK(w->Finalize());
+  std::vector<uint8_t> b = ReadFileBytes(dir_.Join("stored"));
+  ASSERT_OK(ReadAll(b, false));
+  EXPECT_TRUE(out_ == raw_);
+  b[b.size() / 2] ^= 0x02;
+  Status s = ReadAll(b, false);
+  EXPECT_EQ(s.code(), ErrorCode::kIntegrity);
+  EXPECT_NE(s.message().find("content checksum mismatch"), std::string::npos) << s.ToString();
 }
 
 // Frame headers with a valid header checksum but features our writers never use are refused by
