@@ -114,7 +114,11 @@ TEST_F(StatementFaultTest, StallDeviceForOneStatement) {
   RunWith(c, "BACKUP DATABASE sales TO", "WITH VDIBK_FAULT = 'stall-device=1'", sink);
   EXPECT_TRUE(sink.HasError());
   EXPECT_EQ(sink.numbers().front(), 18210) << sink.Text();
-  EXPECT_EQ(c.last_result(1), VD_E_TIMEOUT);
+  // The stalled device times out; under load the other device, held at the server's barrier by
+  // it, may time out first and abort the set (as in VdiRunTest.StalledDeviceIsSeenAsATimeout...).
+  const int r0 = c.last_result(0), r1 = c.last_result(1);
+  EXPECT_TRUE(r1 == VD_E_TIMEOUT || (r0 == VD_E_TIMEOUT && r1 == VD_E_ABORT))
+      << "device 0: " << r0 << ", device 1: " << r1;
   // The same two-device client shape without the option completes.
   two.get_timeout_ms = 20000;
   MemoryVdiClient ok(vdibk::testing::UniqueName("st2"), two);

@@ -2,12 +2,10 @@
 // and content checksums), stored frames and format 2 frames (content checksum), the restore
 // reader's skipped content checksums, and frame headers our writers never produce.
 #include <gtest/gtest.h>
-#include <lz4frame.h>
 #include <xxhash.h>
 
 #include <algorithm>
 
-#include "shared/stripe/digest.h"
 #include "shared/stripe/directory_target.h"
 #include "shared/stripe/stripe_reader.h"
 #include "shared/stripe/stripe_writer.h"
@@ -18,43 +16,13 @@
 namespace vdibk::stripe {
 namespace {
 
+using stripe::testing::Lz4fStripe;
 using stripe::testing::MakeData;
 using stripe::testing::MakeHeader;
 using stripe::testing::ReadFileBytes;
 using stripe::testing::WriteFileBytes;
 
 constexpr size_t kHeaderBytes = 7;  // magic, FLG, BD, HC of the frames below
-
-// A stripe of one LZ4 frame made by liblz4's LZ4F with the given checksum flags, in header and
-// trailer of format `version`.
-std::vector<uint8_t> HandMadeStripe(uint16_t version, bool block_sums, bool content_sum,
-                                    const std::vector<uint8_t>& raw) {
-  StripeHeader h = MakeHeader(0, 2);
-  h.format_version = version;
-  auto head = EncodeHeaderFrame(h);
-  EXPECT_OK(head);
-  LZ4F_preferences_t prefs{};
-  prefs.frameInfo.blockSizeID = LZ4F_max64KB;
-  prefs.frameInfo.blockMode = LZ4F_blockIndependent;
-  prefs.frameInfo.blockChecksumFlag = block_sums ? LZ4F_blockChecksumEnabled : LZ4F_noBlockChecksum;
-  prefs.frameInfo.contentChecksumFlag =
-      content_sum ? LZ4F_contentChecksumEnabled : LZ4F_noContentChecksum;
-  std::vector<uint8_t> frame(LZ4F_compressFrameBound(raw.size(), &prefs));
-  const size_t n = LZ4F_compressFrame(frame.data(), frame.size(), raw.data(), raw.size(), &prefs);
-  EXPECT_FALSE(LZ4F_isError(n)) << LZ4F_getErrorName(n);
-  frame.resize(n);
-  StripeTrailer t;
-  t.format_version = version;
-  t.raw_bytes = raw.size();
-  t.compressed_bytes = frame.size();
-  t.raw_xxh64 = Digest64Of(raw.data(), raw.size());
-  t.frames = {{0, head->size()}};
-  std::vector<uint8_t> file = *head;
-  file.insert(file.end(), frame.begin(), frame.end());
-  const std::vector<uint8_t> tail = EncodeTrailerFrame(t);
-  file.insert(file.end(), tail.begin(), tail.end());
-  return file;
-}
 
 class StripeChecksumTest : public ::testing::Test {
  protected:
@@ -113,7 +81,7 @@ TEST_F(StripeChecksumTest, WritersSetBothChecksumFlags) {
 }
 
 TEST_F(StripeChecksumTest, Format2StripesAreStillRead) {
-  const std::vector<uint8_t> v2 = HandMadeStripe(2, false, true, raw_);
+  const std::vector<uint8_t> v2 = Lz4fStripe(2, false, true, raw_);
   ASSERT_OK(ReadAll(v2));
   EXPECT_TRUE(out_ == raw_);
   // Without block checksums the damage shows at the frame's content checksum (or in decoding).
@@ -125,19 +93,19 @@ TEST_F(StripeChecksumTest, Format2StripesAreStillRead) {
 }
 
 TEST_F(StripeChecksumTest, EachVersionRequiresItsChecksums) {
-  Status s = ReadAll(HandMadeStripe(2, true, false, raw_));
+  Status s = ReadAll(Lz4fStripe(2, true, false, raw_));
   EXPECT_EQ(s.code(), ErrorCode::kIntegrity);
   EXPECT_NE(s.message().find("without a content checksum"), std::string::npos) << s.ToString();
-  s = ReadAll(HandMadeStripe(3, false, true, raw_));
+  s = ReadAll(Lz4fStripe(3, false, true, raw_));
   EXPECT_EQ(s.code(), ErrorCode::kIntegrity);
   EXPECT_NE(s.message().find("without block checksums"), std::string::npos) << s.ToString();
   // Format 3 with block checksums only (not what writers produce) reads.
-  EXPECT_OK(ReadAll(HandMadeStripe(3, true, false, raw_)));
+  EXPECT_OK(ReadAll(Lz4fStripe(3, true, false, raw_)));
   EXPECT_TRUE(out_ == raw_);
 }
 
 TEST_F(StripeChecksumTest, HeaderAndTrailerMustAgreeOnTheVersion) {
-  std::vector<uint8_t> b = HandMadeStripe(3, true, true, raw_);
+  std::vector<uint8_t> b = Lz4fStripe(3, true, true, raw_);
   StripeHeader h = MakeHeader(0, 2);
   h.format_version = 2;
   auto v2_head = EncodeHeaderFrame(h);

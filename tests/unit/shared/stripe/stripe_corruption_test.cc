@@ -1,11 +1,9 @@
 // Hostile input for StripeReader: flipped bytes, truncation, foreign files, wrong identity.
 // Every case must end in a specific Status (never a crash, never silently wrong data).
 #include <gtest/gtest.h>
-#include <lz4frame.h>
 
 #include <algorithm>
 
-#include "shared/stripe/digest.h"
 #include "shared/stripe/directory_target.h"
 #include "shared/stripe/stripe_reader.h"
 #include "shared/stripe/stripe_writer.h"
@@ -16,6 +14,7 @@
 namespace vdibk::stripe {
 namespace {
 
+using stripe::testing::Lz4fStripe;
 using stripe::testing::MakeData;
 using stripe::testing::MakeHeader;
 using stripe::testing::ReadFileBytes;
@@ -122,25 +121,9 @@ TEST_F(StripeCorruptionTest, Lz4fFramesAreReadAndChecked) {
   const std::vector<uint8_t> raw(data_.begin(), data_.begin() + 300'000);
   auto head = EncodeHeaderFrame(MakeHeader(0, 2));
   ASSERT_OK(head);
-  LZ4F_preferences_t prefs{};
-  prefs.frameInfo.blockSizeID = LZ4F_max64KB;
-  prefs.frameInfo.blockMode = LZ4F_blockIndependent;
-  prefs.frameInfo.blockChecksumFlag = LZ4F_blockChecksumEnabled;
-  prefs.frameInfo.contentChecksumFlag = LZ4F_contentChecksumEnabled;
-  std::vector<uint8_t> frame(LZ4F_compressFrameBound(raw.size(), &prefs));
-  const size_t n = LZ4F_compressFrame(frame.data(), frame.size(), raw.data(), raw.size(), &prefs);
-  ASSERT_FALSE(LZ4F_isError(n)) << LZ4F_getErrorName(n);
-  frame.resize(n);
-  ASSERT_NE(frame[4] & 0x10, 0) << "the frame must carry block checksums";
-  StripeTrailer t;
-  t.raw_bytes = raw.size();
-  t.compressed_bytes = frame.size();
-  t.raw_xxh64 = Digest64Of(raw.data(), raw.size());
-  t.frames = {{0, head->size()}};
-  std::vector<uint8_t> file = *head;
-  file.insert(file.end(), frame.begin(), frame.end());
-  const std::vector<uint8_t> tail = EncodeTrailerFrame(t);
-  file.insert(file.end(), tail.begin(), tail.end());
+  const std::vector<uint8_t> file = Lz4fStripe(kFormatVersion, true, true, raw);
+  ASSERT_FALSE(file.empty());
+  ASSERT_NE(file[head->size() + 4] & 0x10, 0) << "the frame must carry block checksums";
 
   WriteFileBytes(dir_.Join("blocksums"), file);
   auto r = StripeReader::Open(target_, "blocksums");

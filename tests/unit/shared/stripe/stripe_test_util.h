@@ -1,6 +1,9 @@
-// Test helpers for shared/stripe: deterministic test data and a one-call stripe writer.
+// Test helpers for shared/stripe: deterministic test data, file bytes, and stripes built by hand
+// around frames from liblz4's own frame encoder.
 #ifndef VDIBK_TESTS_UNIT_SHARED_STRIPE_STRIPE_TEST_UTIL_H_
 #define VDIBK_TESTS_UNIT_SHARED_STRIPE_STRIPE_TEST_UTIL_H_
+
+#include <lz4frame.h>
 
 #include <cstdint>
 #include <fstream>
@@ -9,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "shared/stripe/digest.h"
 #include "shared/stripe/stripe_format.h"
 
 namespace vdibk::stripe::testing {
@@ -49,6 +53,36 @@ inline void WriteFileBytes(const std::string& path, const std::vector<uint8_t>& 
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
   out.write(reinterpret_cast<const char*>(bytes.data()),
             static_cast<std::streamsize>(bytes.size()));
+}
+
+// A stripe (header MakeHeader(0, 2), format `version`) around one LZ4 frame of `raw` made by
+// liblz4's LZ4F with 64 KiB independent blocks and the given checksum flags; empty on failure.
+inline std::vector<uint8_t> Lz4fStripe(uint16_t version, bool block_sums, bool content_sum,
+                                       const std::vector<uint8_t>& raw) {
+  StripeHeader h = MakeHeader(0, 2);
+  h.format_version = version;
+  Result<std::vector<uint8_t>> head = EncodeHeaderFrame(h);
+  LZ4F_preferences_t prefs{};
+  prefs.frameInfo.blockSizeID = LZ4F_max64KB;
+  prefs.frameInfo.blockMode = LZ4F_blockIndependent;
+  prefs.frameInfo.blockChecksumFlag = block_sums ? LZ4F_blockChecksumEnabled : LZ4F_noBlockChecksum;
+  prefs.frameInfo.contentChecksumFlag =
+      content_sum ? LZ4F_contentChecksumEnabled : LZ4F_noContentChecksum;
+  std::vector<uint8_t> frame(LZ4F_compressFrameBound(raw.size(), &prefs));
+  const size_t n = LZ4F_compressFrame(frame.data(), frame.size(), raw.data(), raw.size(), &prefs);
+  if (!head.ok() || LZ4F_isError(n)) return {};
+  frame.resize(n);
+  StripeTrailer t;
+  t.format_version = version;
+  t.raw_bytes = raw.size();
+  t.compressed_bytes = frame.size();
+  t.raw_xxh64 = Digest64Of(raw.data(), raw.size());
+  t.frames = {{0, head->size()}};
+  std::vector<uint8_t> file = *head;
+  file.insert(file.end(), frame.begin(), frame.end());
+  const std::vector<uint8_t> tail = EncodeTrailerFrame(t);
+  file.insert(file.end(), tail.begin(), tail.end());
+  return file;
 }
 
 }  // namespace vdibk::stripe::testing
