@@ -4,7 +4,6 @@
 #include <unistd.h>
 
 #include <chrono>
-#include <cstdio>
 #include <filesystem>
 
 #include "coordinator/backup_history.h"
@@ -13,6 +12,7 @@
 #include "coordinator/repo_layout.h"
 #include "coordinator/set_lock.h"
 #include "coordinator/tsql_builder.h"
+#include "coordinator/vdi_call.h"
 #include "shared/base/log.h"
 #include "shared/base/scope_exit.h"
 #include "shared/stripe/directory_target.h"
@@ -25,17 +25,9 @@ namespace vdibk::coordinator {
 namespace {
 
 using std::chrono::milliseconds;
-constexpr milliseconds kHelloTimeout{15000};
-constexpr milliseconds kReadyTimeout{30000};
 constexpr milliseconds kFinalizeTimeout{60000};
 constexpr milliseconds kWorkerGrace{2000};
 constexpr milliseconds kAbortCauseWait{1000};
-
-std::string Hex(int hr) {
-  char buf[16];
-  std::snprintf(buf, sizeof(buf), "0x%08X", static_cast<unsigned>(hr));
-  return buf;
-}
 
 int64_t NowUnixMs() {
   return std::chrono::duration_cast<milliseconds>(
@@ -55,12 +47,6 @@ std::string FreshSetDirName(const BackupOptions& o) {
     }
     std::this_thread::sleep_until(std::chrono::ceil<std::chrono::seconds>(now));
   }
-}
-
-std::vector<char> CString(const std::string& s) {
-  std::vector<char> v(s.begin(), s.end());
-  v.push_back('\0');
-  return v;
 }
 
 }  // namespace
@@ -177,7 +163,7 @@ Status BackupJob::RunPipeline() {
   std::vector<char> name = CString(set_name_);
   int hr = vds_->Create(name.data(), &cfg);
   if (hr != NOERROR) {
-    return Status::Configuration("cannot create VDI set '" + set_name_ + "': " + Hex(hr));
+    return Status::Configuration("cannot create VDI set '" + set_name_ + "': " + HrHex(hr));
   }
   vds_created_.store(true);
   ScopeExit close_set([&] { vds_->Close(); });
@@ -239,8 +225,7 @@ Status BackupJob::WaitForConfiguration() {
     if (failed()) return failure();
     if (stop_ && stop_->load()) return Status::Aborted("interrupted by a signal");
     if (hr != VD_E_TIMEOUT) {
-      return Status(hr == VD_E_ABORT ? ErrorCode::kAborted : ErrorCode::kFailed,
-                    "GetConfiguration failed: " + Hex(hr));
+      return Status(CodeForHr(hr), "GetConfiguration failed: " + HrHex(hr));
     }
     if (std::optional<ExitInfo> e = sql_->Poll()) {
       // The statement ended before the server opened the set: report its messages.
@@ -250,14 +235,15 @@ Status BackupJob::WaitForConfiguration() {
   }
   features_ = cfg.features;
   report_.vdi_features = cfg.features;
-  log::Info("VDI set configured: features " + Hex(static_cast<int>(cfg.features)) +
+  log::Info("VDI set configured: features " + HrHex(static_cast<int>(cfg.features)) +
             ", max transfer " + std::to_string(cfg.maxTransferSize));
   return Status::Ok();
 }
 
 Status BackupJob::AssignDevices() {
-  if (Status st = hub_->WaitForHellos(
-          pool_->external() ? std::chrono::milliseconds(options_.external.wait_ms) : kHelloTimeout);
+  if (Status st = hub_->WaitForHellos(pool_->external()
+                                          ? std::chrono::milliseconds(options_.external.wait_ms)
+                                          : kWorkerHelloTimeout);
       !st.ok()) {
     if (!pool_->external()) return st;
     return st.WithContext("external workers: start `vdibackup-worker --connect " +
@@ -306,7 +292,7 @@ Status BackupJob::AssignDevices() {
     }
     hub_->Post("w" + std::to_string(w), std::move(env));
   }
-  return hub_->WaitForReady(kReadyTimeout);
+  return hub_->WaitForReady(kWorkerReadyTimeout);
 }
 
 Status BackupJob::OpenDevices() {
@@ -315,8 +301,8 @@ Status BackupJob::OpenDevices() {
     std::vector<char> name = CString(DeviceName(set_name_, d));
     int hr = vds_->OpenDevice(name.data(), &devices_[d]);
     if (hr != NOERROR) {
-      return Status(hr == VD_E_ABORT ? ErrorCode::kAborted : ErrorCode::kFailed,
-                    "OpenDevice('" + std::string(name.data()) + "') failed: " + Hex(hr));
+      return Status(CodeForHr(hr),
+                    "OpenDevice('" + std::string(name.data()) + "') failed: " + HrHex(hr));
     }
     progress_->SetState(d, DeviceState::kOpen);
   }
@@ -339,9 +325,9 @@ void BackupJob::DeviceLoop(uint32_t d) {
         cv_.wait_for(lock, kAbortCauseWait, [&] { return failed_; });
       }
       if (!failed()) {
-        Fail(Status(hr == VD_E_ABORT ? ErrorCode::kAborted : ErrorCode::kFailed,
-                    "device " + std::to_string(d) + ": GetCommand failed: " + Hex(hr) +
-                        (hr == VD_E_ABORT ? " (the VDI set was aborted)" : "")));
+        Fail(Status(CodeForHr(hr), "device " + std::to_string(d) +
+                                       ": GetCommand failed: " + HrHex(hr) +
+                                       (hr == VD_E_ABORT ? " (the VDI set was aborted)" : "")));
       }
       return;
     }
@@ -358,7 +344,7 @@ void BackupJob::DeviceLoop(uint32_t d) {
         if (hr != NOERROR) {
           vd->CompleteCommand(cmd, ERROR_INVALID_HANDLE, 0, 0);
           Fail(Status::Failed("device " + std::to_string(d) +
-                              ": GetBufferHandle failed: " + Hex(hr)));
+                              ": GetBufferHandle failed: " + HrHex(hr)));
           return;
         }
         progress_->SetState(d, DeviceState::kWriting);

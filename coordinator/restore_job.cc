@@ -3,12 +3,12 @@
 
 #include <algorithm>
 #include <chrono>
-#include <cstdio>
 #include <optional>
 #include <thread>
 
 #include "coordinator/repo_layout.h"
 #include "coordinator/tsql_builder.h"
+#include "coordinator/vdi_call.h"
 #include "shared/base/log.h"
 #include "shared/base/scope_exit.h"
 #include "vdi.h"
@@ -18,22 +18,6 @@ namespace vdibk::coordinator {
 namespace {
 
 using std::chrono::milliseconds;
-constexpr milliseconds kHelloTimeout{15000};
-constexpr milliseconds kReadyTimeout{30000};
-
-std::string Hex(int hr) {
-  char buf[16];
-  std::snprintf(buf, sizeof(buf), "0x%08X", static_cast<unsigned>(hr));
-  return buf;
-}
-
-std::vector<char> CString(const std::string& s) {
-  std::vector<char> v(s.begin(), s.end());
-  v.push_back('\0');
-  return v;
-}
-
-ErrorCode CodeForHr(int hr) { return hr == VD_E_ABORT ? ErrorCode::kAborted : ErrorCode::kFailed; }
 
 // True when the statement's output says the server found the backup stream damaged: 3183 (an
 // error on a page, e.g. its checksum), 3189 (damage to the backup set), 3241/3242 (the media
@@ -147,7 +131,7 @@ Status RestoreJob::RunPipeline() {
   std::vector<char> name = CString(report_.set_name);
   int hr = vds_->Create(name.data(), &cfg);
   if (hr != NOERROR) {
-    return Status::Configuration("cannot create VDI set '" + report_.set_name + "': " + Hex(hr));
+    return Status::Configuration("cannot create VDI set '" + report_.set_name + "': " + HrHex(hr));
   }
   vds_created_.store(true);
   ScopeExit close_set([&] { vds_->Close(); });
@@ -194,7 +178,7 @@ Status RestoreJob::WaitForConfiguration() {
     if (hr == NOERROR) break;
     if (failed()) return failure();
     if (stop_ && stop_->load()) return Status::Aborted("interrupted by a signal");
-    if (hr != VD_E_TIMEOUT) return Status(CodeForHr(hr), "GetConfiguration failed: " + Hex(hr));
+    if (hr != VD_E_TIMEOUT) return Status(CodeForHr(hr), "GetConfiguration failed: " + HrHex(hr));
     if (std::optional<ExitInfo> e = sql_->Poll()) {
       return Status::SqlError("the RESTORE statement failed before it reached VDI (" +
                               e->ToString() + "): " + SummarizeSqlErrors(sql_->Output()));
@@ -210,7 +194,7 @@ Status RestoreJob::WaitForConfiguration() {
 Status RestoreJob::AssignDevices() {
   WorkerHub& hub = pool_->hub();
   VDIBK_RETURN_IF_ERROR(hub.WaitForHellos(
-      pool_->external() ? milliseconds(options_.external.wait_ms) : kHelloTimeout));
+      pool_->external() ? milliseconds(options_.external.wait_ms) : kWorkerHelloTimeout));
   const proto::Manifest& m = plan_.manifest;
   for (uint32_t w = 0; w < workers_; ++w) {
     proto::Envelope env;
@@ -234,7 +218,7 @@ Status RestoreJob::AssignDevices() {
     }
     hub.Post(WorkerPool::WorkerId(w), std::move(env));
   }
-  return hub.WaitForReady(kReadyTimeout);
+  return hub.WaitForReady(kWorkerReadyTimeout);
 }
 
 Status RestoreJob::OpenDevices() {
@@ -244,7 +228,7 @@ Status RestoreJob::OpenDevices() {
     int hr = vds_->OpenDevice(name.data(), &devices_[d]);
     if (hr != NOERROR) {
       return Status(CodeForHr(hr),
-                    "OpenDevice('" + std::string(name.data()) + "') failed: " + Hex(hr));
+                    "OpenDevice('" + std::string(name.data()) + "') failed: " + HrHex(hr));
     }
   }
   return Status::Ok();
@@ -260,7 +244,8 @@ void RestoreJob::DeviceLoop(uint32_t d) {
     int hr = vd->GetCommand(-1, &cmd);
     if (hr == VD_E_CLOSE) return;
     if (hr != NOERROR) {
-      Fail(Status(CodeForHr(hr), "device " + std::to_string(d) + ": GetCommand failed: " + Hex(hr) +
+      Fail(Status(CodeForHr(hr), "device " + std::to_string(d) +
+                                     ": GetCommand failed: " + HrHex(hr) +
                                      (hr == VD_E_ABORT ? " (the VDI set was aborted)" : "")));
       return;
     }
@@ -276,7 +261,8 @@ void RestoreJob::DeviceLoop(uint32_t d) {
     hr = vds_->GetBufferHandle(cmd->buffer, &handle);
     if (hr != NOERROR) {
       vd->CompleteCommand(cmd, ERROR_INVALID_HANDLE, 0, 0);
-      Fail(Status::Failed("device " + std::to_string(d) + ": GetBufferHandle failed: " + Hex(hr)));
+      Fail(
+          Status::Failed("device " + std::to_string(d) + ": GetBufferHandle failed: " + HrHex(hr)));
       return;
     }
     Outstanding req;
