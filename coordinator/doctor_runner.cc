@@ -32,7 +32,7 @@ std::vector<CheckResult> RunDoctorChecks(const DoctorPlan& plan, DoctorSystem& s
                                          SqlRunner& sql) {
   std::vector<CheckResult> out;
   out.push_back(CheckShmSpace(sys, plan.buffer_count, plan.max_transfer_size));
-  Result<int> server_pid = Status::Failed("the sqlcmd check failed");
+  Result<int> server_pid = 0;  // CheckSqlcmd sets it: the pid, or why it is not known
   out.push_back(CheckSqlcmd(sys, sql, plan.sqlcmd, plan.server, kSqlCheckTimeout, &server_pid));
   std::optional<int> pid;
   std::string why_unknown;
