@@ -9,13 +9,11 @@
 #include <string>
 #include <vector>
 
-#include <lz4frame.h>
-
-#include "shared/stripe/digest.h"
 #include "shared/stripe/manifest_io.h"
 #include "shared/stripe/stripe_reader.h"
 #include "shared/stripe/stripe_writer.h"
 #include "shared/transport/envelope_codec.h"
+#include "tests/unit/shared/stripe/stripe_test_util.h"
 
 namespace vdibk::stripe {
 namespace {
@@ -141,32 +139,15 @@ std::vector<std::vector<uint8_t>> Seeds() {
     }
     seeds.push_back(Tagged(0, target.bytes.data(), target.bytes.size()));
   }
-  // Stripes around one LZ4 frame made by liblz4's LZ4F: format 3 (block and content checksums)
-  // and format 2 (content checksum only).
-  for (uint16_t version : {kFormatVersion, kOldestReadableVersion}) {
-    StripeHeader h;
-    h.database = "fuzz";
-    h.format_version = version;
-    auto head = EncodeHeaderFrame(h);
-    std::string text(5000, 'x');
-    for (size_t i = 0; i < text.size(); i += 7) text[i] = static_cast<char>('a' + i % 26);
-    LZ4F_preferences_t prefs{};
-    prefs.frameInfo.blockChecksumFlag =
-        version >= 3 ? LZ4F_blockChecksumEnabled : LZ4F_noBlockChecksum;
-    prefs.frameInfo.contentChecksumFlag = LZ4F_contentChecksumEnabled;
-    std::vector<uint8_t> frame(LZ4F_compressFrameBound(text.size(), &prefs));
-    size_t n = LZ4F_compressFrame(frame.data(), frame.size(), text.data(), text.size(), &prefs);
-    if (!head.ok() || LZ4F_isError(n)) std::abort();
-    StripeTrailer t;
-    t.format_version = version;
-    t.raw_bytes = text.size();
-    t.compressed_bytes = n;
-    t.raw_xxh64 = Digest64Of(text.data(), text.size());
-    t.frames = {{0, head->size()}};
-    std::vector<uint8_t> file = *head;
-    file.insert(file.end(), frame.begin(), frame.begin() + static_cast<long>(n));
-    std::vector<uint8_t> tail = EncodeTrailerFrame(t);
-    file.insert(file.end(), tail.begin(), tail.end());
+  // Stripes around one LZ4 frame made by liblz4's LZ4F: format 3 (block and content checksums,
+  // also with the content size in the frame header) and format 2 (content checksum only).
+  std::vector<uint8_t> text(5000, 'x');
+  for (size_t i = 0; i < text.size(); i += 7) text[i] = static_cast<uint8_t>('a' + i % 26);
+  for (const std::vector<uint8_t>& file :
+       {testing::Lz4fStripe(kFormatVersion, true, true, text),
+        testing::Lz4fStripe(kFormatVersion, true, true, text, /*content_size=*/true),
+        testing::Lz4fStripe(kOldestReadableVersion, false, true, text)}) {
+    if (file.empty()) std::abort();
     seeds.push_back(Tagged(0, file.data(), file.size()));
   }
   vdibk::proto::Manifest m;

@@ -46,8 +46,9 @@ class StripeChecksumTest : public ::testing::Test {
     }
   }
 
-  // A stripe written by StripeWriter (format 3) and where its first frame's content checksum is.
-  std::vector<uint8_t> Written(size_t* content_sum_at) {
+  // The bytes of a stripe of raw_ written by StripeWriter (format 3, frames of 100000 raw bytes);
+  // its header and trailer as a reader sees them go to written_header_ and written_trailer_.
+  std::vector<uint8_t> Written() {
     StripeWriterOptions opt;
     opt.frame_raw_bytes = 100'000;
     auto w = StripeWriter::Create(target_, "written", MakeHeader(0, 2), opt);
@@ -56,24 +57,27 @@ class StripeChecksumTest : public ::testing::Test {
     EXPECT_OK(w->Finalize());
     auto r = StripeReader::Open(target_, "written");
     EXPECT_OK(r);
-    *content_sum_at = r->trailer().frames.at(1).file_offset - 4;
+    if (r.ok()) {
+      written_header_ = r->header();
+      written_trailer_ = r->trailer();
+    }
     return ReadFileBytes(dir_.Join("written"));
   }
 
   vdibk::testing::TempDir dir_;
   DirectoryTarget target_{dir_.path()};
   std::vector<uint8_t> raw_, out_;
+  StripeHeader written_header_;
+  StripeTrailer written_trailer_;
   int cases_ = 0;
 };
 
 TEST_F(StripeChecksumTest, WritersSetBothChecksumFlags) {
-  size_t unused = 0;
-  const std::vector<uint8_t> b = Written(&unused);
-  auto r = StripeReader::Open(target_, "written");
-  ASSERT_OK(r);
-  EXPECT_EQ(r->header().format_version, 3);
-  EXPECT_EQ(r->trailer().format_version, 3);
-  for (const FrameIndexEntry& f : r->trailer().frames) {
+  const std::vector<uint8_t> b = Written();
+  EXPECT_EQ(written_header_.format_version, 3);
+  EXPECT_EQ(written_trailer_.format_version, 3);
+  ASSERT_GE(written_trailer_.frames.size(), 3u);
+  for (const FrameIndexEntry& f : written_trailer_.frames) {
     const uint8_t flg = b[f.file_offset + 4];
     EXPECT_EQ(flg & 0x10, 0x10) << "block checksum flag missing at " << f.file_offset;
     EXPECT_EQ(flg & 0x04, 0x04) << "content checksum flag missing at " << f.file_offset;
@@ -117,11 +121,9 @@ TEST_F(StripeChecksumTest, HeaderAndTrailerMustAgreeOnTheVersion) {
 }
 
 TEST_F(StripeChecksumTest, FlippedCompressedByteFailsItsBlockChecksum) {
-  size_t unused = 0;
-  const std::vector<uint8_t> good = Written(&unused);
-  auto r = StripeReader::Open(target_, "written");
-  ASSERT_OK(r);
-  const size_t frame1 = r->trailer().frames.at(1).file_offset;
+  const std::vector<uint8_t> good = Written();
+  ASSERT_GE(written_trailer_.frames.size(), 2u);
+  const size_t frame1 = written_trailer_.frames[1].file_offset;
   std::vector<uint8_t> bad = good;
   bad[frame1 + kHeaderBytes + 4 + 10] ^= 0x40;  // frame 1, first block, 10th data byte
   for (bool content : {true, false}) {
@@ -137,9 +139,10 @@ TEST_F(StripeChecksumTest, FlippedCompressedByteFailsItsBlockChecksum) {
 // The restore reader skips content checksums of frames with block checksums; a reader that
 // seeked cannot check the stream digest and checks them again.
 TEST_F(StripeChecksumTest, ContentChecksumsAreSkippedOnlyWhenAskedAndReadingFromTheStart) {
-  size_t sum_at = 0;
-  std::vector<uint8_t> b = Written(&sum_at);
-  b[sum_at] ^= 0x01;  // frame 0's content checksum; every data byte intact
+  std::vector<uint8_t> b = Written();
+  ASSERT_GE(written_trailer_.frames.size(), 2u);
+  // Frame 0's content checksum (the 4 bytes before frame 1); every data byte intact.
+  b[written_trailer_.frames[1].file_offset - 4] ^= 0x01;
   Status s = ReadAll(b);
   EXPECT_EQ(s.code(), ErrorCode::kIntegrity);
   EXPECT_NE(s.message().find("lz4 frame 0 (starting at file offset"), std::string::npos);
@@ -158,6 +161,24 @@ TEST_F(StripeChecksumTest, ContentChecksumsAreSkippedOnlyWhenAskedAndReadingFrom
   EXPECT_EQ(n.status().code(), ErrorCode::kIntegrity);
   EXPECT_NE(n.status().message().find("content checksum mismatch"), std::string::npos)
       << n.status().ToString();
+}
+
+// A frame that records its content size (LZ4F can write one; our writers do not) reads, and a
+// size that disagrees with the decoded bytes is refused.
+TEST_F(StripeChecksumTest, ContentSizeIsCheckedWhereAFrameHasOne) {
+  std::vector<uint8_t> b = Lz4fStripe(kFormatVersion, true, true, raw_, /*content_size=*/true);
+  ASSERT_FALSE(b.empty());
+  ASSERT_OK(ReadAll(b));
+  EXPECT_TRUE(out_ == raw_);
+  auto head = EncodeHeaderFrame(MakeHeader(0, 2));
+  ASSERT_OK(head);
+  const size_t f0 = head->size();
+  ASSERT_EQ(b[f0 + 4] & 0x08, 0x08) << "the frame must record its content size";
+  b[f0 + 6] ^= 0x01;  // the content size's low byte; the header checksum made to match
+  b[f0 + 14] = static_cast<uint8_t>((XXH32(&b[f0 + 4], 10, 0) >> 8) & 0xFF);
+  Status s = ReadAll(b);
+  EXPECT_EQ(s.code(), ErrorCode::kIntegrity);
+  EXPECT_NE(s.message().find("content size mismatch"), std::string::npos) << s.ToString();
 }
 
 // Stored stripes have no block checksums: their content checksums are checked even when a
@@ -181,11 +202,9 @@ TEST_F(StripeChecksumTest, StoredFramesAlwaysCheckTheirContentChecksums) {
 // Frame headers with a valid header checksum but features our writers never use are refused by
 // name rather than misread.
 TEST_F(StripeChecksumTest, UnsupportedFrameFeaturesAreNamed) {
-  size_t unused = 0;
-  const std::vector<uint8_t> good = Written(&unused);
-  auto r = StripeReader::Open(target_, "written");
-  ASSERT_OK(r);
-  const size_t f0 = r->trailer().frames.at(0).file_offset;
+  const std::vector<uint8_t> good = Written();
+  ASSERT_FALSE(written_trailer_.frames.empty());
+  const size_t f0 = written_trailer_.frames[0].file_offset;
   struct Case {
     uint8_t clear, set;
     const char* message;

@@ -56,9 +56,10 @@ inline void WriteFileBytes(const std::string& path, const std::vector<uint8_t>& 
 }
 
 // A stripe (header MakeHeader(0, 2), format `version`) around one LZ4 frame of `raw` made by
-// liblz4's LZ4F with 64 KiB independent blocks and the given checksum flags; empty on failure.
+// liblz4's LZ4F with 64 KiB independent blocks, the given checksum flags and, if asked, the
+// content size in the frame header; empty on failure.
 inline std::vector<uint8_t> Lz4fStripe(uint16_t version, bool block_sums, bool content_sum,
-                                       const std::vector<uint8_t>& raw) {
+                                       const std::vector<uint8_t>& raw, bool content_size = false) {
   StripeHeader h = MakeHeader(0, 2);
   h.format_version = version;
   Result<std::vector<uint8_t>> head = EncodeHeaderFrame(h);
@@ -68,6 +69,7 @@ inline std::vector<uint8_t> Lz4fStripe(uint16_t version, bool block_sums, bool c
   prefs.frameInfo.blockChecksumFlag = block_sums ? LZ4F_blockChecksumEnabled : LZ4F_noBlockChecksum;
   prefs.frameInfo.contentChecksumFlag =
       content_sum ? LZ4F_contentChecksumEnabled : LZ4F_noContentChecksum;
+  prefs.frameInfo.contentSize = content_size ? raw.size() : 0;
   std::vector<uint8_t> frame(LZ4F_compressFrameBound(raw.size(), &prefs));
   const size_t n = LZ4F_compressFrame(frame.data(), frame.size(), raw.data(), raw.size(), &prefs);
   if (!head.ok() || LZ4F_isError(n)) return {};
