@@ -16,8 +16,7 @@
 namespace vdibk::stripe {
 namespace {
 
-constexpr size_t kChunk = 256u << 10;         // raw bytes per output write (at least one block)
-constexpr uint32_t kStoredBit = 0x80000000u;  // block size word: the block is stored, not lz4
+constexpr size_t kChunk = 256u << 10;  // raw bytes per output write (at least one block)
 
 int BlockSizeId(uint32_t block_size) {
   switch (block_size) {
@@ -85,7 +84,7 @@ struct FrameEncoder::Impl {
       if (c <= 0 || c >= n) {  // incompressible: a stored block
         std::memcpy(body, data + off, static_cast<size_t>(n));
         c = n;
-        size_word = static_cast<uint32_t>(n) | kStoredBit;
+        size_word = static_cast<uint32_t>(n) | kLz4StoredBlockBit;
       }
       PutLe32(word, size_word);
       PutLe32(body + c, XXH32(body, static_cast<size_t>(c), 0));
@@ -104,7 +103,7 @@ struct FrameEncoder::Impl {
     for (size_t i = 0; i < blocks; ++i) {
       const size_t off = i * block_size;
       const size_t n = std::min<size_t>(block_size, size - off);
-      PutLe32(words[i].data(), static_cast<uint32_t>(n) | kStoredBit);
+      PutLe32(words[i].data(), static_cast<uint32_t>(n) | kLz4StoredBlockBit);
       pieces.push_back({words[i].data(), 4});
       pieces.push_back({data + off, n});
     }
@@ -146,9 +145,10 @@ Status FrameEncoder::Begin(WritableFile& out) {
   PutLe32(h.data(), kLz4FrameMagic);
   // FLG: version 01, independent blocks, block checksums (lz4 mode only), content checksum; no
   // content size or dictionary id. BD: the block size. HC: second byte of XXH32 over FLG and BD.
-  h[4] = 0x40 | 0x20 | (impl_->compression == Compression::kNone ? 0 : 0x10) | 0x04;
+  h[4] = kLz4FlgVersion | kLz4FlgIndependentBlocks | kLz4FlgContentChecksum |
+         (impl_->compression == Compression::kNone ? 0 : kLz4FlgBlockChecksum);
   h[5] = static_cast<uint8_t>(BlockSizeId(impl_->block_size) << 4);
-  h[6] = static_cast<uint8_t>((XXH32(&h[4], 2, 0) >> 8) & 0xFF);
+  h[6] = Lz4HeaderChecksum(std::span<const uint8_t>(&h[4], 2));
   XXH32_reset(impl_->content, 0);
   return out.Append(h.data(), h.size());
 }

@@ -4,6 +4,8 @@
 #include <cstdio>
 #include <cstring>
 
+#include <xxhash.h>
+
 #include "shared/stripe/digest.h"
 
 namespace vdibk::stripe {
@@ -164,6 +166,10 @@ Result<StripeHeader> DecodeHeaderFrame(std::span<const uint8_t> bytes, size_t* f
   h.level = static_cast<int8_t>(level);
   if (frame_bytes) *frame_bytes = total;
   return h;
+}
+
+uint8_t Lz4HeaderChecksum(std::span<const uint8_t> descriptor) {
+  return static_cast<uint8_t>((XXH32(descriptor.data(), descriptor.size(), 0) >> 8) & 0xFF);
 }
 
 std::vector<uint8_t> EncodeTrailerFrame(const StripeTrailer& t) {

@@ -18,6 +18,15 @@ namespace vdibk::stripe {
 inline constexpr uint32_t kLz4FrameMagic = 0x184D2204;
 inline constexpr uint32_t kSkippableMagicMask = 0xFFFFFFF0;
 inline constexpr uint32_t kSkippableMagicBase = 0x184D2A50;
+// LZ4 frame descriptor: FLG bits (version 01 in bits 7-6; bit 1 reserved) and the block size
+// word's high bit, set for a stored (uncompressed) block. The writer and the reader share them.
+inline constexpr uint8_t kLz4FlgVersion = 0x40;
+inline constexpr uint8_t kLz4FlgIndependentBlocks = 0x20;
+inline constexpr uint8_t kLz4FlgBlockChecksum = 0x10;
+inline constexpr uint8_t kLz4FlgContentSize = 0x08;
+inline constexpr uint8_t kLz4FlgContentChecksum = 0x04;
+inline constexpr uint8_t kLz4FlgDictionaryId = 0x01;
+inline constexpr uint32_t kLz4StoredBlockBit = 0x80000000u;
 // Our two skippable frames. Other skippable frames between LZ4 frames are ignored by readers.
 inline constexpr uint32_t kHeaderFrameMagic = 0x184D2A5A;
 inline constexpr uint32_t kTrailerFrameMagic = 0x184D2A5B;
@@ -86,6 +95,10 @@ Result<std::vector<uint8_t>> EncodeHeaderFrame(const StripeHeader& h);
 Result<StripeHeader> DecodeHeaderFrame(std::span<const uint8_t> bytes, size_t* frame_bytes);
 // Header frame length announced by the first 8 bytes (for reading exactly that much).
 Result<size_t> PeekHeaderFrameSize(std::span<const uint8_t> first8);
+
+// The LZ4 frame header checksum (HC) of a descriptor from FLG to its last optional field: the
+// second byte of its XXH32.
+uint8_t Lz4HeaderChecksum(std::span<const uint8_t> descriptor);
 
 std::vector<uint8_t> EncodeTrailerFrame(const StripeTrailer& t);
 // Total trailer frame length announced by the last kTrailerFooterBytes of the file.

@@ -143,23 +143,27 @@ struct StripeReader::State {
     if (avail() < 7) return Corrupt("truncated lz4 frame header");
     const uint8_t* d = &in[in_pos + 4];
     const uint8_t flg = d[0], bd = d[1];
-    if ((flg >> 6) != 1) return Corrupt("lz4 frame version " + std::to_string(flg >> 6));
+    if ((flg >> 6) != (kLz4FlgVersion >> 6)) {
+      return Corrupt("lz4 frame version " + std::to_string(flg >> 6));
+    }
     if ((flg & 0x02) || (bd & 0x8F)) return Corrupt("lz4 frame header: reserved bits set");
-    if (flg & 0x01) return Corrupt("lz4 frame with a dictionary id (never written)");
-    if (!(flg & 0x20)) return Corrupt("lz4 frame with linked blocks (never written)");
+    if (flg & kLz4FlgDictionaryId) return Corrupt("lz4 frame with a dictionary id (never written)");
+    if (!(flg & kLz4FlgIndependentBlocks)) {
+      return Corrupt("lz4 frame with linked blocks (never written)");
+    }
     const int id = (bd >> 4) & 0x07;
     if (id < 4) return Corrupt("lz4 frame: bad block size id " + std::to_string(id));
-    has_content_size = (flg & 0x08) != 0;
+    has_content_size = (flg & kLz4FlgContentSize) != 0;
     const size_t desc = 2 + (has_content_size ? 8 : 0);
     if (avail() < 4 + desc + 1) return Corrupt("truncated lz4 frame header");
-    if (((XXH32(d, desc, 0) >> 8) & 0xFF) != d[desc]) {
+    if (Lz4HeaderChecksum(std::span<const uint8_t>(d, desc)) != d[desc]) {
       return Corrupt("lz4 frame header checksum mismatch");
     }
     content_size = 0;
     for (int i = 0; has_content_size && i < 8; ++i) content_size |= uint64_t{d[2 + i]} << (8 * i);
     block_max = 1u << (8 + 2 * id);
-    block_sums = (flg & 0x10) != 0;
-    content_sum = (flg & 0x04) != 0;
+    block_sums = (flg & kLz4FlgBlockChecksum) != 0;
+    content_sum = (flg & kLz4FlgContentChecksum) != 0;
     // Format 3 lz4 stripes have block checksums; every other stripe a content checksum.
     if (header.format_version >= 3 && header.compression == Compression::kLz4) {
       if (!block_sums) return Corrupt("lz4 frame without block checksums");
@@ -230,8 +234,8 @@ struct StripeReader::State {
       VDIBK_RETURN_IF_ERROR(EndFrame());
       return size_t{0};
     }
-    const bool stored = (word & 0x80000000u) != 0;
-    const size_t size = word & 0x7FFFFFFFu;
+    const bool stored = (word & kLz4StoredBlockBit) != 0;
+    const size_t size = word & ~kLz4StoredBlockBit;
     if (size > block_max) {
       return FrameCorrupt("block of " + std::to_string(size) + " bytes, more than the frame's " +
                           std::to_string(block_max));
