@@ -18,7 +18,9 @@ done
 ((DEPS)) && bash scripts/install-deps.sh
 DIR=build${SAN:+-$SAN}
 BENCH=ON; [ -n "$SAN" ] && BENCH=OFF
+# ccache, where installed, makes rebuilds of unchanged sources (other worktrees, sanitizer dirs) cheap.
+LAUNCHER=""; command -v ccache >/dev/null 2>&1 && LAUNCHER=ccache
 cmake -S . -B "$DIR" -DVDIBK_SANITIZER="$SAN" -DVDIBK_BUILD_BENCH=$BENCH -DVDIBK_SKIP_DIRS="" \
-  -DCMAKE_UNITY_BUILD="${VDIBK_UNITY:-ON}" >&2
+  -DCMAKE_UNITY_BUILD="${VDIBK_UNITY:-ON}" -DCMAKE_CXX_COMPILER_LAUNCHER="$LAUNCHER" >&2
 cmake --build "$DIR" -j"$(nproc)" --target "$TARGET" >&2
 echo "$DIR"
