@@ -3,12 +3,14 @@
 
 #include <atomic>
 #include <cstdio>
+#include <optional>
 
 #include "coordinator/backup_job.h"
 #include "coordinator/backup_options.h"
 #include "coordinator/backup_report.h"
 #include "coordinator/command_support.h"
 #include "coordinator/doctor_runner.h"
+#include "coordinator/server_watch.h"
 #include "coordinator/sql_runner.h"
 #include "shared/base/log.h"
 
@@ -30,10 +32,12 @@ int RunBackupCommand(const std::vector<std::string>& args, const std::string& bi
   preflight.repo = options->repo;
   preflight.sqlcmd = options->sqlcmd;
   preflight.server = options->server;
-  if (Status pre = RunPreflight(preflight, preflight_system, sql); !pre.ok()) {
+  std::optional<int> server_pid;
+  if (Status pre = RunPreflight(preflight, preflight_system, sql, &server_pid); !pre.ok()) {
     return ReportCommandFailure("backup", pre, options->json);
   }
   BackupJob job(*options, sql, StopFlag());
+  if (server_pid) job.WatchServer(ServerWatch::ForPid(*server_pid));
   Result<BackupReport> report = job.Run();
   if (!report.ok())
     return ReportCommandFailure("backup", ExplainDeviceOpenFailure(report.status()), options->json);
@@ -42,7 +46,10 @@ int RunBackupCommand(const std::vector<std::string>& args, const std::string& bi
   } else {
     std::printf("%s", FormatReportText(*report).c_str());
   }
-  return 0;
+  for (const std::string& w : report->warnings) log::Warn(w);
+  // Exit 1: the backup is good, but something on the way deserves a look (e.g. it was confirmed
+  // from the server's history after the connection was lost).
+  return report->warnings.empty() ? 0 : ExitCodeFor(ErrorCode::kWarning);
 }
 
 }  // namespace vdibk::coordinator

@@ -3,6 +3,7 @@
 
 #include <charconv>
 #include <cstdio>
+#include <ctime>
 #include <sstream>
 
 #include "coordinator/tsql_builder.h"
@@ -10,7 +11,7 @@
 namespace vdibk::coordinator {
 namespace {
 
-constexpr size_t kFields = 9;  // the columns of kBackupHistoryColumns
+constexpr size_t kFields = 10;  // the columns of kBackupHistoryColumns
 
 bool IsDigits(const std::string& s) {
   if (s.empty()) return false;
@@ -90,7 +91,9 @@ std::vector<BackupHistoryRow> ParseBackupHistoryOutput(const std::string& output
     r.checkpoint_lsn = NullToEmpty(f[5]);
     r.database_backup_lsn = NullToEmpty(f[6]);
     r.differential_base_lsn = NullToEmpty(f[7]);
-    r.name = NullToEmpty(f[8]);
+    r.start_date = NullToEmpty(f[8]);
+    r.start_unix_ms = ParseSqlDateTime(r.start_date).value_or(0);
+    r.name = NullToEmpty(f[9]);
     rows.push_back(std::move(r));
   }
   return rows;
@@ -127,15 +130,47 @@ Result<BackupHistoryRow> MatchBackupHistoryRow(const std::vector<BackupHistoryRo
 
 Result<BackupHistoryRow> QueryBackupHistoryRow(SqlRunner& sql, const std::string& database,
                                                const std::string& name, BackupKind kind,
-                                               bool copy_only, int top) {
-  VDIBK_ASSIGN_OR_RETURN(std::unique_ptr<SqlExecution> run,
-                         sql.StartQuery(BuildBackupHistoryQuery(database, top)));
-  ExitInfo exit = run->Wait();
-  if (!exit.ok()) {
-    return Status::SqlError("the backup history query failed (" + exit.ToString() +
-                            "): " + SummarizeSqlErrors(run->Output()));
+                                               bool copy_only) {
+  HistoryQueryResult q = RunHistoryQuery(sql, BuildBackupLookupQuery(database, name));
+  if (q.verdict != StatementVerdict::kSucceeded) {
+    return Status::SqlError("the backup history query failed: " + q.detail);
   }
-  return MatchBackupHistoryRow(ParseBackupHistoryOutput(run->Output()), name, kind, copy_only);
+  return MatchBackupHistoryRow(q.rows, name, kind, copy_only);
+}
+
+HistoryQueryResult RunHistoryQuery(SqlRunner& sql, const std::string& query) {
+  HistoryQueryResult out;
+  Result<std::unique_ptr<SqlExecution>> run = sql.StartQuery(query);
+  if (!run.ok()) {
+    out.detail = run.status().message();
+    return out;
+  }
+  const ExitInfo exit = (*run)->Wait();
+  const StatementOutcome outcome = ClassifyStatement(exit, (*run)->Output());
+  out.verdict = outcome.verdict;
+  out.detail = outcome.detail;
+  if (outcome.verdict == StatementVerdict::kSucceeded) {
+    out.rows = ParseBackupHistoryOutput((*run)->Output());
+  }
+  return out;
+}
+
+std::optional<int64_t> ParseSqlDateTime(const std::string& text) {
+  int y = 0, mo = 0, d = 0, h = 0, mi = 0, sec = 0, ms = 0;
+  char tail = 0;
+  const int n = std::sscanf(text.c_str(), "%4d-%2d-%2d %2d:%2d:%2d.%3d%c", &y, &mo, &d, &h, &mi,
+                            &sec, &ms, &tail);
+  if (n != 6 && n != 7) return std::nullopt;
+  if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 60) return std::nullopt;
+  std::tm tm{};
+  tm.tm_year = y - 1900;
+  tm.tm_mon = mo - 1;
+  tm.tm_mday = d;
+  tm.tm_hour = h;
+  tm.tm_min = mi;
+  tm.tm_sec = sec;
+  const int64_t seconds = timegm(&tm);
+  return seconds * 1000 + ms;
 }
 
 }  // namespace vdibk::coordinator

@@ -68,10 +68,22 @@ Status BackupJob::failure() const {
   return failure_;
 }
 
+bool BackupJob::acked() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return acked_;
+}
+
 void BackupJob::Fail(const Status& cause) {
   {
     std::lock_guard<std::mutex> lock(mu_);
     if (failed_) return;
+    if (acked_) {
+      // Every stripe and the manifest are durable and the server was told so: aborting now
+      // could only make the server throw away a good backup. The statement decides.
+      report_.warnings.push_back("after the backup was handed to the server: " + cause.ToString());
+      log::Warn("after the backup was handed to the server: " + cause.ToString());
+      return;
+    }
     failed_ = true;
     failure_ = cause;
   }
@@ -143,8 +155,8 @@ Result<BackupReport> BackupJob::Run() {
   if (progress_stream_) progress_stream_->Stop();
   if (pool_) pool_->End(kWorkerGrace);
   if (!st.ok()) {
-    // Every target's set directory, stripes and all; but a set the server took (its history
-    // could not be read) stays, PENDING, for a human to look at.
+    // Every target's set directory, stripes and all; but a set the server may have committed
+    // stays, PENDING, for `vdibackup reconcile`.
     if (!keep_set_) targets_->RemoveAll();
     return st;
   }
@@ -200,7 +212,7 @@ Status BackupJob::RunPipeline() {
   }
   close_set.Dismiss();
   vds_->Close();
-  return FinishSql(failed());
+  return FinishStatement();
 }
 
 Status BackupJob::StartWorkers() {
@@ -224,6 +236,7 @@ Status BackupJob::WaitForConfiguration() {
     if (hr == NOERROR) break;
     if (failed()) return failure();
     if (stop_ && stop_->load()) return Status::Aborted("interrupted by a signal");
+    if (server_.Gone()) return Status::Aborted(server_.GoneMessage());
     if (hr != VD_E_TIMEOUT) {
       return Status(CodeForHr(hr), "GetConfiguration failed: " + HrHex(hr));
     }
@@ -324,6 +337,8 @@ void BackupJob::DeviceLoop(uint32_t d) {
         std::unique_lock<std::mutex> lock(mu_);
         cv_.wait_for(lock, kAbortCauseWait, [&] { return failed_; });
       }
+      if (!failed() && hr == VD_E_ABORT && server_.Gone())
+        Fail(Status::Aborted(server_.GoneMessage()));
       if (!failed()) {
         Fail(Status(CodeForHr(hr), "device " + std::to_string(d) +
                                        ": GetCommand failed: " + HrHex(hr) +
@@ -462,6 +477,12 @@ void BackupJob::OnComplete(const Outstanding& req, const proto::Reply& reply) {
                   ? Status::Ok()
                   : stripe::WriteManifest(target, stripe::kManifestFileName,
                                           BuildManifest(options_, report_, set_id_));
+  if (st.ok()) {
+    // From the first success completion on, the server may commit the backup.
+    std::lock_guard<std::mutex> lock(mu_);
+    manifest_written_ = true;
+    acked_ = !failed_;
+  }
   for (auto [device, c] : to_complete) {
     devices_[device]->CompleteCommand(static_cast<VDC_Command*>(c),
                                       st.ok() ? ERROR_SUCCESS : ERROR_IO_DEVICE, 0, 0);
@@ -469,10 +490,6 @@ void BackupJob::OnComplete(const Outstanding& req, const proto::Reply& reply) {
   if (!st.ok()) {
     Fail(st.WithContext("manifest"));
     return;
-  }
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    manifest_written_ = true;
   }
   cv_.notify_all();
 }
@@ -500,57 +517,6 @@ Status BackupJob::FinalizeWithoutComplete() {
     return Status::Aborted("workers did not finalize the stripes in time");
   }
   return failed_ ? failure_ : Status::Ok();
-}
-
-Status BackupJob::FinishSql(bool failed_already) {
-  if (failed_already) {
-    // Give the statement a bounded time to report the failure, then stop its client.
-    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
-    while (sql_ && !sql_->Poll() && std::chrono::steady_clock::now() < deadline) {
-      std::this_thread::sleep_for(milliseconds(20));
-    }
-    if (sql_ && !sql_->Poll()) sql_->Cancel();
-    Status cause = failure();
-    if (sql_) log::Info("T-SQL output:\n" + sql_->Output());
-    return cause;
-  }
-  ExitInfo exit = sql_->Wait();
-  if (!exit.ok()) {
-    // A failure recorded while the statement ran (a worker's) is the cause; the statement's
-    // error is its consequence.
-    if (failed()) return FinishSql(true);
-    Status st = Status::SqlError("BACKUP failed (" + exit.ToString() +
-                                 "): " + SummarizeSqlErrors(sql_->Output()));
-    Fail(st);
-    return st;
-  }
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    if (!manifest_written_) return Status::Failed("the backup ended without finalizing stripes");
-  }
-  // The statement succeeded: promote the manifest (reliability.md §1.9 step 4); none for null.
-  if (!targets_->discard()) {
-    proto::Manifest m = BuildManifest(options_, report_, set_id_);
-    // The LSNs of the set, from the server's backup history row of this very statement.
-    Result<BackupHistoryRow> row =
-        QueryBackupHistoryRow(sql_runner_, options_.database, BackupSetHistoryName(set_id_),
-                              options_.type, options_.copy_only);
-    if (!row.ok()) {
-      keep_set_ = true;
-      return row.status().WithContext("the BACKUP succeeded but its LSNs are unknown; the set " +
-                                      set_dir_ + " stays unconfirmed (manifest PENDING)");
-    }
-    SetManifestLsns(*row, &m);
-    m.set_state(proto::MANIFEST_STATE_COMPLETE);
-    stripe::DirectoryTarget target(set_dir_);
-    stripe::CreateOptions replace;
-    replace.replace = true;
-    VDIBK_RETURN_IF_ERROR(stripe::WriteManifest(target, stripe::kManifestFileName, m, replace)
-                              .WithContext("manifest"));
-  }
-  hub_->ShutdownAll();
-  if (!hub_->WaitForExits(std::chrono::seconds(10))) log::Warn("workers slow to exit");
-  return Status::Ok();
 }
 
 }  // namespace vdibk::coordinator

@@ -20,7 +20,9 @@
 #include "coordinator/progress_display.h"
 #include "coordinator/progress_display_json.h"
 #include "coordinator/progress_tracker.h"
+#include "coordinator/server_watch.h"
 #include "coordinator/sql_runner.h"
+#include "coordinator/statement_outcome.h"
 #include "coordinator/worker_hub.h"
 #include "coordinator/worker_pool.h"
 #include "shared/base/result.h"
@@ -39,13 +41,21 @@ class BackupJob final : public HubListener {
   BackupJob(const BackupJob&) = delete;
   BackupJob& operator=(const BackupJob&) = delete;
 
-  // The report of a good backup (manifest COMPLETE), or the first failure, whose code is the
-  // exit code: kSqlError (the statement failed; its messages in the text), kAborted (worker
-  // death/silence/violation, signal, VDI abort), kTargetIo, kConfiguration, kFailed.
-  // On failure every set directory (repo and --target ones) is removed and no manifest remains,
-  // except when the statement succeeded but its backup history row (the LSNs) could not be
-  // read (kSqlError): then the set stays with its PENDING manifest.
+  // The report of a good backup (manifest COMPLETE; report.warnings non-empty when it was
+  // confirmed from the server's backup history after the statement's outcome was unknown: exit
+  // 1), or the first failure, whose code is the exit code: kSqlError (the statement failed; its
+  // messages in the text), kAborted (worker death/silence/violation, signal, VDI abort, SQL
+  // Server's process ended), kTargetIo, kConfiguration, kFailed.
+  // Before the server was told the backup is complete (VDC_Complete acknowledged, or the stripes
+  // finalized without Complete), a failure removes every set directory (repo and --target ones).
+  // Afterwards the set is never removed unless the server reported the statement failed and its
+  // history has no row for it: a set the server may have committed stays PENDING (unconfirmed,
+  // kFailed/kAborted/kSqlError naming `vdibackup reconcile`) — see backup_commit.cc.
   Result<BackupReport> Run();
+
+  // Watch SQL Server's process (the preflight's pid): its death fails the job at once with
+  // "SQL Server process ended". Call before Run.
+  void WatchServer(ServerWatch watch) { server_ = watch; }
 
   // HubListener (hub thread).
   void OnReply(const Outstanding& req, const proto::Reply& reply) override;
@@ -59,9 +69,15 @@ class BackupJob final : public HubListener {
   Status OpenDevices();
   void DeviceLoop(uint32_t device);
   Status FinalizeWithoutComplete();
-  Status FinishSql(bool failed);
+  // backup_commit.cc: the statement's end and the commit decision.
+  Status FinishStatement();
+  Status FinishUncommitted();
+  StatementOutcome AwaitStatement();
+  Status ConfirmCommitted(const StatementOutcome& outcome);
+  Status KeepUnconfirmed(ErrorCode code, const std::string& why);
   void Fail(const Status& cause);
   bool failed() const;
+  bool acked() const;
   Status failure() const;
   std::string WorkerFor(uint32_t device) const;
   void OnComplete(const Outstanding& req, const proto::Reply& reply);
@@ -108,7 +124,13 @@ class BackupJob final : public HubListener {
   std::vector<uint64_t> next_encoder_;       // round robin per device (written by its thread)
   std::vector<std::vector<std::string>> encoders_;  // EncodersFor(d), fixed for the job
   bool manifest_written_ = false;
-  bool keep_set_ = false;  // the statement succeeded but its history row could not be read
+  // The server was told the backup is complete (PENDING manifest durable, VDC_Complete
+  // acknowledged): from here on the server may commit it, so the set is never thrown away
+  // without the server's word, and late failures (a worker gone after its last reply) are
+  // warnings that do not abort the set.
+  bool acked_ = false;
+  bool keep_set_ = false;  // the set stays, PENDING: the server may have committed it
+  ServerWatch server_;
 };
 
 }  // namespace vdibk::coordinator

@@ -57,6 +57,7 @@ proto::Manifest BuildManifest(const BackupOptions& options, const BackupReport& 
     s->set_device_name(d.device_name);
     s->set_location(d.location);  // "" = the set directory, else the --target root
   }
+  m.set_history_name(BackupSetHistoryName(set_id));
   m.set_state(proto::MANIFEST_STATE_PENDING);
   m.set_tool_version("0.1.0");
   return m;

@@ -66,7 +66,7 @@ const char* BackupUsage() {
          "         [--compression lz4|none] [--lz4-level L] [--checksum|--no-checksum]\n"
          "         [--sqlcmd PROGRAM] [--server NAME] [--set-name NAME] [--json]\n"
          "         [--target DIR ...|--target null] [--no-progress] [--progress-fd N]\n"
-         "         [--type full|diff|log] [--copy-only]\n"
+         "         [--type full|diff|log] [--copy-only] [--confirm-timeout SECONDS]\n"
          "         [--worker-endpoint ipc:///DIR/NAME [--worker-wait SECONDS]]";
 }
 
@@ -147,6 +147,9 @@ Result<BackupOptions> ParseBackupOptions(const std::vector<std::string>& args,
       }
     } else if (a == "--copy-only") {
       o.copy_only = true;
+    } else if (a == "--confirm-timeout") {
+      VDIBK_ASSIGN_OR_RETURN(o.confirm_timeout_s, number());
+      if (o.confirm_timeout_s > 86400) return Status::Usage("--confirm-timeout must be 0..86400");
     } else {
       return Status::Usage("unknown argument '" + a + "'");
     }

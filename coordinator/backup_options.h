@@ -39,6 +39,10 @@ struct BackupOptions {
   bool null_target = false;  // --target null: compress and count, keep nothing (benchmarks)
   bool progress = true;      // --no-progress turns off the live display on a terminal
   int progress_fd = -1;      // --progress-fd N (>= 3): JSON progress lines to fd N
+  // --confirm-timeout SECONDS: after the server was told the backup is complete, how long to
+  // keep asking its backup history whether it committed the backup when the statement's outcome
+  // is unknown (lost connection) or the history cannot be read; 0: ask once.
+  uint32_t confirm_timeout_s = 120;
   BackupKind type = BackupKind::kFull;  // --type full|diff|log
   bool copy_only = false;               // --copy-only: WITH COPY_ONLY (full or log; not with diff)
   // --worker-endpoint / --worker-wait: workers launched by a supervisor connect there as

@@ -100,12 +100,14 @@ std::string FormatReportText(const BackupReport& r) {
     out += line;
     if (!d.location.empty()) out += "    in " + d.stripe_dir + "\n";
   }
+  for (const std::string& w : r.warnings) out += "warning: " + w + "\n";
   return out;
 }
 
 std::string FormatReportJson(const BackupReport& r) {
   char num[64];
-  std::string out = "{\"status\":\"ok\",\"database\":" + JsonString(r.database) +
+  std::string out = std::string("{\"status\":") + (r.warnings.empty() ? "\"ok\"" : "\"warning\"") +
+                    ",\"database\":" + JsonString(r.database) +
                     ",\"set_dir\":" + JsonString(r.set_dir) +
                     ",\"set_name\":" + JsonString(r.set_name) +
                     ",\"raw_bytes\":" + std::to_string(r.raw_bytes()) +
@@ -133,7 +135,14 @@ std::string FormatReportJson(const BackupReport& r) {
            ",\"raw_xxh64\":" + JsonString(Hex(d.raw_digest)) +
            ",\"file_xxh64\":" + JsonString(Hex(d.file_digest)) + "}";
   }
-  return out + "]}";
+  out += "]";
+  if (!r.warnings.empty()) {
+    out += ",\"warnings\":[";
+    for (size_t i = 0; i < r.warnings.size(); ++i)
+      out += (i ? "," : "") + JsonString(r.warnings[i]);
+    out += "]";
+  }
+  return out + "}";
 }
 
 std::string FormatErrorJson(uint32_t code, const std::string& name, const std::string& message) {

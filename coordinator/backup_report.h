@@ -32,13 +32,16 @@ struct BackupReport {
   std::vector<DeviceReport> devices;  // ordered by index
   std::vector<std::string> targets;   // --target roots (absolute); empty: stripes in set_dir
   bool discarded = false;             // --target null: nothing was kept (no set_dir)
+  // What went wrong without costing the backup (exit 1), e.g. the connection to the server was
+  // lost after the commit and the set was confirmed from the server's backup history.
+  std::vector<std::string> warnings;
   uint64_t raw_bytes() const;
   uint64_t compressed_bytes() const;
 };
 
 // Human summary: totals (bytes, compressed, ratio, seconds, MB/s) and one line per device.
 std::string FormatReportText(const BackupReport& r);
-// One JSON object with the same facts ("status": "ok").
+// One JSON object with the same facts ("status": "ok", or "warning" with "warnings": [...]).
 std::string FormatReportJson(const BackupReport& r);
 // {"status":"error","code":N,"error":"name","message":"..."} for --json failures.
 std::string FormatErrorJson(uint32_t code, const std::string& name, const std::string& message);

@@ -28,8 +28,8 @@ SqlIdentity ResolveSqlIdentity(const DoctorPlan& plan, DoctorSystem& sys,
   return who;
 }
 
-std::vector<CheckResult> RunDoctorChecks(const DoctorPlan& plan, DoctorSystem& sys,
-                                         SqlRunner& sql) {
+std::vector<CheckResult> RunDoctorChecks(const DoctorPlan& plan, DoctorSystem& sys, SqlRunner& sql,
+                                         std::optional<int>* visible_server_pid) {
   std::vector<CheckResult> out;
   out.push_back(CheckShmSpace(sys, plan.buffer_count, plan.max_transfer_size));
   Result<int> server_pid = 0;  // CheckSqlcmd sets it: the pid, or why it is not known
@@ -46,6 +46,7 @@ std::vector<CheckResult> RunDoctorChecks(const DoctorPlan& plan, DoctorSystem& s
       CheckShmProbe(sys, ResolveSqlIdentity(plan, sys, pid), lib.has_value() && !lib->ours));
   if (!plan.fatal_only) out.push_back(CheckVdiLibrary(sys));
   out.push_back(CheckNamespaces(sys, pid, why_unknown));
+  if (visible_server_pid && out.back().status == CheckStatus::kPass) *visible_server_pid = pid;
   if (!plan.repo.empty()) out.push_back(CheckRepoWritable(sys, plan.repo));
   if (!plan.fatal_only) {
     for (const std::string& tape : plan.tapes) out.push_back(CheckTapeReadable(sys, tape));
@@ -54,7 +55,8 @@ std::vector<CheckResult> RunDoctorChecks(const DoctorPlan& plan, DoctorSystem& s
   return out;
 }
 
-Status RunPreflight(DoctorPlan plan, DoctorSystem& sys, SqlRunner& sql) {
+Status RunPreflight(DoctorPlan plan, DoctorSystem& sys, SqlRunner& sql,
+                    std::optional<int>* visible_server_pid) {
   std::optional<std::string> off = sys.GetEnv("VDIBACKUP_PREFLIGHT");
   if (off && *off == "0") {
     log::Warn("preflight checks skipped (VDIBACKUP_PREFLIGHT=0)");
@@ -62,7 +64,7 @@ Status RunPreflight(DoctorPlan plan, DoctorSystem& sys, SqlRunner& sql) {
   }
   plan.fatal_only = true;
   std::string failures;
-  for (const CheckResult& r : RunDoctorChecks(plan, sys, sql)) {
+  for (const CheckResult& r : RunDoctorChecks(plan, sys, sql, visible_server_pid)) {
     if (r.status == CheckStatus::kPass) continue;
     const std::string text = r.name + ": " + r.detail + (r.fix.empty() ? "" : ". Fix: " + r.fix);
     if (r.status == CheckStatus::kWarn) {

@@ -33,7 +33,10 @@ struct DoctorPlan {
 };
 
 // Every check's result, in order. Never fails as a whole: a failing step is a FAIL result.
-std::vector<CheckResult> RunDoctorChecks(const DoctorPlan& plan, DoctorSystem& sys, SqlRunner& sql);
+// `visible_server_pid` (may be null) gets SQL Server's pid when the namespace check passed (the
+// pid is SQL Server's process in our PID namespace: watching it is meaningful).
+std::vector<CheckResult> RunDoctorChecks(const DoctorPlan& plan, DoctorSystem& sys, SqlRunner& sql,
+                                         std::optional<int>* visible_server_pid = nullptr);
 
 // The identity whose access the shm probe checks (see DoctorPlan::sql_uid).
 SqlIdentity ResolveSqlIdentity(const DoctorPlan& plan, DoctorSystem& sys,
@@ -42,7 +45,9 @@ SqlIdentity ResolveSqlIdentity(const DoctorPlan& plan, DoctorSystem& sys,
 // The preflight of backup/restore: RunDoctorChecks with fatal_only; warnings are logged. OK when
 // nothing failed, else kConfiguration naming every failed check, what was found and the fix.
 // Skipped (OK) when the environment has VDIBACKUP_PREFLIGHT=0.
-Status RunPreflight(DoctorPlan plan, DoctorSystem& sys, SqlRunner& sql);
+// `visible_server_pid` as for RunDoctorChecks (left empty when skipped).
+Status RunPreflight(DoctorPlan plan, DoctorSystem& sys, SqlRunner& sql,
+                    std::optional<int>* visible_server_pid = nullptr);
 
 // `st` unchanged unless it is a SQL error saying the server could not open the virtual device
 // set (Msg 3201 "Cannot open backup device ... Operating system error ..."): then kConfiguration

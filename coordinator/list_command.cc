@@ -8,6 +8,7 @@
 #include "coordinator/command_support.h"
 #include "coordinator/list_options.h"
 #include "coordinator/repo_layout.h"
+#include "coordinator/set_promotion.h"
 
 namespace vdibk::coordinator {
 namespace {
@@ -82,6 +83,15 @@ std::string FormatListTable(const RepoCatalog& catalog) {
     }
     out += line + "\n";
   }
+  size_t unconfirmed = 0;
+  for (const CatalogSet& s : catalog.sets) {
+    unconfirmed += s.state == SetState::kUnconfirmed && !s.in_use ? 1 : 0;
+  }
+  if (unconfirmed > 0) {
+    out += std::to_string(unconfirmed) +
+           " unconfirmed set(s): SQL Server may have committed them; `vdibackup reconcile --repo " +
+           catalog.repo + "` settles them against its backup history\n";
+  }
   return out;
 }
 
@@ -105,7 +115,9 @@ std::string FormatListJson(const RepoCatalog& catalog) {
              ",\"first_lsn\":" + JsonString(m.first_lsn()) +
              ",\"last_lsn\":" + JsonString(m.last_lsn()) +
              ",\"checkpoint_lsn\":" + JsonString(m.checkpoint_lsn()) +
-             ",\"database_backup_lsn\":" + JsonString(m.database_backup_lsn());
+             ",\"database_backup_lsn\":" + JsonString(m.database_backup_lsn()) +
+             ",\"history_name\":" + JsonString(HistoryNameOf(m)) +
+             ",\"confirmed_by\":" + JsonString(m.confirmed_by());
     }
     out += ",\"base\":" + (s.base.empty() ? std::string("null") : JsonString(s.base)) +
            ",\"log_position\":" + std::to_string(s.log_position) +

@@ -13,6 +13,7 @@
 #include "coordinator/list_options.h"
 #include "coordinator/prune_command.h"
 #include "coordinator/prune_options.h"
+#include "coordinator/reconcile_command.h"
 #include "coordinator/restore_command.h"
 #include "coordinator/restore_options.h"
 #include "coordinator/verify_command.h"
@@ -32,12 +33,13 @@ std::string BinDir() {
 }
 
 void Usage(FILE* out) {
-  std::fprintf(out, "usage: vdibackup backup|restore|verify|list|prune ...\n%s\n%s\n",
+  std::fprintf(out, "usage: vdibackup backup|restore|verify|list|prune|reconcile ...\n%s\n%s\n",
                vdibk::coordinator::BackupUsage(), vdibk::coordinator::RestoreUsage());
   std::fprintf(out, "%s\nany command: --log-format text|json (the log lines on stderr)\n",
                vdibk::coordinator::DoctorUsage());
-  std::fprintf(out, "%s\n%s\n%s\n", vdibk::coordinator::VerifyUsage(),
-               vdibk::coordinator::ListUsage(), vdibk::coordinator::PruneUsage());
+  std::fprintf(out, "%s\n%s\n%s\n%s\n", vdibk::coordinator::VerifyUsage(),
+               vdibk::coordinator::ListUsage(), vdibk::coordinator::PruneUsage(),
+               vdibk::coordinator::ReconcileUsage());
 }
 
 // Takes `--log-format text|json` (anywhere, for every command) out of `args` and applies it.
@@ -90,13 +92,20 @@ int main(int argc, char** argv) {
   }
   if (args[0] == "list") return vdibk::coordinator::RunListCommand({args.begin() + 1, args.end()});
   if (args[0] == "prune")
-    return vdibk::coordinator::RunPruneCommand({args.begin() + 1, args.end()});
+    return vdibk::coordinator::RunPruneCommand({args.begin() + 1, args.end()}, BinDir());
   if (args[0] == "doctor") {
     if (help) {
       std::printf("%s\n", vdibk::coordinator::DoctorUsage());
       return 0;
     }
     return vdibk::coordinator::RunDoctorCommand({args.begin() + 1, args.end()}, BinDir());
+  }
+  if (args[0] == "reconcile") {
+    if (help) {
+      std::printf("%s\n", vdibk::coordinator::ReconcileUsage());
+      return 0;
+    }
+    return vdibk::coordinator::RunReconcileCommand({args.begin() + 1, args.end()}, BinDir());
   }
   if (args[0] == "agent") {
     if (help) {

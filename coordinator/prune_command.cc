@@ -1,6 +1,7 @@
 // The prune subcommand: finish leftovers -> scan -> PlanPrune -> rename-then-delete each removal.
 #include "coordinator/prune_command.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
@@ -11,6 +12,7 @@
 #include "coordinator/command_support.h"
 #include "coordinator/prune_plan.h"
 #include "coordinator/prune_targets.h"
+#include "coordinator/reconcile.h"
 #include "coordinator/repo_catalog.h"
 #include "coordinator/set_lock.h"
 #include "shared/stripe/directory_target.h"
@@ -119,8 +121,23 @@ Result<bool> RemoveSet(const std::string& repo, const CatalogSet& s, std::string
 
 }  // namespace
 
-Status RunPrune(const PruneOptions& o, int64_t now_unix_ms, std::string* report) {
+Status RunPrune(const PruneOptions& o, int64_t now_unix_ms, std::string* report, SqlRunner* sql) {
   VDIBK_ASSIGN_OR_RETURN(RepoCatalog catalog, ScanRepo(o.repo, o.database));
+  const bool any_unconfirmed = std::any_of(
+      catalog.sets.begin(), catalog.sets.end(),
+      [](const CatalogSet& s) { return s.state == SetState::kUnconfirmed && !s.in_use; });
+  if (sql && any_unconfirmed) {
+    ReconcileOptions ro;
+    ro.dry_run = o.dry_run;
+    for (const ReconcileItem& it : ReconcileCatalog(*sql, catalog, ro)) {
+      const CatalogSet& s = catalog.sets[it.index];
+      const bool confirmed = it.result == ReconcileResult::kConfirmed;
+      *report +=
+          std::string(confirmed && o.dry_run ? "would confirm" : ReconcileResultName(it.result)) +
+          " " + s.database + "/" + s.name + ": " +
+          (it.status.ok() ? it.detail : it.status.ToString()) + "\n";
+    }
+  }
   std::vector<std::string> databases;
   std::error_code ec;
   if (o.database.empty()) {
@@ -160,8 +177,8 @@ Status RunPrune(const PruneOptions& o, int64_t now_unix_ms, std::string* report)
   return Status::Ok();
 }
 
-int RunPruneCommand(const std::vector<std::string>& args) {
-  Result<PruneOptions> options = ParsePruneOptions(args);
+int RunPruneCommand(const std::vector<std::string>& args, const std::string& bin_dir) {
+  Result<PruneOptions> options = ParsePruneOptions(args, bin_dir);
   if (!options.ok()) {
     std::fprintf(stderr, "vdibackup: %s\n%s\n", options.status().message().c_str(), PruneUsage());
     return ExitCodeFor(options.status().code());
@@ -170,7 +187,8 @@ int RunPruneCommand(const std::vector<std::string>& args) {
                           std::chrono::system_clock::now().time_since_epoch())
                           .count();
   std::string report;
-  Status st = RunPrune(*options, now, &report);
+  SqlcmdRunner sql(options->sqlcmd, options->server);
+  Status st = RunPrune(*options, now, &report, &sql);
   std::printf("%s", report.c_str());
   std::fflush(stdout);
   if (!st.ok()) return ReportCommandFailure("prune", st, /*json=*/false);

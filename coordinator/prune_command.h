@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "coordinator/prune_options.h"
+#include "coordinator/sql_runner.h"
 #include "shared/base/status.h"
 
 namespace vdibk::coordinator {
@@ -21,10 +22,14 @@ inline constexpr const char* kPruningPrefix = ".pruning-";
 // Runs prune at time `now_unix_ms`, appending one line per decision to `*report`. Stops at the
 // first failed removal (dependents go first, so a base full is never removed before its chain).
 // Errors: kConfiguration/kUsage (repo, database), kTargetIo (rename/remove failed).
-Status RunPrune(const PruneOptions& options, int64_t now_unix_ms, std::string* report);
+// Unconfirmed sets are first settled through `sql` (reconcile.h; not asked when null or when
+// there are none): the recorded ones are promoted (--dry-run: reported), and only those the
+// server's history does not have may be removed (PlanPrune rule 5a).
+Status RunPrune(const PruneOptions& options, int64_t now_unix_ms, std::string* report,
+                SqlRunner* sql = nullptr);
 
 // `args` are the arguments after "prune". Returns the exit code.
-int RunPruneCommand(const std::vector<std::string>& args);
+int RunPruneCommand(const std::vector<std::string>& args, const std::string& bin_dir);
 
 }  // namespace vdibk::coordinator
 

@@ -2,15 +2,17 @@
 #include "coordinator/prune_options.h"
 
 #include <charconv>
+#include <cstdlib>
 
 namespace vdibk::coordinator {
 
 const char* PruneUsage() {
   return "usage: vdibackup prune --repo DIR [--database DB] --keep-full N [--keep-days D]\n"
-         "         [--grace-minutes M] [--dry-run]";
+         "         [--grace-minutes M] [--dry-run] [--server NAME] [--sqlcmd PROGRAM]";
 }
 
-Result<PruneOptions> ParsePruneOptions(const std::vector<std::string>& args) {
+Result<PruneOptions> ParsePruneOptions(const std::vector<std::string>& args,
+                                       const std::string& bin_dir) {
   PruneOptions o;
   bool keep_full_given = false;
   for (size_t i = 0; i < args.size(); ++i) {
@@ -42,6 +44,10 @@ Result<PruneOptions> ParsePruneOptions(const std::vector<std::string>& args) {
       VDIBK_ASSIGN_OR_RETURN(o.grace_minutes, number());
     } else if (a == "--dry-run") {
       o.dry_run = true;
+    } else if (a == "--sqlcmd") {
+      VDIBK_ASSIGN_OR_RETURN(o.sqlcmd, value());
+    } else if (a == "--server") {
+      VDIBK_ASSIGN_OR_RETURN(o.server, value());
     } else {
       return Status::Usage("unknown argument '" + a + "'");
     }
@@ -49,6 +55,11 @@ Result<PruneOptions> ParsePruneOptions(const std::vector<std::string>& args) {
   if (o.repo.empty()) return Status::Usage("--repo is required");
   if (!keep_full_given) return Status::Usage("--keep-full is required");
   if (o.keep_full == 0) return Status::Usage("--keep-full must be at least 1");
+  if (o.sqlcmd.empty()) o.sqlcmd = bin_dir + "/sqlcmd";
+  if (o.server.empty()) {
+    const char* env = std::getenv("VDI_EMULATOR_ENDPOINT");
+    o.server = (env && *env) ? env : ".";
+  }
   return o;
 }
 

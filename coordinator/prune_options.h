@@ -18,10 +18,15 @@ struct PruneOptions {
   std::optional<uint32_t> keep_days;  // --keep-days D: sets newer than D days are kept too
   uint32_t grace_minutes = 60;        // --grace-minutes M: garbage younger than this is kept
   bool dry_run = false;               // --dry-run: print what would be removed, remove nothing
+  // Unconfirmed sets are settled against this server's backup history first (reconcile.h);
+  // asked only when there are such sets.
+  std::string sqlcmd;  // --sqlcmd; default "<bin dir>/sqlcmd"
+  std::string server;  // --server; default $VDI_EMULATOR_ENDPOINT or "."
 };
 
 // Parses the arguments after "prune". Errors: kUsage naming the argument.
-Result<PruneOptions> ParsePruneOptions(const std::vector<std::string>& args);
+Result<PruneOptions> ParsePruneOptions(const std::vector<std::string>& args,
+                                       const std::string& bin_dir = ".");
 
 const char* PruneUsage();
 

@@ -96,6 +96,24 @@ void PlanDatabase(const RepoCatalog& catalog, const std::vector<size_t>& sets,
     const CatalogSet& s = all[i];
     if (s.in_use) {
       keep->emplace(i, "a running backup holds its lock");
+    } else if (s.state == SetState::kUnconfirmed) {
+      // The server may have committed it: only its own history can let it go.
+      const bool idle = policy.now_unix_ms - s.newest_mtime_ms >= policy.grace_ms;
+      if (s.history == SetHistory::kNotRecorded && idle) {
+        remove->emplace(i, "unconfirmed, and the server's backup history does not have it");
+      } else if (s.history == SetHistory::kNotRecorded) {
+        keep->emplace(i,
+                      "unconfirmed, not in the server's backup history, but modified within "
+                      "the grace period");
+      } else if (s.history == SetHistory::kRecorded) {
+        keep->emplace(i,
+                      "unconfirmed, but the server's backup history records it: "
+                      "`vdibackup reconcile` confirms it");
+      } else {
+        keep->emplace(i,
+                      "unconfirmed, and the server's backup history could not be asked: "
+                      "run `vdibackup reconcile`");
+      }
     } else if (s.state == SetState::kGarbage) {
       if (policy.now_unix_ms - s.newest_mtime_ms < policy.grace_ms) {
         keep->emplace(i, "garbage, but modified within the grace period");

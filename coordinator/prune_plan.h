@@ -38,8 +38,11 @@ struct PrunePlan {
 //  3. Never remove a set whose lock a running backup holds (in_use).
 //  4. Garbage (no manifest) is removed once its newest file is older than grace_ms.
 //  5. Other good fulls are removed, and the diffs/logs based on them.
-//  6. Unconfirmed and corrupt sets, and diffs/logs whose base full is not in the repository, are
-//     removed only when older than the oldest kept full (with no kept full, they are kept).
+//  5a. Unconfirmed sets (the server may have committed them) are removed only when the server's
+//     backup history says it does not have them (history kNotRecorded, asked by reconcile) and
+//     their newest file is older than grace_ms; otherwise they are kept.
+//  6. Corrupt sets, and diffs/logs whose base full is not in the repository, are removed only
+//     when older than the oldest kept full (with no kept full, they are kept).
 PrunePlan PlanPrune(const RepoCatalog& catalog, const PrunePolicy& policy);
 
 }  // namespace vdibk::coordinator

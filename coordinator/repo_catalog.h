@@ -21,6 +21,9 @@ enum class SetState {
   kCorrupt,      // the manifest fails its checksum or cannot be read
 };
 enum class SetKind { kUnknown, kFull, kDiff, kLog };
+// What the server's backup history says of an unconfirmed set (filled by reconcile, not by the
+// scan): unknown until asked.
+enum class SetHistory { kUnknown, kRecorded, kNotRecorded };
 
 const char* SetStateName(SetState s);  // "good", "unconfirmed", "garbage", "corrupt"
 const char* SetKindName(SetKind k);    // "full", "diff", "log", "unknown"
@@ -36,6 +39,7 @@ struct CatalogSet {
   int64_t time_unix_ms = 0;     // manifest start, else the name's UTC stamp, else the dir mtime
   int64_t newest_mtime_ms = 0;  // newest mtime of the directory and the files in it
   bool in_use = false;          // a running backup holds the set's lock (not checked for kGood)
+  SetHistory history = SetHistory::kUnknown;  // kUnconfirmed: the server's history, once asked
   // diff/log with a manifest: the good full whose checkpoint_lsn equals its database_backup_lsn
   // (empty: no such full in the repository).
   std::string base;

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdint>
 #include <filesystem>
 
 #include "coordinator/repo_catalog.h"  // CompareLsn
@@ -32,6 +33,31 @@ bool HasLsns(const proto::Manifest& m) {
 
 }  // namespace
 
+std::vector<ChainBlocker> BlockersAfter(const std::vector<ChainSet>& chain,
+                                        const std::vector<ChainBlocker>& blockers,
+                                        std::optional<int64_t> until_unix_ms) {
+  std::vector<ChainBlocker> out;
+  const int64_t from = chain.empty() ? INT64_MIN : chain.front().manifest.started_unix_ms();
+  for (const ChainBlocker& b : blockers) {
+    if (b.time_unix_ms < from) continue;
+    if (until_unix_ms && b.time_unix_ms > *until_unix_ms) continue;
+    out.push_back(b);
+  }
+  std::sort(out.begin(), out.end(), [](const ChainBlocker& a, const ChainBlocker& b) {
+    return a.time_unix_ms != b.time_unix_ms ? a.time_unix_ms < b.time_unix_ms : a.name < b.name;
+  });
+  return out;
+}
+
+std::string DescribeBlockers(const std::vector<ChainBlocker>& blockers) {
+  std::string out;
+  for (const ChainBlocker& b : blockers) {
+    out += (out.empty() ? "" : "; ") + b.state + " " + b.kind + " backup " + b.name + " (" +
+           b.problem + ")";
+  }
+  return out;
+}
+
 const char* ChainSetTypeName(const proto::Manifest& m) {
   switch (m.backup_type()) {
     case proto::BACKUP_TYPE_DIFF:
@@ -43,7 +69,8 @@ const char* ChainSetTypeName(const proto::Manifest& m) {
   }
 }
 
-Result<std::vector<ChainSet>> ListChainSets(const std::string& repo, const std::string& database) {
+Result<std::vector<ChainSet>> ListChainSets(const std::string& repo, const std::string& database,
+                                            std::vector<ChainBlocker>* blockers) {
   if (database.empty() || database == "." || database == ".." ||
       database.find('/') != std::string::npos) {
     return Status::Usage("database name '" + database + "' cannot be a repository folder");
@@ -60,13 +87,23 @@ Result<std::vector<ChainSet>> ListChainSets(const std::string& repo, const std::
     const std::string dir = db_dir + "/" + name;
     stripe::DirectoryTarget target(dir);
     Result<proto::Manifest> m = stripe::ReadManifest(target, stripe::kManifestFileName);
-    if (!m.ok()) {
-      if (m.status().code() != ErrorCode::kMissing) {
-        log::Warn("skipping " + dir + ": " + m.status().ToString());
-      }
+    if (!m.ok() && m.status().code() == ErrorCode::kMissing) continue;  // a failed backup
+    if (m.ok() && m->database() != database) continue;
+    if (!m.ok() || m->state() != proto::MANIFEST_STATE_COMPLETE) {
+      const CatalogSet scanned = ScanSet(repo, database, name);
+      if (scanned.in_use) continue;  // a backup still running: not yet anything to miss
+      ChainBlocker b;
+      b.name = name;
+      b.dir = dir;
+      b.state = m.ok() ? "unconfirmed" : "corrupt";
+      b.kind = m.ok() ? ChainSetTypeName(*m) : SetKindName(scanned.kind);
+      b.time_unix_ms = scanned.time_unix_ms;
+      b.problem = m.ok() ? "manifest PENDING: the server's verdict was never recorded; run "
+                           "`vdibackup reconcile`"
+                         : m.status().message();
+      if (blockers) blockers->push_back(std::move(b));
       continue;
     }
-    if (m->state() != proto::MANIFEST_STATE_COMPLETE || m->database() != database) continue;
     out.push_back({name, dir, std::move(m).value()});
   }
   if (ec) return Status::FromErrno(ErrorCode::kMissing, "list " + db_dir, ec.value());
@@ -74,7 +111,9 @@ Result<std::vector<ChainSet>> ListChainSets(const std::string& repo, const std::
 }
 
 Result<std::vector<ChainSet>> PlanRestoreChain(std::vector<ChainSet> sets,
-                                               std::optional<int64_t> until_unix_ms) {
+                                               std::optional<int64_t> until_unix_ms,
+                                               std::string* gap) {
+  if (gap) gap->clear();
   if (until_unix_ms) {
     std::erase_if(sets,
                   [&](const ChainSet& s) { return s.manifest.started_unix_ms() > *until_unix_ms; });
@@ -155,6 +194,10 @@ Result<std::vector<ChainSet>> PlanRestoreChain(std::vector<ChainSet> sets,
       });
       if (!base.empty() && !base_here) {
         msg += " (and its base full backup, checkpoint LSN " + base + ", is not in the repository)";
+      }
+      if (gap) {
+        *gap = msg;
+        return chain;
       }
       return Status::Missing(msg);
     }

@@ -21,11 +21,24 @@ struct ChainSet {
   proto::Manifest manifest;
 };
 
+// A set of the database that cannot take part in a chain although the server may have taken
+// it: its manifest is PENDING (unconfirmed) or unreadable (corrupt). A chain that reaches past
+// its time may be missing it.
+struct ChainBlocker {
+  std::string name;
+  std::string dir;
+  std::string state;         // "unconfirmed" or "corrupt"
+  std::string kind;          // "full", "diff", "log" (manifest, else the name's suffix), "unknown"
+  int64_t time_unix_ms = 0;  // manifest start, else the name's UTC stamp
+  std::string problem;       // corrupt: why
+};
+
 // The COMPLETE sets of `database` in `repo` (manifests only; stripes are checked later by
-// LoadRestoreSet). Directories without a manifest or with a PENDING one are skipped; so is a
-// corrupt manifest, with a warning (a chain that needed it then has a gap and says so).
+// LoadRestoreSet). Directories without a manifest (failed backups) are skipped; sets with a
+// PENDING or unreadable manifest go to `*blockers` (may be null).
 // Errors: kMissing (no backups of the database), kUsage (bad database name).
-Result<std::vector<ChainSet>> ListChainSets(const std::string& repo, const std::string& database);
+Result<std::vector<ChainSet>> ListChainSets(const std::string& repo, const std::string& database,
+                                            std::vector<ChainBlocker>* blockers = nullptr);
 
 // The sets to restore, in order. Only sets started at or before `until_unix_ms` count.
 //  1. The start is the newest full or differential backup. A differential needs its full: the
@@ -39,8 +52,21 @@ Result<std::vector<ChainSet>> ListChainSets(const std::string& repo, const std::
 // Errors (kMissing, naming the sets): no full/differential, a differential whose full is not
 // there, a gap before or between log backups, a log or start without LSNs (sets written before
 // vdibackup recorded them can only be restored alone).
+// With `gap` (not null), a gap between log backups ends the chain before it instead of failing,
+// and *gap says what is missing (empty when there is no gap).
 Result<std::vector<ChainSet>> PlanRestoreChain(std::vector<ChainSet> sets,
-                                               std::optional<int64_t> until_unix_ms);
+                                               std::optional<int64_t> until_unix_ms,
+                                               std::string* gap = nullptr);
+
+// The blockers a restore to the end of `chain` may be missing: those whose time is after the
+// chain's first set (and at or before `until_unix_ms` when given), oldest first.
+std::vector<ChainBlocker> BlockersAfter(const std::vector<ChainSet>& chain,
+                                        const std::vector<ChainBlocker>& blockers,
+                                        std::optional<int64_t> until_unix_ms);
+
+// One line per blocker: "unconfirmed log backup 20240131T..._log (manifest PENDING: run
+// `vdibackup reconcile`)" / "corrupt ... backup X (<problem>)".
+std::string DescribeBlockers(const std::vector<ChainBlocker>& blockers);
 
 // "full", "diff", "log" for a manifest's backup type.
 const char* ChainSetTypeName(const proto::Manifest& m);

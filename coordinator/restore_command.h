@@ -19,7 +19,9 @@ std::string FormatRestoreJson(const RestoreReport& r);
 // fields, raw_bytes and seconds summed, and "chain": [{set_dir, type, devices, raw_bytes,
 // seconds}, ...].
 std::string FormatRestoreChainText(const std::vector<RestoreReport>& reports);
-std::string FormatRestoreChainJson(const std::vector<RestoreReport>& reports);
+// "status":"warning" and "warnings":[...] when `warnings` (a partial chain) is not empty.
+std::string FormatRestoreChainJson(const std::vector<RestoreReport>& reports,
+                                   const std::vector<std::string>& warnings = {});
 
 }  // namespace vdibk::coordinator
 

@@ -178,6 +178,7 @@ Status RestoreJob::WaitForConfiguration() {
     if (hr == NOERROR) break;
     if (failed()) return failure();
     if (stop_ && stop_->load()) return Status::Aborted("interrupted by a signal");
+    if (server_.Gone()) return Status::Aborted(server_.GoneMessage());
     if (hr != VD_E_TIMEOUT) return Status(CodeForHr(hr), "GetConfiguration failed: " + HrHex(hr));
     if (std::optional<ExitInfo> e = sql_->Poll()) {
       return Status::SqlError("the RESTORE statement failed before it reached VDI (" +
@@ -244,6 +245,7 @@ void RestoreJob::DeviceLoop(uint32_t d) {
     int hr = vd->GetCommand(-1, &cmd);
     if (hr == VD_E_CLOSE) return;
     if (hr != NOERROR) {
+      if (hr == VD_E_ABORT && server_.Gone()) Fail(Status::Aborted(server_.GoneMessage()));
       Fail(Status(CodeForHr(hr), "device " + std::to_string(d) +
                                      ": GetCommand failed: " + HrHex(hr) +
                                      (hr == VD_E_ABORT ? " (the VDI set was aborted)" : "")));
@@ -317,7 +319,8 @@ Status RestoreJob::FinishSql(bool failed_already) {
   if (failed_already) {
     // Give the statement a bounded time to report the failure, then stop its client.
     auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
-    while (sql_ && !sql_->Poll() && std::chrono::steady_clock::now() < deadline) {
+    while (sql_ && !sql_->Poll() && std::chrono::steady_clock::now() < deadline &&
+           !server_.Gone()) {
       std::this_thread::sleep_for(milliseconds(20));
     }
     std::optional<ExitInfo> exit = sql_ ? sql_->Poll() : std::nullopt;
@@ -354,7 +357,8 @@ Status RestoreJob::FinishSql(bool failed_already) {
 
 Result<std::vector<RestoreReport>> RunRestoreChain(const RestoreOptions& options,
                                                    std::vector<RestorePlan> plans, SqlRunner& sql,
-                                                   const std::atomic<bool>* stop) {
+                                                   const std::atomic<bool>* stop,
+                                                   ServerWatch server) {
   std::vector<RestoreReport> reports;
   const size_t n = plans.size();
   for (size_t i = 0; i < n; ++i) {
@@ -368,6 +372,7 @@ Result<std::vector<RestoreReport>> RunRestoreChain(const RestoreOptions& options
     log::Info("restoring set " + std::to_string(i + 1) + " of " + std::to_string(n) + ": " +
               set_dir + (o.norecovery ? " WITH NORECOVERY" : " WITH RECOVERY"));
     RestoreJob job(std::move(o), std::move(plans[i]), sql, stop);
+    job.WatchServer(server);
     Result<RestoreReport> r = job.Run();
     if (!r.ok()) {
       std::string where =

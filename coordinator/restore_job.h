@@ -13,6 +13,7 @@
 #include "coordinator/progress_tracker.h"
 #include "coordinator/restore_options.h"
 #include "coordinator/restore_set.h"
+#include "coordinator/server_watch.h"
 #include "coordinator/sql_runner.h"
 #include "coordinator/tsql_builder.h"
 #include "coordinator/worker_pool.h"
@@ -57,6 +58,10 @@ class RestoreJob final : public HubListener {
   // statement failed), kConfiguration, kFailed.
   Result<RestoreReport> Run();
 
+  // Watch SQL Server's process: its death fails the restore at once with "SQL Server process
+  // ended" (kAborted). Call before Run.
+  void WatchServer(ServerWatch watch) { server_ = watch; }
+
   // HubListener (hub thread).
   void OnReply(const Outstanding& req, const proto::Reply& reply) override;
   void OnFailure(const Status& cause) override;
@@ -97,6 +102,7 @@ class RestoreJob final : public HubListener {
   mutable std::mutex mu_;
   Status failure_;
   bool failed_ = false;
+  ServerWatch server_;
 };
 
 // Restores verified plans one after another (a restore chain: full, [differential], logs...),
@@ -106,7 +112,8 @@ class RestoreJob final : public HubListener {
 // was restored. One report per restored set.
 Result<std::vector<RestoreReport>> RunRestoreChain(const RestoreOptions& options,
                                                    std::vector<RestorePlan> plans, SqlRunner& sql,
-                                                   const std::atomic<bool>* stop);
+                                                   const std::atomic<bool>* stop,
+                                                   ServerWatch server = {});
 
 }  // namespace vdibk::coordinator
 

@@ -71,7 +71,7 @@ const char* RestoreUsage() {
          "         [--as NEWNAME]\n"
          "         [--move LOGICAL=PATH ...] [--norecovery] [--replace] [--workers M]\n"
          "         [--max-transfer-size BYTES] [--sqlcmd PROGRAM] [--server NAME] [--json]\n"
-         "         [--progress-fd N]\n"
+         "         [--progress-fd N] [--allow-partial-chain]\n"
          "         [--worker-endpoint ipc:///DIR/NAME [--worker-wait SECONDS]]";
 }
 
@@ -118,6 +118,8 @@ Result<RestoreOptions> ParseRestoreOptions(const std::vector<std::string>& args,
       o.norecovery = true;
     } else if (a == "--replace") {
       o.replace = true;
+    } else if (a == "--allow-partial-chain") {
+      o.allow_partial_chain = true;
     } else if (a == "--workers") {
       VDIBK_ASSIGN_OR_RETURN(o.workers, number());
     } else if (a == "--max-transfer-size") {

@@ -24,6 +24,10 @@ struct RestoreOptions {
   std::vector<std::pair<std::string, std::string>> moves;  // --move LOGICAL=PATH
   bool norecovery = false;                                 // --norecovery
   bool replace = false;                                    // --replace
+  // --allow-partial-chain: restore the chain the repository has even when a set it would need
+  // is unconfirmed, corrupt or missing (the server's history has backups beyond it): exit 1
+  // with the missing sets named, instead of refusing with exit 4.
+  bool allow_partial_chain = false;
   uint32_t workers = 0;            // --workers; default = stripes, capped to the stripe count
   uint32_t max_transfer_size = 0;  // --max-transfer-size; default: the backup's
   std::string sqlcmd;              // --sqlcmd; default "<bin dir>/sqlcmd"

@@ -45,6 +45,12 @@ std::string BuildBackupHistoryQuery(const std::string& database, int top) {
          " ORDER BY backup_set_id DESC";
 }
 
+std::string BuildBackupLookupQuery(const std::string& database, const std::string& name) {
+  return std::string("SET NOCOUNT ON; SELECT TOP (1) ") + kBackupHistoryColumns +
+         " FROM msdb.dbo.backupset WHERE database_name = " + QuoteString(database) +
+         " AND name = " + QuoteString(name) + " ORDER BY backup_set_id DESC";
+}
+
 std::string BuildRestoreStatement(const RestoreStatementSpec& spec) {
   std::string s = std::string(spec.log ? "RESTORE LOG " : "RESTORE DATABASE ") +
                   QuoteIdentifier(spec.database) + " FROM ";

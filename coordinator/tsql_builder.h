@@ -32,14 +32,19 @@ struct BackupStatementSpec {
 // [NAME=N'...', ]BUFFERCOUNT=..., MAXTRANSFERSIZE=..., BLOCKSIZE=..., CHECKSUM|NO_CHECKSUM
 std::string BuildBackupStatement(const BackupStatementSpec& spec);
 
-// The columns BuildBackupHistoryQuery selects, in order (name last: it may hold commas).
+// The columns the history queries select, in order (name last: it may hold commas).
 inline constexpr const char* kBackupHistoryColumns =
     "backup_set_id, type, is_copy_only, first_lsn, last_lsn, checkpoint_lsn, "
-    "database_backup_lsn, differential_base_lsn, name";
+    "database_backup_lsn, differential_base_lsn, backup_start_date, name";
 
 // SET NOCOUNT ON; SELECT TOP (top) <kBackupHistoryColumns> FROM msdb.dbo.backupset
 // WHERE database_name = N'db' ORDER BY backup_set_id DESC
 std::string BuildBackupHistoryQuery(const std::string& database, int top);
+
+// The row of one backup by the NAME vdibackup gave it, however many came after it:
+// SET NOCOUNT ON; SELECT TOP (1) <kBackupHistoryColumns> FROM msdb.dbo.backupset
+// WHERE database_name = N'db' AND name = N'name' ORDER BY backup_set_id DESC
+std::string BuildBackupLookupQuery(const std::string& database, const std::string& name);
 
 struct RestoreStatementSpec {
   std::string database;                   // the target database name

@@ -8,6 +8,7 @@
 #include "coordinator/backup_report.h"
 #include "coordinator/command_support.h"
 #include "coordinator/repo_catalog.h"
+#include "coordinator/restore_chain.h"
 #include "coordinator/restore_set.h"
 #include "coordinator/verify_sql.h"
 
@@ -41,6 +42,32 @@ const char* Verdict(ErrorCode c) {
     default:
       return "FAILED";
   }
+}
+
+// The restore chain of `db` as `restore --set latest` plans it, as an entry "(chain)": a gap,
+// a missing base, or an unconfirmed or corrupt set after the chain's start is kMissing (the
+// restore would refuse or stop short). Nothing when the database has no complete set at all
+// (its sets report that themselves).
+std::optional<SetVerification> CheckChain(const std::string& repo, const std::string& db) {
+  std::vector<ChainBlocker> blockers;
+  Result<std::vector<ChainSet>> sets = ListChainSets(repo, db, &blockers);
+  if (!sets.ok() || sets->empty()) return std::nullopt;
+  SetVerification v;
+  v.database = db;
+  v.set = "(chain)";
+  Result<std::vector<ChainSet>> chain = PlanRestoreChain(*sets, std::nullopt);
+  if (!chain.ok()) {
+    v.problems.push_back({"", "", std::nullopt, chain.status().code(), chain.status().message()});
+    return v;
+  }
+  const std::vector<ChainBlocker> after = BlockersAfter(*chain, blockers, std::nullopt);
+  if (!after.empty()) {
+    v.problems.push_back({"", "", std::nullopt, ErrorCode::kMissing,
+                          "a latest-point restore would stop short: " + DescribeBlockers(after)});
+  }
+  v.stripes = 0;
+  v.note = std::to_string(chain->size()) + " set(s) from " + chain->front().name;
+  return v;
 }
 
 }  // namespace
@@ -91,6 +118,13 @@ Result<VerifyRun> RunVerify(const VerifyOptions& o, const std::atomic<bool>* sto
       }
       run.sets.push_back(check(s.dir, s.database, o.workers));
     }
+    std::vector<std::string> dbs;
+    for (const CatalogSet& s : catalog.sets) {
+      if (dbs.empty() || dbs.back() != s.database) dbs.push_back(s.database);
+    }
+    for (const std::string& db : dbs) {
+      if (std::optional<SetVerification> c = CheckChain(o.repo, db)) run.sets.push_back(*c);
+    }
     return run;
   }
   std::vector<std::string> databases;
@@ -107,6 +141,7 @@ Result<VerifyRun> RunVerify(const VerifyOptions& o, const std::atomic<bool>* sto
       if (!dir.ok() && !o.database.empty()) return dir.status();
       run.sets.push_back(dir.ok() ? check(*dir, db, o.workers)
                                   : SelectionProblem(db, dir.status()));
+      if (std::optional<SetVerification> c = CheckChain(o.repo, db)) run.sets.push_back(*c);
     }
     return run;
   }
@@ -140,6 +175,14 @@ std::string FormatVerifyText(const VerifyRun& run) {
       continue;
     }
     char line[256];
+    if (s.set == "(chain)") {  // CheckChain's entry: the restore chain, no stripes of its own
+      std::snprintf(line, sizeof(line), "%-8s %s", Verdict(s.code()), label.c_str());
+      out += line + (s.problems.empty() ? ": restorable, " + s.note : std::string()) + "\n";
+      for (const VerifyProblem& p : s.problems) {
+        out += "  " + std::string(ErrorCodeName(p.code)) + ": " + p.cause + "\n";
+      }
+      continue;
+    }
     std::snprintf(line, sizeof(line), "%-8s %s: %u stripe(s), %s raw, %s stored, %.2f s\n",
                   Verdict(s.code()), label.c_str(), s.stripes, Mib(s.raw_bytes).c_str(),
                   Mib(s.file_bytes).c_str(), s.seconds);

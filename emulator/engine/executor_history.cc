@@ -1,5 +1,6 @@
 // EmulatorExecutor: the backup history query (SELECT TOP (n) ... FROM msdb.dbo.backupset WHERE
-// database_name = N'db' ORDER BY backup_set_id DESC), answered from the server-wide BackupHistory.
+// database_name = N'db' [AND name = N'x'] ORDER BY backup_set_id DESC), answered from the
+// server-wide BackupHistory.
 #include <ctime>
 
 #include "emulator/db/backup_history.h"
@@ -92,6 +93,7 @@ void EmulatorExecutor::RunBackupHistory(const tsql::BackupHistoryQuery& q, int l
   const size_t n = history.size();
   for (size_t i = 0; i < n && rows < static_cast<uint64_t>(q.top); ++i) {
     const BackupHistoryEntry& h = history[q.descending ? n - 1 - i : i];
+    if (q.name && h.name != *q.name) continue;
     tsql::Row row;
     for (const std::string& c : q.columns) row.push_back(CellOf(c, q.database, h));
     sink.Row(row);

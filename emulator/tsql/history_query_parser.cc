@@ -94,6 +94,14 @@ bool ParseBackupHistoryQuery(TokenCursor& c, SelectStatement* out) {
       !c.ExpectSymbol('=') || !c.ExpectString(&q.database)) {
     return false;
   }
+  if (c.AcceptKeyword("AND")) {  // the one further filter: a backup's NAME
+    std::string name;
+    if (!ExpectColumn(c, "name", "WHERE ... AND") || !c.ExpectSymbol('=') ||
+        !c.ExpectString(&name)) {
+      return false;
+    }
+    q.name = std::move(name);
+  }
   if (!c.ExpectKeyword("ORDER") || !c.ExpectKeyword("BY") ||
       !ExpectColumn(c, "backup_set_id", "ORDER BY")) {
     return false;

@@ -1,6 +1,6 @@
 // Internal to the parser: the one msdb query the emulator answers, the backup history query
 // SELECT TOP (n) <backupset columns> FROM msdb.dbo.backupset WHERE database_name = N'db'
-// ORDER BY backup_set_id [DESC|ASC].
+// [AND name = N'backup name'] ORDER BY backup_set_id [DESC|ASC].
 #ifndef VDIBK_EMULATOR_TSQL_HISTORY_QUERY_PARSER_H_
 #define VDIBK_EMULATOR_TSQL_HISTORY_QUERY_PARSER_H_
 

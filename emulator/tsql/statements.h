@@ -152,7 +152,8 @@ struct BackupHistoryQuery {
   int64_t top = 1;
   std::vector<std::string> columns;
   std::string database;
-  bool descending = false;  // ORDER BY ... DESC
+  std::optional<std::string> name;  // AND name = N'...': only the rows of that backup NAME
+  bool descending = false;          // ORDER BY ... DESC
 };
 
 struct SelectStatement {

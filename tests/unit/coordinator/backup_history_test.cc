@@ -19,17 +19,30 @@ namespace {
 // Output as the emulator's and Microsoft's sqlcmd print it (NULLs, a message line, a footer).
 constexpr const char* kOutput =
     "Changed database context to 'master'.\n"
-    "7,L,0,120,170,150,100,NULL,vdibackup 0102\n"
-    "6,I,0,150,150,150,100,100,vdibackup aa, with a comma\n"
-    "5,D,1,130,130,130,100,NULL,NULL\n"
+    "7,L,0,120,170,150,100,NULL,2024-01-31 23:59:59.250,vdibackup 0102\n"
+    "6,I,0,150,150,150,100,100,2024-01-31 23:00:00.000,vdibackup aa, with a comma\n"
+    "5,D,1,130,130,130,100,NULL,NULL,NULL\n"
     "\n"
     "(3 rows affected)\n";
 
 TEST(BackupHistoryTest, QueryTextIsTheNarrowMsdbQuery) {
   EXPECT_EQ(BuildBackupHistoryQuery("it's", 10),
             "SET NOCOUNT ON; SELECT TOP (10) backup_set_id, type, is_copy_only, first_lsn, "
-            "last_lsn, checkpoint_lsn, database_backup_lsn, differential_base_lsn, name FROM "
-            "msdb.dbo.backupset WHERE database_name = N'it''s' ORDER BY backup_set_id DESC");
+            "last_lsn, checkpoint_lsn, database_backup_lsn, differential_base_lsn, "
+            "backup_start_date, name FROM msdb.dbo.backupset WHERE database_name = N'it''s' "
+            "ORDER BY backup_set_id DESC");
+  EXPECT_EQ(BuildBackupLookupQuery("db", "vdibackup 'x'"),
+            "SET NOCOUNT ON; SELECT TOP (1) backup_set_id, type, is_copy_only, first_lsn, "
+            "last_lsn, checkpoint_lsn, database_backup_lsn, differential_base_lsn, "
+            "backup_start_date, name FROM msdb.dbo.backupset WHERE database_name = N'db' AND "
+            "name = N'vdibackup ''x''' ORDER BY backup_set_id DESC");
+}
+
+TEST(BackupHistoryTest, SqlDateTimesReadAsUtc) {
+  EXPECT_EQ(ParseSqlDateTime("1970-01-01 00:00:01.500"), std::optional<int64_t>(1500));
+  EXPECT_EQ(ParseSqlDateTime("2024-01-31 23:59:59"), std::optional<int64_t>(1706745599000));
+  EXPECT_FALSE(ParseSqlDateTime("NULL"));
+  EXPECT_FALSE(ParseSqlDateTime("2024-13-01 00:00:00.000"));
 }
 
 TEST(BackupHistoryTest, ParsesRowsAndSkipsEverythingElse) {
@@ -43,7 +56,10 @@ TEST(BackupHistoryTest, ParsesRowsAndSkipsEverythingElse) {
   EXPECT_EQ(rows[0].checkpoint_lsn, "150");
   EXPECT_EQ(rows[0].database_backup_lsn, "100");
   EXPECT_EQ(rows[0].differential_base_lsn, "");
+  EXPECT_EQ(rows[0].start_date, "2024-01-31 23:59:59.250");
+  EXPECT_EQ(rows[0].start_unix_ms, 1706745599250);
   EXPECT_EQ(rows[0].name, "vdibackup 0102");
+  EXPECT_EQ(rows[2].start_unix_ms, 0);
   EXPECT_EQ(rows[1].name, "vdibackup aa, with a comma");
   EXPECT_EQ(rows[1].differential_base_lsn, "100");
   EXPECT_TRUE(rows[2].copy_only);
@@ -76,7 +92,7 @@ TEST(BackupHistoryTest, MatchesTheOwnRowByNameTypeAndCopyOnly) {
 
 TEST(BackupHistoryTest, RowWithoutLsnsIsAnError) {
   std::vector<BackupHistoryRow> rows =
-      ParseBackupHistoryOutput("1,D,0,NULL,NULL,NULL,0,NULL,vdibackup 01\n");
+      ParseBackupHistoryOutput("1,D,0,NULL,NULL,NULL,0,NULL,NULL,vdibackup 01\n");
   ASSERT_EQ(rows.size(), 1u);
   Result<BackupHistoryRow> r =
       MatchBackupHistoryRow(rows, "vdibackup 01", BackupKind::kFull, false);
@@ -147,7 +163,8 @@ TEST(BackupHistoryTest, QueryRunsThroughTheRunner) {
   ASSERT_OK(r);
   EXPECT_EQ(r->last_lsn, "170");
   ASSERT_EQ(ok.statements.size(), 1u);
-  EXPECT_NE(ok.statements[0].find("FROM msdb.dbo.backupset WHERE database_name = N'sales'"),
+  EXPECT_NE(ok.statements[0].find("FROM msdb.dbo.backupset WHERE database_name = N'sales' AND "
+                                  "name = N'vdibackup 0102'"),
             std::string::npos);
   FakeRunner failing(
       "Msg 229, Level 14, State 5, Server x, Line 1\nThe SELECT permission was "

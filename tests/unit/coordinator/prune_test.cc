@@ -112,10 +112,26 @@ TEST(PrunePlanTest, GarbageGoesOnlyWhenUnlockedAndPastGrace) {
   EXPECT_EQ(removed.size(), 2u);
 }
 
-TEST(PrunePlanTest, UnconfirmedCorruptAndOrphansGoOnlyWhenOlderThanTheOldestKeptFull) {
+TEST(PrunePlanTest, UnconfirmedGoOnlyWhenTheServerNeverHadThemAndIdlePastTheGracePeriod) {
   RepoCatalog c = MixedChains();
-  c.sets.push_back(Entry("U-old", SetKind::kFull, 25, "", 0, SetState::kUnconfirmed));
-  c.sets.push_back(Entry("U-new", SetKind::kFull, 5, "", 0, SetState::kUnconfirmed));
+  c.sets.push_back(Entry("U-unknown", SetKind::kFull, 25, "", 0, SetState::kUnconfirmed));
+  c.sets.push_back(Entry("U-recorded", SetKind::kLog, 25, "", 0, SetState::kUnconfirmed));
+  c.sets.back().history = SetHistory::kRecorded;
+  c.sets.push_back(Entry("U-never", SetKind::kLog, 1, "", 0, SetState::kUnconfirmed));
+  c.sets.back().history = SetHistory::kNotRecorded;  // newer than every kept full, still goes
+  c.sets.push_back(Entry("U-never-fresh", SetKind::kLog, 0, "", 0, SetState::kUnconfirmed));
+  c.sets.back().history = SetHistory::kNotRecorded;
+  c.sets.back().newest_mtime_ms = kNow - 60 * 1000;
+  PrunePlan plan = PlanPrune(c, Policy(2));
+  const std::set<std::string> removed = Names(c, plan.remove);
+  EXPECT_FALSE(removed.count("U-unknown"));   // never asked: the server may have it
+  EXPECT_FALSE(removed.count("U-recorded"));  // the server has it: reconcile confirms it
+  EXPECT_TRUE(removed.count("U-never"));
+  EXPECT_FALSE(removed.count("U-never-fresh"));
+}
+
+TEST(PrunePlanTest, CorruptAndOrphansGoOnlyWhenOlderThanTheOldestKeptFull) {
+  RepoCatalog c = MixedChains();
   c.sets.push_back(Entry("C-old", SetKind::kUnknown, 25, "", 0, SetState::kCorrupt));
   c.sets.push_back(Entry("O-old", SetKind::kLog, 25));  // no base full in the repo
   c.sets.push_back(Entry("O-new", SetKind::kLog, 5));
@@ -123,10 +139,8 @@ TEST(PrunePlanTest, UnconfirmedCorruptAndOrphansGoOnlyWhenOlderThanTheOldestKept
   c.sets.back().in_use = true;
   PrunePlan plan = PlanPrune(c, Policy(2));  // oldest kept full: F2, 20 days
   const std::set<std::string> removed = Names(c, plan.remove);
-  EXPECT_TRUE(removed.count("U-old"));
   EXPECT_TRUE(removed.count("C-old"));
   EXPECT_TRUE(removed.count("O-old"));
-  EXPECT_FALSE(removed.count("U-new"));
   EXPECT_FALSE(removed.count("O-new"));
   EXPECT_FALSE(removed.count("U-running"));
 }

@@ -80,7 +80,10 @@ TEST_F(RepoCatalogTest, ClassifiesEveryState) {
     EXPECT_NE(json.find(std::string("\"state\":\"") + state + "\""), std::string::npos) << json;
   }
   const std::string table = FormatListTable(*c);
-  EXPECT_EQ(std::count(table.begin(), table.end(), '\n'), 5) << table;
+  // Header, four sets, and the hint to settle the unconfirmed one.
+  EXPECT_EQ(std::count(table.begin(), table.end(), '\n'), 6) << table;
+  EXPECT_NE(table.find("1 unconfirmed set(s)"), std::string::npos) << table;
+  EXPECT_NE(table.find("vdibackup reconcile"), std::string::npos) << table;
   EXPECT_NE(table.find("STATE"), std::string::npos);
   EXPECT_NE(table.find("unconfirmed"), std::string::npos) << table;
   EXPECT_NE(table.find("2024-01-03T00:00:00Z"), std::string::npos) << table;

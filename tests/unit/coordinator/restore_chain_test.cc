@@ -4,7 +4,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
+#include <fstream>
 
 #include "shared/stripe/directory_target.h"
 #include "shared/stripe/manifest_io.h"
@@ -208,6 +210,39 @@ TEST(RestoreChainTest, LsnsBeyondSixtyFourBitsOrderTheChain) {
   EXPECT_EQ(Names(*c), (std::vector<std::string>{"f1", "l1", "l2"}));
 }
 
+TEST(RestoreChainTest, GapCanEndTheChainInsteadOfFailing) {
+  std::vector<ChainSet> sets = {Set("f1", kFull, 10, "100", "100", "100", "0"),
+                                Set("l1", kLog, 20, "90", "120", "100", "100"),
+                                Set("l3", kLog, 40, "150", "180", "100", "100")};
+  ASSERT_FALSE(PlanRestoreChain(sets, std::nullopt).ok());
+  std::string gap;
+  Result<std::vector<ChainSet>> c = PlanRestoreChain(sets, std::nullopt, &gap);
+  ASSERT_OK(c);
+  EXPECT_EQ(Names(*c), (std::vector<std::string>{"f1", "l1"}));
+  EXPECT_NE(gap.find("gap in the log chain"), std::string::npos) << gap;
+  EXPECT_NE(gap.find("l3"), std::string::npos) << gap;
+  c = PlanRestoreChain(Typical(), std::nullopt, &gap);
+  ASSERT_OK(c);
+  EXPECT_TRUE(gap.empty()) << gap;
+}
+
+TEST(RestoreChainTest, BlockersAfterTheChainsStartAreTheOnesItMayMiss) {
+  const std::vector<ChainSet> chain = {Set("f1", kFull, 10, "100", "100", "100", "0"),
+                                       Set("l1", kLog, 20, "90", "120", "100", "100")};
+  std::vector<ChainBlocker> blockers(3);
+  blockers[0] = {"old", "/r/old", "corrupt", "full", 5'000, "bad checksum"};
+  blockers[1] = {"u2", "/r/u2", "unconfirmed", "log", 30'000, "manifest PENDING"};
+  blockers[2] = {"c1", "/r/c1", "corrupt", "log", 25'000, "bad checksum"};
+  std::vector<ChainBlocker> after = BlockersAfter(chain, blockers, std::nullopt);
+  ASSERT_EQ(after.size(), 2u);
+  EXPECT_EQ(after[0].name, "c1");  // oldest first
+  EXPECT_EQ(after[1].name, "u2");
+  EXPECT_EQ(BlockersAfter(chain, blockers, 26'000).size(), 1u);  // --until before u2
+  const std::string text = DescribeBlockers(after);
+  EXPECT_NE(text.find("corrupt log backup c1 (bad checksum)"), std::string::npos) << text;
+  EXPECT_NE(text.find("unconfirmed log backup u2"), std::string::npos) << text;
+}
+
 TEST(RestoreChainTest, ListChainSetsReadsCompleteManifestsOnly) {
   vdibk::testing::TempDir tmp;
   const std::string repo = tmp.path();
@@ -225,9 +260,23 @@ TEST(RestoreChainTest, ListChainSetsReadsCompleteManifestsOnly) {
   write("20240101T000100Z_log", proto::MANIFEST_STATE_PENDING, "sales");
   write("20240101T000200Z_log", proto::MANIFEST_STATE_COMPLETE, "other");
   std::filesystem::create_directories(repo + "/sales/20240101T000300Z_log");  // no manifest
-  Result<std::vector<ChainSet>> sets = ListChainSets(repo, "sales");
+  std::filesystem::create_directories(repo + "/sales/20240101T000400Z_log");
+  std::ofstream(repo + "/sales/20240101T000400Z_log/" + stripe::kManifestFileName) << "garbage";
+  std::vector<ChainBlocker> blockers;
+  Result<std::vector<ChainSet>> sets = ListChainSets(repo, "sales", &blockers);
   ASSERT_OK(sets);
   ASSERT_EQ(sets->size(), 1u);
+  // The PENDING and the corrupt set are blockers; no manifest (a failed backup) is nothing.
+  ASSERT_EQ(blockers.size(), 2u);
+  std::sort(blockers.begin(), blockers.end(),
+            [](const ChainBlocker& a, const ChainBlocker& b) { return a.name < b.name; });
+  EXPECT_EQ(blockers[0].name, "20240101T000100Z_log");
+  EXPECT_EQ(blockers[0].state, "unconfirmed");
+  EXPECT_EQ(blockers[0].kind, "log");
+  EXPECT_EQ(blockers[1].name, "20240101T000400Z_log");
+  EXPECT_EQ(blockers[1].state, "corrupt");
+  EXPECT_EQ(blockers[1].kind, "log");  // from the name's suffix
+  EXPECT_GT(blockers[1].time_unix_ms, blockers[0].time_unix_ms);
   EXPECT_EQ((*sets)[0].name, "20240101T000000Z_full");
   EXPECT_EQ((*sets)[0].dir, repo + "/sales/20240101T000000Z_full");
   EXPECT_EQ(ListChainSets(repo, "nothing").status().code(), ErrorCode::kMissing);

@@ -9,6 +9,7 @@
 
 #include <filesystem>
 
+#include "coordinator/repo_catalog.h"
 #include "coordinator/restore_job.h"
 #include "coordinator/verify_command.h"
 #include "coordinator/verify_options.h"
@@ -196,7 +197,12 @@ TEST_F(VerifySetTest, AllCoversEverySetAndDatabase) {
   o.all = true;
   Result<VerifyRun> run = RunVerify(o);
   ASSERT_TRUE(run.ok()) << run.status().ToString();
-  EXPECT_EQ(run->sets.size(), 2u);
+  // Both sets, then each database's restore chain.
+  ASSERT_EQ(run->sets.size(), 4u);
+  EXPECT_EQ(run->sets[2].database, "hr");
+  EXPECT_EQ(run->sets[2].set, "(chain)");
+  EXPECT_EQ(run->sets[3].database, "sales");
+  EXPECT_EQ(run->sets[3].set, "(chain)");
   EXPECT_EQ(run->code(), ErrorCode::kOk);
   // The same set name under two databases needs --database.
   o.all = false;
@@ -219,8 +225,40 @@ TEST_F(VerifySetTest, LatestIsTheDefault) {
   o.database = "sales";
   Result<VerifyRun> run = RunVerify(o);
   ASSERT_TRUE(run.ok());
-  ASSERT_EQ(run->sets.size(), 1u);
+  ASSERT_EQ(run->sets.size(), 2u);
   EXPECT_EQ(run->sets[0].set_dir, newer);
+  EXPECT_EQ(run->sets[1].set, "(chain)");  // what a latest-point restore would take
+  EXPECT_EQ(run->sets[1].code(), ErrorCode::kOk);
+  EXPECT_NE(FormatVerifyText(*run).find("sales/(chain): restorable, 1 set(s) from "
+                                        "20240102T000000Z_full"),
+            std::string::npos)
+      << FormatVerifyText(*run);
+}
+
+// A latest-point restore that would stop short is exit 4 for verify too: an unconfirmed or
+// corrupt set after the chain's start, or a gap, is a problem of the "(chain)" entry.
+TEST_F(VerifySetTest, ChainThatWouldStopShortIsMissing) {
+  Write("20240101T000000Z_full", 1);
+  SetSpec pending;
+  pending.name = "20240102T000000Z_log";
+  pending.id = 2;
+  pending.type = proto::BACKUP_TYPE_LOG;
+  pending.state = proto::MANIFEST_STATE_PENDING;
+  pending.started_unix_ms = *ParseSetStamp("20240102T000000Z");
+  WriteSet(repo(), pending);
+  VerifyOptions o;
+  o.repo = repo();
+  o.all = true;
+  Result<VerifyRun> run = RunVerify(o);
+  ASSERT_TRUE(run.ok()) << run.status().ToString();
+  const SetVerification& chain = run->sets.back();
+  EXPECT_EQ(chain.set, "(chain)");
+  EXPECT_EQ(chain.code(), ErrorCode::kMissing);
+  ASSERT_FALSE(chain.problems.empty());
+  EXPECT_NE(chain.problems[0].cause.find("unconfirmed log backup 20240102T000000Z_log"),
+            std::string::npos)
+      << chain.problems[0].cause;
+  EXPECT_EQ(Cli({"--all"}), 4);
 }
 
 TEST_F(VerifySetTest, OptionsAreValidated) {
@@ -288,7 +326,7 @@ TEST_F(VerifySetTest, SqlIsNotRunForACorruptSet) {
   o.worker_program = "/nonexistent/worker";
   Result<VerifyRun> run = RunVerify(o);
   ASSERT_TRUE(run.ok());
-  ASSERT_EQ(run->sets.size(), 1u);
+  ASSERT_EQ(run->sets.size(), 2u);  // the set and its (sound) chain
   EXPECT_EQ(run->sets[0].sql, "not run");
   EXPECT_EQ(run->code(), ErrorCode::kIntegrity);
   EXPECT_NE(FormatVerifyJson(*run).find("\"sql\":\"not run\""), std::string::npos);

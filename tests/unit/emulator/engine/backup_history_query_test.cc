@@ -102,6 +102,32 @@ TEST_F(BackupHistoryQueryTest, RowsCarryEachBackupsLsnsNewestFirst) {
   EXPECT_EQ(cell(1, 6), cell(3, 5));  // the log's database_backup_lsn: the full
 }
 
+// AND name = N'...' (how vdibackup finds its own backup, however many others came after it):
+// only that backup's row, even past TOP's reach of the unfiltered history.
+TEST_F(BackupHistoryQueryTest, NameFilterFindsOneBackupAmongMany) {
+  Ok("BACKUP DATABASE sales TO DISK='" + File("f.bak") + "' WITH NAME='wanted'");
+  for (int i = 0; i < 3; ++i) {
+    Ok("BACKUP DATABASE sales TO DISK='" + File(std::to_string(i) + ".bak") + "' WITH NAME='x'");
+  }
+  RowSink sink;
+  testing::Run(*executor_,
+               "SELECT TOP (1) backup_set_id, name FROM msdb.dbo.backupset WHERE database_name = "
+               "N'sales' AND name = N'wanted' ORDER BY backup_set_id DESC",
+               sink);
+  ASSERT_FALSE(sink.HasError()) << sink.Text();
+  ASSERT_EQ(sink.rows.size(), 1u);
+  EXPECT_EQ(sink.rows[0][0].value_or(""), "1");
+  EXPECT_EQ(sink.rows[0][1].value_or(""), "wanted");
+  RowSink none;
+  testing::Run(*executor_,
+               "SELECT TOP (5) name FROM msdb.dbo.backupset WHERE database_name = N'sales' AND "
+               "name = N'never taken' ORDER BY backup_set_id DESC",
+               none);
+  ASSERT_FALSE(none.HasError()) << none.Text();
+  EXPECT_TRUE(none.rows.empty());
+  EXPECT_EQ(none.count, std::optional<uint64_t>(0));
+}
+
 TEST_F(BackupHistoryQueryTest, TopAscendingNoCountAndOtherDatabases) {
   Ok("BACKUP DATABASE sales TO DISK='" + File("1.bak") + "'");
   Ok("BACKUP DATABASE sales TO DISK='" + File("2.bak") + "'");

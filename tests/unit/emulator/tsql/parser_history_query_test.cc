@@ -40,6 +40,21 @@ TEST(ParserHistoryQueryTest, SpellingsSqlServerAccepts) {
   EXPECT_EQ(s1.backup_history->database, "y");
 }
 
+TEST(ParserHistoryQueryTest, NameFilter) {
+  auto b = ParseBatch(
+      "SELECT TOP (1) name FROM msdb.dbo.backupset WHERE database_name = N'db' AND [Name] = "
+      "N'vdibackup 00ff' ORDER BY backup_set_id DESC");
+  ASSERT_TRUE(b.ok()) << b.status().ToString();
+  const auto& s = std::get<SelectStatement>(b->statements[0].body);
+  ASSERT_TRUE(s.backup_history.has_value());
+  EXPECT_EQ(s.backup_history->name, std::optional<std::string>("vdibackup 00ff"));
+  auto plain = ParseBatch(
+      "SELECT TOP (1) name FROM msdb.dbo.backupset WHERE database_name = N'db' ORDER BY "
+      "backup_set_id DESC");
+  ASSERT_TRUE(plain.ok());
+  EXPECT_FALSE(std::get<SelectStatement>(plain->statements[0].body).backup_history->name);
+}
+
 int ErrorNumber(const char* sql) {
   ParseOutput out = Parse(sql);
   if (out.ok()) return 0;
@@ -57,6 +72,9 @@ TEST(ParserHistoryQueryTest, ErrorsAreSqlServers) {
             50000);
   EXPECT_EQ(ErrorNumber("SELECT TOP (1) name FROM msdb.dbo.backupset WHERE type = N'D' ORDER BY "
                         "backup_set_id DESC"),
+            50000);
+  EXPECT_EQ(ErrorNumber("SELECT TOP (1) name FROM msdb.dbo.backupset WHERE database_name = N'x' "
+                        "AND type = N'D' ORDER BY backup_set_id DESC"),
             50000);
   EXPECT_EQ(ErrorNumber("SELECT TOP (1) name FROM msdb.dbo.backupset WHERE database_name = N'x' "
                         "ORDER BY last_lsn DESC"),
