@@ -40,7 +40,7 @@ constexpr const char* kUsage =
     "ENDPOINT: ipc://PATH or tcp://127.0.0.1:PORT (default $VDI_EMULATOR_ENDPOINT or the "
     "built-in).\n"
     "SPEC: extra-flushes=N,abort-after=BYTES,stall-device=I,slow-device=I:MS,timeout-ms=MS,\n"
-    "      unexpected-command=CODE\n";
+    "      unexpected-command=CODE,commit-stall-ms=MS,drop-after-commit=1\n";
 
 int Usage(const std::string& error) {
   if (!error.empty()) std::fprintf(stderr, "vdi-emulator: %s\n", error.c_str());

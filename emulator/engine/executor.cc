@@ -246,9 +246,14 @@ void EmulatorExecutor::RunBackup(const tsql::BackupStatement& s, int line,
   }
   if (frozen_seconds >= 0) FreezeMessages(s.database, frozen_seconds, line, sink);
   // The backup counts only once every device finished: then history, base and log change.
+  if (st.ok() && vdi) faults->StallCommit();
   if (st.ok()) st = (*job)->Commit();
   if (!st.ok()) {
     EmitFailure(st, op, line, sink);
+    return;
+  }
+  if (vdi && faults->drop_after_commit) {  // committed, but the client hears nothing more
+    sink.DropConnection();
     return;
   }
   if (s.stats) sink.Message(tsql::msg::At(tsql::msg::PercentProcessed(100), line));

@@ -151,9 +151,14 @@ void EmulatorExecutor::RunRestore(const tsql::RestoreStatement& s, int line,
     st = RunDiskRestore(**session, ro.device_names, &stats, progress.get());
     seconds = stats.seconds;
   }
+  if (st.ok() && vdi) faults->StallCommit();
   Result<RestoreResult> result = st.ok() ? (*session)->Finish() : Result<RestoreResult>(st);
   if (!result.ok()) {
     EmitFailure(result.status(), op, line, sink);
+    return;
+  }
+  if (vdi && faults->drop_after_commit) {  // restored, but the client hears nothing more
+    sink.DropConnection();
     return;
   }
   switch (ro.mode) {
@@ -239,9 +244,14 @@ void EmulatorExecutor::RunSnapshotRestore(const tsql::RestoreStatement& s, int l
   Status st = RunVdiRestore(**session, vo, &stats);
   if (st.ok() && !plan)
     st = SqlError(3203, "Read on \"" + ro.device_names[0] + "\" failed: no metadata.");
+  if (st.ok()) faults->StallCommit();
   if (st.ok()) st = CommitSnapshotRestore(catalog_, *plan);
   if (!st.ok()) {
     EmitFailure(st, op, line, sink);
+    return;
+  }
+  if (faults->drop_after_commit) {
+    sink.DropConnection();
     return;
   }
   if (s.stats) sink.Message(tsql::msg::At(tsql::msg::PercentProcessed(100), line));

@@ -1,11 +1,15 @@
 // Parsing and printing of FaultPlan specs.
 #include "emulator/engine/fault_plan.h"
 
+#include <chrono>
 #include <cstdlib>
 #include <sstream>
+#include <thread>
 
 namespace vdibk::emulator {
 namespace {
+
+constexpr uint64_t kMaxCommitStallMs = 3600 * 1000;
 
 bool ParseU64(const std::string& s, uint64_t* out) {
   if (s.empty()) return false;
@@ -20,7 +24,11 @@ bool ParseU64(const std::string& s, uint64_t* out) {
 
 bool FaultPlan::empty() const {
   return extra_flushes == 0 && !abort_after_bytes && !stall_device && !slow_device &&
-         timeout_ms == 0 && !unexpected_command;
+         timeout_ms == 0 && !unexpected_command && commit_stall_ms == 0 && !drop_after_commit;
+}
+
+void FaultPlan::StallCommit() const {
+  if (commit_stall_ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(commit_stall_ms));
 }
 
 std::string FaultPlan::ToString() const {
@@ -37,6 +45,8 @@ std::string FaultPlan::ToString() const {
     item("slow-device=" + std::to_string(*slow_device) + ":" + std::to_string(slow_ms));
   if (timeout_ms) item("timeout-ms=" + std::to_string(timeout_ms));
   if (unexpected_command) item("unexpected-command=" + std::to_string(*unexpected_command));
+  if (commit_stall_ms) item("commit-stall-ms=" + std::to_string(commit_stall_ms));
+  if (drop_after_commit) item("drop-after-commit=1");
   return out.str();
 }
 
@@ -72,6 +82,15 @@ Result<FaultPlan> FaultPlan::Parse(const std::string& spec) {
       plan.timeout_ms = static_cast<uint32_t>(v);
     } else if (name == "unexpected-command") {
       plan.unexpected_command = static_cast<uint32_t>(v);
+    } else if (name == "commit-stall-ms") {
+      if (v > kMaxCommitStallMs) {
+        return Status::Usage("fault commit-stall-ms: at most " + std::to_string(kMaxCommitStallMs) +
+                             " (one hour)");
+      }
+      plan.commit_stall_ms = static_cast<uint32_t>(v);
+    } else if (name == "drop-after-commit") {
+      if (v > 1) return Status::Usage("fault drop-after-commit: expected 0 or 1");
+      plan.drop_after_commit = v == 1;
     } else {
       return Status::Usage("unknown fault '" + name + "'");
     }

@@ -2,7 +2,8 @@
 // (vdi-emulator serve --fault SPEC for every statement, or BACKUP/RESTORE ... WITH VDIBK_FAULT =
 // 'SPEC' for one statement, replacing the server's plan).
 // SPEC is a comma list: extra-flushes=N, abort-after=BYTES, stall-device=I, slow-device=I:MS,
-// timeout-ms=MS (wait at most MS for each command), unexpected-command=CODE.
+// timeout-ms=MS (wait at most MS for each command), unexpected-command=CODE, and around the
+// statement's commit: commit-stall-ms=MS, drop-after-commit=0|1.
 #ifndef VDIBK_EMULATOR_ENGINE_FAULT_PLAN_H_
 #define VDIBK_EMULATOR_ENGINE_FAULT_PLAN_H_
 
@@ -23,8 +24,15 @@ struct FaultPlan {
   uint32_t slow_ms = 0;
   uint32_t timeout_ms = 0;                     // 0 = wait forever for a completion
   std::optional<uint32_t> unexpected_command;  // VDC_* code sent once, before the data
+  // After the data phase (every device closed) and before the commit (history row, base, log
+  // truncation; a restore's files put in place): this long without a word, as a slow fsync.
+  uint32_t commit_stall_ms = 0;
+  // Once committed, the client's connection is dropped instead of the success messages and Done.
+  bool drop_after_commit = false;
 
   bool empty() const;
+  // Sleeps commit_stall_ms (not cut short by a cancel: a stalled fsync is not either).
+  void StallCommit() const;
   std::string ToString() const;
   static Result<FaultPlan> Parse(const std::string& spec);
 };

@@ -20,12 +20,14 @@ struct SqlClientOptions {
   std::string password;
   std::string database;
   std::string app_name = "sqlcmd";
-  // Time to get the login answer (kAccepted) for a batch. sqlcmd -l. Default 8 s.
+  // Time to get the login answer (kAccepted) for a batch; 0 = no limit. sqlcmd -l. Default 8 s.
   std::chrono::milliseconds login_timeout{8000};
   // Whole-batch limit; 0 = none (sqlcmd -t). On expiry the request is cancelled.
   std::chrono::milliseconds query_timeout{0};
-  // The server sends keepalives while a batch runs; this much silence means it is gone.
-  std::chrono::milliseconds silence_limit{30000};
+  // Silence is never a failure while the server lives. After this much of it (and every period
+  // after) the client looks at the server process (/proc, where it shares the server's pid
+  // namespace); a lost connection is noticed at once without it.
+  std::chrono::milliseconds liveness_interval{1000};
 };
 
 // Why Execute ended without a kDone event. The message is sqlcmd's wording for the failure.
@@ -33,7 +35,9 @@ enum class ClientFailure { kNone, kLoginTimeout, kLoginFailed, kQueryTimeout, kL
 
 struct ExecuteOutcome {
   ClientFailure failure = ClientFailure::kNone;
-  std::string message;         // e.g. "Login timeout expired"
+  std::string message;         // e.g. "Login timeout expired", "Communication link failure"
+  std::string detail;          // kLinkFailure: what was lost, e.g. "... server process ... ended"
+  bool server_ended = false;   // kLinkFailure: the server process is known to have ended
   tsql::SqlError login_error;  // kLoginFailed: the server's error (18456, 4060, ...)
   bool success = false;        // kDone's success flag (no failure)
 };
@@ -47,8 +51,10 @@ class SqlClient {
   SqlClient& operator=(const SqlClient&) = delete;
 
   // Sends `batch` and calls `on_event` for every event (kAccepted, messages, rows, kDone;
-  // keepalives are absorbed) until kDone or a failure. Blocks; never times out while events or
-  // keepalives keep arriving (unless query_timeout is set). Errors only for socket failures.
+  // keepalives are absorbed) until kDone or a failure. Blocks; never times out while the
+  // connection is up and the server process lives, however long it is silent (unless
+  // query_timeout is set). kLinkFailure: the connection was lost (the server closed it or its
+  // process ended) or the server process ended. Errors only for socket failures.
   Result<ExecuteOutcome> Execute(std::string_view batch,
                                  const std::function<void(const SqlEvent&)>& on_event);
 

@@ -3,10 +3,12 @@
 #include "emulator/frontend/sql_listener.h"
 
 #include <sys/eventfd.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <atomic>
+#include <cstring>
 #include <deque>
 #include <filesystem>
 #include <map>
@@ -15,6 +17,7 @@
 #include <zmq.hpp>
 
 #include "emulator/frontend/endpoint.h"
+#include "emulator/frontend/server_process.h"
 #include "emulator/tsql/messages.h"
 #include "shared/base/log.h"
 
@@ -25,11 +28,27 @@ namespace {
 struct RequestState {
   std::string routing_id;
   SqlRequest request;
+  int fd = -1;             // the client connection's socket (libzmq's), for DropConnection
+  uint64_t socket_id = 0;  // its inode when the request came: tells a reused fd number apart
   std::atomic<bool> cancelled{false};
   std::atomic<bool> done{false};
   std::atomic<bool> error_seen{false};
   std::atomic<bool> finished{false};
   std::thread thread;
+};
+
+// A socket's inode: unique among open sockets (0 if `fd` is not open).
+uint64_t SocketId(int fd) {
+  struct stat st {};
+  if (fd < 0 || fstat(fd, &st) != 0 || !S_ISSOCK(st.st_mode)) return 0;
+  return static_cast<uint64_t>(st.st_ino);
+}
+
+// One queued action of the I/O thread: send `bytes` to `routing_id`, or drop `drop`'s connection.
+struct OutboxItem {
+  std::string routing_id;
+  std::string bytes;
+  std::shared_ptr<RequestState> drop;
 };
 
 std::string HostName() {
@@ -54,7 +73,15 @@ class SqlListener::Impl {
   void Post(const std::shared_ptr<RequestState>& state, const SqlEvent& event) {
     {
       std::lock_guard<std::mutex> lock(mu_);
-      outbox_.emplace_back(state->routing_id, EncodeEvent(event));
+      outbox_.push_back({state->routing_id, EncodeEvent(event), nullptr});
+    }
+    Wake();
+  }
+  // Queues the drop of `state`'s connection after the events posted before it.
+  void PostDrop(const std::shared_ptr<RequestState>& state) {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      outbox_.push_back({state->routing_id, "", state});
     }
     Wake();
   }
@@ -71,13 +98,15 @@ class SqlListener::Impl {
  private:
   void Loop();
   void HandleInbound();
-  void StartRequest(const std::string& routing_id, SqlRequest request);
+  void StartRequest(const std::string& routing_id, SqlRequest request, int fd);
   void SendTo(const std::string& routing_id, const std::string& bytes);
+  void Drop(const RequestState& state);
   void FlushOutbox();
   void ReapFinished(bool all);
 
   SqlListenerOptions options_;
   IStatementExecutor* executor_;
+  ProcessIdentity identity_ = SelfIdentity();  // sent in Accepted
   zmq::context_t context_{1};
   zmq::socket_t router_{context_, zmq::socket_type::router};
   int event_fd_ = -1;
@@ -86,7 +115,7 @@ class SqlListener::Impl {
   bool stopped_ = false;
 
   std::mutex mu_;  // guards outbox_
-  std::deque<std::pair<std::string, std::string>> outbox_;
+  std::deque<OutboxItem> outbox_;
   // Touched only by the loop thread (and by Stop after the loop has ended).
   std::map<std::pair<std::string, uint64_t>, std::shared_ptr<RequestState>> requests_;
 };
@@ -130,6 +159,10 @@ class ListenerSink : public ISqlSink {
     SqlEvent e = Base(EventType::kDone);
     e.success = success;
     impl_->Post(state_, e);
+  }
+  void DropConnection() override {
+    if (state_->done.exchange(true)) return;
+    impl_->PostDrop(state_);
   }
   bool Cancelled() const override { return state_->cancelled.load(); }
 
@@ -257,6 +290,7 @@ void SqlListener::Impl::HandleInbound() {
       return;
     }
     std::string routing_id = id.to_string();
+    const int fd = zmq_msg_get(body.handle(), ZMQ_SRCFD);  // -1 if libzmq does not know it
     auto msg = DecodeClientMessage(body.to_string_view());
     if (!msg.ok()) {
       log::Warn("SQL listener: dropped a " + msg.status().message());
@@ -267,11 +301,11 @@ void SqlListener::Impl::HandleInbound() {
       if (it != requests_.end()) it->second->cancelled = true;
       continue;
     }
-    StartRequest(routing_id, std::move(msg->request));
+    StartRequest(routing_id, std::move(msg->request), fd);
   }
 }
 
-void SqlListener::Impl::StartRequest(const std::string& routing_id, SqlRequest request) {
+void SqlListener::Impl::StartRequest(const std::string& routing_id, SqlRequest request, int fd) {
   SqlEvent reply;
   reply.request_id = request.id;
   std::optional<tsql::SqlError> refusal;
@@ -290,11 +324,14 @@ void SqlListener::Impl::StartRequest(const std::string& routing_id, SqlRequest r
   if (requests_.count(key)) return;  // duplicate id while running: ignore
   reply.type = EventType::kAccepted;
   reply.server_name = options_.server_name;
+  reply.server = identity_;
   SendTo(routing_id, EncodeEvent(reply));
 
   auto state = std::make_shared<RequestState>();
   state->routing_id = routing_id;
   state->request = std::move(request);
+  state->fd = fd;
+  state->socket_id = SocketId(fd);
   requests_[key] = state;
   ++started;
   ++running;
@@ -320,13 +357,32 @@ void SqlListener::Impl::SendTo(const std::string& routing_id, const std::string&
   }
 }
 
+// libzmq owns the socket; shutting it down makes its I/O thread see the connection end and close
+// it as if the client had gone. The socket's inode proves the fd still is that connection.
+void SqlListener::Impl::Drop(const RequestState& state) {
+  if (state.socket_id == 0 || SocketId(state.fd) != state.socket_id) {
+    log::Warn("SQL listener: the connection of request " + std::to_string(state.request.id) +
+              " is already gone");
+    return;
+  }
+  if (shutdown(state.fd, SHUT_RDWR) != 0) {
+    log::Warn("SQL listener: dropping a connection: " + std::string(strerror(errno)));
+  }
+}
+
 void SqlListener::Impl::FlushOutbox() {
-  std::deque<std::pair<std::string, std::string>> batch;
+  std::deque<OutboxItem> batch;
   {
     std::lock_guard<std::mutex> lock(mu_);
     batch.swap(outbox_);
   }
-  for (const auto& [routing_id, bytes] : batch) SendTo(routing_id, bytes);
+  for (const OutboxItem& item : batch) {
+    if (item.drop) {
+      Drop(*item.drop);
+    } else {
+      SendTo(item.routing_id, item.bytes);
+    }
+  }
 }
 
 void SqlListener::Impl::ReapFinished(bool all) {

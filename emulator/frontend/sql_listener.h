@@ -22,7 +22,8 @@ struct SqlListenerOptions {
   std::string server_name;
   // When set, requests whose password differs are refused with 18456. Default: accept any.
   std::optional<std::string> password;
-  // Interval of keepalive events to clients of running requests. Default: 1 s.
+  // Interval of keepalive events to clients of running requests, sent by the I/O thread (never by
+  // a request's thread). Clients do not need them to know the server lives. Default: 1 s.
   std::chrono::milliseconds keepalive{1000};
 };
 

@@ -139,6 +139,9 @@ std::string EncodeEvent(const SqlEvent& e) {
   switch (e.type) {
     case EventType::kAccepted:
       w.Str(e.server_name);
+      w.U32(e.server.pid);
+      w.U64(e.server.pid_ns);
+      w.U64(e.server.start_ticks);
       break;
     case EventType::kLoginFailed:
     case EventType::kMessage:
@@ -187,6 +190,10 @@ Result<SqlEvent> DecodeEvent(std::string_view bytes) {
   switch (e.type) {
     case EventType::kAccepted:
       ok = r.Str(&e.server_name);
+      // The server's identity is optional (absent: unknown, pid 0).
+      if (ok && !r.AtEnd()) {
+        ok = r.U32(&e.server.pid) && r.U64(&e.server.pid_ns) && r.U64(&e.server.start_ticks);
+      }
       break;
     case EventType::kLoginFailed:
     case EventType::kMessage:

@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "emulator/frontend/server_process.h"
 #include "emulator/tsql/result_set.h"
 #include "emulator/tsql/sql_error.h"
 #include "shared/base/result.h"
@@ -38,7 +39,7 @@ struct ClientMessage {
 };
 
 enum class EventType : uint8_t {
-  kAccepted = 16,     // login ok, execution started; server_name set
+  kAccepted = 16,     // login ok, execution started; server_name and server set
   kLoginFailed = 17,  // message set (e.g. 18456, 4060); no kDone follows
   kMessage = 18,      // informational (level <= 10)
   kError = 19,        // error (level > 10)
@@ -46,13 +47,14 @@ enum class EventType : uint8_t {
   kRow = 21,          // row set
   kResultEnd = 22,    // row_count set; has_count false under SET NOCOUNT ON
   kDone = 23,         // success set; last event of the request
-  kKeepalive = 24,    // the request is still running
+  kKeepalive = 24,    // the request is still running (sent by the listener's I/O thread)
 };
 
 struct SqlEvent {
   EventType type = EventType::kKeepalive;
   uint64_t request_id = 0;
   std::string server_name;            // kAccepted
+  ProcessIdentity server;             // kAccepted (pid 0 from a server that did not send it)
   tsql::SqlError message;             // kLoginFailed, kMessage, kError
   std::vector<tsql::Column> columns;  // kResultBegin
   tsql::Row row;                      // kRow

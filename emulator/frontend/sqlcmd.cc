@@ -39,8 +39,7 @@ class Session {
     c.login = options_.user;
     c.password = options_.password;
     c.database = options_.database;
-    c.login_timeout =
-        std::chrono::seconds(options_.login_timeout_s > 0 ? options_.login_timeout_s : 8);
+    c.login_timeout = std::chrono::seconds(options_.login_timeout_s);  // 0: no limit
     c.query_timeout = std::chrono::seconds(options_.query_timeout_s);
     auto client = SqlClient::Connect(std::move(c));
     if (!client.ok()) {
@@ -74,7 +73,10 @@ class Session {
                 endpoint_ + ")");
           return BatchResult::kFatal;
         case ClientFailure::kLoginFailed:
-        case ClientFailure::kLinkFailure:
+          Fatal(outcome->message);
+          return BatchResult::kFatal;
+        case ClientFailure::kLinkFailure:  // what was lost, then the ODBC driver's summary
+          Fatal(outcome->detail);
           Fatal(outcome->message);
           return BatchResult::kFatal;
         case ClientFailure::kQueryTimeout:

@@ -25,6 +25,14 @@ Status BadValue(std::string_view opt) {
                        "': Unexpected argument. Argument value has to be a valid number.");
 }
 
+// -l and -t: seconds, 0 = no limit.
+constexpr int kMaxTimeout = 65534;
+Status OutOfRange(std::string_view opt) {
+  return Status::Usage("Sqlcmd: '" + std::string(opt) +
+                       "': value must be greater than or equal to 0 and less than or equal to " +
+                       std::to_string(kMaxTimeout) + ".");
+}
+
 bool ToInt(const std::string& s, int* out) {
   if (s.empty()) return false;
   char* end = nullptr;
@@ -135,10 +143,12 @@ Result<SqlcmdOptions> ParseSqlcmdOptions(int argc, const char* const* argv) {
         if (!ToInt(value, &o.error_severity)) return BadValue(opt);
         break;
       case 'l':
-        if (!ToInt(value, &o.login_timeout_s) || o.login_timeout_s < 0) return BadValue(opt);
+        if (!ToInt(value, &o.login_timeout_s)) return BadValue(opt);
+        if (o.login_timeout_s < 0 || o.login_timeout_s > kMaxTimeout) return OutOfRange(opt);
         break;
       case 't':
-        if (!ToInt(value, &o.query_timeout_s) || o.query_timeout_s < 0) return BadValue(opt);
+        if (!ToInt(value, &o.query_timeout_s)) return BadValue(opt);
+        if (o.query_timeout_s < 0 || o.query_timeout_s > kMaxTimeout) return OutOfRange(opt);
         break;
       default:
         break;  // accepted and ignored: -w -y -Y -a -A -c -H -f -v -L -k -z

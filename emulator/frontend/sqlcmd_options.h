@@ -27,8 +27,8 @@ struct SqlcmdOptions {
   std::string separator = " ";           // -s
   int message_level = 11;                // -m: level from which messages get the "Msg" header
   int redirect_errors = -1;              // -r: -1 off, 0 errors to stderr, 1 all messages to stderr
-  int login_timeout_s = 8;               // -l
-  int query_timeout_s = 0;               // -t (0 = none)
+  int login_timeout_s = 8;               // -l (0 = none), 0..65534
+  int query_timeout_s = 0;               // -t (0 = none), 0..65534
   bool echo_input = false;               // -e
   bool help = false;                     // -?
 };

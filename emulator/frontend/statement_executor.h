@@ -31,6 +31,10 @@ class ISqlSink {
   // Ends the request. Optional: when Execute returns without it, the listener sends
   // Done(success = no Error was reported).
   virtual void Done(bool success) = 0;
+  // Fault injection (a connection dropped after a commit): ends the request by dropping the
+  // client's connection, without Done. Events sent just before may or may not reach the client
+  // (as with a connection reset); everything after is ignored. The client sees a lost connection.
+  virtual void DropConnection() = 0;
   // True once the client cancelled (query timeout), disconnected, or the listener is stopping.
   // Long-running executors should poll it and stop early (reporting an error is optional).
   virtual bool Cancelled() const = 0;

@@ -31,6 +31,27 @@ std::string ValueText(const SelectItem& item, const SqlRequest& request) {
 
 TestStatementExecutor::TestStatementExecutor(Options options) : options_(std::move(options)) {}
 
+bool TestStatementExecutor::WaitForCancelled(int count, std::chrono::milliseconds timeout) {
+  std::unique_lock<std::mutex> lock(mu_);
+  return cancelled_cv_.wait_for(lock, timeout, [&] { return cancelled_ >= count; });
+}
+
+void TestStatementExecutor::NoteCancelled() {
+  std::lock_guard<std::mutex> lock(mu_);
+  ++cancelled_;
+  cancelled_cv_.notify_all();
+}
+
+bool TestStatementExecutor::StaySilent(ISqlSink& sink) {
+  const auto end = std::chrono::steady_clock::now() + options_.silent_for;
+  while (!sink.Cancelled()) {
+    if (options_.silent_for.count() > 0 && std::chrono::steady_clock::now() >= end) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  NoteCancelled();
+  return false;
+}
+
 bool TestStatementExecutor::HasDatabase(const std::string& name) const {
   std::lock_guard<std::mutex> lock(mu_);
   return options_.databases.count(name) > 0;
@@ -120,13 +141,19 @@ bool TestStatementExecutor::RunBackupOrRestore(const Statement& st, ISqlSink& si
       sink.Message(msg::PercentProcessed(percent));
       std::this_thread::sleep_for(std::max(options_.progress_step, std::chrono::milliseconds(10)));
     }
+    NoteCancelled();
     return fail(msg::BackupOrRestoreAborted());
   }
+  if (database == "silent" && !StaySilent(sink)) return fail(msg::BackupOrRestoreAborted());
   if (stats) {
     for (int64_t p = *stats; p <= 100 && !sink.Cancelled(); p += *stats) {
       sink.Message(msg::PercentProcessed(static_cast<int>(p)));
       if (options_.progress_step.count() > 0) std::this_thread::sleep_for(options_.progress_step);
     }
+  }
+  if (database == "dropped") {  // as a connection dropped after the commit: no success, no Done
+    sink.DropConnection();
+    return true;
   }
   if (restore && restore->RecoverOnly()) {
     sink.Message(msg::SuccessfullyProcessed(operation, 0, 0.01));
@@ -144,6 +171,7 @@ bool TestStatementExecutor::RunBackupOrRestore(const Statement& st, ISqlSink& si
 }
 
 void TestStatementExecutor::Execute(const SqlRequest& request, ISqlSink& sink) {
+  if (options_.on_request) options_.on_request(request);
   ParseOutput parsed = Parse(request.text);
   if (!parsed.ok()) {
     sink.Emit(parsed.errors);

@@ -20,7 +20,17 @@ class RecordingSink : public frontend::ISqlSink {
   void Row(const tsql::Row&) override {}
   void EndResult(std::optional<uint64_t>) override {}
   void Done(bool) override {}
+  void DropConnection() override {
+    std::lock_guard l(mu_);
+    dropped_ = true;
+  }
   bool Cancelled() const override { return false; }
+
+  // DropConnection was called (a drop-after-commit fault).
+  bool dropped() {
+    std::lock_guard l(mu_);
+    return dropped_;
+  }
 
   std::vector<tsql::SqlError> all() {
     std::lock_guard l(mu_);
@@ -58,6 +68,7 @@ class RecordingSink : public frontend::ISqlSink {
   }
   std::mutex mu_;
   std::vector<tsql::SqlError> items_;
+  bool dropped_ = false;
 };
 
 inline void Run(frontend::IStatementExecutor& ex, const std::string& sql,

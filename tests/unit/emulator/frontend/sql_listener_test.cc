@@ -3,6 +3,7 @@
 #include "emulator/frontend/sql_listener.h"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <condition_variable>
 #include <mutex>
@@ -138,6 +139,61 @@ TEST_F(SqlListenerTest, ConcurrentRequestsAndQueryTimeoutCancels) {
   EXPECT_EQ(f2, ClientFailure::kQueryTimeout);
   listener_->Stop();  // joins the (cancelled) executor threads
   EXPECT_EQ(listener_->requests_running(), 0u);
+}
+
+// A request whose connection the server drops (the executor's DropConnection, as after a commit)
+// ends in a lost link without Done; the same client reconnects for its next batch, and another
+// client's running request goes on unaffected.
+TEST_F(SqlListenerTest, DroppedConnectionIsALostLinkOthersGoOn) {
+  StartListener();
+  std::mutex mu;
+  std::condition_variable cv;
+  int other_messages = 0;
+  ClientFailure other = ClientFailure::kNone;
+  std::thread slow([&] {
+    SqlClientOptions o;
+    o.query_timeout = std::chrono::seconds(3);
+    auto r =
+        Client(o)->Execute("BACKUP DATABASE slow TO VIRTUAL_DEVICE='s'", [&](const SqlEvent& e) {
+          if (e.type != EventType::kMessage) return;
+          std::lock_guard<std::mutex> lock(mu);
+          ++other_messages;
+          cv.notify_all();
+        });
+    other = r.ok() ? r->failure : ClientFailure::kLinkFailure;
+  });
+  auto wait_for_messages = [&](int n) {
+    std::unique_lock<std::mutex> lock(mu);
+    return cv.wait_for(lock, std::chrono::seconds(10), [&] { return other_messages >= n; });
+  };
+  ASSERT_TRUE(wait_for_messages(1));
+
+  auto client = Client();
+  std::vector<SqlEvent> events;
+  auto r = client->Execute("BACKUP DATABASE dropped TO VIRTUAL_DEVICE='s' WITH STATS=50",
+                           [&](const SqlEvent& e) { events.push_back(e); });
+  ASSERT_OK(r);
+  EXPECT_EQ(r->failure, ClientFailure::kLinkFailure);
+  EXPECT_FALSE(r->server_ended);
+  EXPECT_EQ(
+      r->detail.rfind("The connection was lost: the server closed it (the server process (pid " +
+                          std::to_string(getpid()) + ") is running)",
+                      0),
+      0u)
+      << r->detail;
+  for (const SqlEvent& e : events) EXPECT_NE(e.type, EventType::kDone);
+
+  int seen = 0;
+  {
+    std::lock_guard<std::mutex> lock(mu);
+    seen = other_messages;
+  }
+  EXPECT_TRUE(wait_for_messages(seen + 3));  // the other connection still streams
+  auto next = client->Execute("SELECT 1", [](const SqlEvent&) {});
+  ASSERT_OK(next);
+  EXPECT_EQ(next->failure, ClientFailure::kNone);
+  slow.join();
+  EXPECT_EQ(other, ClientFailure::kQueryTimeout);
 }
 
 TEST_F(SqlListenerTest, LoginTimeoutWithoutServer) {

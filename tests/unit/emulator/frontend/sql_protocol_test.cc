@@ -57,6 +57,25 @@ TEST(SqlProtocolTest, EventRoundTrips) {
   EXPECT_EQ(DecodeEvent(EncodeEvent(acc))->server_name, "emu");
 }
 
+TEST(SqlProtocolTest, AcceptedCarriesTheServerProcess) {
+  SqlEvent acc;
+  acc.type = EventType::kAccepted;
+  acc.request_id = 9;
+  acc.server_name = "emu";
+  acc.server = ProcessIdentity{4242, 4026531836u, 123456789u};
+  auto d = DecodeEvent(EncodeEvent(acc));
+  ASSERT_TRUE(d.ok());
+  EXPECT_EQ(d->server, acc.server);
+  // A server that sends only its name (the first protocol revision): identity unknown.
+  std::string old_style = EncodeEvent(acc);
+  old_style.resize(old_style.size() - 20);
+  auto o = DecodeEvent(old_style);
+  ASSERT_TRUE(o.ok());
+  EXPECT_EQ(o->server_name, "emu");
+  EXPECT_EQ(o->server.pid, 0u);
+  EXPECT_FALSE(DecodeEvent(old_style + "xyz").ok());  // a partial identity is malformed
+}
+
 TEST(SqlProtocolTest, MalformedInputIsRejected) {
   EXPECT_FALSE(DecodeEvent("").ok());
   EXPECT_FALSE(DecodeEvent("XXXX").ok());

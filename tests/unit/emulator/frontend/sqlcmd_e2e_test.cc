@@ -151,5 +151,16 @@ TEST_F(SqlcmdE2eTest, QueryTimeoutCancelsLongBackup) {
   EXPECT_EQ(r.exit_code, 1);
 }
 
+// -t N bounds a statement that sends nothing at all (no keepalive resets it), and the server's
+// statement is cancelled.
+TEST_F(SqlcmdE2eTest, QueryTimeoutCancelsSilentStatement) {
+  const auto start = std::chrono::steady_clock::now();
+  SqlcmdRun r = Sqlcmd({"-b", "-t", "1", "-Q", "BACKUP DATABASE silent TO VIRTUAL_DEVICE='s'"});
+  EXPECT_EQ(r.out, "Sqlcmd: Warning: vdi-emulator : Query timeout expired.\n");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_GE(std::chrono::steady_clock::now() - start, std::chrono::seconds(1));
+  EXPECT_TRUE(executor_.WaitForCancelled(1, std::chrono::seconds(10)));
+}
+
 }  // namespace
 }  // namespace vdibk::emulator::frontend

@@ -67,6 +67,15 @@ TEST(SqlcmdOptionsTest, Errors) {
   EXPECT_EQ(P({"-S", "-Q", "x"}).status().message(),
             "Sqlcmd: '-S': Missing argument. Enter '-?' for help.");
   EXPECT_FALSE(P({"-t", "abc"}).ok());
+  EXPECT_EQ(P({"-t", "65535"}).status().message(),
+            "Sqlcmd: '-t': value must be greater than or equal to 0 and less than or equal to "
+            "65534.");
+  EXPECT_EQ(P({"-l", "-1"}).status().message(),
+            "Sqlcmd: '-l': value must be greater than or equal to 0 and less than or equal to "
+            "65534.");
+  EXPECT_EQ(P({"-l", "0"})->login_timeout_s, 0);  // no login limit, as sqlcmd
+  EXPECT_EQ(P({"-t", "0"})->query_timeout_s, 0);  // no query limit, the default
+  EXPECT_EQ(P({})->query_timeout_s, 0);
   EXPECT_FALSE(P({"-Q", "x", "-i", "f"}).ok());
   EXPECT_TRUE(P({"-?"})->help);
 }
