@@ -173,6 +173,36 @@ TEST_F(CommitOutcomeTest, LostConnectionAfterTheCommitKeepsEachSetAndTheChainRes
   ExpectRestoredEquals(mdf, ldf);
 }
 
+// Case 1 from the server's side: the emulator drops the connection right after each commit
+// (serve --fault drop-after-commit=1), and a commit that stalls silently (commit-stall-ms) is
+// waited for, not a link failure.
+TEST_F(CommitOutcomeTest, ServerDroppingTheConnectionAfterEachCommitKeepsTheSets) {
+  Serve({"--fault", "drop-after-commit=1"});
+  for (const std::string type : {"full", "diff", "log"}) {
+    if (type != "full") Workload(type == "diff" ? 1 : 2);
+    Outcome b = Backup(type);
+    EXPECT_EQ(b.exit_code, 1) << type << "\n" << b.out;
+    EXPECT_NE(b.out.find("connection was lost"), std::string::npos) << b.out;
+    EXPECT_EQ(Manifest(NewestSet()).state(), proto::MANIFEST_STATE_COMPLETE) << type;
+  }
+  const std::string mdf = Mdf(), ldf = Ldf();
+  server_->Kill(SIGTERM);
+  ASSERT_TRUE(server_->Wait(20s));
+  Serve({"--fault", "commit-stall-ms=2500"});
+  Workload(3);
+  Outcome b = Backup("log");
+  EXPECT_EQ(b.exit_code, 0) << b.out;  // a silent commit is waited for
+  EXPECT_EQ(Manifest(NewestSet()).confirmed_by(), "statement");
+  const std::string mdf2 = Mdf(), ldf2 = Ldf();
+  server_->Kill(SIGTERM);
+  ASSERT_TRUE(server_->Wait(20s));
+  Serve();
+  Outcome r = Restore();
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  ExpectRestoredEquals(mdf2, ldf2);
+  EXPECT_NE(mdf, mdf2);
+}
+
 // Case 1 when the server cannot be asked either: the set stays PENDING (exit 2 naming
 // reconcile); list shows it unconfirmed; restore and verify refuse (exit 4); reconcile confirms
 // it once the server answers, and the restore reaches it.
