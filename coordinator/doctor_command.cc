@@ -5,12 +5,15 @@
 #include <charconv>
 #include <cstdio>
 #include <cstdlib>
+#include <optional>
 #include <thread>
 
 #include "coordinator/agent_config.h"
 #include "coordinator/backup_report.h"
 #include "coordinator/sql_runner.h"
 #include "shared/base/log.h"
+#include "shared/base/option_once.h"
+#include "shared/transport/job_ipc_dir.h"
 
 namespace vdibk::coordinator {
 namespace {
@@ -22,6 +25,20 @@ Result<uint32_t> ParseU32(const std::string& flag, const std::string& v) {
     return Status::Usage(flag + " needs a non-negative integer, got '" + v + "'");
   }
   return out;
+}
+
+// The ipc directories that coordinators killed outright left in $TMPDIR or /tmp: removed (their
+// owner lock is free), as the next backup or restore would.
+CheckResult SweepIpcDirs() {
+  const std::vector<std::string> removed = transport::SweepAbandonedIpcDirs();
+  std::string detail = "no abandoned " + transport::DefaultJobIpcBase() + "/" +
+                       transport::kJobIpcDirPrefix + "* directories";
+  if (!removed.empty()) {
+    detail = "removed " + std::to_string(removed.size()) +
+             " abandoned ipc directory(ies) of ended vdibackup runs:";
+    for (const std::string& d : removed) detail += " " + d;
+  }
+  return {"ipc-dirs", CheckStatus::kPass, detail, ""};
 }
 
 bool AnyFailed(const std::vector<CheckResult>& results) {
@@ -159,6 +176,7 @@ int RunDoctorCommand(const std::vector<std::string>& args, const std::string& bi
   OsDoctorSystem sys;
   SqlcmdRunner sql(options->plan.sqlcmd, options->plan.server);
   std::vector<CheckResult> results = RunDoctorChecks(options->plan, sys, sql);
+  results.push_back(SweepIpcDirs());
   const bool failed = AnyFailed(results);
   log::Info(std::string("doctor: ") + std::to_string(results.size()) + " checks, " +
             (failed ? "some failed" : "none failed"));
