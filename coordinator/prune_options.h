@@ -20,7 +20,8 @@ struct PruneOptions {
   bool dry_run = false;               // --dry-run: print what would be removed, remove nothing
 };
 
-// Parses the arguments after "prune". Errors: kUsage naming the argument.
+// Parses the arguments after "prune". Every option at most once. Errors: kUsage naming the
+// argument.
 Result<PruneOptions> ParsePruneOptions(const std::vector<std::string>& args);
 
 const char* PruneUsage();
