@@ -8,6 +8,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstring>
 #include <filesystem>
@@ -121,8 +122,11 @@ class BackupFaultsTest : public ::testing::Test {
                                   "--devices",      std::to_string(devices),
                                   "--workers",      std::to_string(workers),
                                   "--server",       endpoint_,
-                                  "--set-name",     set_name_,
                                   "--json"};
+    // The test's VDI set name, unless `extra` gives one (an option may be given once).
+    if (std::find(extra.begin(), extra.end(), "--set-name") == extra.end()) {
+      argv.insert(argv.end(), {"--set-name", set_name_});
+    }
     argv.insert(argv.end(), extra.begin(), extra.end());
     return argv;
   }
