@@ -4,7 +4,6 @@
 #include <unistd.h>
 
 #include <chrono>
-#include <filesystem>
 
 #include "coordinator/backup_history.h"
 #include "coordinator/backup_manifest.h"
@@ -35,18 +34,10 @@ int64_t NowUnixMs() {
       .count();
 }
 
-// "<UTC stamp>_<type>" not yet used in the repository: a second backup of the same type within
-// one second waits for the next second, so set names stay unique and in time order.
+// "<UTC stamp>_<type>": the base name of the set directory; BackupTargets::Create claims it, or
+// "<base>-02", ... when another backup of the same second has it (repo_layout.h).
 std::string FreshSetDirName(const BackupOptions& o) {
-  for (;;) {
-    const auto now = std::chrono::system_clock::now();
-    std::string name = SetDirName(now, BackupKindName(o.type));
-    std::error_code ec;
-    if (o.repo.empty() || !std::filesystem::exists(o.repo + "/" + o.database + "/" + name, ec)) {
-      return name;
-    }
-    std::this_thread::sleep_until(std::chrono::ceil<std::chrono::seconds>(now));
-  }
+  return SetDirName(std::chrono::system_clock::now(), BackupKindName(o.type));
 }
 
 }  // namespace

@@ -5,9 +5,11 @@
 #include <charconv>
 #include <cstdlib>
 #include <filesystem>
+#include <optional>
 #include <thread>
 
 #include "coordinator/progress_display_json.h"
+#include "shared/base/option_once.h"
 
 namespace vdibk::coordinator {
 namespace {
@@ -73,8 +75,11 @@ const char* BackupUsage() {
 Result<BackupOptions> ParseBackupOptions(const std::vector<std::string>& args,
                                          const std::string& bin_dir) {
   BackupOptions o;
+  OptionOnce once({"--target"});
+  std::optional<std::string> checksum_flag;
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
+    VDIBK_RETURN_IF_ERROR(once.See(a));
     auto value = [&]() -> Result<std::string> {
       if (i + 1 >= args.size()) return Status::Usage(a + " needs a value");
       return args[++i];
@@ -91,10 +96,16 @@ Result<BackupOptions> ParseBackupOptions(const std::vector<std::string>& args,
       VDIBK_ASSIGN_OR_RETURN(o.repo, value());
     } else if (a == "--devices") {
       VDIBK_ASSIGN_OR_RETURN(o.devices, number());
+      if (o.devices == 0) return Status::Usage("--devices must be 1..64, got 0");
     } else if (a == "--workers") {
       VDIBK_ASSIGN_OR_RETURN(o.workers, number());
+      if (o.workers == 0) return Status::Usage("--workers must be 1..64, got 0");
     } else if (a == "--buffer-count") {
       VDIBK_ASSIGN_OR_RETURN(o.buffer_count, number());
+      if (o.buffer_count == 0) {
+        return Status::Usage("--buffer-count must be at least --devices (and at most " +
+                             std::to_string(kMaxBufferCount) + "), got 0");
+      }
     } else if (a == "--max-transfer-size") {
       VDIBK_ASSIGN_OR_RETURN(o.max_transfer_size, number());
     } else if (a == "--block-size") {
@@ -112,10 +123,12 @@ Result<BackupOptions> ParseBackupOptions(const std::vector<std::string>& args,
       } else {
         return Status::Usage("--compression must be lz4 or none");
       }
-    } else if (a == "--checksum") {
-      o.checksum = true;
-    } else if (a == "--no-checksum") {
-      o.checksum = false;
+    } else if (a == "--checksum" || a == "--no-checksum") {
+      if (checksum_flag && *checksum_flag != a) {
+        return Status::Usage("--checksum and --no-checksum exclude each other");
+      }
+      checksum_flag = a;
+      o.checksum = a == "--checksum";
     } else if (a == "--sqlcmd") {
       VDIBK_ASSIGN_OR_RETURN(o.sqlcmd, value());
     } else if (a == "--server") {

@@ -50,8 +50,10 @@ struct BackupOptions {
   ExternalWorkers external;
 };
 
-// Parses the arguments after "backup". `bin_dir` resolves the sqlcmd/worker defaults.
-// Errors: kUsage naming the argument.
+// Parses the arguments after "backup". `bin_dir` resolves the sqlcmd/worker defaults. Every
+// option but --target at most once (OptionOnce); an explicit 0 for --devices, --workers or
+// --buffer-count is refused (0 in BackupOptions is "not given"). Errors: kUsage naming the
+// argument.
 Result<BackupOptions> ParseBackupOptions(const std::vector<std::string>& args,
                                          const std::string& bin_dir);
 

@@ -1,17 +1,23 @@
 // BackupTargets: target checks, set directory creation on every target, cleanup.
 #include "coordinator/backup_targets.h"
 
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
-#include <fstream>
+#include <cerrno>
+#include <optional>
 #include <sstream>
 #include <utility>
 
 #include "coordinator/repo_layout.h"
+#include "shared/base/regular_file.h"
 #include "shared/stripe/directory_target.h"
 
 namespace vdibk::coordinator {
 namespace {
+
+constexpr size_t kMaxTargetsFileBytes = 1u << 20;
 
 Result<std::pair<dev_t, ino_t>> DirIdentity(const std::string& path, const std::string& what) {
   struct stat st {};
@@ -36,8 +42,20 @@ Status WriteTargetsFile(const std::string& set_dir, const std::vector<std::strin
 }  // namespace
 
 std::vector<std::string> ReadTargetsFile(const std::string& set_dir) {
-  std::ifstream in(set_dir + "/" + kTargetsFileName);
+  // A regular file only: a FIFO there would block the read forever.
+  Result<UniqueFd> fd = OpenRegularFile(set_dir + "/" + kTargetsFileName, O_RDONLY);
+  if (!fd.ok()) return {};
+  std::string text(kMaxTargetsFileBytes, '\0');
+  size_t got = 0;
+  while (got < text.size()) {
+    const ssize_t n = ::read(fd->get(), text.data() + got, text.size() - got);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    got += static_cast<size_t>(n);
+  }
+  text.resize(got);
   std::vector<std::string> roots;
+  std::istringstream in(text);
   std::string line;
   while (roots.size() < 4096 && std::getline(in, line)) {
     if (!line.empty()) roots.push_back(line);
@@ -65,36 +83,52 @@ Result<BackupTargets> BackupTargets::Create(const BackupOptions& options,
     }
     ids.push_back(id);
   }
-  Status st = [&]() -> Status {
-    VDIBK_ASSIGN_OR_RETURN(t.set_dir_, CreateSetDir(options.repo, options.database, dir_name));
-    t.created_.push_back(t.set_dir_);
-    if (options.targets.empty()) {
-      t.slots_.push_back({"", t.set_dir_});
-      return Status::Ok();
-    }
-    t.roots_ = options.targets;
-    for (size_t i = 0; i < options.targets.size(); ++i) {
-      const std::string& root = options.targets[i];
-      if (ids[i] == repo_id) {  // the repo itself: its set directory
-        t.slots_.push_back({"", t.set_dir_});
-        continue;
-      }
-      VDIBK_ASSIGN_OR_RETURN(std::string dir, CreateSetDir(root, options.database, dir_name));
-      t.created_.push_back(dir);
-      t.slots_.push_back({root, dir});
-    }
-    std::vector<std::string> others;
-    for (const Slot& s : t.slots_) {
-      if (!s.root.empty()) others.push_back(s.root);
-    }
-    if (!others.empty()) VDIBK_RETURN_IF_ERROR(WriteTargetsFile(t.set_dir_, others));
-    return Status::Ok();
-  }();
-  if (!st.ok()) {
+  // The first free name (repo and every target), claimed by mkdir: concurrent backups of one
+  // database never share a set directory, and a taken name is never an error.
+  for (uint32_t attempt = 0; attempt < kMaxSetDirAttempts; ++attempt) {
+    Result<bool> claimed = t.Claim(options, ids, repo_id, SetDirCandidate(dir_name, attempt));
+    if (claimed.ok() && *claimed) return t;
     t.RemoveAll();
-    return st;
+    t.slots_.clear();
+    t.roots_.clear();
+    if (!claimed.ok()) return claimed.status();
   }
-  return t;
+  return Status::TargetIo("no free set directory name for " + options.database + "/" + dir_name +
+                          ": it and its suffixes -02..-" + std::to_string(kMaxSetDirAttempts) +
+                          " are all taken");
+}
+
+Result<bool> BackupTargets::Claim(const BackupOptions& options,
+                                  const std::vector<std::pair<dev_t, ino_t>>& ids,
+                                  std::pair<dev_t, ino_t> repo_id, const std::string& name) {
+  VDIBK_ASSIGN_OR_RETURN(std::optional<std::string> set_dir,
+                         TryCreateSetDir(options.repo, options.database, name));
+  if (!set_dir) return false;
+  set_dir_ = *set_dir;
+  created_.push_back(set_dir_);
+  if (options.targets.empty()) {
+    slots_.push_back({"", set_dir_});
+    return true;
+  }
+  roots_ = options.targets;
+  for (size_t i = 0; i < options.targets.size(); ++i) {
+    const std::string& root = options.targets[i];
+    if (ids[i] == repo_id) {  // the repo itself: its set directory
+      slots_.push_back({"", set_dir_});
+      continue;
+    }
+    VDIBK_ASSIGN_OR_RETURN(std::optional<std::string> dir,
+                           TryCreateSetDir(root, options.database, name));
+    if (!dir) return false;  // taken on this target (another repo's backup): the next name
+    created_.push_back(*dir);
+    slots_.push_back({root, *dir});
+  }
+  std::vector<std::string> others;
+  for (const Slot& s : slots_) {
+    if (!s.root.empty()) others.push_back(s.root);
+  }
+  if (!others.empty()) VDIBK_RETURN_IF_ERROR(WriteTargetsFile(set_dir_, others));
+  return true;
 }
 
 const std::string& BackupTargets::StripeDir(uint32_t index) const {

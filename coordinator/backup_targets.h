@@ -4,8 +4,11 @@
 #ifndef VDIBK_COORDINATOR_BACKUP_TARGETS_H_
 #define VDIBK_COORDINATOR_BACKUP_TARGETS_H_
 
+#include <sys/types.h>
+
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "coordinator/backup_options.h"
@@ -17,7 +20,8 @@ namespace vdibk::coordinator {
 // per line, written durably before any stripe, so that prune finds the stripes of a backup that
 // was killed before it wrote its manifest.
 inline constexpr char kTargetsFileName[] = "targets";
-// The roots listed by `set_dir`'s targets file; empty when it has none or cannot be read.
+// The roots listed by `set_dir`'s targets file (its first MiB); empty when it has none, cannot be
+// read or is not a regular file (a FIFO there is never read).
 std::vector<std::string> ReadTargetsFile(const std::string& set_dir);
 
 // Move-only; not thread-safe. Nothing is removed implicitly: the job calls RemoveAll on failure.
@@ -25,11 +29,14 @@ class BackupTargets {
  public:
   // Checks that the repo and every target is an existing directory (kConfiguration otherwise)
   // and that no target is the same directory as another (kUsage), then creates the set
-  // directory `dir_name` in the repo and on every target (fsync of each database folder), and
-  // the targets file (kTargetsFileName) when a target is not the repo. A target that is the repo
-  // itself holds its stripes in the repo set directory. Creates nothing
-  // for a null target. On error, whatever was created is removed. Errors: kConfiguration,
-  // kUsage, kTargetIo (mkdir).
+  // directory in the repo and on every target (fsync of each database folder), and the targets
+  // file (kTargetsFileName) when a target is not the repo. A target that is the repo itself
+  // holds its stripes in the repo set directory. The set directory's name is the first of
+  // `dir_name`, `dir_name`-02, ..., `dir_name`-99 (SetDirCandidate) that is free in the repo and
+  // on every target, claimed by mkdir (atomic: concurrent backups get distinct names; one taken
+  // on a target too moves every directory to the next name). Creates nothing for a null target.
+  // On error, whatever was created is removed. Errors: kConfiguration (also a symlinked database
+  // folder, repo_dirs.h), kUsage, kTargetIo (mkdir, all 99 names taken).
   static Result<BackupTargets> Create(const BackupOptions& options, const std::string& dir_name);
   BackupTargets(BackupTargets&&) noexcept = default;
   BackupTargets& operator=(BackupTargets&&) noexcept = default;
@@ -47,6 +54,10 @@ class BackupTargets {
 
  private:
   BackupTargets() = default;
+  // Creates set directory `name` in the repo and on every target; false (with what it made left
+  // in created_ for RemoveAll) when the name is taken somewhere.
+  Result<bool> Claim(const BackupOptions& options, const std::vector<std::pair<dev_t, ino_t>>& ids,
+                     std::pair<dev_t, ino_t> repo_id, const std::string& name);
   struct Slot {
     std::string root;  // target root as given, "" = the repo set dir
     std::string dir;   // the set directory on it

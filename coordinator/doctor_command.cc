@@ -5,12 +5,15 @@
 #include <charconv>
 #include <cstdio>
 #include <cstdlib>
+#include <optional>
 #include <thread>
 
 #include "coordinator/agent_config.h"
 #include "coordinator/backup_report.h"
 #include "coordinator/sql_runner.h"
 #include "shared/base/log.h"
+#include "shared/base/option_once.h"
+#include "shared/transport/job_ipc_dir.h"
 
 namespace vdibk::coordinator {
 namespace {
@@ -22,6 +25,20 @@ Result<uint32_t> ParseU32(const std::string& flag, const std::string& v) {
     return Status::Usage(flag + " needs a non-negative integer, got '" + v + "'");
   }
   return out;
+}
+
+// The ipc directories that coordinators killed outright left in $TMPDIR or /tmp: removed (their
+// owner lock is free), as the next backup or restore would.
+CheckResult SweepIpcDirs() {
+  const std::vector<std::string> removed = transport::SweepAbandonedIpcDirs();
+  std::string detail = "no abandoned " + transport::DefaultJobIpcBase() + "/" +
+                       transport::kJobIpcDirPrefix + "* directories";
+  if (!removed.empty()) {
+    detail = "removed " + std::to_string(removed.size()) +
+             " abandoned ipc directory(ies) of ended vdibackup runs:";
+    for (const std::string& d : removed) detail += " " + d;
+  }
+  return {"ipc-dirs", CheckStatus::kPass, detail, ""};
 }
 
 bool AnyFailed(const std::vector<CheckResult>& results) {
@@ -44,9 +61,15 @@ Result<DoctorOptions> ParseDoctorOptions(const std::vector<std::string>& args,
   DoctorOptions o;
   uint32_t devices = 0, buffer_count = 0, max_transfer = 4u << 20;
   // --config first: the file gives the defaults, the other options override them.
+  std::optional<size_t> config_at;
   for (size_t i = 0; i < args.size(); ++i) {
     if (args[i] != "--config") continue;
     if (i + 1 >= args.size()) return Status::Usage("--config needs a value");
+    if (config_at) return Status::Usage("--config given twice (each option may be given once)");
+    config_at = i++;
+  }
+  if (config_at) {
+    const size_t i = *config_at;
     VDIBK_ASSIGN_OR_RETURN(AgentConfig c, LoadAgentConfig(args[i + 1]));
     o.config_path = args[i + 1];
     o.plan.repo = c.repo;
@@ -59,8 +82,10 @@ Result<DoctorOptions> ParseDoctorOptions(const std::vector<std::string>& args,
     if (c.default_max_transfer_size != 0) max_transfer = c.default_max_transfer_size;
   }
   bool tapes_given = false;
+  OptionOnce once({"--tape", "--sql-gid"});
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
+    VDIBK_RETURN_IF_ERROR(once.See(a));
     auto value = [&]() -> Result<std::string> {
       if (i + 1 >= args.size()) return Status::Usage(a + " needs a value");
       return args[++i];
@@ -75,8 +100,10 @@ Result<DoctorOptions> ParseDoctorOptions(const std::vector<std::string>& args,
       VDIBK_ASSIGN_OR_RETURN(o.plan.repo, value());
     } else if (a == "--devices") {
       VDIBK_ASSIGN_OR_RETURN(devices, number());
+      if (devices == 0) return Status::Usage("--devices must be 1..64, got 0");
     } else if (a == "--buffer-count") {
       VDIBK_ASSIGN_OR_RETURN(buffer_count, number());
+      if (buffer_count == 0) return Status::Usage("--buffer-count must be at least 1, got 0");
     } else if (a == "--max-transfer-size") {
       VDIBK_ASSIGN_OR_RETURN(max_transfer, number());
     } else if (a == "--sqlcmd") {
@@ -159,6 +186,7 @@ int RunDoctorCommand(const std::vector<std::string>& args, const std::string& bi
   OsDoctorSystem sys;
   SqlcmdRunner sql(options->plan.sqlcmd, options->plan.server);
   std::vector<CheckResult> results = RunDoctorChecks(options->plan, sys, sql);
+  results.push_back(SweepIpcDirs());
   const bool failed = AnyFailed(results);
   log::Info(std::string("doctor: ") + std::to_string(results.size()) + " checks, " +
             (failed ? "some failed" : "none failed"));

@@ -23,7 +23,8 @@ struct DoctorOptions {
 // 4 per device, max transfer 4 MiB, sqlcmd "<bin dir>/sqlcmd", server $VDI_EMULATOR_ENDPOINT or
 // ".". With --config FILE the agent's config (agent_config.h) gives repo, server, sqlcmd,
 // devices, buffer count, max transfer size, tapes and the listen address (checked for being
-// bindable); the other options override it. Errors: kUsage; kConfiguration for a bad FILE.
+// bindable); the other options override it. Every option but --tape and --sql-gid at most once;
+// --devices and --buffer-count at least 1. Errors: kUsage; kConfiguration for a bad FILE.
 Result<DoctorOptions> ParseDoctorOptions(const std::vector<std::string>& args,
                                          const std::string& bin_dir);
 

@@ -1,14 +1,18 @@
 // Parsing and validation of `vdibackup list` arguments.
 #include "coordinator/list_options.h"
 
+#include "shared/base/option_once.h"
+
 namespace vdibk::coordinator {
 
 const char* ListUsage() { return "usage: vdibackup list --repo DIR [--database DB] [--json]"; }
 
 Result<ListOptions> ParseListOptions(const std::vector<std::string>& args) {
   ListOptions o;
+  OptionOnce once;
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
+    VDIBK_RETURN_IF_ERROR(once.See(a));
     auto value = [&]() -> Result<std::string> {
       if (i + 1 >= args.size()) return Status::Usage(a + " needs a value");
       return args[++i];

@@ -15,7 +15,8 @@ struct ListOptions {
   bool json = false;     // --json; default: a table
 };
 
-// Parses the arguments after "list". Errors: kUsage naming the argument.
+// Parses the arguments after "list". Every option at most once. Errors: kUsage naming the
+// argument.
 Result<ListOptions> ParseListOptions(const std::vector<std::string>& args);
 
 const char* ListUsage();

@@ -14,6 +14,7 @@
 #include "coordinator/prune_targets.h"
 #include "coordinator/reconcile.h"
 #include "coordinator/repo_catalog.h"
+#include "coordinator/repo_dirs.h"
 #include "coordinator/set_lock.h"
 #include "shared/stripe/directory_target.h"
 #include "shared/stripe/manifest_io.h"
@@ -71,6 +72,7 @@ Status FinishLeftovers(const std::string& repo, const std::vector<std::string>& 
     for (const auto& e : fs::directory_iterator(db_dir, ec)) {
       const std::string name = e.path().filename().string();
       if (name.rfind(kPruningPrefix, 0) != 0) continue;
+      VDIBK_RETURN_IF_ERROR(CheckRepoDir(db_dir + "/" + name));  // never through a symlink
       if (dry_run) {
         *report += "would finish removing " + db + "/" + name + "\n";
         continue;
@@ -141,7 +143,7 @@ Status RunPrune(const PruneOptions& o, int64_t now_unix_ms, std::string* report,
   std::vector<std::string> databases;
   std::error_code ec;
   if (o.database.empty()) {
-    databases = ListDatabases(o.repo);
+    VDIBK_ASSIGN_OR_RETURN(databases, ListDatabases(o.repo));
   } else if (fs::is_directory(o.repo + "/" + o.database, ec)) {
     databases.push_back(o.database);
   }

@@ -4,6 +4,8 @@
 #include <charconv>
 #include <cstdlib>
 
+#include "shared/base/option_once.h"
+
 namespace vdibk::coordinator {
 
 const char* PruneUsage() {
@@ -15,8 +17,10 @@ Result<PruneOptions> ParsePruneOptions(const std::vector<std::string>& args,
                                        const std::string& bin_dir) {
   PruneOptions o;
   bool keep_full_given = false;
+  OptionOnce once;
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
+    VDIBK_RETURN_IF_ERROR(once.See(a));
     auto value = [&]() -> Result<std::string> {
       if (i + 1 >= args.size()) return Status::Usage(a + " needs a value");
       return args[++i];

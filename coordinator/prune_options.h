@@ -24,7 +24,8 @@ struct PruneOptions {
   std::string server;  // --server; default $VDI_EMULATOR_ENDPOINT or "."
 };
 
-// Parses the arguments after "prune". Errors: kUsage naming the argument.
+// Parses the arguments after "prune". Every option at most once. Errors: kUsage naming the
+// argument.
 Result<PruneOptions> ParsePruneOptions(const std::vector<std::string>& args,
                                        const std::string& bin_dir = ".");
 

@@ -10,6 +10,7 @@
 #include "coordinator/reconcile.h"
 #include "coordinator/repo_catalog.h"
 #include "coordinator/sql_runner.h"
+#include "shared/base/option_once.h"
 
 namespace vdibk::coordinator {
 
@@ -21,13 +22,10 @@ const char* ReconcileUsage() {
 Result<ReconcileCommandOptions> ParseReconcileOptions(const std::vector<std::string>& args,
                                                       const std::string& bin_dir) {
   ReconcileCommandOptions o;
-  std::vector<std::string> seen;
+  OptionOnce once;
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
-    for (const std::string& s : seen) {
-      if (s == a) return Status::Usage(a + " given twice");
-    }
-    seen.push_back(a);
+    VDIBK_RETURN_IF_ERROR(once.See(a));
     auto value = [&]() -> Result<std::string> {
       if (i + 1 >= args.size()) return Status::Usage(a + " needs a value");
       return args[++i];

@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <map>
 
+#include "coordinator/repo_dirs.h"
 #include "coordinator/set_lock.h"
 #include "shared/stripe/directory_target.h"
 #include "shared/stripe/manifest_io.h"
@@ -17,11 +18,6 @@ namespace vdibk::coordinator {
 namespace {
 
 namespace fs = std::filesystem;
-
-bool SafeComponent(const std::string& s) {
-  return !s.empty() && s != "." && s != ".." && s.find('/') == std::string::npos &&
-         s.find('\0') == std::string::npos;
-}
 
 int64_t MtimeMs(const struct stat& st) {
   return static_cast<int64_t>(st.st_mtim.tv_sec) * 1000 + st.st_mtim.tv_nsec / 1000000;
@@ -40,7 +36,13 @@ SetKind KindFromManifest(const proto::Manifest& m) {
   }
 }
 
-SetKind KindFromName(const std::string& name) {
+SetKind KindFromName(std::string name) {
+  // "<stamp>_<type>-NN": the second and later set of one second (SetDirCandidate).
+  const size_t dash = name.rfind('-');
+  if (dash != std::string::npos && dash + 1 < name.size() &&
+      name.find_first_not_of("0123456789", dash + 1) == std::string::npos) {
+    name.resize(dash);
+  }
   auto ends = [&](const std::string& s) {
     return name.size() >= s.size() && name.compare(name.size() - s.size(), s.size(), s) == 0;
   };
@@ -48,18 +50,6 @@ SetKind KindFromName(const std::string& name) {
   if (ends("_diff")) return SetKind::kDiff;
   if (ends("_log")) return SetKind::kLog;
   return SetKind::kUnknown;
-}
-
-std::vector<std::string> SubDirs(const std::string& dir) {
-  std::vector<std::string> out;
-  std::error_code ec;
-  for (const auto& e : fs::directory_iterator(dir, ec)) {
-    const std::string name = e.path().filename().string();
-    if (name.empty() || name[0] == '.') continue;
-    std::error_code ec2;
-    if (e.is_directory(ec2) && !e.is_symlink(ec2)) out.push_back(name);
-  }
-  return out;
 }
 
 }  // namespace
@@ -209,10 +199,8 @@ void LinkChains(std::vector<CatalogSet>* sets) {
   }
 }
 
-std::vector<std::string> ListDatabases(const std::string& repo) {
-  std::vector<std::string> dbs = SubDirs(repo);
-  std::sort(dbs.begin(), dbs.end());
-  return dbs;
+Result<std::vector<std::string>> ListDatabases(const std::string& repo) {
+  return ListRepoDirs(repo);
 }
 
 Result<RepoCatalog> ScanRepo(const std::string& repo, const std::string& database) {
@@ -220,21 +208,22 @@ Result<RepoCatalog> ScanRepo(const std::string& repo, const std::string& databas
   if (!fs::is_directory(repo, ec)) {
     return Status::Configuration("repository '" + repo + "' is not a directory");
   }
-  if (!database.empty() && !SafeComponent(database)) {
-    return Status::Usage("database name '" + database + "' cannot be a repository folder");
-  }
   RepoCatalog catalog;
   catalog.repo = repo;
   std::vector<std::string> databases;
   if (!database.empty()) {
-    if (fs::is_directory(repo + "/" + database, ec)) databases.push_back(database);
+    Result<std::string> dir = DatabaseDir(repo, database);
+    if (dir.ok()) {
+      databases.push_back(database);
+    } else if (dir.status().code() != ErrorCode::kMissing) {
+      return dir.status();
+    }
   } else {
-    databases = ListDatabases(repo);
+    VDIBK_ASSIGN_OR_RETURN(databases, ListDatabases(repo));
   }
   for (const std::string& db : databases) {
-    for (const std::string& name : SubDirs(repo + "/" + db)) {
-      catalog.sets.push_back(ScanSet(repo, db, name));
-    }
+    VDIBK_ASSIGN_OR_RETURN(std::vector<std::string> names, ListRepoDirs(repo + "/" + db));
+    for (const std::string& name : names) catalog.sets.push_back(ScanSet(repo, db, name));
   }
   std::sort(catalog.sets.begin(), catalog.sets.end(), [](const CatalogSet& a, const CatalogSet& b) {
     if (a.database != b.database) return a.database < b.database;

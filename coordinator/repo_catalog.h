@@ -33,9 +33,10 @@ struct CatalogSet {
   std::string name;  // the set directory name: the set id on the command line
   std::string dir;   // REPO/<database>/<name>
   SetState state = SetState::kGarbage;
-  std::string problem;               // kCorrupt: why the manifest could not be used
-  proto::Manifest manifest;          // kGood and kUnconfirmed only
-  SetKind kind = SetKind::kUnknown;  // from the manifest, else the "_full"/"_diff"/"_log" suffix
+  std::string problem;       // kCorrupt: why the manifest could not be used
+  proto::Manifest manifest;  // kGood and kUnconfirmed only
+  // From the manifest, else the name's "_full"/"_diff"/"_log" suffix (before any "-NN").
+  SetKind kind = SetKind::kUnknown;
   int64_t time_unix_ms = 0;     // manifest start, else the name's UTC stamp, else the dir mtime
   int64_t newest_mtime_ms = 0;  // newest mtime of the directory and the files in it
   bool in_use = false;          // a running backup holds the set's lock (not checked for kGood)
@@ -58,12 +59,13 @@ struct RepoCatalog {
 
 // Scans `repo` (one database if `database` is not empty). Hidden entries (".pruning-*", dot
 // files) and plain files are ignored; a database without a folder gives no sets. Reads only
-// manifests and directory metadata. Errors: kConfiguration (repo is not a directory), kUsage
-// (database is not a safe folder name).
+// manifests and directory metadata. Errors: kConfiguration (repo is not a directory; a database
+// or set folder that is a symlink, repo_dirs.h), kUsage (database is not a safe folder name).
 Result<RepoCatalog> ScanRepo(const std::string& repo, const std::string& database = "");
 
-// The database folders of `repo` (sorted; hidden entries skipped).
-std::vector<std::string> ListDatabases(const std::string& repo);
+// The database folders of `repo` (sorted; hidden entries skipped). Errors: as ListRepoDirs
+// (repo_dirs.h): kConfiguration for a symlinked database folder.
+Result<std::vector<std::string>> ListDatabases(const std::string& repo);
 
 // Classifies one set directory (everything but the chain fields).
 CatalogSet ScanSet(const std::string& repo, const std::string& database, const std::string& name);

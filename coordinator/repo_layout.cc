@@ -10,6 +10,7 @@
 #include <ctime>
 #include <filesystem>
 
+#include "coordinator/repo_dirs.h"
 #include "shared/stripe/directory_target.h"
 
 namespace vdibk::coordinator {
@@ -58,10 +59,17 @@ std::string NewSetName() {
   return "vdibackup_" + std::to_string(getpid()) + "_" + hex;
 }
 
-Result<std::string> CreateSetDir(const std::string& repo, const std::string& database,
-                                 const std::string& dir_name) {
-  if (database.empty() || database == "." || database == ".." ||
-      database.find('/') != std::string::npos || database.find('\0') != std::string::npos) {
+std::string SetDirCandidate(const std::string& base, uint32_t attempt) {
+  if (attempt == 0) return base;
+  char suffix[16];
+  std::snprintf(suffix, sizeof(suffix), "-%02u", attempt + 1);
+  return base + suffix;
+}
+
+Result<std::optional<std::string>> TryCreateSetDir(const std::string& repo,
+                                                   const std::string& database,
+                                                   const std::string& dir_name) {
+  if (!IsRepoComponent(database)) {
     return Status::Usage("database name '" + database + "' cannot be a repository folder");
   }
   struct stat st {};
@@ -69,15 +77,29 @@ Result<std::string> CreateSetDir(const std::string& repo, const std::string& dat
     return Status::Configuration("repository '" + repo + "' is not a directory");
   }
   const std::string db_dir = repo + "/" + database;
-  if (mkdir(db_dir.c_str(), 0750) != 0 && errno != EEXIST) {
-    return Status::FromErrno(ErrorCode::kTargetIo, "mkdir " + db_dir, errno);
+  if (mkdir(db_dir.c_str(), 0750) != 0) {
+    if (errno != EEXIST) return Status::FromErrno(ErrorCode::kTargetIo, "mkdir " + db_dir, errno);
+    VDIBK_RETURN_IF_ERROR(CheckRepoDir(db_dir));  // never into a symlinked database folder
   }
   const std::string set_dir = db_dir + "/" + dir_name;
   if (mkdir(set_dir.c_str(), 0750) != 0) {
+    if (errno == EEXIST) return std::optional<std::string>();
     return Status::FromErrno(ErrorCode::kTargetIo, "mkdir " + set_dir, errno);
   }
-  VDIBK_RETURN_IF_ERROR(stripe::SyncDirectory(db_dir));
-  return set_dir;
+  if (Status synced = stripe::SyncDirectory(db_dir); !synced.ok()) {
+    rmdir(set_dir.c_str());
+    return synced;
+  }
+  return std::optional<std::string>(set_dir);
+}
+
+Result<std::string> CreateSetDir(const std::string& repo, const std::string& database,
+                                 const std::string& dir_name) {
+  VDIBK_ASSIGN_OR_RETURN(std::optional<std::string> dir, TryCreateSetDir(repo, database, dir_name));
+  if (!dir)
+    return Status::TargetIo("set directory " + repo + "/" + database + "/" + dir_name +
+                            " exists already");
+  return *dir;
 }
 
 void RemoveSetDir(const std::string& path) {

@@ -7,6 +7,7 @@
 #include <filesystem>
 
 #include "coordinator/repo_catalog.h"  // CompareLsn
+#include "coordinator/repo_dirs.h"
 #include "coordinator/repo_layout.h"
 #include "shared/base/log.h"
 #include "shared/stripe/directory_target.h"
@@ -71,23 +72,22 @@ const char* ChainSetTypeName(const proto::Manifest& m) {
 
 Result<std::vector<ChainSet>> ListChainSets(const std::string& repo, const std::string& database,
                                             std::vector<ChainBlocker>* blockers) {
-  if (database.empty() || database == "." || database == ".." ||
-      database.find('/') != std::string::npos) {
-    return Status::Usage("database name '" + database + "' cannot be a repository folder");
-  }
-  const std::string db_dir = repo + "/" + database;
-  std::error_code ec;
-  if (!fs::is_directory(db_dir, ec)) {
-    return Status::Missing("no backups of database '" + database + "' in " + repo);
-  }
+  // The one repository rule (repo_dirs.h): a symlinked database or set folder is refused.
+  VDIBK_ASSIGN_OR_RETURN(const std::string db_dir, DatabaseDir(repo, database));
+  VDIBK_ASSIGN_OR_RETURN(std::vector<std::string> names, ListRepoDirs(db_dir));
   std::vector<ChainSet> out;
-  for (const auto& e : fs::directory_iterator(db_dir, ec)) {
-    const std::string name = e.path().filename().string();
-    if (name.empty() || name[0] == '.' || !e.is_directory(ec)) continue;
+  for (const std::string& name : names) {
     const std::string dir = db_dir + "/" + name;
     stripe::DirectoryTarget target(dir);
     Result<proto::Manifest> m = stripe::ReadManifest(target, stripe::kManifestFileName);
-    if (!m.ok() && m.status().code() == ErrorCode::kMissing) continue;  // a failed backup
+    // No manifest at all is a failed backup; one that cannot be read (a FIFO, a directory in its
+    // place) is a corrupt set below.
+    std::error_code ec;
+    if (!m.ok() && m.status().code() == ErrorCode::kMissing &&
+        fs::symlink_status(dir + "/" + stripe::kManifestFileName, ec).type() ==
+            fs::file_type::not_found) {
+      continue;
+    }
     if (m.ok() && m->database() != database) continue;
     if (!m.ok() || m->state() != proto::MANIFEST_STATE_COMPLETE) {
       const CatalogSet scanned = ScanSet(repo, database, name);
@@ -106,7 +106,6 @@ Result<std::vector<ChainSet>> ListChainSets(const std::string& repo, const std::
     }
     out.push_back({name, dir, std::move(m).value()});
   }
-  if (ec) return Status::FromErrno(ErrorCode::kMissing, "list " + db_dir, ec.value());
   return out;
 }
 

@@ -3,10 +3,13 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
 #include <optional>
+#include <sstream>
 #include <thread>
 
 #include "coordinator/repo_layout.h"
+#include "coordinator/statement_outcome.h"
 #include "coordinator/tsql_builder.h"
 #include "coordinator/vdi_call.h"
 #include "shared/base/log.h"
@@ -25,6 +28,23 @@ using std::chrono::milliseconds;
 bool ServerFoundDamage(const std::string& output) {
   for (const char* msg : {"Msg 3183,", "Msg 3189,", "Msg 3241,", "Msg 3242,"}) {
     if (output.find(msg) != std::string::npos) return true;
+  }
+  return false;
+}
+
+// True when the statement's output has an error of the server's own making that the same
+// statement would meet again, e.g. 3234 (a --move name that is not in the backup), 3159/3154
+// (the target exists, no REPLACE), 1834/3142 (file collisions), a name the server refuses; not
+// when its only errors are those of a stopped transfer: 3013 (terminating abnormally), 3201-3204
+// (device open/write/read failed, operation aborted) and 3271 (a nonrecoverable I/O error).
+bool ServerRefusedStatement(const std::string& output) {
+  std::istringstream in(output);
+  std::string line;
+  while (std::getline(in, line)) {
+    int number = 0;
+    if (std::sscanf(line.c_str(), "Msg %d,", &number) != 1) continue;
+    if (number == 3013 || (number >= 3202 && number <= 3204) || number == 3271) continue;
+    return true;  // 3201 too: ExplainDeviceOpenFailure makes it the configuration error it is
   }
   return false;
 }
@@ -328,15 +348,19 @@ Status RestoreJob::FinishSql(bool failed_already) {
     if (sql_) log::Info("T-SQL output:\n" + sql_->Output());
     if (server_aborted_first_.load() && exit && !exit->ok() &&
         failure().code() != ErrorCode::kIntegrity) {
-      // The server stopped reading first: a damaged stream is exit 3; any other abort stays
-      // exit 5 (it may be the server noticing our stalled worker before we did), with the
-      // server's reason instead of its consequence on our side.
+      // The server stopped reading first: a damaged stream is exit 3; an error of the
+      // statement itself (a bad --move, an existing database without --replace) is exit 7, as
+      // it would fail again; any other abort stays exit 5 (it may be the server noticing our
+      // stalled worker before we did). The message is the server's reason, not its
+      // consequence on our side.
       const std::string output = sql_->Output();
       const std::string what =
           "the server aborted the " +
           std::string(options_.verify_only ? "RESTORE VERIFYONLY" : "RESTORE") + " (" +
           exit->ToString() + "): " + SummarizeSqlErrors(output);
-      return ServerFoundDamage(output) ? Status::Integrity(what) : Status::Aborted(what);
+      if (ServerFoundDamage(output)) return Status::Integrity(what);
+      if (ServerRefusedStatement(output)) return Status::SqlError(what);
+      return Status::Aborted(what);
     }
     return failure();
   }
@@ -345,8 +369,14 @@ Status RestoreJob::FinishSql(bool failed_already) {
     // A failure recorded while the statement ran (a worker's) is the cause; the statement's
     // error is its consequence.
     if (failed()) return FinishSql(true);
-    Status st = Status::SqlError("RESTORE failed (" + exit.ToString() +
-                                 "): " + SummarizeSqlErrors(sql_->Output()));
+    // The server's own error is exit 7; no verdict at all (the connection lost, sqlcmd killed)
+    // is exit 5: the restore may or may not have been put in place, and a retry is the answer.
+    const StatementOutcome o = ClassifyStatement(exit, sql_->Output());
+    const std::string what = std::string(options_.verify_only ? "RESTORE VERIFYONLY" : "RESTORE");
+    Status st =
+        o.verdict == StatementVerdict::kFailed
+            ? Status::SqlError(what + " failed (" + exit.ToString() + "): " + o.detail)
+            : Status::Aborted(what + " ended without a verdict from the server (" + o.detail + ")");
     Fail(st);
     return st;
   }

@@ -53,9 +53,11 @@ class RestoreJob final : public HubListener {
 
   // Success only if the statement succeeded. Errors (their code is the exit code): kIntegrity
   // (a stripe failed its checksums in a worker, or the server aborted the set reporting damage
-  // in what it read: Msg 3183/3189/3241/3242), kAborted (worker death/silence, signal, any
-  // other VDI abort; when the server aborted first, the message is its reason), kSqlError (the
-  // statement failed), kConfiguration, kFailed.
+  // in what it read: Msg 3183/3189/3241/3242), kAborted (worker death/silence, signal, a
+  // server abort whose only errors are a stopped transfer's: Msg 3013, 3202-3204, 3271; when
+  // the server aborted first, the message is its reason), kSqlError (the statement failed, or
+  // the server aborted the set after an error of the statement itself, e.g. Msg 3234 or 3159),
+  // kConfiguration, kFailed.
   Result<RestoreReport> Run();
 
   // Watch SQL Server's process: its death fails the restore at once with "SQL Server process

@@ -7,6 +7,7 @@
 #include <ctime>
 
 #include "coordinator/progress_display_json.h"
+#include "shared/base/option_once.h"
 
 namespace vdibk::coordinator {
 
@@ -78,8 +79,11 @@ const char* RestoreUsage() {
 Result<RestoreOptions> ParseRestoreOptions(const std::vector<std::string>& args,
                                            const std::string& bin_dir) {
   RestoreOptions o;
+  OptionOnce once({"--move"});
+  bool as_given = false;
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
+    VDIBK_RETURN_IF_ERROR(once.See(a));
     auto value = [&]() -> Result<std::string> {
       if (i + 1 >= args.size()) return Status::Usage(a + " needs a value");
       return args[++i];
@@ -107,6 +111,7 @@ Result<RestoreOptions> ParseRestoreOptions(const std::vector<std::string>& args,
       o.until_unix_ms = ms;
     } else if (a == "--as") {
       VDIBK_ASSIGN_OR_RETURN(o.target, value());
+      as_given = true;
     } else if (a == "--move") {
       VDIBK_ASSIGN_OR_RETURN(std::string v, value());
       size_t eq = v.find('=');
@@ -122,6 +127,7 @@ Result<RestoreOptions> ParseRestoreOptions(const std::vector<std::string>& args,
       o.allow_partial_chain = true;
     } else if (a == "--workers") {
       VDIBK_ASSIGN_OR_RETURN(o.workers, number());
+      if (o.workers == 0 || o.workers > 64) return Status::Usage("--workers must be 1..64");
     } else if (a == "--max-transfer-size") {
       VDIBK_ASSIGN_OR_RETURN(o.max_transfer_size, number());
       if (o.max_transfer_size == 0 || o.max_transfer_size % 65536 != 0 ||
@@ -152,7 +158,15 @@ Result<RestoreOptions> ParseRestoreOptions(const std::vector<std::string>& args,
     return Status::Usage("--until selects a restore chain: it cannot be combined with --set " +
                          o.set);
   }
-  if (o.target.empty()) o.target = o.database;
+  if (as_given && o.target.empty()) {
+    return Status::Usage("--as needs the name of the database to restore into, got ''");
+  }
+  if (!as_given) o.target = o.database;
+  if (o.target == o.database && !o.replace) {
+    // In place: the database's current contents are replaced, so it must be asked for.
+    return Status::Usage("restoring over database '" + o.database +
+                         "' itself needs --replace; give --as NEWNAME to restore a copy");
+  }
   if (o.sqlcmd.empty()) o.sqlcmd = bin_dir + "/sqlcmd";
   if (o.worker_program.empty()) o.worker_program = bin_dir + "/vdibackup-worker";
   if (o.server.empty()) {

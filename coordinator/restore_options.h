@@ -20,7 +20,9 @@ struct RestoreOptions {
   // its last differential, the log backups after it; restore_chain.h).
   std::string set = "latest";
   std::optional<int64_t> until_unix_ms;  // --until TIME: the chain of sets started by then
-  std::string target;                    // --as; default = database
+  // --as: the database restored into; not empty. The database itself (no --as, or --as DB)
+  // only with --replace: an in-place restore is never a default.
+  std::string target;
   std::vector<std::pair<std::string, std::string>> moves;  // --move LOGICAL=PATH
   bool norecovery = false;                                 // --norecovery
   bool replace = false;                                    // --replace
@@ -28,7 +30,7 @@ struct RestoreOptions {
   // is unconfirmed, corrupt or missing (the server's history has backups beyond it): exit 1
   // with the missing sets named, instead of refusing with exit 4.
   bool allow_partial_chain = false;
-  uint32_t workers = 0;            // --workers; default = stripes, capped to the stripe count
+  uint32_t workers = 0;            // --workers 1..64; default (0) = stripes, capped to them
   uint32_t max_transfer_size = 0;  // --max-transfer-size; default: the backup's
   std::string sqlcmd;              // --sqlcmd; default "<bin dir>/sqlcmd"
   std::string server;              // --server; default $VDI_EMULATOR_ENDPOINT or "."
@@ -42,7 +44,8 @@ struct RestoreOptions {
   ExternalWorkers external;  // --worker-endpoint / --worker-wait (external_workers.h)
 };
 
-// Parses the arguments after "restore". Errors: kUsage naming the argument.
+// Parses the arguments after "restore". Every option but --move at most once. Errors: kUsage
+// naming the argument.
 Result<RestoreOptions> ParseRestoreOptions(const std::vector<std::string>& args,
                                            const std::string& bin_dir);
 

@@ -6,6 +6,7 @@
 #include <map>
 #include <set>
 
+#include "coordinator/repo_dirs.h"
 #include "shared/stripe/directory_target.h"
 #include "shared/stripe/manifest_io.h"
 #include "shared/stripe/stripe_format.h"
@@ -15,11 +16,6 @@ namespace vdibk::coordinator {
 namespace {
 
 namespace fs = std::filesystem;
-
-bool SafeComponent(const std::string& s) {
-  return !s.empty() && s != "." && s != ".." && s.find('/') == std::string::npos &&
-         s.find('\0') == std::string::npos;
-}
 
 bool IsPowerOfTwo(uint32_t v) { return v != 0 && (v & (v - 1)) == 0; }
 
@@ -42,7 +38,7 @@ Status CheckManifest(const proto::Manifest& m, const std::string& database,
   }
   for (int i = 0; i < m.stripes_size(); ++i) {
     const proto::StripeEntry& s = m.stripes(i);
-    if (s.index() != static_cast<uint32_t>(i) || !SafeComponent(s.file_name()) ||
+    if (s.index() != static_cast<uint32_t>(i) || !IsRepoComponent(s.file_name()) ||
         (!s.location().empty() && !IsSafeLocation(s.location()))) {
       return Status::Integrity(where + ": stripe entry " + std::to_string(i) + " is invalid");
     }
@@ -84,24 +80,17 @@ uint64_t RestorePlan::raw_bytes() const {
 
 Result<std::string> FindSetDir(const std::string& repo, const std::string& database,
                                const std::string& set) {
-  if (!SafeComponent(database)) {
-    return Status::Usage("database name '" + database + "' cannot be a repository folder");
-  }
-  const std::string db_dir = repo + "/" + database;
-  std::error_code ec;
-  if (!fs::is_directory(db_dir, ec)) {
-    return Status::Missing("no backups of database '" + database + "' in " + repo);
-  }
+  VDIBK_ASSIGN_OR_RETURN(const std::string db_dir, DatabaseDir(repo, database));
   if (set != "latest") {
-    if (!SafeComponent(set)) return Status::Usage("--set '" + set + "' is not a set name");
+    if (!IsRepoComponent(set)) return Status::Usage("--set '" + set + "' is not a set name");
     const std::string dir = db_dir + "/" + set;
-    if (!fs::is_directory(dir, ec)) return Status::Missing("backup set " + dir + " not found");
+    Status st = CheckRepoDir(dir);
+    if (st.code() == ErrorCode::kMissing)
+      return Status::Missing("backup set " + dir + " not found");
+    VDIBK_RETURN_IF_ERROR(st);
     return dir;
   }
-  std::vector<std::string> names;
-  for (const auto& e : fs::directory_iterator(db_dir, ec)) {
-    if (e.is_directory(ec)) names.push_back(e.path().filename().string());
-  }
+  VDIBK_ASSIGN_OR_RETURN(std::vector<std::string> names, ListRepoDirs(db_dir));
   std::sort(names.rbegin(), names.rend());  // UTC stamps: newest first
   for (const std::string& name : names) {
     const std::string dir = db_dir + "/" + name;
@@ -115,6 +104,8 @@ Result<std::string> FindSetDir(const std::string& repo, const std::string& datab
 }
 
 Result<RestorePlan> LoadRestoreSet(const std::string& set_dir, const std::string& database) {
+  // No symlinked database or set folder (anything missing is reported by the manifest's open).
+  if (Status st = CheckSetDirPath(set_dir); st.code() == ErrorCode::kConfiguration) return st;
   RestorePlan plan;
   plan.set_dir = set_dir;
   stripe::DirectoryTarget target(set_dir);  // the manifest's directory
@@ -132,6 +123,11 @@ Result<RestorePlan> LoadRestoreSet(const std::string& set_dir, const std::string
   std::map<std::string, std::set<std::string>> listed;  // stripe directory -> stripe files
   for (const proto::StripeEntry& e : plan.manifest.stripes()) {
     const std::string dir = StripeDirOf(set_dir, database, e);
+    // A --target's set folder: the repository's rule (prune leaves a symlink there alone too).
+    if (Status st = e.location().empty() ? Status::Ok() : CheckSetDirPath(dir);
+        st.code() == ErrorCode::kConfiguration) {
+      return st;
+    }
     const std::string path = dir + "/" + e.file_name();
     stripe::StripeExpectation expect;
     expect.set_id = set_id;

@@ -26,7 +26,8 @@ struct RestorePlan {
 // The directory of set `set` of `database` in `repo`. `set` is a set directory name or
 // "latest": the newest set (by its UTC-stamped name) whose manifest is COMPLETE; sets without a
 // manifest or still PENDING are skipped, a corrupt manifest on the way is an error.
-// Errors: kMissing (no such database/set, no complete set), kIntegrity, kUsage (bad names).
+// Errors: kMissing (no such database/set, no complete set), kIntegrity, kUsage (bad names),
+// kConfiguration (a symlinked database or set folder, repo_dirs.h).
 Result<std::string> FindSetDir(const std::string& repo, const std::string& database,
                                const std::string& set);
 
@@ -44,7 +45,9 @@ std::string StripeDirOf(const std::string& set_dir, const std::string& database,
 // list) and opens every stripe's header and trailer (set id, device index and count, format
 // version), wherever the manifest says each stripe is. Errors: kIntegrity (corrupt manifest or
 // stripe, a location that is not IsSafeLocation), kMissing (no manifest, missing, foreign or extra
-// stripe in the set dir or any target dir, other database, set not complete), each naming the file.
+// stripe in the set dir or any target dir, other database, set not complete; a stripe or manifest
+// that is not a regular file, e.g. a FIFO), each naming the file; kConfiguration (the set folder
+// or its database folder is a symlink).
 Result<RestorePlan> LoadRestoreSet(const std::string& set_dir, const std::string& database);
 
 }  // namespace vdibk::coordinator

@@ -7,17 +7,27 @@
 
 #include <cerrno>
 
+#include "shared/base/regular_file.h"
+
 namespace vdibk::coordinator {
 namespace {
 
 std::string LockPath(const std::string& set_dir) { return set_dir + "/" + kSetLockFileName; }
 
+// The lock file, created if missing: a regular file only, never through a symlink (a FIFO,
+// device or symlink planted there is kMissing naming it; nothing blocks).
+Result<int> OpenLockFile(const std::string& path, int flags) {
+  RegularFileOptions options;
+  options.follow_symlinks = false;
+  VDIBK_ASSIGN_OR_RETURN(UniqueFd fd, OpenRegularFile(path, flags, 0640, options));
+  return fd.release();
+}
+
 }  // namespace
 
 Result<SetDirLock> SetDirLock::Acquire(const std::string& set_dir) {
   const std::string path = LockPath(set_dir);
-  int fd = open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0640);
-  if (fd < 0) return Status::FromErrno(ErrorCode::kTargetIo, "open " + path, errno);
+  VDIBK_ASSIGN_OR_RETURN(int fd, OpenLockFile(path, O_RDWR | O_CREAT));
   // Blocking: IsHeld() may hold a shared lock for a moment; nobody else keeps a new set's lock.
   int rc;
   do {
@@ -33,8 +43,7 @@ Result<SetDirLock> SetDirLock::Acquire(const std::string& set_dir) {
 
 Result<std::optional<SetDirLock>> SetDirLock::TryAcquire(const std::string& set_dir) {
   const std::string path = LockPath(set_dir);
-  int fd = open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0640);
-  if (fd < 0) return Status::FromErrno(ErrorCode::kTargetIo, "open " + path, errno);
+  VDIBK_ASSIGN_OR_RETURN(int fd, OpenLockFile(path, O_RDWR | O_CREAT));
   if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
     const int err = errno;
     close(fd);
@@ -45,8 +54,9 @@ Result<std::optional<SetDirLock>> SetDirLock::TryAcquire(const std::string& set_
 }
 
 bool SetDirLock::IsHeld(const std::string& set_dir) {
-  int fd = open(LockPath(set_dir).c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return false;  // no lock file: no backup holds it
+  Result<int> opened = OpenLockFile(LockPath(set_dir), O_RDONLY);
+  if (!opened.ok()) return false;  // no lock file (or not one a backup made): no backup holds it
+  const int fd = *opened;
   const bool held = flock(fd, LOCK_SH | LOCK_NB) != 0 && errno == EWOULDBLOCK;
   close(fd);  // also drops the shared lock if we got it
   return held;

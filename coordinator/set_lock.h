@@ -14,14 +14,16 @@ inline constexpr const char* kSetLockFileName = ".vdibackup.lock";
 
 // Move-only RAII: the destructor removes the lock file, then releases the lock (a reader that
 // opened the file just before sees the lock free only once the owner is done). The lock dies
-// with the process, so a crashed backup never leaves a set locked.
+// with the process, so a crashed backup never leaves a set locked. The lock file is opened only
+// if it is a regular file and never through a symlink (OpenRegularFile): anything else planted
+// there is kMissing naming it, at once, and IsHeld says false.
 class SetDirLock {
  public:
   // Creates the lock file in `set_dir` and takes the lock, waiting while someone holds it (only
-  // IsHeld's brief probe does for a new set). Errors: kTargetIo.
+  // IsHeld's brief probe does for a new set). Errors: kTargetIo, kMissing (not a regular file).
   static Result<SetDirLock> Acquire(const std::string& set_dir);
   // Takes the lock of `set_dir` if nobody holds it (creating the file if needed); nullopt when a
-  // live process holds it. Errors: kTargetIo.
+  // live process holds it. Errors: kTargetIo, kMissing (not a regular file).
   static Result<std::optional<SetDirLock>> TryAcquire(const std::string& set_dir);
   // True when a live process holds the lock of `set_dir` (never creates anything).
   static bool IsHeld(const std::string& set_dir);

@@ -131,7 +131,7 @@ Result<VerifyRun> RunVerify(const VerifyOptions& o, const std::atomic<bool>* sto
   if (!o.database.empty()) {
     databases.push_back(o.database);
   } else {
-    databases = ListDatabases(o.repo);
+    VDIBK_ASSIGN_OR_RETURN(databases, ListDatabases(o.repo));
     if (databases.empty()) return Status::Missing("no backups in " + o.repo);
   }
   if (o.set == "latest") {

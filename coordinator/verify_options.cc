@@ -4,6 +4,8 @@
 #include <charconv>
 #include <cstdlib>
 
+#include "shared/base/option_once.h"
+
 namespace vdibk::coordinator {
 
 const char* VerifyUsage() {
@@ -17,8 +19,10 @@ Result<VerifyOptions> ParseVerifyOptions(const std::vector<std::string>& args,
   VerifyOptions o;
   bool set_given = false;
   std::string sql_only;  // the first option that needs --sql
+  OptionOnce once;
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
+    VDIBK_RETURN_IF_ERROR(once.See(a));
     auto value = [&]() -> Result<std::string> {
       if (i + 1 >= args.size()) return Status::Usage(a + " needs a value");
       return args[++i];

@@ -27,8 +27,8 @@ struct VerifyOptions {
 };
 
 // Parses the arguments after "verify"; `bin_dir` holds the default sqlcmd and worker programs.
-// --sqlcmd, --server, --worker-program and --set-name need --sql. Errors: kUsage naming the
-// argument.
+// --sqlcmd, --server, --worker-program and --set-name need --sql. Every option at most once.
+// Errors: kUsage naming the argument.
 Result<VerifyOptions> ParseVerifyOptions(const std::vector<std::string>& args,
                                          const std::string& bin_dir = ".");
 

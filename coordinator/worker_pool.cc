@@ -7,8 +7,9 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <filesystem>
 
+#include "shared/base/log.h"
+#include "shared/base/regular_file.h"
 #include "shared/transport/ipc_dir.h"
 
 namespace vdibk::coordinator {
@@ -36,8 +37,12 @@ Result<int> ClaimExternalEndpoint(const std::string& endpoint) {
   VDIBK_RETURN_IF_ERROR(transport::CreatePrivateDir(dir));
   VDIBK_RETURN_IF_ERROR(transport::IpcEndpoint(dir, path.substr(slash + 1)).status());
   const std::string lock_path = path + ".lock";
-  int fd = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-  if (fd < 0) return Status::FromErrno(ErrorCode::kConfiguration, "open " + lock_path, errno);
+  RegularFileOptions lock_options;  // never a FIFO (it would block), never through a symlink
+  lock_options.follow_symlinks = false;
+  lock_options.open_error = ErrorCode::kConfiguration;
+  Result<UniqueFd> lock = OpenRegularFile(lock_path, O_RDWR | O_CREAT, 0600, lock_options);
+  if (!lock.ok()) return Status(ErrorCode::kConfiguration, lock.status().message());
+  const int fd = lock->release();
   if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
     ::close(fd);
     return Status::Configuration("worker endpoint " + endpoint +
@@ -58,11 +63,13 @@ Result<std::unique_ptr<WorkerPool>> WorkerPool::Create(const std::string& progra
     VDIBK_ASSIGN_OR_RETURN(pool->lock_fd_, ClaimExternalEndpoint(options.external_endpoint));
     endpoint = options.external_endpoint;
   } else {
-    char tmpl[] = "/tmp/vdibackup-ipc-XXXXXX";
-    if (!mkdtemp(tmpl)) return Status::FromErrno(ErrorCode::kConfiguration, "mkdtemp", errno);
-    pool->dir_ = tmpl;
-    VDIBK_RETURN_IF_ERROR(transport::CreatePrivateDir(pool->dir_));
-    VDIBK_ASSIGN_OR_RETURN(endpoint, transport::IpcEndpoint(pool->dir_, "hub"));
+    // The directories of coordinators killed outright (SIGKILL) go first: their lock is free.
+    for (const std::string& gone : transport::SweepAbandonedIpcDirs()) {
+      log::Info("removed the ipc directory of an ended vdibackup: " + gone);
+    }
+    VDIBK_ASSIGN_OR_RETURN(transport::JobIpcDir dir, transport::JobIpcDir::Create());
+    pool->dir_.emplace(std::move(dir));
+    VDIBK_ASSIGN_OR_RETURN(endpoint, transport::IpcEndpoint(pool->dir_->path(), "hub"));
   }
   pool->endpoint_ = endpoint;
   WorkerHubOptions hub_options;
@@ -99,10 +106,7 @@ WorkerPool::~WorkerPool() {
     ::unlink(endpoint_.substr(std::string("ipc://").size()).c_str());
     ::close(lock_fd_);
   }
-  if (!dir_.empty()) {
-    std::error_code ec;
-    std::filesystem::remove_all(dir_, ec);
-  }
+  dir_.reset();  // removes the directory, then drops its owner lock
 }
 
 }  // namespace vdibk::coordinator

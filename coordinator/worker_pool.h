@@ -1,5 +1,6 @@
-// WorkerPool: what every coordinator job needs to run workers: a private 0700 ipc directory,
-// the WorkerHub bound in it, and the spawned vdibackup-worker processes ("w0".."wM-1").
+// WorkerPool: what every coordinator job needs to run workers: a private 0700 ipc directory
+// (JobIpcDir: swept by the next run if we are killed), the WorkerHub bound in it, and the
+// spawned vdibackup-worker processes ("w0".."wM-1").
 #ifndef VDIBK_COORDINATOR_WORKER_POOL_H_
 #define VDIBK_COORDINATOR_WORKER_POOL_H_
 
@@ -7,10 +8,12 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "coordinator/worker_hub.h"
 #include "shared/base/result.h"
+#include "shared/transport/job_ipc_dir.h"
 
 namespace vdibk::coordinator {
 
@@ -47,7 +50,8 @@ class WorkerPool {
 
  private:
   WorkerPool() = default;
-  std::string dir_;  // our private directory, removed at the end ("" for an external endpoint)
+  // Our private directory, removed at the end (none for an external endpoint).
+  std::optional<transport::JobIpcDir> dir_;
   std::string endpoint_;
   int lock_fd_ = -1;  // flock on the external endpoint
   std::unique_ptr<WorkerHub> hub_;

@@ -3,6 +3,8 @@
 
 #include <charconv>
 
+#include "shared/base/option_once.h"
+
 namespace vdibk::workers {
 namespace {
 
@@ -24,8 +26,10 @@ const char* WorkerUsage() {
 
 Result<WorkerOptions> ParseWorkerOptions(const std::vector<std::string>& args) {
   WorkerOptions o;
+  OptionOnce once;
   for (size_t i = 1; i < args.size(); ++i) {
     const std::string& a = args[i];
+    VDIBK_RETURN_IF_ERROR(once.See(a));
     auto value = [&]() -> Result<std::string> {
       if (i + 1 >= args.size()) return Status::Usage(a + " needs a value");
       return args[++i];

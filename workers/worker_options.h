@@ -21,7 +21,8 @@ struct WorkerOptions {
   std::string failpoint;  // tests only: $VDIBK_WORKER_FAILPOINT (failpoint.h); "" = none
 };
 
-// Parses argv (argv[0] is the program). Errors: kUsage with the offending argument.
+// Parses argv (argv[0] is the program). Every option at most once. Errors: kUsage with the
+// offending argument.
 Result<WorkerOptions> ParseWorkerOptions(const std::vector<std::string>& args);
 
 // One-paragraph usage text for --help and usage errors.

@@ -13,6 +13,8 @@
 #include <cstdio>
 #include <vector>
 
+#include "shared/base/regular_file.h"
+
 namespace vdibk::stripe {
 namespace {
 
@@ -252,25 +254,19 @@ Result<std::unique_ptr<WritableFile>> DirectoryTarget::Create(const std::string&
 Result<std::unique_ptr<PlacementFile>> DirectoryTarget::OpenForPlacement(const std::string& name) {
   if (!ValidName(name)) return Status::Usage("invalid file name '" + name + "'");
   std::string temp = dir_ + "/" + name + kPartialSuffix;
-  int fd = ::open(temp.c_str(), O_WRONLY | O_CLOEXEC);
-  if (fd < 0) {
-    if (errno == ENOENT) {
-      return Status::FromErrno(ErrorCode::kMissing, "open for placement " + temp, errno);
-    }
-    return IoError("open for placement", temp, errno);
-  }
-  return std::unique_ptr<PlacementFile>(std::make_unique<PosixPlacementFile>(temp, fd));
+  Result<UniqueFd> fd = OpenRegularFile(temp, O_WRONLY);
+  if (!fd.ok()) return fd.status().WithContext("open for placement");
+  return std::unique_ptr<PlacementFile>(std::make_unique<PosixPlacementFile>(temp, fd->release()));
 }
 
 Result<std::unique_ptr<ReadableFile>> DirectoryTarget::Open(const std::string& name) {
   if (!ValidName(name)) return Status::Usage("invalid file name '" + name + "'");
   std::string path = dir_ + "/" + name;
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    if (errno == ENOENT) return Status::FromErrno(ErrorCode::kMissing, "open " + path, errno);
-    return IoError("open", path, errno);
-  }
-  return std::unique_ptr<ReadableFile>(std::make_unique<PosixReadableFile>(path, name, fd));
+  // A FIFO, device or socket in place of a stripe or manifest is refused (kMissing), never
+  // waited on.
+  VDIBK_ASSIGN_OR_RETURN(UniqueFd fd, OpenRegularFile(path, O_RDONLY));
+  return std::unique_ptr<ReadableFile>(
+      std::make_unique<PosixReadableFile>(path, name, fd.release()));
 }
 
 }  // namespace vdibk::stripe

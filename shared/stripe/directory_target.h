@@ -19,8 +19,11 @@ class DirectoryTarget final : public Target {
   Result<std::unique_ptr<WritableFile>> Create(const std::string& name,
                                                const CreateOptions& options) override;
   using Target::Create;
+  // Only a regular file is opened (OpenRegularFile): a FIFO, device or socket of that name is
+  // kMissing naming it, at once; it never blocks. Symlinks to regular files are followed.
   Result<std::unique_ptr<ReadableFile>> Open(const std::string& name) override;
-  // Opens "<name>.partial" (being written by a StripeWriter elsewhere) for pwrite.
+  // Opens "<name>.partial" (being written by a StripeWriter elsewhere) for pwrite; a regular
+  // file only, as Open.
   Result<std::unique_ptr<PlacementFile>> OpenForPlacement(const std::string& name) override;
   std::string Describe() const override { return "dir:" + dir_; }
   const std::string& dir() const { return dir_; }

@@ -97,20 +97,22 @@ TEST(BackupTypesTest, UntilAcceptsSetStampsAndIso8601InUtc) {
 }
 
 TEST(BackupTypesTest, RestoreSetAndUntil) {
-  Result<RestoreOptions> o = ParseRestoreOptions({"--database", "db", "--repo", "/r"}, "/bin");
+  Result<RestoreOptions> o =
+      ParseRestoreOptions({"--database", "db", "--repo", "/r", "--as", "c"}, "/bin");
   ASSERT_OK(o);
   EXPECT_EQ(o->set, "latest");
   EXPECT_FALSE(o->until_unix_ms.has_value());
-  o = ParseRestoreOptions({"--database", "db", "--repo", "/r", "--until", "20240131T235959Z"},
-                          "/bin");
+  o = ParseRestoreOptions(
+      {"--database", "db", "--repo", "/r", "--as", "c", "--until", "20240131T235959Z"}, "/bin");
   ASSERT_OK(o);
   EXPECT_EQ(o->until_unix_ms.value_or(0), 1706745599999);
-  o = ParseRestoreOptions(
-      {"--database", "db", "--repo", "/r", "--set", "x_full", "--until", "20240131T235959Z"},
-      "/bin");
+  o = ParseRestoreOptions({"--database", "db", "--repo", "/r", "--as", "c", "--set", "x_full",
+                           "--until", "20240131T235959Z"},
+                          "/bin");
   ASSERT_FALSE(o.ok());
   EXPECT_EQ(o.status().code(), ErrorCode::kUsage);
-  EXPECT_EQ(ParseRestoreOptions({"--database", "db", "--repo", "/r", "--until", "soon"}, "/bin")
+  EXPECT_EQ(ParseRestoreOptions(
+                {"--database", "db", "--repo", "/r", "--as", "c", "--until", "soon"}, "/bin")
                 .status()
                 .code(),
             ErrorCode::kUsage);

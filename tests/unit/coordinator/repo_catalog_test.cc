@@ -133,7 +133,7 @@ TEST_F(RepoCatalogTest, DatabaseFilterAndMissingRepo) {
   EXPECT_EQ(ScanRepo(repo(), "nobody")->sets.size(), 0u);
   EXPECT_EQ(ScanRepo(repo() + "/nope").status().code(), ErrorCode::kConfiguration);
   EXPECT_EQ(ScanRepo(repo(), "../x").status().code(), ErrorCode::kUsage);
-  EXPECT_EQ(ListDatabases(repo()), (std::vector<std::string>{"hr", "sales"}));
+  EXPECT_EQ(ListDatabases(repo()).value(), (std::vector<std::string>{"hr", "sales"}));
 }
 
 TEST_F(RepoCatalogTest, ARunningBackupsLockIsSeen) {
