@@ -3,6 +3,7 @@
 #include "emulator/engine/vdi_server_run.h"
 
 #include <algorithm>
+#include <array>
 #include <deque>
 #include <memory>
 #include <thread>
@@ -16,6 +17,16 @@
 
 namespace vdibk::emulator {
 namespace {
+
+// The Read sizes of a restore, cycled per device: deliberately unlike the backup's Writes, and
+// each a multiple of blockSize between blockSize and maxTransferSize (vdi-protocol.md §6.2,
+// §7.3); maxTransferSize is a multiple of 65536, so of every blockSize.
+std::array<uint32_t, 4> RestoreReadSizes(uint32_t block, uint32_t max) {
+  auto fit = [&](uint64_t bytes) {
+    return static_cast<uint32_t>(std::clamp<uint64_t>(bytes / block * block, block, max));
+  };
+  return {max, fit(max / 2), fit(3ull * block), fit(max / 4)};
+}
 
 void BackupDevice(VdiServerSession& s, DeviceStream& stream, uint32_t d) {
   const FaultPlan& faults = s.options().faults;
@@ -104,11 +115,8 @@ void BackupDevice(VdiServerSession& s, DeviceStream& stream, uint32_t d) {
 
 void RestoreDevice(VdiServerSession& s, RestoreSession& session, uint32_t d) {
   const FaultPlan& faults = s.options().faults;
-  const uint32_t max = s.config().maxTransferSize;
-  const uint32_t block = s.config().blockSize;
-  // Read sizes deliberately differ from the backup's write sizes.
-  const uint32_t sizes[] = {max, std::max(block, max / 2), std::max(block, (3 * block) % max),
-                            std::max(block, max / 4)};
+  const std::array<uint32_t, 4> sizes =
+      RestoreReadSizes(s.config().blockSize, s.config().maxTransferSize);
   std::deque<std::unique_ptr<InFlight>> q;
   const MediaMode mode = MediaModeOf(s.config().features);
   ProgressReporter* progress = s.options().progress;
@@ -162,7 +170,7 @@ void RestoreDevice(VdiServerSession& s, RestoreSession& session, uint32_t d) {
       continue;
     }
     auto f = std::make_unique<InFlight>();
-    const uint32_t size = sizes[k++ % 4];
+    const uint32_t size = sizes[k++ % sizes.size()];
     if (s.Send(d, f.get(), VDC_Read, buf, size, DataPosition(mode, requested)) != NOERROR) {
       // VD_E_IO_ERROR: a read already in flight hit the end of data; the rest is drained below.
       s.ReleaseBuffer(buf);
@@ -224,6 +232,14 @@ Status RunVdiBackup(BackupJob& job, const VdiRunOptions& options, VdiRunStats* s
     return SqlError(3215,
                     "Use of WITH SNAPSHOT in the BACKUP statement requires exactly one "
                     "VIRTUAL_DEVICE.");
+  }
+  // The streams come in whole blocks of the job's BLOCKSIZE: every Write is a multiple of the
+  // device's blockSize only when that divides it.
+  if (options.block_size == 0 || job.info().block_size % options.block_size != 0) {
+    return SqlError(
+        3201, "Cannot open backup device '" + options.devices[0] +
+                  "': the backup stream's block size " + std::to_string(job.info().block_size) +
+                  " is not a multiple of BLOCKSIZE " + std::to_string(options.block_size) + ".");
   }
   return Run(options, true, stats, [&](VdiServerSession& s, uint32_t d) {
     if (options.snapshot) {

@@ -6,6 +6,7 @@
 // Server's terms. Faults come from a FaultPlan. The client's VDConfig.features pick the media
 // mode (pipe-, tape- or disk-like: positioning, marks, Load/Rewind; emulator/README.md lists the
 // command sequences); WITH SNAPSHOT runs the freeze / VDC_Snapshot and VDC_MountSnapshot flows.
+// Every Read and Write is a whole number of blocks (blockSize), at most maxTransferSize.
 #ifndef VDIBK_EMULATOR_ENGINE_VDI_SERVER_RUN_H_
 #define VDIBK_EMULATOR_ENGINE_VDI_SERVER_RUN_H_
 

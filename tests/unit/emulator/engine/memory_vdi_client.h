@@ -3,6 +3,7 @@
 // make it fail a chosen command, drain devices one after another, or count what it saw; with
 // VDF_LikeTape / VDF_LikeDisk features it keeps a position, filemarks and honours positions, and
 // it answers the snapshot commands (hooks let a test act at VDC_Snapshot / VDC_MountSnapshot).
+// It records every command's size.
 #ifndef VDIBK_TESTS_UNIT_EMULATOR_ENGINE_MEMORY_VDI_CLIENT_H_
 #define VDIBK_TESTS_UNIT_EMULATOR_ENGINE_MEMORY_VDI_CLIENT_H_
 
@@ -75,6 +76,8 @@ class MemoryVdiClient {
   void SetMarks(std::vector<std::vector<size_t>> m) { marks_ = std::move(m); }
   // Every command code device `d` got, in order (after Join()).
   const std::vector<int>& commands(uint32_t d) const { return log_.at(d); }
+  // The size field of every command device `d` got, in the order of commands(d).
+  const std::vector<int32_t>& command_sizes(uint32_t d) const { return sizes_.at(d); }
   // Positions carried by device d's data commands, in order (RandomAccess).
   const std::vector<int64_t>& data_positions(uint32_t d) const { return positions_.at(d); }
 
@@ -90,6 +93,7 @@ class MemoryVdiClient {
     block_size_ = cfg.blockSize ? cfg.blockSize : 512;
     marks_.resize(options_.devices);
     log_.assign(options_.devices, {});
+    sizes_.assign(options_.devices, {});
     positions_.assign(options_.devices, {});
     std::vector<ClientVirtualDevice*> devs(options_.devices);
     auto names = DeviceNames();
@@ -122,6 +126,7 @@ class MemoryVdiClient {
         ++counts_[c->commandCode];
       }
       log_[d].push_back(c->commandCode);
+      sizes_[d].push_back(c->size);
       if (options_.fail_command == c->commandCode) {
         if (options_.abort_instead) {
           set_.SignalAbort();
@@ -221,6 +226,7 @@ class MemoryVdiClient {
   uint32_t block_size_ = 512;
   std::vector<std::vector<size_t>> marks_;
   std::vector<std::vector<int>> log_;
+  std::vector<std::vector<int32_t>> sizes_;
   std::vector<std::vector<int64_t>> positions_;
 };
 
