@@ -20,7 +20,7 @@ bool ParseU64(const std::string& s, uint64_t* out) {
 
 bool FaultPlan::empty() const {
   return extra_flushes == 0 && !abort_after_bytes && !stall_device && !slow_device &&
-         timeout_ms == 0 && !unexpected_command;
+         timeout_ms == 0 && !unexpected_command && !abort_configuring;
 }
 
 std::string FaultPlan::ToString() const {
@@ -37,6 +37,7 @@ std::string FaultPlan::ToString() const {
     item("slow-device=" + std::to_string(*slow_device) + ":" + std::to_string(slow_ms));
   if (timeout_ms) item("timeout-ms=" + std::to_string(timeout_ms));
   if (unexpected_command) item("unexpected-command=" + std::to_string(*unexpected_command));
+  if (abort_configuring) item("abort-configuring=1");
   return out.str();
 }
 
@@ -72,6 +73,8 @@ Result<FaultPlan> FaultPlan::Parse(const std::string& spec) {
       plan.timeout_ms = static_cast<uint32_t>(v);
     } else if (name == "unexpected-command") {
       plan.unexpected_command = static_cast<uint32_t>(v);
+    } else if (name == "abort-configuring") {
+      plan.abort_configuring = v != 0;
     } else {
       return Status::Usage("unknown fault '" + name + "'");
     }

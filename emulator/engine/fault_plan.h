@@ -2,7 +2,8 @@
 // (vdi-emulator serve --fault SPEC for every statement, or BACKUP/RESTORE ... WITH VDIBK_FAULT =
 // 'SPEC' for one statement, replacing the server's plan).
 // SPEC is a comma list: extra-flushes=N, abort-after=BYTES, stall-device=I, slow-device=I:MS,
-// timeout-ms=MS (wait at most MS for each command), unexpected-command=CODE.
+// timeout-ms=MS (wait at most MS for each command), unexpected-command=CODE, abort-configuring=1
+// (abort the set while configuring it, before the client's GetConfiguration returns).
 #ifndef VDIBK_EMULATOR_ENGINE_FAULT_PLAN_H_
 #define VDIBK_EMULATOR_ENGINE_FAULT_PLAN_H_
 
@@ -23,6 +24,7 @@ struct FaultPlan {
   uint32_t slow_ms = 0;
   uint32_t timeout_ms = 0;                     // 0 = wait forever for a completion
   std::optional<uint32_t> unexpected_command;  // VDC_* code sent once, before the data
+  bool abort_configuring = false;  // SignalAbort between BeginConfiguration and EndConfiguration
 
   bool empty() const;
   std::string ToString() const;

@@ -60,7 +60,7 @@ void BackupDevice(VdiServerSession& s, DeviceStream& stream, uint32_t d) {
     Result<size_t> n = stream.Fill(buf, max);
     if (!n.ok()) {
       s.ReleaseBuffer(buf);
-      s.Fail(SqlError(3203, "Read on database file failed: " + n.status().message()), true);
+      s.Abandon(SqlError(3203, "Read on database file failed: " + n.status().message()));
       break;
     }
     if (*n == 0) {
@@ -78,11 +78,10 @@ void BackupDevice(VdiServerSession& s, DeviceStream& stream, uint32_t d) {
     s.AddBytes(*n);
     q.push_back(std::move(f));
     if (faults.abort_after_bytes && s.bytes() >= *faults.abort_after_bytes) {
-      s.Fail(SqlError(3013,
-                      "BACKUP DATABASE is terminating abnormally (fault injection: server "
-                      "abort after " +
-                          std::to_string(*faults.abort_after_bytes) + " bytes)."),
-             true);
+      s.Abandon(SqlError(3013,
+                         "BACKUP DATABASE is terminating abnormally (fault injection: server "
+                         "abort after " +
+                             std::to_string(*faults.abort_after_bytes) + " bytes)."));
       break;
     }
     if (first) {
@@ -110,7 +109,7 @@ void BackupDevice(VdiServerSession& s, DeviceStream& stream, uint32_t d) {
       s.Barrier()) {
     if (s.complete_enabled()) Control(s, d, VDC_Complete);
   }
-  s.CloseDevice(d);
+  EndDevice(s, d);
 }
 
 void RestoreDevice(VdiServerSession& s, RestoreSession& session, uint32_t d) {
@@ -209,6 +208,7 @@ Status Run(const VdiRunOptions& options, bool backup, VdiRunStats* stats, Body b
     stats->client_features = s.config().features;
     stats->media_mode = MediaModeName(MediaModeOf(s.config().features));
     stats->frozen_seconds = s.frozen_seconds();
+    stats->discarded = s.discarded();
   }
   if (s.failed()) return s.failure();
   if (!abort_reason.empty()) {

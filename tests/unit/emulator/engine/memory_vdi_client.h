@@ -3,7 +3,7 @@
 // make it fail a chosen command, drain devices one after another, or count what it saw; with
 // VDF_LikeTape / VDF_LikeDisk features it keeps a position, filemarks and honours positions, and
 // it answers the snapshot commands (hooks let a test act at VDC_Snapshot / VDC_MountSnapshot).
-// It records every command's size.
+// With VDF_Discard it empties a device's stream on VDC_Discard. It records every command's size.
 #ifndef VDIBK_TESTS_UNIT_EMULATOR_ENGINE_MEMORY_VDI_CLIENT_H_
 #define VDIBK_TESTS_UNIT_EMULATOR_ENGINE_MEMORY_VDI_CLIENT_H_
 
@@ -33,6 +33,8 @@ struct MemoryClientOptions {
   uint32_t snapshot_code = ERROR_SUCCESS;  // completion of VDC_Snapshot / VDC_MountSnapshot
   std::function<void()> on_snapshot;       // runs before VDC_Snapshot is completed
   std::function<void()> on_mount;          // runs before VDC_MountSnapshot is completed
+  uint32_t discard_code = ERROR_SUCCESS;   // completion of VDC_Discard (with VDF_Discard)
+  int64_t config_timeout_ms = 10000;       // GetConfiguration timeout (-1: no limit)
 };
 
 class MemoryVdiClient {
@@ -69,6 +71,8 @@ class MemoryVdiClient {
     return counts_[code];
   }
   int last_result(uint32_t d) const { return results_.at(d); }
+  // What GetConfiguration returned (after Join()).
+  int config_result() const { return config_result_; }
   uint32_t features() const { return features_; }
   void SetStreams(std::vector<std::string> s) { streams_ = std::move(s); }
   // Filemark positions (byte offsets) per device: written by VDC_WriteMark, honoured by Reads.
@@ -85,7 +89,8 @@ class MemoryVdiClient {
   void Serve() {
     VDConfig cfg{};
     results_.assign(options_.devices, 0);
-    if (set_.GetConfiguration(10000, &cfg) != NOERROR) {
+    config_result_ = set_.GetConfiguration(options_.config_timeout_ms, &cfg);
+    if (config_result_ != NOERROR) {
       set_.Close();
       return;
     }
@@ -199,6 +204,15 @@ class MemoryVdiClient {
           }
           out_pos = static_cast<int64_t>(tape ? pos / block_size_ : pos);
           break;
+        case VDC_Discard:  // the set is being aborted: what it wrote goes
+          if (!(features_ & VDF_Discard)) {
+            code = ERROR_NOT_SUPPORTED;
+            break;
+          }
+          data.clear();
+          pos = 0;
+          code = static_cast<int>(options_.discard_code);
+          break;
         case VDC_Snapshot:
           if (options_.on_snapshot) options_.on_snapshot();
           code = static_cast<int>(options_.snapshot_code);
@@ -220,6 +234,7 @@ class MemoryVdiClient {
   std::thread main_;
   std::vector<std::string> streams_;
   std::vector<int> results_;
+  int config_result_ = -1;
   std::mutex mu_;
   std::map<int, int> counts_;
   uint32_t features_ = 0;
