@@ -13,6 +13,7 @@
 #include <thread>
 #include <vector>
 
+#include "coordinator/backup_discard.h"
 #include "coordinator/backup_options.h"
 #include "coordinator/backup_report.h"
 #include "coordinator/backup_targets.h"
@@ -108,6 +109,7 @@ class BackupJob final : public HubListener {
   std::vector<uint64_t> next_encoder_;       // round robin per device (written by its thread)
   std::vector<std::vector<std::string>> encoders_;  // EncodersFor(d), fixed for the job
   bool manifest_written_ = false;
+  std::unique_ptr<BackupDiscard> discard_;  // VDC_Discard: removes the abandoned set
   bool keep_set_ = false;  // the statement succeeded but its history row could not be read
 };
 
