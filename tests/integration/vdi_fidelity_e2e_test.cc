@@ -1,7 +1,9 @@
 // vdibackup against the emulator's VDI fidelity paths (issue 18), real processes throughout:
 // mid-stream flushes (`--fault extra-flushes=5`) with fan-out, backed up and restored
 // byte-identical; a backup the server abandons gets VDC_Discard and the set is removed before the
-// statement fails; a server abort while configuring wakes vdibackup's GetConfiguration.
+// statement fails; a server abort while configuring wakes vdibackup's GetConfiguration; a
+// SignalAbort in Initializing (workers missing) fails the statement and nothing else.
+#include <sys/stat.h>
 #include <sys/wait.h>
 
 #include <gtest/gtest.h>
@@ -55,7 +57,9 @@ class VdiFidelityE2eTest : public ::testing::Test {
     Outcome c = RunMerged(
         {Bin("vdi-emulator"), "create-database", "sales", "--data-dir", data_, "--size", "16M"});
     ASSERT_EQ(c.exit_code, 0) << c.out;
-    server_ = ServeEmulator(data_, endpoint_, {"--fault", fault});
+    std::vector<std::string> extra;
+    if (!fault.empty()) extra = {"--fault", fault};
+    server_ = ServeEmulator(data_, endpoint_, extra);
     ASSERT_TRUE(server_);
     history_before_ = ReadAll(data_ + "/.vdi-emulator/backupset");
   }
@@ -65,11 +69,26 @@ class VdiFidelityE2eTest : public ::testing::Test {
       EXPECT_TRUE(server_->Wait(20s));
     }
   }
-  Outcome Backup(int devices, int workers) {
-    return Finish(*StartMerged({Bin("vdibackup"), "backup", "--database", "sales", "--repo", repo_,
-                                "--devices", std::to_string(devices), "--workers",
-                                std::to_string(workers), "--max-transfer-size", "65536", "--server",
-                                endpoint_, "--set-name", set_name_, "--json"}));
+  Outcome Backup(int devices, int workers, const std::vector<std::string>& extra = {}) {
+    std::vector<std::string> argv{Bin("vdibackup"),
+                                  "backup",
+                                  "--database",
+                                  "sales",
+                                  "--repo",
+                                  repo_,
+                                  "--devices",
+                                  std::to_string(devices),
+                                  "--workers",
+                                  std::to_string(workers),
+                                  "--max-transfer-size",
+                                  "65536",
+                                  "--server",
+                                  endpoint_,
+                                  "--set-name",
+                                  set_name_,
+                                  "--json"};
+    argv.insert(argv.end(), extra.begin(), extra.end());
+    return Finish(*StartMerged(argv));
   }
   // Backs up with fan-out under extra flushes: every stripe carries the 5 mid-stream flush
   // points and the final one; the restore (same server, same faults) is byte-identical.
@@ -150,6 +169,26 @@ TEST_F(VdiFidelityE2eTest, ServerAbortWhileConfiguringEndsTheWaitForConfiguratio
   EXPECT_NE(b.out.find("Msg 18210"), std::string::npos) << b.out;
   EXPECT_NE(b.out.find("aborted the set while configuring it"), std::string::npos) << b.out;
   ExpectNothingLeft();
+}
+
+// vdibackup fails after GetConfiguration, before it opened a device (its external workers never
+// connect): it calls SignalAbort in Initializing, then Close. The statement fails with the
+// client's abort, promptly, and the server is left healthy: the next backup works.
+TEST_F(VdiFidelityE2eTest, SignalAbortInInitializingFailsTheStatementAndNothingElse) {
+  StartEmulator("");
+  const std::string run = dir_.Join("run");
+  ASSERT_EQ(::mkdir(run.c_str(), 0700), 0);
+  Outcome b = Backup(2, 2, {"--worker-endpoint", "ipc://" + run + "/hub", "--worker-wait", "1"});
+  EXPECT_EQ(b.exit_code, 5) << b.out;
+  EXPECT_LT(b.seconds, 30.0) << b.out;
+  EXPECT_NE(b.out.find("did not connect in time"), std::string::npos) << b.out;
+  EXPECT_NE(b.out.find("Msg 18210"), std::string::npos) << b.out;
+  EXPECT_NE(b.out.find("Operating system error 995"), std::string::npos) << b.out;
+  ExpectNothingLeft();
+  set_name_ += "b";
+  Outcome again = Backup(2, 2);
+  EXPECT_EQ(again.exit_code, 0) << again.out;
+  EXPECT_EQ(SetDirs(repo_, "sales").size(), 1u);
 }
 
 }  // namespace
