@@ -41,7 +41,6 @@ class VdiServerSession {
   bool client_has(uint32_t feature_bits) const {
     return (config_.features & feature_bits) == feature_bits;
   }
-  bool backup() const { return write_media_; }
   const std::string& device_name(uint32_t i) const { return options_.devices[i]; }
   const VdiRunOptions& options() const { return options_; }
 
