@@ -202,10 +202,12 @@ int CompleteCommandBeforeTheOtherDeviceOpens(Scene& sc) {
 // Initializing with two devices: open the first, so a current device exists.
 int OpenFirstOfTwo(Scene& sc) { return sc.client.OpenDevice(C(sc.name), &sc.dev); }
 
-constexpr const char* kOpenInActive = "OpenDevice in Active: VD_E_OPEN (§2.3), not PROTOCOL";
-constexpr const char* kCloseInActive = "Close with devices open: VD_E_OPEN and an abort (§2.3)";
+// docs/vdi.md, "Deliberate differences from the reference, and their tests".
+constexpr const char* kOpenInActive = "difference 1: OpenDevice in Active is VD_E_OPEN (§2.3)";
+constexpr const char* kCloseInActive =
+    "difference 2: Close with devices open is VD_E_OPEN and an abort (§2.3)";
 constexpr const char* kDeviceBeforeActive =
-    "a device is served as soon as it is open, before the set is Active";
+    "difference 3: a device is served as soon as it is open, before the set is Active";
 
 std::vector<Row> Rows() {
   using S = St;
@@ -290,7 +292,7 @@ TEST_P(ClientTransitionTableTest, Cell) {
   ASSERT_EQ(Probe(sc), row.state) << "the scene is not in the state of the row";
   EXPECT_EQ(row.act(sc), row.expected)
       << row.call << " in " << StName(row.state)
-      << (row.difference ? std::string(" (docs/vdi.md: ") + row.difference + ")" : "");
+      << (row.difference ? std::string(" (docs/vdi.md, ") + row.difference + ")" : "");
   EXPECT_EQ(Probe(sc), row.after) << row.call << " in " << StName(row.state);
 }
 
