@@ -101,31 +101,66 @@ def repo_sets(bin_dir, repo, database):
     return json.loads(out[out.index("{"):])["sets"]
 
 
-def shm_objects():
-    return sorted(n for n in os.listdir("/dev/shm") if n.startswith(("vdibk", "vdibackup")))
+def become_subreaper():
+    """Orphans of our jobs (workers of a killed coordinator) are re-parented to this process, so
+    the leak check sees them as ours (PR_SET_CHILD_SUBREAPER)."""
+    import ctypes
+    ctypes.CDLL(None, use_errno=True).prctl(36, 1, 0, 0, 0)
 
 
-def ipc_dirs():
-    tmp = tempfile.gettempdir()
-    return sorted(n for n in os.listdir(tmp) if n.startswith("vdibackup-ipc"))
+class Scope:
+    """What one run owns, so that its leak checks ignore everything else on the machine (other
+    tests running in parallel): VDI set names with `tag` in them (pass set_name() to every job's
+    --set-name), IPC dirs under `tmpdir` (the jobs' TMPDIR) and our descendant processes."""
 
+    def __init__(self, work):
+        self.tag = f"r{os.getpid()}"
+        self.tmpdir = os.path.join(work, "tmp")
+        os.makedirs(self.tmpdir, exist_ok=True)
+        self.count = 0
+        self.exclude = set()  # pids that may live on (the emulator)
 
-def processes(names=("vdibackup", "vdibackup-worker", "sqlcmd")):
-    """pid -> comm of our programs still running (zombies excluded)."""
-    out = {}
-    for pid in os.listdir("/proc"):
-        if not pid.isdigit():
-            continue
-        try:
-            with open(f"/proc/{pid}/stat") as f:
-                stat = f.read()
-        except OSError:
-            continue
-        comm = stat[stat.index("(") + 1:stat.rindex(")")]
-        state = stat[stat.rindex(")") + 2]
-        if comm in names and state != "Z":
-            out[int(pid)] = comm
-    return out
+    def set_name(self):
+        self.count += 1
+        return f"{self.tag}_{self.count}"
+
+    def env(self, base):
+        return dict(base, TMPDIR=self.tmpdir)
+
+    def shm_objects(self):
+        return sorted(n for n in os.listdir("/dev/shm") if self.tag + "_" in n)
+
+    def ipc_dirs(self):
+        return sorted(n for n in os.listdir(self.tmpdir) if n.startswith("vdibackup-ipc"))
+
+    def processes(self, names=("vdibackup", "vdibackup-worker", "sqlcmd")):
+        """pid -> comm of our running descendants named `names` (zombies excluded)."""
+        parent, comm = {}, {}
+        for pid in os.listdir("/proc"):
+            if not pid.isdigit():
+                continue
+            try:
+                with open(f"/proc/{pid}/stat") as f:
+                    stat = f.read()
+            except OSError:
+                continue
+            rest = stat[stat.rindex(")") + 2:].split()
+            if rest[0] == "Z":
+                continue
+            parent[int(pid)] = int(rest[1])
+            comm[int(pid)] = stat[stat.index("(") + 1:stat.rindex(")")]
+        me, out = os.getpid(), {}
+        for pid in parent:
+            p, seen = pid, 0
+            while p in parent and p != me and seen < 64:
+                p, seen = parent[p], seen + 1
+            if p == me and pid not in self.exclude and comm[pid] in names:
+                out[pid] = comm[pid]
+        return out
+
+    def snapshot(self, server_pid=None):
+        return {"shm": self.shm_objects(), "ipc": self.ipc_dirs(), "procs": self.processes(),
+                "server_fds": fd_count(server_pid) if server_pid else -1}
 
 
 def fd_count(pid):
@@ -133,11 +168,6 @@ def fd_count(pid):
         return len(os.listdir(f"/proc/{pid}/fd"))
     except OSError:
         return -1
-
-
-def snapshot(server_pid):
-    return {"shm": shm_objects(), "ipc": ipc_dirs(), "procs": processes(),
-            "server_fds": fd_count(server_pid) if server_pid else -1}
 
 
 def leaks(before, after):

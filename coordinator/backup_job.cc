@@ -162,7 +162,8 @@ Status BackupJob::RunPipeline() {
   vds_ = std::make_unique<ClientVirtualDeviceSet>();
   VDConfig cfg{};
   cfg.deviceCount = options_.devices;
-  cfg.features = VDF_RequestComplete;
+  cfg.features = VDF_RequestComplete | VDF_Discard;
+  discard_ = std::make_unique<BackupDiscard>(options_.devices, [this] { targets_->RemoveAll(); });
   std::vector<char> name = CString(set_name_);
   int hr = vds_->Create(name.data(), &cfg);
   if (hr != NOERROR) {
@@ -390,6 +391,10 @@ void BackupJob::DeviceLoop(uint32_t d) {
         h = env.mutable_complete()->mutable_header();
         break;
       case VDC_ClearError:
+        vd->CompleteCommand(cmd, ERROR_SUCCESS, 0, 0);
+        continue;
+      case VDC_Discard:  // the server abandons the set: drop what it wrote (backup_discard.h)
+        discard_->OnDiscard(d);
         vd->CompleteCommand(cmd, ERROR_SUCCESS, 0, 0);
         continue;
       default:

@@ -13,6 +13,7 @@
 #include <thread>
 #include <vector>
 
+#include "coordinator/backup_discard.h"
 #include "coordinator/backup_options.h"
 #include "coordinator/backup_report.h"
 #include "coordinator/backup_targets.h"
@@ -131,6 +132,7 @@ class BackupJob final : public HubListener {
   bool acked_ = false;
   bool keep_set_ = false;  // the set stays, PENDING: the server may have committed it
   ServerWatch server_;
+  std::unique_ptr<BackupDiscard> discard_;  // VDC_Discard: removes the abandoned set
 };
 
 }  // namespace vdibk::coordinator

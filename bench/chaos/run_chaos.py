@@ -71,7 +71,9 @@ class Chaos:
         self.repo = os.path.join(self.work, "repo")
         os.makedirs(self.repo)
         self.endpoint = "ipc://" + os.path.join(self.work, "sql.sock")
-        self.env = dict(os.environ, VDI_EMULATOR_ENDPOINT=self.endpoint)
+        rl.become_subreaper()
+        self.scope = rl.Scope(self.work)
+        self.env = self.scope.env(dict(os.environ, VDI_EMULATOR_ENDPOINT=self.endpoint))
         self.server_fault = None
         self.server = None
         self.stats = collections.defaultdict(lambda: {"runs": 0, "exits": collections.Counter(),
@@ -95,12 +97,12 @@ class Chaos:
         return [f"{self.bin}/vdibackup", "backup", "--database", DB, "--repo", self.repo,
                 "--devices", "2", "--workers", str(random.choice([2, 3])), "--type", kind,
                 "--max-transfer-size", "65536", "--json", "--no-progress",
-                "--confirm-timeout", "5"]
+                "--confirm-timeout", "5", "--set-name", self.scope.set_name()]
 
     def restore_argv(self):
         return [f"{self.bin}/vdibackup", "restore", "--database", DB, "--repo", self.repo,
                 "--as", "copy", "--move", f"{DB}=copy.mdf", "--move", f"{DB}_log=copy_log.ldf",
-                "--replace", "--json"]
+                "--replace", "--json", "--set-name", self.scope.set_name()]
 
     def run_job(self, argv, env, fault, at):
         """Starts the job, applies `fault` `at` seconds in, returns (exit code, output)."""
@@ -188,22 +190,12 @@ class Chaos:
                            env=self.env)
         if code != 0:
             self.violation(key, f"verify --all exit {code}: {out[-1500:]}")
-        # Orphans of a killed coordinator notice its silence within 3 heartbeats: allow 10 s.
-        deadline = time.monotonic() + 10
-        while True:
-            leaked = rl.leaks(baseline, rl.snapshot(None))
-            if not leaked or time.monotonic() > deadline:
-                break
-            time.sleep(0.1)
-        if leaked:
-            self.violation(key, f"leaked {leaked}")
         # 5. The next backup and a latest-point restore.
         rl.workload(self.bin, self.data, DB, self.seed)
         self.serve(None)
         code, out = rl.run(self.backup_argv("log"), env=self.env)
         if code != 0:
             self.violation(key, f"the next backup failed (exit {code}): {out[-1500:]}")
-            return
         code, out = rl.run(self.restore_argv(), env=self.env)
         if code != 0:
             self.violation(key, f"the latest-point restore failed (exit {code}): {out[-1500:]}")
@@ -212,6 +204,16 @@ class Chaos:
                          (f"{DB}/{DB}_log.ldf", "copy/copy_log.ldf")):
             if not rl.same_file(os.path.join(self.data, src), os.path.join(self.data, dst)):
                 self.violation(key, f"restored {dst} differs from {src}")
+        # 4. Nothing leaked, once the next job ran (it sweeps the IPC directory a SIGKILLed
+        # coordinator left; orphaned workers notice the silence within 3 heartbeats).
+        deadline = time.monotonic() + 10
+        while True:
+            leaked = rl.leaks(baseline, self.scope.snapshot())
+            if not leaked or time.monotonic() > deadline:
+                break
+            time.sleep(0.1)
+        if leaked:
+            self.violation(key, f"leaked {leaked}")
 
     # --- the run -----------------------------------------------------------------------------
     def calibrate(self):
@@ -247,7 +249,7 @@ class Chaos:
             op = "backup" if fault in BACKUP_ONLY else random.choice(["backup", "backup",
                                                                       "restore"])
             key = (fault, op)
-            baseline = rl.snapshot(None)
+            baseline = self.scope.snapshot()
             env = dict(self.env)
             if fault == "target-eio":
                 env["VDIBK_WORKER_TARGET_FAULT"] = "sync-eio"

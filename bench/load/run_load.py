@@ -31,14 +31,16 @@ def main():
     data, repo = os.path.join(work, "data"), os.path.join(work, "repo")
     os.makedirs(repo)
     endpoint = "ipc://" + os.path.join(work, "sql.sock")
-    env = dict(os.environ, VDI_EMULATOR_ENDPOINT=endpoint)
+    rl.become_subreaper()
+    scope = rl.Scope(work)
+    env = scope.env(dict(os.environ, VDI_EMULATOR_ENDPOINT=endpoint))
     dbs = [f"load{i}" for i in range(args.backups)]
     for db in dbs:
         rl.create_database(bin_dir, data, db, args.size)
     rl.create_database(bin_dir, data, "small", "4M")
     server = rl.Emulator(bin_dir, data, endpoint)
     server.start()
-    before = rl.snapshot(server.pid())
+    before = scope.snapshot(server.pid())
     rows, failures = [], []
 
     def phase(name, argvs, check=None):
@@ -63,7 +65,8 @@ def main():
 
     backup = [f"{bin_dir}/vdibackup", "backup", "--repo", repo, "--json", "--no-progress"]
     phase(f"A: {args.backups} backups x {args.devices} devices",
-          [backup + ["--database", db, "--devices", str(args.devices)] for db in dbs])
+          [backup + ["--database", db, "--devices", str(args.devices), "--set-name",
+                     scope.set_name()] for db in dbs])
     verify("A: verify --all")
 
     def restored_equal(_):
@@ -75,18 +78,20 @@ def main():
         return ""
     phase(f"B: {args.restores} restores", [
         [f"{bin_dir}/vdibackup", "restore", "--database", db, "--repo", repo, "--as", f"copy{i}",
-         "--move", f"{db}=copy{i}.mdf", "--move", f"{db}_log=copy{i}_log.ldf", "--json"]
+         "--move", f"{db}=copy{i}.mdf", "--move", f"{db}_log=copy{i}_log.ldf", "--json",
+         "--set-name", scope.set_name()]
         for i, db in enumerate(dbs[:args.restores])], restored_equal)
 
     def distinct_sets(results):
         dirs = {rl.SET_RE.search(o).group(1) for _, o in results if rl.SET_RE.search(o)}
         return "" if len(dirs) == args.small else f"{len(dirs)} distinct sets for {args.small}"
     phase(f"C: {args.small} backups of one database",
-          [backup + ["--database", "small", "--devices", "2"] for _ in range(args.small)],
+          [backup + ["--database", "small", "--devices", "2", "--set-name", scope.set_name()]
+           for _ in range(args.small)],
           distinct_sets)
     verify("C: verify --all")
 
-    after = rl.snapshot(server.pid())
+    after = scope.snapshot(server.pid())
     leaked = rl.leaks(before, after)
     rows.append(["leaks (shm, IPC dirs, processes, server fds)", "", "", len(leaked), "",
                  "none" if not leaked else str(leaked)])

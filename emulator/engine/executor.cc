@@ -36,7 +36,8 @@ std::vector<std::string> Names(const std::vector<tsql::BackupDevice>& devices) {
 }
 
 // The 3197/3198 pair SQL Server logs around a snapshot freeze, the time, and a warning past 10 s.
-void FreezeMessages(const std::string& db, double seconds, int line, frontend::ISqlSink& sink) {
+void FreezeMessages(const std::string& db, double seconds, double warn_seconds, int line,
+                    frontend::ISqlSink& sink) {
   sink.Message({3197, 0, 1,
                 "I/O is frozen on database " + db +
                     ". No user action is required. However, if "
@@ -47,11 +48,11 @@ void FreezeMessages(const std::string& db, double seconds, int line, frontend::I
   char text[160];
   std::snprintf(text, sizeof text, "Database %s was frozen for %.3f seconds.", db.c_str(), seconds);
   sink.Message({0, 0, 1, text, line, ""});
-  if (seconds > kFreezeWarningSeconds) {
+  if (seconds > warn_seconds) {
     std::snprintf(text, sizeof text,
                   "Warning: I/O on database %s was frozen for %.1f seconds; keep snapshot "
-                  "freezes to %.0f seconds or less.",
-                  db.c_str(), seconds, kFreezeWarningSeconds);
+                  "freezes to %g seconds or less.",
+                  db.c_str(), seconds, warn_seconds);
     sink.Message({0, 10, 1, text, line, ""});
   }
 }
@@ -244,7 +245,9 @@ void EmulatorExecutor::RunBackup(const tsql::BackupStatement& s, int line,
                        progress.get());
     seconds = stats.seconds;
   }
-  if (frozen_seconds >= 0) FreezeMessages(s.database, frozen_seconds, line, sink);
+  if (frozen_seconds >= 0) {
+    FreezeMessages(s.database, frozen_seconds, options_.freeze_warning_seconds, line, sink);
+  }
   // The backup counts only once every device finished: then history, base and log change.
   if (st.ok() && vdi) faults->StallCommit();
   if (st.ok()) st = (*job)->Commit();

@@ -17,6 +17,9 @@
 
 namespace vdibk::emulator {
 
+// SQL Server's advice for snapshot freezes; longer ones get a warning message.
+constexpr double kFreezeWarningSeconds = 10.0;
+
 struct ExecutorOptions {
   std::string data_dir;
   FaultPlan faults;  // applied to every BACKUP/RESTORE over VDI (serve --fault) without VDIBK_FAULT
@@ -25,10 +28,9 @@ struct ExecutorOptions {
   uint32_t freeze_wait_ms = 10000;
   // serve --direct-io: BackupOptions / RestoreOptions::direct_io for every BACKUP and RESTORE.
   bool direct_io = false;
+  // BACKUP WITH SNAPSHOT: a freeze longer than this gets a level-10 warning (tests shorten it).
+  double freeze_warning_seconds = kFreezeWarningSeconds;
 };
-
-// SQL Server's advice for snapshot freezes; longer ones get a warning message.
-constexpr double kFreezeWarningSeconds = 10.0;
 
 class EmulatorExecutor : public frontend::IStatementExecutor {
  public:

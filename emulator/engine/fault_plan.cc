@@ -24,7 +24,8 @@ bool ParseU64(const std::string& s, uint64_t* out) {
 
 bool FaultPlan::empty() const {
   return extra_flushes == 0 && !abort_after_bytes && !stall_device && !slow_device &&
-         timeout_ms == 0 && !unexpected_command && commit_stall_ms == 0 && !drop_after_commit;
+         timeout_ms == 0 && !unexpected_command && commit_stall_ms == 0 && !drop_after_commit &&
+         !abort_configuring;
 }
 
 void FaultPlan::StallCommit() const {
@@ -47,6 +48,7 @@ std::string FaultPlan::ToString() const {
   if (unexpected_command) item("unexpected-command=" + std::to_string(*unexpected_command));
   if (commit_stall_ms) item("commit-stall-ms=" + std::to_string(commit_stall_ms));
   if (drop_after_commit) item("drop-after-commit=1");
+  if (abort_configuring) item("abort-configuring=1");
   return out.str();
 }
 
@@ -91,6 +93,8 @@ Result<FaultPlan> FaultPlan::Parse(const std::string& spec) {
     } else if (name == "drop-after-commit") {
       if (v > 1) return Status::Usage("fault drop-after-commit: expected 0 or 1");
       plan.drop_after_commit = v == 1;
+    } else if (name == "abort-configuring") {
+      plan.abort_configuring = v != 0;
     } else {
       return Status::Usage("unknown fault '" + name + "'");
     }

@@ -2,8 +2,9 @@
 // (vdi-emulator serve --fault SPEC for every statement, or BACKUP/RESTORE ... WITH VDIBK_FAULT =
 // 'SPEC' for one statement, replacing the server's plan).
 // SPEC is a comma list: extra-flushes=N, abort-after=BYTES, stall-device=I, slow-device=I:MS,
-// timeout-ms=MS (wait at most MS for each command), unexpected-command=CODE, and around the
-// statement's commit: commit-stall-ms=MS, drop-after-commit=0|1.
+// timeout-ms=MS (wait at most MS for each command), unexpected-command=CODE, abort-configuring=1
+// (abort the set while configuring it, before the client's GetConfiguration returns), and around
+// the statement's commit: commit-stall-ms=MS, drop-after-commit=0|1.
 #ifndef VDIBK_EMULATOR_ENGINE_FAULT_PLAN_H_
 #define VDIBK_EMULATOR_ENGINE_FAULT_PLAN_H_
 
@@ -29,6 +30,7 @@ struct FaultPlan {
   uint32_t commit_stall_ms = 0;
   // Once committed, the client's connection is dropped instead of the success messages and Done.
   bool drop_after_commit = false;
+  bool abort_configuring = false;  // SignalAbort between BeginConfiguration and EndConfiguration
 
   bool empty() const;
   // Sleeps commit_stall_ms (not cut short by a cancel: a stalled fsync is not either).

@@ -98,6 +98,14 @@ bool Control(VdiServerSession& s, uint32_t d, uint32_t code, bool backup, uint32
   return false;
 }
 
+void EndDevice(VdiServerSession& s, uint32_t d) {
+  if (s.DiscardDue()) {
+    const bool usable = !s.InIoError(d) || Exchange(s, d, VDC_ClearError) == ERROR_SUCCESS;
+    if (usable && Exchange(s, d, VDC_Discard) == ERROR_SUCCESS) s.NoteDiscarded();
+  }
+  s.CloseDevice(d);
+}
+
 void SendUnexpected(VdiServerSession& s, uint32_t d, uint32_t code) {
   InFlight f;
   if (s.Send(d, &f, code, nullptr, 0) != NOERROR || !s.Wait(d, &f)) return;

@@ -35,6 +35,11 @@ std::optional<uint32_t> Exchange(VdiServerSession& s, uint32_t d, uint32_t code,
 bool Control(VdiServerSession& s, uint32_t d, uint32_t code, bool backup = true, uint32_t size = 0,
              uint64_t position = 0, uint64_t* out_position = nullptr);
 
+// Ends device `d` after its last command: when s.DiscardDue(), VDC_Discard first (preceded by
+// VDC_ClearError in the IO-ERROR state, where nothing else may be sent: vdi-protocol.md §4.4);
+// then CloseDevice. A Discard the client fails changes nothing: the device closes all the same.
+void EndDevice(VdiServerSession& s, uint32_t d);
+
 // A command the client did not ask for (fault injection). A client answers ERROR_NOT_SUPPORTED;
 // that puts the device in IO-ERROR, which ClearError ends, as SQL Server would do.
 void SendUnexpected(VdiServerSession& s, uint32_t d, uint32_t code);

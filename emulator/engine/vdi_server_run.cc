@@ -3,6 +3,7 @@
 #include "emulator/engine/vdi_server_run.h"
 
 #include <algorithm>
+#include <array>
 #include <deque>
 #include <memory>
 #include <thread>
@@ -16,6 +17,16 @@
 
 namespace vdibk::emulator {
 namespace {
+
+// The Read sizes of a restore, cycled per device: deliberately unlike the backup's Writes, and
+// each a multiple of blockSize between blockSize and maxTransferSize (vdi-protocol.md §6.2,
+// §7.3); maxTransferSize is a multiple of 65536, so of every blockSize.
+std::array<uint32_t, 4> RestoreReadSizes(uint32_t block, uint32_t max) {
+  auto fit = [&](uint64_t bytes) {
+    return static_cast<uint32_t>(std::clamp<uint64_t>(bytes / block * block, block, max));
+  };
+  return {max, fit(max / 2), fit(3ull * block), fit(max / 4)};
+}
 
 void BackupDevice(VdiServerSession& s, DeviceStream& stream, uint32_t d) {
   const FaultPlan& faults = s.options().faults;
@@ -49,7 +60,7 @@ void BackupDevice(VdiServerSession& s, DeviceStream& stream, uint32_t d) {
     Result<size_t> n = stream.Fill(buf, max);
     if (!n.ok()) {
       s.ReleaseBuffer(buf);
-      s.Fail(SqlError(3203, "Read on database file failed: " + n.status().message()), true);
+      s.Abandon(SqlError(3203, "Read on database file failed: " + n.status().message()));
       break;
     }
     if (*n == 0) {
@@ -67,11 +78,10 @@ void BackupDevice(VdiServerSession& s, DeviceStream& stream, uint32_t d) {
     s.AddBytes(*n);
     q.push_back(std::move(f));
     if (faults.abort_after_bytes && s.bytes() >= *faults.abort_after_bytes) {
-      s.Fail(SqlError(3013,
-                      "BACKUP DATABASE is terminating abnormally (fault injection: server "
-                      "abort after " +
-                          std::to_string(*faults.abort_after_bytes) + " bytes)."),
-             true);
+      s.Abandon(SqlError(3013,
+                         "BACKUP DATABASE is terminating abnormally (fault injection: server "
+                         "abort after " +
+                             std::to_string(*faults.abort_after_bytes) + " bytes)."));
       break;
     }
     if (first) {
@@ -99,16 +109,13 @@ void BackupDevice(VdiServerSession& s, DeviceStream& stream, uint32_t d) {
       s.Barrier()) {
     if (s.complete_enabled()) Control(s, d, VDC_Complete);
   }
-  s.CloseDevice(d);
+  EndDevice(s, d);
 }
 
 void RestoreDevice(VdiServerSession& s, RestoreSession& session, uint32_t d) {
   const FaultPlan& faults = s.options().faults;
-  const uint32_t max = s.config().maxTransferSize;
-  const uint32_t block = s.config().blockSize;
-  // Read sizes deliberately differ from the backup's write sizes.
-  const uint32_t sizes[] = {max, std::max(block, max / 2), std::max(block, (3 * block) % max),
-                            std::max(block, max / 4)};
+  const std::array<uint32_t, 4> sizes =
+      RestoreReadSizes(s.config().blockSize, s.config().maxTransferSize);
   std::deque<std::unique_ptr<InFlight>> q;
   const MediaMode mode = MediaModeOf(s.config().features);
   ProgressReporter* progress = s.options().progress;
@@ -162,7 +169,7 @@ void RestoreDevice(VdiServerSession& s, RestoreSession& session, uint32_t d) {
       continue;
     }
     auto f = std::make_unique<InFlight>();
-    const uint32_t size = sizes[k++ % 4];
+    const uint32_t size = sizes[k++ % sizes.size()];
     if (s.Send(d, f.get(), VDC_Read, buf, size, DataPosition(mode, requested)) != NOERROR) {
       // VD_E_IO_ERROR: a read already in flight hit the end of data; the rest is drained below.
       s.ReleaseBuffer(buf);
@@ -201,6 +208,7 @@ Status Run(const VdiRunOptions& options, bool backup, VdiRunStats* stats, Body b
     stats->client_features = s.config().features;
     stats->media_mode = MediaModeName(MediaModeOf(s.config().features));
     stats->frozen_seconds = s.frozen_seconds();
+    stats->discarded = s.discarded();
   }
   if (s.failed()) return s.failure();
   if (!abort_reason.empty()) {
@@ -224,6 +232,14 @@ Status RunVdiBackup(BackupJob& job, const VdiRunOptions& options, VdiRunStats* s
     return SqlError(3215,
                     "Use of WITH SNAPSHOT in the BACKUP statement requires exactly one "
                     "VIRTUAL_DEVICE.");
+  }
+  // The streams come in whole blocks of the job's BLOCKSIZE: every Write is a multiple of the
+  // device's blockSize only when that divides it.
+  if (options.block_size == 0 || job.info().block_size % options.block_size != 0) {
+    return SqlError(
+        3201, "Cannot open backup device '" + options.devices[0] +
+                  "': the backup stream's block size " + std::to_string(job.info().block_size) +
+                  " is not a multiple of BLOCKSIZE " + std::to_string(options.block_size) + ".");
   }
   return Run(options, true, stats, [&](VdiServerSession& s, uint32_t d) {
     if (options.snapshot) {

@@ -6,6 +6,9 @@
 // Server's terms. Faults come from a FaultPlan. The client's VDConfig.features pick the media
 // mode (pipe-, tape- or disk-like: positioning, marks, Load/Rewind; emulator/README.md lists the
 // command sequences); WITH SNAPSHOT runs the freeze / VDC_Snapshot and VDC_MountSnapshot flows.
+// Every Read and Write is a whole number of blocks (blockSize), at most maxTransferSize. A BACKUP
+// that fails while the set is alive ends each device with VDC_Discard when the client offered
+// VDF_Discard; a failure of the server's own then needs no SignalAbort.
 #ifndef VDIBK_EMULATOR_ENGINE_VDI_SERVER_RUN_H_
 #define VDIBK_EMULATOR_ENGINE_VDI_SERVER_RUN_H_
 
@@ -50,6 +53,7 @@ struct VdiRunStats {
   uint32_t client_features = 0;     // the VDConfig features the client asked for
   const char* media_mode = "pipe";  // "pipe", "tape" or "disk" (from client_features)
   double frozen_seconds = -1;  // WITH SNAPSHOT backup: how long the database was frozen (-1: not)
+  uint32_t discarded = 0;      // devices that got VDC_Discard and completed it with success
 };
 
 // Backup: streams every device of `job`. On success the caller commits the job; on failure the

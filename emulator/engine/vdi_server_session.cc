@@ -69,14 +69,14 @@ Result<std::unique_ptr<VdiServerSession>> VdiServerSession::Start(const VdiRunOp
     return SqlError(3201,
                     "Cannot open backup device: between 1 and 64 virtual devices are needed.");
   }
-  std::unique_ptr<VdiServerSession> s(new VdiServerSession(options));
-  Status st = s->Configure(write_media);
+  std::unique_ptr<VdiServerSession> s(new VdiServerSession(options, write_media));
+  Status st = s->Configure();
   if (!st.ok()) return st;
   s->agent_ = std::thread([p = s.get()] { p->set_.ExecuteCompletionAgent(); });
   return s;
 }
 
-Status VdiServerSession::Configure(bool write_media) {
+Status VdiServerSession::Configure() {
   const std::string& set_name = options_.devices[0];
   auto deadline =
       std::chrono::steady_clock::now() + std::chrono::milliseconds(options_.open_timeout_ms);
@@ -101,13 +101,20 @@ Status VdiServerSession::Configure(bool write_media) {
                         std::to_string(client.deviceCount) + " devices but the statement names " +
                         std::to_string(options_.devices.size()) + ".");
   }
-  uint32_t features = write_media ? VDF_WriteMedia : VDF_ReadMedia;
+  uint32_t features = write_media_ ? VDF_WriteMedia : VDF_ReadMedia;
   features |= VDF_CompleteEnabled;  // kept only if the client asked for it
   rc = set_.BeginConfiguration(features, options_.block_size, 0, options_.max_transfer, 0);
   if (rc != NOERROR) {
     set_.SignalAbort();
     return SqlError(
         3201, "Cannot open backup device '" + set_name + "'. Invalid configuration " + Hex(rc));
+  }
+  if (options_.faults.abort_configuring) {  // the client is waiting in GetConfiguration
+    set_.SignalAbort();
+    return SqlError(18210, "BackupVirtualDeviceSet::Initialize: failure on backup device '" +
+                               set_name + "' (fault injection: the server aborted the set while " +
+                               "configuring it). Operating system error " +
+                               Win32Text(ERROR_OPERATION_ABORTED) + ".");
   }
   const uint32_t n = static_cast<uint32_t>(options_.devices.size());
   const uint32_t buffers = options_.buffer_count ? options_.buffer_count : 4 * n;

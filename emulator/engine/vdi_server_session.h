@@ -62,11 +62,21 @@ class VdiServerSession {
   // Records the first failure (a SqlError Status) and wakes everyone; `abort` also calls
   // SignalAbort so the client sees VD_E_ABORT.
   void Fail(Status status, bool abort);
+  // The server gives the operation up for a reason of its own (a fault, a failed read of the
+  // database): a BACKUP whose client offered VDF_Discard ends each device with VDC_Discard
+  // instead of an abort (EndDevice); anything else is aborted as by Fail(status, true).
+  void Abandon(Status status) { Fail(std::move(status), !discard_on_failure()); }
+  // True when a device thread must end with VDC_Discard (EndDevice): the BACKUP failed while the
+  // set is still alive and the client offered VDF_Discard (vdi-protocol.md §7.2).
+  bool DiscardDue() { return discard_on_failure() && failed_.load() && !set_.IsAborted(); }
+  void NoteDiscarded() { discarded_.fetch_add(1); }
+  uint32_t discarded() const { return discarded_.load(); }
   // True once the run failed, or the set was aborted (by the client, or a participant's death:
   // then the abort is recorded as the failure).
   bool failed();
   Status failure() const;
   void CloseDevice(uint32_t d) { devices_[d]->CloseDevice(); }
+  bool InIoError(uint32_t d) const { return devices_[d]->InIoError(); }
   void AddBytes(uint64_t n) {
     bytes_.fetch_add(n);
     if (options_.progress) options_.progress->Add(n);
@@ -79,10 +89,13 @@ class VdiServerSession {
   double frozen_seconds() const { return frozen_seconds_; }
 
  private:
-  explicit VdiServerSession(VdiRunOptions options) : options_(std::move(options)) {}
-  Status Configure(bool write_media);
+  explicit VdiServerSession(VdiRunOptions options, bool write_media)
+      : options_(std::move(options)), write_media_(write_media) {}
+  Status Configure();
+  bool discard_on_failure() const { return write_media_ && client_has(VDF_Discard); }
 
   VdiRunOptions options_;
+  bool write_media_;  // BACKUP (VDF_WriteMedia); else RESTORE
   vdi::ServerVirtualDeviceSet set_;
   std::vector<vdi::ServerVirtualDevice*> devices_;
   VDConfig config_{};
@@ -95,6 +108,7 @@ class VdiServerSession {
   std::atomic<bool> failed_{false};
   Status failure_;
   std::atomic<uint64_t> bytes_{0};
+  std::atomic<uint32_t> discarded_{0};
   bool finished_ = false;
   double frozen_seconds_ = -1;
 };

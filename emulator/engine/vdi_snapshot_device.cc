@@ -60,7 +60,7 @@ void RunSnapshotBackup(VdiServerSession& s, DeviceStream& stream, uint32_t d) {
   for (;;) {  // the metadata stream is small (headers and the file list)
     Result<size_t> n = stream.Fill(chunk.data(), max);
     if (!n.ok()) {
-      s.Fail(SqlError(3203, "Read on database file failed: " + n.status().message()), true);
+      s.Abandon(SqlError(3203, "Read on database file failed: " + n.status().message()));
       return;
     }
     if (*n == 0) break;
@@ -73,7 +73,7 @@ void RunSnapshotBackup(VdiServerSession& s, DeviceStream& stream, uint32_t d) {
   if (s.options().freeze) {
     Result<std::unique_ptr<DatabaseFreeze>> frozen = s.options().freeze();
     if (!frozen.ok()) {
-      s.Fail(frozen.status(), true);
+      s.Abandon(frozen.status());
       return;
     }
     freeze = std::move(*frozen);
@@ -91,7 +91,7 @@ void RunSnapshotBackup(VdiServerSession& s, DeviceStream& stream, uint32_t d) {
 
 void SnapshotBackupDevice(VdiServerSession& s, DeviceStream& stream, uint32_t d) {
   RunSnapshotBackup(s, stream, d);
-  s.CloseDevice(d);
+  EndDevice(s, d);
 }
 
 bool MountSnapshot(VdiServerSession& s, uint32_t d, bool clear_error_first) {

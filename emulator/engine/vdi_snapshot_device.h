@@ -13,8 +13,9 @@ namespace vdibk::emulator {
 
 // Writes the metadata stream except its last block, sends VDC_PrepareToFreeze (if the client
 // set VDF_SnapshotPrepare), freezes the database (options().freeze), writes the last block (the
-// metadata of the frozen state), sends VDC_Snapshot, thaws and records the frozen time, closes
-// the device. No Flush / Complete: after VDC_Snapshot the client only sees VD_E_CLOSE.
+// metadata of the frozen state), sends VDC_Snapshot, thaws and records the frozen time, ends the
+// device (EndDevice: VDC_Discard first if the backup failed and the client offered
+// VDF_Discard). No Flush / Complete: after VDC_Snapshot the client only sees VD_E_CLOSE.
 void SnapshotBackupDevice(VdiServerSession& s, DeviceStream& stream, uint32_t d);
 
 // After the metadata Reads of a RESTORE WITH SNAPSHOT: runs options().before_mount, sends

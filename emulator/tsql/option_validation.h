@@ -9,6 +9,9 @@
 
 namespace vdibk::emulator::tsql {
 
+// BLOCKSIZE is a power of 2 in 512..65536 and MAXTRANSFERSIZE a multiple of 65536 up to 4 MiB,
+// so every accepted MAXTRANSFERSIZE is a whole number of blocks: the VDI server's Reads and
+// Writes (whole blocks, at most MAXTRANSFERSIZE) rely on it.
 // Empty result: the statement may run. Otherwise the errors to report (line = statement line);
 // the statement must not run. Only BACKUP and RESTORE have rules; other statements give empty.
 SqlMessages ValidateBackup(const BackupStatement& s, int line = 1);

@@ -103,7 +103,9 @@ int CVD::GetCommand(int64_t timeout_ms, VDC_Command** out) {
   std::shared_ptr<SetCore> core = Core();
   if (!core) return VD_E_PROTOCOL;
   std::lock_guard lock(get_mu_);
-  if (closed_seen_.load()) return VD_E_CLOSE;
+  if (core->Aborted()) return VD_E_ABORT;
+  if (set_->Terminated()) return VD_E_PROTOCOL;  // every device ended: none is live any more
+  if (closed_seen_.load()) return VD_E_CLOSE;    // this device ended, others still run
   DeviceShared& dev = *core->device(index_);
   int rc = NOERROR;
   bool got = false;
@@ -124,6 +126,7 @@ int CVD::CompleteCommand(VDC_Command* cmd, int code, unsigned long bytes, int64_
   std::shared_ptr<SetCore> core = Core();
   if (!core) return VD_E_PROTOCOL;
   if (core->Aborted()) return VD_E_ABORT;
+  if (set_->Terminated()) return VD_E_PROTOCOL;
   if (cmd < cmds_ || cmd >= cmds_ + kSlotsPerDevice) return VD_E_INVALID;
   const auto slot = static_cast<uint32_t>(cmd - cmds_);
   if (&cmds_[slot] != cmd) return VD_E_INVALID;
@@ -144,5 +147,6 @@ int CVD::CompleteCommand(VDC_Command* cmd, int code, unsigned long bytes, int64_
   dev.done_mask.fetch_or(uint64_t{1} << slot);
   v::Notify(core->cb()->agent_wake, core->cb()->agent_waiters);
   if (dev.io_error.load() != 0) v::Notify(dev.client_wake, dev.client_waiters);
+  if (closed_seen_.load()) set_->NoteDeviceClosed();  // its last command: maybe Terminated now
   return NOERROR;
 }

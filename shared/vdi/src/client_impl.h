@@ -52,16 +52,24 @@ class CVDS {
   int OpenInSecondary(const char* name);
   int GetBufferHandle(uint8_t* buffer, unsigned int* handle);
   int MapBufferHandle(int handle, uint8_t** buffer);
-  // Called by a device when GetCommand returned VD_E_CLOSE (for the Normally Terminated state).
+  // Called by a device when GetCommand returned VD_E_CLOSE, and by a device that saw VD_E_CLOSE
+  // when it completes a command: the set is Normally Terminated once the server closed every
+  // device and every device of this object saw VD_E_CLOSE with no command left uncompleted.
   void NoteDeviceClosed();
+  // True in the Normally Terminated state (GetCommand / CompleteCommand answer VD_E_PROTOCOL).
+  bool Terminated() const { return terminated_.load(); }
 
  private:
   enum class State { kDne, kConfigurable, kInitializing, kActive, kTerminated };
   std::shared_ptr<vdibk::vdi::SetCore> Core();
-  int Attach(const char* name, bool secondary);
+  void SetState(State s) {  // under mu_
+    state_ = s;
+    terminated_.store(s == State::kTerminated);
+  }
 
   std::mutex mu_;
   State state_ = State::kDne;
+  std::atomic<bool> terminated_{false};  // state_ == kTerminated, read without mu_
   bool secondary_ = false;
   std::string name_;
   std::shared_ptr<vdibk::vdi::SetCore> core_;

@@ -108,7 +108,7 @@ int CVDS::Create(const char* name, VDConfig* cfg) {
   core_ = std::move(core);
   name_ = set_name;
   secondary_ = false;
-  state_ = State::kConfigurable;
+  SetState(State::kConfigurable);
   return NOERROR;
 }
 
@@ -128,7 +128,7 @@ int CVDS::OpenInSecondary(const char* name) {
   core_ = std::move(core);
   name_ = set_name;
   secondary_ = true;
-  state_ = State::kInitializing;
+  SetState(State::kInitializing);
   return NOERROR;
 }
 
@@ -149,7 +149,7 @@ int CVDS::GetConfiguration(int64_t timeout_ms, VDConfig* cfg) {
     uint32_t expected = v::kPhaseConfigured;
     cb->phase.compare_exchange_strong(expected, v::kPhaseClientConfigured);
     v::Notify(cb->phase_wake, cb->phase_waiters);
-    state_ = State::kInitializing;
+    SetState(State::kInitializing);
   }
   return NOERROR;
 }
@@ -192,7 +192,7 @@ int CVDS::OpenDevice(const char* name, ClientVirtualDevice** dev) {
   auto* impl = new CVD(this, core, index);
   object->cvd = impl;
   std::lock_guard lock(mu_);
-  if (opened >= count) state_ = State::kActive;
+  if (opened >= count) SetState(State::kActive);
   devices_.push_back(impl);
   *dev = object.get();
   device_objects_.push_back(std::move(object));
@@ -207,9 +207,9 @@ void CVDS::NoteDeviceClosed() {
     if (core_->device(i)->server_state.load() != v::kDevClosed) return;
   }
   for (CVD* d : devices_) {
-    if (!d->closed_seen()) return;
+    if (!d->closed_seen() || core_->device(d->index())->delivered.load() != 0) return;
   }
-  state_ = State::kTerminated;
+  SetState(State::kTerminated);
 }
 
 int CVDS::SignalAbort() {
@@ -224,8 +224,11 @@ int CVDS::Close() {
   if (!core_) return VD_E_PROTOCOL;
   int rc = NOERROR;
   if (!core_->Aborted()) {
+    // A device is still open until it saw VD_E_CLOSE and has no command left to complete.
     bool device_open = false;
-    for (CVD* d : devices_) device_open |= !d->closed_seen();
+    for (CVD* d : devices_) {
+      device_open |= !d->closed_seen() || core_->device(d->index())->delivered.load() != 0;
+    }
     bool all_closed_by_server = true;
     for (uint32_t i = 0; i < core_->cb()->device_count; ++i) {
       all_closed_by_server &= core_->device(i)->server_state.load() == v::kDevClosed;
@@ -243,7 +246,7 @@ int CVDS::Close() {
   core_->Leave(/*remove_all=*/!secondary_);
   core_.reset();
   RegistryRemove(name_);
-  state_ = State::kDne;
+  SetState(State::kDne);
   return rc;
 }
 

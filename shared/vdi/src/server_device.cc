@@ -158,6 +158,22 @@ int ServerDeviceImpl::DrainCompletions() {
   return n;
 }
 
+bool ServerDeviceImpl::HasQueuedBehindError() {
+  SetCore* core = set_->core();
+  if (!core || outstanding_.load() == 0) return false;
+  const DeviceShared& dev = *core->device(index_);
+  if (dev.io_error.load() == 0) return false;
+  std::lock_guard lock(mu_);  // command_code is written under mu_ by SendCommand
+  for (uint32_t s = 0; s < kSlotsPerDevice; ++s) {
+    const CommandSlot& slot = dev.slots[s];
+    if (pending_[s] && SlotWordState(slot.word.load()) == kSlotQueued &&
+        slot.command_code != VDC_ClearError) {
+      return true;
+    }
+  }
+  return false;
+}
+
 int ServerDeviceImpl::FailAllOutstanding(uint32_t code) {
   SetCore* core = set_->core();
   if (!core) return 0;

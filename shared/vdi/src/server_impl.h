@@ -29,6 +29,9 @@ class ServerDeviceImpl {
   int DrainCompletions();
   // Completes every outstanding command with `code` (abort / close). Returns how many.
   int FailAllOutstanding(uint32_t code);
+  // True in the IO-ERROR state while a command other than ClearError is still queued (not
+  // fetched): the agent must flush it (rule 3). Delivered commands wait for the client.
+  bool HasQueuedBehindError();
   uint32_t outstanding() const { return outstanding_.load(); }
   bool closed() const { return closed_.load(); }
 

@@ -188,9 +188,10 @@ int ServerSetImpl::ExecuteCompletionAgent() {
     }
     auto work = [&] {
       for (uint32_t i = 0; i < devices.size(); ++i) {
-        const DeviceShared& d = *core->device(i);
-        if (d.done_mask.load() != 0) return true;
-        if (d.io_error.load() != 0 && devices[i]->outstanding() != 0) return true;
+        if (core->device(i)->done_mask.load() != 0) return true;
+        // Commands queued behind an error are flushed here if the client does not fetch them;
+        // delivered ones wait for the client (no busy loop while it holds them).
+        if (devices[i]->HasQueuedBehindError()) return true;
       }
       bool all_done = devices.size() == cb->device_count;
       for (ServerDeviceImpl* d : devices) all_done &= d->closed() && d->outstanding() == 0;

@@ -3,6 +3,7 @@
 // make it fail a chosen command, drain devices one after another, or count what it saw; with
 // VDF_LikeTape / VDF_LikeDisk features it keeps a position, filemarks and honours positions, and
 // it answers the snapshot commands (hooks let a test act at VDC_Snapshot / VDC_MountSnapshot).
+// With VDF_Discard it empties a device's stream on VDC_Discard. It records every command's size.
 #ifndef VDIBK_TESTS_UNIT_EMULATOR_ENGINE_MEMORY_VDI_CLIENT_H_
 #define VDIBK_TESTS_UNIT_EMULATOR_ENGINE_MEMORY_VDI_CLIENT_H_
 
@@ -32,6 +33,8 @@ struct MemoryClientOptions {
   uint32_t snapshot_code = ERROR_SUCCESS;  // completion of VDC_Snapshot / VDC_MountSnapshot
   std::function<void()> on_snapshot;       // runs before VDC_Snapshot is completed
   std::function<void()> on_mount;          // runs before VDC_MountSnapshot is completed
+  uint32_t discard_code = ERROR_SUCCESS;   // completion of VDC_Discard (with VDF_Discard)
+  int64_t config_timeout_ms = 10000;       // GetConfiguration timeout (-1: no limit)
 };
 
 class MemoryVdiClient {
@@ -68,6 +71,8 @@ class MemoryVdiClient {
     return counts_[code];
   }
   int last_result(uint32_t d) const { return results_.at(d); }
+  // What GetConfiguration returned (after Join()).
+  int config_result() const { return config_result_; }
   uint32_t features() const { return features_; }
   void SetStreams(std::vector<std::string> s) { streams_ = std::move(s); }
   // Filemark positions (byte offsets) per device: written by VDC_WriteMark, honoured by Reads.
@@ -75,6 +80,8 @@ class MemoryVdiClient {
   void SetMarks(std::vector<std::vector<size_t>> m) { marks_ = std::move(m); }
   // Every command code device `d` got, in order (after Join()).
   const std::vector<int>& commands(uint32_t d) const { return log_.at(d); }
+  // The size field of every command device `d` got, in the order of commands(d).
+  const std::vector<int32_t>& command_sizes(uint32_t d) const { return sizes_.at(d); }
   // Positions carried by device d's data commands, in order (RandomAccess).
   const std::vector<int64_t>& data_positions(uint32_t d) const { return positions_.at(d); }
 
@@ -82,7 +89,8 @@ class MemoryVdiClient {
   void Serve() {
     VDConfig cfg{};
     results_.assign(options_.devices, 0);
-    if (set_.GetConfiguration(10000, &cfg) != NOERROR) {
+    config_result_ = set_.GetConfiguration(options_.config_timeout_ms, &cfg);
+    if (config_result_ != NOERROR) {
       set_.Close();
       return;
     }
@@ -90,6 +98,7 @@ class MemoryVdiClient {
     block_size_ = cfg.blockSize ? cfg.blockSize : 512;
     marks_.resize(options_.devices);
     log_.assign(options_.devices, {});
+    sizes_.assign(options_.devices, {});
     positions_.assign(options_.devices, {});
     std::vector<ClientVirtualDevice*> devs(options_.devices);
     auto names = DeviceNames();
@@ -122,6 +131,7 @@ class MemoryVdiClient {
         ++counts_[c->commandCode];
       }
       log_[d].push_back(c->commandCode);
+      sizes_[d].push_back(c->size);
       if (options_.fail_command == c->commandCode) {
         if (options_.abort_instead) {
           set_.SignalAbort();
@@ -194,6 +204,15 @@ class MemoryVdiClient {
           }
           out_pos = static_cast<int64_t>(tape ? pos / block_size_ : pos);
           break;
+        case VDC_Discard:  // the set is being aborted: what it wrote goes
+          if (!(features_ & VDF_Discard)) {
+            code = ERROR_NOT_SUPPORTED;
+            break;
+          }
+          data.clear();
+          pos = 0;
+          code = static_cast<int>(options_.discard_code);
+          break;
         case VDC_Snapshot:
           if (options_.on_snapshot) options_.on_snapshot();
           code = static_cast<int>(options_.snapshot_code);
@@ -215,12 +234,14 @@ class MemoryVdiClient {
   std::thread main_;
   std::vector<std::string> streams_;
   std::vector<int> results_;
+  int config_result_ = -1;
   std::mutex mu_;
   std::map<int, int> counts_;
   uint32_t features_ = 0;
   uint32_t block_size_ = 512;
   std::vector<std::vector<size_t>> marks_;
   std::vector<std::vector<int>> log_;
+  std::vector<std::vector<int32_t>> sizes_;
   std::vector<std::vector<int64_t>> positions_;
 };
 

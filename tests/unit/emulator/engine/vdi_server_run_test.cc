@@ -234,7 +234,7 @@ TEST_F(VdiRunTest, WrongDeviceCountIsRefused) {
 TEST(FaultPlanTest, ParsesEverySpec) {
   auto p = FaultPlan::Parse(
       "extra-flushes=2,abort-after=100,stall-device=1,slow-device=0:5,"
-      "timeout-ms=40,unexpected-command=4");
+      "timeout-ms=40,unexpected-command=4,abort-configuring=1");
   ASSERT_TRUE(p.ok());
   EXPECT_EQ(p->extra_flushes, 2u);
   EXPECT_EQ(*p->abort_after_bytes, 100u);
@@ -243,6 +243,9 @@ TEST(FaultPlanTest, ParsesEverySpec) {
   EXPECT_EQ(p->slow_ms, 5u);
   EXPECT_EQ(p->timeout_ms, 40u);
   EXPECT_EQ(*p->unexpected_command, 4u);
+  EXPECT_TRUE(p->abort_configuring);
+  EXPECT_FALSE(p->empty());
+  EXPECT_TRUE(FaultPlan::Parse("abort-configuring=0")->empty());
   EXPECT_EQ(FaultPlan::Parse(p->ToString())->ToString(), p->ToString());
   EXPECT_FALSE(FaultPlan::Parse("bogus=1").ok());
   EXPECT_FALSE(FaultPlan::Parse("extra-flushes").ok());

@@ -48,6 +48,26 @@ TEST(OptionValidationTest, BlockSize) {
   ExpectRejected("BACKUP DATABASE d TO DISK='x' WITH BLOCKSIZE=256", 3250, "BACKUP DATABASE");
 }
 
+// The VDI server's Reads and Writes are whole blocks of at most MAXTRANSFERSIZE: it relies on
+// every accepted pair having MAXTRANSFERSIZE a multiple of BLOCKSIZE (issue 18).
+TEST(OptionValidationTest, EveryAcceptedTransferSizeIsAWholeNumberOfBlocks) {
+  int accepted = 0;
+  for (int64_t block = 256; block <= 131072; block *= 2) {
+    for (int64_t max = 32768; max <= 4194304 + 65536; max += 32768) {
+      const std::string sql =
+          "BACKUP DATABASE d TO VIRTUAL_DEVICE='s' WITH BLOCKSIZE=" + std::to_string(block) +
+          ", MAXTRANSFERSIZE=" + std::to_string(max);
+      if (!Validate(sql).empty()) continue;
+      ++accepted;
+      EXPECT_EQ(max % block, 0) << sql;
+    }
+  }
+  EXPECT_EQ(accepted, 8 * 64);  // BLOCKSIZE 512..65536 x MAXTRANSFERSIZE 64 KiB..4 MiB
+  EXPECT_TRUE(Validate("RESTORE DATABASE d FROM VIRTUAL_DEVICE='s' WITH BLOCKSIZE=65536, "
+                       "MAXTRANSFERSIZE=196608")
+                  .empty());
+}
+
 TEST(OptionValidationTest, MaxTransferSizeAndBufferCount) {
   ExpectRejected("BACKUP LOG d TO DISK='x' WITH MAXTRANSFERSIZE=100000", 3250, "BACKUP LOG");
   ExpectRejected("BACKUP DATABASE d TO DISK='x' WITH MAXTRANSFERSIZE=8388608", 3250,

@@ -181,10 +181,10 @@ TEST(ClientStateTest, InitializingAndActiveColumns) {
   for (auto* d : server.devices) EXPECT_EQ(d->CloseDevice(), NOERROR);
   EXPECT_EQ(d0->GetCommand(1000, &cmd), VD_E_CLOSE);
   EXPECT_EQ(d1->GetCommand(1000, &cmd), VD_E_CLOSE);
-  // Normally Terminated: GetConfiguration still OK, OpenDevice is a protocol error.
+  // Normally Terminated: GetConfiguration still OK; OpenDevice and GetCommand are protocol errors.
   EXPECT_EQ(client.GetConfiguration(0, &cfg), NOERROR);
   EXPECT_EQ(client.OpenDevice(C(name), &bad), VD_E_PROTOCOL);
-  EXPECT_EQ(d0->GetCommand(0, &cmd), VD_E_CLOSE);
+  EXPECT_EQ(d0->GetCommand(0, &cmd), VD_E_PROTOCOL);
   EXPECT_EQ(server.JoinAgent(), NOERROR);
   EXPECT_EQ(client.Close(), NOERROR);
   EXPECT_EQ(d0->GetCommand(0, &cmd), VD_E_PROTOCOL);  // invalidated by Close
