@@ -103,6 +103,7 @@ int RunAgentCommand(const std::vector<std::string>& args, const std::string& bin
   }
   Result<AgentConfig> config = LoadAgentConfig(config_path);
   if (!config.ok()) return Fail(config.status());
+  if (Status st = CheckListenersAuthenticated(*config); !st.ok()) return Fail(st);
   vdibk::log::SetComponent("vdibackup-agent");
   // Nothing the agent or its jobs create is readable by others.
   const mode_t mask = ::umask(0);

@@ -75,8 +75,12 @@ struct AgentConfig {
 };
 
 // Whether requests over TCP can be authenticated at all (tokens, or mapped client certificates
-// on the TLS listener): without it the agent refuses a non-loopback listen address.
+// on the TLS listener).
 bool TcpAuthConfigured(const AgentConfig& c);
+// The agent's start-up rule (not the parser's, so `vdibackup doctor --config` still checks such
+// a file): `listen` beyond loopback needs auth.token_files, `listen_tls` beyond loopback needs
+// them or tls.client_roles. Errors: kConfiguration naming the listener.
+Status CheckListenersAuthenticated(const AgentConfig& c);
 // Whether `host` (an IP address) is a loopback address (127.0.0.0/8, ::1).
 bool IsLoopbackHost(const std::string& host);
 

@@ -37,6 +37,22 @@ bool TcpAuthConfigured(const AgentConfig& c) {
   return !c.token_files.empty() || (!c.tls_host.empty() && !c.tls.client_roles.empty());
 }
 
+Status CheckListenersAuthenticated(const AgentConfig& c) {
+  // Plain HTTP is authenticated by tokens only; TLS by tokens or mapped client certificates.
+  if (c.listen_enabled && !IsLoopbackHost(c.listen_host) && c.token_files.empty()) {
+    return Status::Configuration("listen: " + c.listen_host +
+                                 " is not a loopback address and no authentication is configured "
+                                 "(auth.token_files): refusing to serve the API unauthenticated");
+  }
+  if (!c.tls_host.empty() && !IsLoopbackHost(c.tls_host) && !TcpAuthConfigured(c)) {
+    return Status::Configuration("listen_tls: " + c.tls_host +
+                                 " is not a loopback address and no authentication is configured "
+                                 "(auth.token_files or tls.client_roles): refusing to serve the "
+                                 "API unauthenticated");
+  }
+  return Status::Ok();
+}
+
 namespace config_yaml {
 
 Result<std::string> AbsolutePath(const YAML::Node& node, const std::string& field) {
@@ -194,18 +210,6 @@ Status CheckSecurity(const AgentConfig& c) {
   }
   if (!c.listen_enabled && c.tls_host.empty() && c.unix_path.empty()) {
     return Status::Configuration("listen: off, and neither listen_tls nor listen_unix is set");
-  }
-  // Plain HTTP is authenticated by tokens only; TLS by tokens or mapped client certificates.
-  if (c.listen_enabled && !IsLoopbackHost(c.listen_host) && c.token_files.empty()) {
-    return Status::Configuration("listen: " + c.listen_host +
-                                 " is not a loopback address and no authentication is configured "
-                                 "(auth.token_files): refusing to serve the API unauthenticated");
-  }
-  if (!c.tls_host.empty() && !IsLoopbackHost(c.tls_host) && !TcpAuthConfigured(c)) {
-    return Status::Configuration("listen_tls: " + c.tls_host +
-                                 " is not a loopback address and no authentication is configured "
-                                 "(auth.token_files or tls.client_roles): refusing to serve the "
-                                 "API unauthenticated");
   }
   return Status::Ok();
 }
