@@ -33,8 +33,8 @@ Result<std::shared_ptr<TlsContext>> LoadTlsContext(const AgentTlsConfig& tls) {
   }
   if (SSL_CTX_check_private_key(ctx->native_handle()) != 1) {
     ERR_clear_error();
-    return Status::Configuration("tls: the key " + tls.key_file + " does not match " +
-                                 tls.cert_file);
+    return Status::Configuration("tls: the key " + tls.key_file + " and " + tls.cert_file +
+                                 ": key values mismatch");
   }
   if (!tls.client_ca_file.empty()) {
     if (ctx->load_verify_file(tls.client_ca_file, ec); ec) {

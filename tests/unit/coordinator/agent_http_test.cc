@@ -27,7 +27,7 @@ using vdibk::testing::RawClient;
 
 const char* kHalfRequest = "GET /v1/jobs HTTP/1.1\r\nHost: x\r\n";  // no blank line: unfinished
 
-std::string Status(const std::string& reply) { return reply.substr(0, 12); }
+std::string StatusLine(const std::string& reply) { return reply.substr(0, 12); }
 
 class AgentHttpTest : public ::testing::Test {
  protected:
@@ -101,7 +101,7 @@ TEST_F(AgentHttpTest, AHalfSentRequestDoesNotBlockOtherClients) {
   }
   // The slow client finishes its request and is answered too.
   ASSERT_TRUE(slow.Send("Connection: close\r\n\r\n"));
-  EXPECT_EQ(Status(slow.ReadToClose()), "HTTP/1.1 200");
+  EXPECT_EQ(StatusLine(slow.ReadToClose()), "HTTP/1.1 200");
   EXPECT_EQ(handled_.load(), 4);
 }
 
@@ -116,18 +116,18 @@ TEST_F(AgentHttpTest, OverTheLimitsOnlyPriorityPathsAreServed) {
   ASSERT_TRUE(b.Send(kHalfRequest));
   // 127.0.0.1 holds its two connections: a third is read, but only /healthz is served to it.
   std::string reply = Raw("GET /v1/jobs HTTP/1.1\r\nHost: x\r\n\r\n");
-  EXPECT_EQ(Status(reply), "HTTP/1.1 503") << reply;
+  EXPECT_EQ(StatusLine(reply), "HTTP/1.1 503") << reply;
   EXPECT_NE(reply.find("too many connections"), std::string::npos) << reply;
   EXPECT_EQ(handled_.load(), 0);
   for (int i = 0; i < 5; ++i) {
     reply = Raw("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n");  // closed after the answer
-    EXPECT_EQ(Status(reply), "HTTP/1.1 200") << reply;
+    EXPECT_EQ(StatusLine(reply), "HTTP/1.1 200") << reply;
   }
   EXPECT_EQ(handled_.load(), 5);
   EXPECT_EQ(Refused("too_many_connections"), 1);
   // One finishes: its slot is free again for anything.
   ASSERT_TRUE(a.Send("Connection: close\r\n\r\n"));
-  EXPECT_EQ(Status(a.ReadToClose()), "HTTP/1.1 200");
+  EXPECT_EQ(StatusLine(a.ReadToClose()), "HTTP/1.1 200");
   int status = 0;
   for (int i = 0; i < 200 && status != 200; ++i) status = HttpCall(port(), "GET", "/v1/x").status;
   EXPECT_EQ(status, 200);
@@ -137,10 +137,10 @@ TEST_F(AgentHttpTest, HeaderAndBodyTimeoutsGet408AndIdleConnectionsAreClosed) {
   Start([](HttpServerOptions& o) { o.header_timeout = o.body_timeout = 300ms; });
   RawClient slow(port());
   ASSERT_TRUE(slow.Send(kHalfRequest));
-  EXPECT_EQ(Status(slow.ReadToClose()), "HTTP/1.1 408");
+  EXPECT_EQ(StatusLine(slow.ReadToClose()), "HTTP/1.1 408");
   RawClient body(port());
   ASSERT_TRUE(body.Send("POST /v1/jobs HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\nabc"));
-  EXPECT_EQ(Status(body.ReadToClose()), "HTTP/1.1 408");
+  EXPECT_EQ(StatusLine(body.ReadToClose()), "HTTP/1.1 408");
   RawClient idle(port());  // never sends anything: closed without a word
   EXPECT_EQ(idle.ReadToClose(), "");
   EXPECT_EQ(Refused("timeout"), 2);
@@ -151,18 +151,18 @@ TEST_F(AgentHttpTest, HeaderAndBodyTimeoutsGet408AndIdleConnectionsAreClosed) {
 TEST_F(AgentHttpTest, MalformedRequestsGet4xxAndNeverReachTheHandler) {
   Start();
   const std::string h = "Host: x\r\n";
-  EXPECT_EQ(Status(Raw("POST /v1/jobs HTTP/1.1\r\n" + h + "Content-Length: -5\r\n\r\n")),
+  EXPECT_EQ(StatusLine(Raw("POST /v1/jobs HTTP/1.1\r\n" + h + "Content-Length: -5\r\n\r\n")),
             "HTTP/1.1 400");
-  EXPECT_EQ(Status(Raw("POST /v1/jobs HTTP/1.1\r\n" + h + "Content-Length: abc\r\n\r\n")),
+  EXPECT_EQ(StatusLine(Raw("POST /v1/jobs HTTP/1.1\r\n" + h + "Content-Length: abc\r\n\r\n")),
             "HTTP/1.1 400");
-  EXPECT_EQ(Status(Raw("POST /v1/jobs HTTP/1.1\r\n" + h +
-                       "Content-Length: 5\r\n"
-                       "Content-Length: 6\r\n\r\n")),
+  EXPECT_EQ(StatusLine(Raw("POST /v1/jobs HTTP/1.1\r\n" + h +
+                           "Content-Length: 5\r\n"
+                           "Content-Length: 6\r\n\r\n")),
             "HTTP/1.1 400");
-  EXPECT_EQ(Status(Raw("G(T / HTTP/1.1\r\n" + h + "\r\n")), "HTTP/1.1 400");
-  EXPECT_EQ(Status(Raw("GET / HTTP/1.1\r\nX: " + std::string(9000, 'a') + "\r\n\r\n")),
+  EXPECT_EQ(StatusLine(Raw("G(T / HTTP/1.1\r\n" + h + "\r\n")), "HTTP/1.1 400");
+  EXPECT_EQ(StatusLine(Raw("GET / HTTP/1.1\r\nX: " + std::string(9000, 'a') + "\r\n\r\n")),
             "HTTP/1.1 431");
-  EXPECT_EQ(Status(Raw("POST / HTTP/1.1\r\n" + h + "Content-Length: 100000\r\n\r\n")),
+  EXPECT_EQ(StatusLine(Raw("POST / HTTP/1.1\r\n" + h + "Content-Length: 100000\r\n\r\n")),
             "HTTP/1.1 413");
   const std::string reply = Raw("POST /v1/jobs HTTP/1.1\r\n" + h + "Content-Length: -5\r\n\r\n");
   EXPECT_NE(reply.find("{\"error\":\"malformed request: "), std::string::npos) << reply;
@@ -170,7 +170,8 @@ TEST_F(AgentHttpTest, MalformedRequestsGet4xxAndNeverReachTheHandler) {
   EXPECT_EQ(Refused("malformed"), 5);
   EXPECT_EQ(Refused("too_large"), 2);
   // A method the parser accepts reaches the handler, whose routes answer 405.
-  EXPECT_EQ(Status(Raw("BREW /x HTTP/1.1\r\n" + h + "Connection: close\r\n\r\n")), "HTTP/1.1 200");
+  EXPECT_EQ(StatusLine(Raw("BREW /x HTTP/1.1\r\n" + h + "Connection: close\r\n\r\n")),
+            "HTTP/1.1 200");
 }
 
 TEST_F(AgentHttpTest, PriorityPathsAreAnsweredWhileEveryHandlerThreadIsBusy) {
@@ -181,7 +182,7 @@ TEST_F(AgentHttpTest, PriorityPathsAreAnsweredWhileEveryHandlerThreadIsBusy) {
   EXPECT_EQ(HttpCall(port(), "GET", "/healthz").status, 200);
   EXPECT_EQ(handled_.load(), 2);
   Release();
-  EXPECT_EQ(Status(busy.ReadToClose()), "HTTP/1.1 200");
+  EXPECT_EQ(StatusLine(busy.ReadToClose()), "HTTP/1.1 200");
 }
 
 TEST_F(AgentHttpTest, KeepAliveServesPipelinedRequestsInOrder) {
@@ -241,7 +242,7 @@ TEST_F(AgentHttpTest, UnixSocketPeersCarryTheirUid) {
   char buf[512];
   for (ssize_t n; (n = ::recv(fd, buf, sizeof(buf), 0)) > 0;) reply.append(buf, n);
   ::close(fd);
-  EXPECT_EQ(Status(reply), "HTTP/1.1 200") << reply;
+  EXPECT_EQ(StatusLine(reply), "HTTP/1.1 200") << reply;
   {
     std::lock_guard<std::mutex> lock(mu_);
     EXPECT_EQ(last_peer_.transport, Transport::kUnix);
