@@ -13,7 +13,7 @@ namespace vdibk::coordinator {
 namespace {
 
 HttpResponse Error(int status, const std::string& message) {
-  return {status, "application/json", "{\"error\":" + JsonString(message) + "}\n"};
+  return {status, "application/json", "{\"error\":" + JsonString(message) + "}\n", {}};
 }
 
 std::string Num(double v) {
@@ -54,7 +54,7 @@ std::string JobJson(const JobInfo& j) {
   std::string out = "{\"id\":" + std::to_string(j.id) + ",\"kind\":" + JsonString(j.kind) +
                     ",\"database\":" + JsonString(j.database) + ",\"args\":[";
   for (size_t i = 0; i < j.args.size(); ++i) out += (i ? "," : "") + JsonString(j.args[i]);
-  out += "],\"state\":" + JsonString(JobStateName(j.state)) +
+  out += "],\"owner\":" + JsonString(j.owner) + ",\"state\":" + JsonString(JobStateName(j.state)) +
          ",\"cancel_requested\":" + (j.cancel_requested ? "true" : "false") +
          ",\"exit_code\":" + (j.exit_code ? std::to_string(*j.exit_code) : "null") +
          ",\"created_unix_ms\":" + std::to_string(j.created_unix_ms) +
@@ -76,35 +76,82 @@ std::string JobJson(const JobInfo& j) {
 }
 
 AgentApi::AgentApi(JobTable& jobs, AgentMetrics& metrics, const Heartbeat& heartbeat,
-                   std::function<std::vector<ReadyCheck>()> ready,
+                   std::function<std::vector<ReadyCheck>()> ready, AgentGuards guards,
                    std::chrono::milliseconds max_heartbeat_age)
     : jobs_(jobs),
       metrics_(metrics),
       heartbeat_(heartbeat),
+      guards_(guards),
       ready_(std::move(ready)),
       max_heartbeat_age_(max_heartbeat_age) {}
 
-HttpResponse AgentApi::PostJob(const std::string& body) {
+void AgentApi::Audit(const HttpRequest& req, const Principal* who, const std::string& what,
+                     const std::string& result, int status, const std::string& reason) {
+  AuditEntry e;
+  e.who = who ? who->name : "-";
+  e.role = who ? AgentRoleName(who->role) : "";
+  e.peer = req.peer;
+  e.method = req.method;
+  e.path = req.target.substr(0, req.target.find('?'));
+  e.what = what;
+  e.result = result;
+  e.status = status;
+  e.reason = reason;
+  guards_.audit.Write(e);
+}
+
+HttpResponse AgentApi::Refuse(const HttpRequest& req, const Principal& who, const std::string& what,
+                              const Refusal& refusal) {
+  metrics_.RecordRefused(refusal.reason);
+  Audit(req, &who, what, "refused", 403, refusal.reason + ": " + refusal.message);
+  return Error(403, refusal.message);
+}
+
+HttpResponse AgentApi::PostJob(const HttpRequest& http, const Principal& who) {
   agent::JobRequest req;
   google::protobuf::util::JsonParseOptions opts;  // unknown fields are errors
-  const auto st = google::protobuf::util::JsonStringToMessage(body, &req, opts);
+  const auto st = google::protobuf::util::JsonStringToMessage(http.body, &req, opts);
   if (!st.ok()) return Error(400, "bad job request: " + std::string(st.message()));
   const std::vector<std::string> args(req.args().begin(), req.args().end());
-  auto r = jobs_.Submit(req.kind(), req.database(), args);
+  std::string what = req.kind() + " " + req.database();
+  for (const std::string& a : args) what += " " + a;
+  if (auto refusal = guards_.policy.CheckSubmit(who, req.kind(), req.database(), args)) {
+    return Refuse(http, who, what, *refusal);
+  }
+  auto r = jobs_.Submit(req.kind(), req.database(), args, who.name);
   if (auto* f = std::get_if<SubmitFailure>(&r)) {
     const int status = f->error == SubmitError::kConflict       ? 409
                        : f->error == SubmitError::kShuttingDown ? 503
                                                                 : 400;
+    Audit(http, &who, what, "failed", status, f->message);
     return Error(status, f->message);
   }
-  return {201, "application/json", JobJson(std::get<JobInfo>(r)) + "\n"};
+  const JobInfo& job = std::get<JobInfo>(r);
+  Audit(http, &who, what + " (job " + std::to_string(job.id) + ")", "allowed", 201, "");
+  return {201, "application/json", JobJson(job) + "\n", {}};
+}
+
+HttpResponse AgentApi::DeleteJob(const HttpRequest& req, uint64_t id, const Principal& who) {
+  const std::string what = "cancel job " + std::to_string(id);
+  if (who.role < AgentRole::kBackup) {
+    return Refuse(
+        req, who, what,
+        {"role", std::string("role ") + AgentRoleName(who.role) + " may not cancel jobs"});
+  }
+  std::optional<JobInfo> j = jobs_.Get(id);
+  if (!j) return Error(404, "no job " + std::to_string(id));
+  if (auto refusal = JobPolicy::CheckCancel(who, j->owner)) return Refuse(req, who, what, *refusal);
+  j = jobs_.Cancel(id);
+  if (!j) return Error(404, "no job " + std::to_string(id));
+  Audit(req, &who, what, "allowed", 200, "");
+  return {200, "application/json", JobJson(*j) + "\n", {}};
 }
 
 HttpResponse AgentApi::Healthz() const {
   const bool fresh = heartbeat_.Fresh(max_heartbeat_age_);
   const std::string body = std::string("{\"status\":\"") + (fresh ? "ok" : "stalled") +
                            "\",\"main_loop_age_ms\":" + std::to_string(heartbeat_.AgeMs()) + "}\n";
-  return {fresh ? 200 : 503, "application/json", body};
+  return {fresh ? 200 : 503, "application/json", body, {}};
 }
 
 HttpResponse AgentApi::Readyz() {
@@ -120,9 +167,39 @@ HttpResponse AgentApi::Readyz() {
     list += std::string(list.empty() ? "" : ",") + "{\"name\":" + JsonString(c.name) +
             ",\"ok\":" + (c.ok ? "true" : "false") + ",\"detail\":" + JsonString(c.detail) + "}";
   }
-  return {ok ? 200 : 503, "application/json",
+  return {ok ? 200 : 503,
+          "application/json",
           std::string("{\"status\":\"") + (ok ? "ready" : "not ready") + "\",\"failing\":[" +
-              failing + "],\"checks\":[" + list + "]}\n"};
+              failing + "],\"checks\":[" + list + "]}\n",
+          {}};
+}
+
+HttpResponse AgentApi::Authorized(const HttpRequest& req, const std::string& path,
+                                  const Principal& who) {
+  const bool get = req.method == "GET";
+  if (path == "/metrics") {
+    if (!get) return Error(405, "use GET");
+    return {200, "text/plain; version=0.0.4; charset=utf-8", metrics_.Render(jobs_.Running()), {}};
+  }
+  if (path == "/v1/jobs") {
+    if (req.method == "POST") return PostJob(req, who);
+    if (!get) return Error(405, "use GET or POST");
+    std::string out = "{\"jobs\":[";
+    bool first = true;
+    for (const JobInfo& j : jobs_.List()) {
+      out += (first ? "" : ",") + JobJson(j);
+      first = false;
+    }
+    return {200, "application/json", out + "]}\n", {}};
+  }
+  if (std::optional<uint64_t> id = JobId(path)) {
+    if (req.method == "DELETE") return DeleteJob(req, *id, who);
+    if (!get) return Error(405, "use GET or DELETE");
+    std::optional<JobInfo> j = jobs_.Get(*id);
+    if (!j) return Error(404, "no job " + std::to_string(*id));
+    return {200, "application/json", JobJson(*j) + "\n", {}};
+  }
+  return Error(404, "no route " + path);
 }
 
 HttpResponse AgentApi::Handle(const HttpRequest& req) {
@@ -131,34 +208,19 @@ HttpResponse AgentApi::Handle(const HttpRequest& req) {
   const bool get = req.method == "GET";
   if (path == "/healthz") return get ? Healthz() : Error(405, "use GET");
   if (path == "/readyz") return get ? Readyz() : Error(405, "use GET");
-  if (path == "/metrics") {
-    if (!get) return Error(405, "use GET");
-    return {200, "text/plain; version=0.0.4; charset=utf-8", metrics_.Render(jobs_.Running())};
-  }
-  if (path == "/v1/jobs") {
-    if (req.method == "POST") return PostJob(req.body);
-    if (!get) return Error(405, "use GET or POST");
-    std::string out = "{\"jobs\":[";
-    bool first = true;
-    for (const JobInfo& j : jobs_.List()) {
-      out += (first ? "" : ",") + JobJson(j);
-      first = false;
+  AuthOutcome auth = guards_.auth.Authenticate(req);
+  if (!auth.principal) {
+    metrics_.RecordAuthFailure(auth.reason);
+    metrics_.RecordRefused(auth.status == 401 ? "unauthenticated" : "no_role");
+    Audit(req, nullptr, req.method + " " + path, "refused", auth.status,
+          auth.reason + ": " + auth.message);
+    HttpResponse r = Error(auth.status, auth.message);
+    if (auth.status == 401) {
+      r.headers.emplace_back("WWW-Authenticate", "Bearer realm=\"vdibackup-agent\"");
     }
-    return {200, "application/json", out + "]}\n"};
+    return r;
   }
-  if (std::optional<uint64_t> id = JobId(path)) {
-    std::optional<JobInfo> j;
-    if (get) {
-      j = jobs_.Get(*id);
-    } else if (req.method == "DELETE") {
-      j = jobs_.Cancel(*id);
-    } else {
-      return Error(405, "use GET or DELETE");
-    }
-    if (!j) return Error(404, "no job " + std::to_string(*id));
-    return {200, "application/json", JobJson(*j) + "\n"};
-  }
-  return Error(404, "no route " + path);
+  return Authorized(req, path, *auth.principal);
 }
 
 }  // namespace vdibk::coordinator

@@ -1,4 +1,5 @@
 // Parsing of the agent's YAML config with yaml-cpp; every error names the line and the field.
+// The security sections (auth, tls, policy) are in agent_config_security.cc.
 #include "coordinator/agent_config.h"
 
 #include <yaml-cpp/yaml.h>
@@ -6,8 +7,11 @@
 #include <fstream>
 #include <sstream>
 
+#include "coordinator/agent_config_yaml.h"
+
 namespace vdibk::coordinator {
-namespace {
+
+namespace config_yaml {
 
 Status FieldError(const YAML::Node& node, const std::string& field, const std::string& what) {
   return Status::Configuration("line " + std::to_string(node.Mark().line + 1) + ": " + field +
@@ -33,11 +37,19 @@ Result<uint32_t> ScalarUint(const YAML::Node& node, const std::string& field, ui
   return static_cast<uint32_t>(v);
 }
 
-Status ParseListen(const YAML::Node& node, AgentConfig& c) {
-  VDIBK_ASSIGN_OR_RETURN(std::string v, ScalarString(node, "listen"));
+Result<bool> ScalarBool(const YAML::Node& node, const std::string& field) {
+  if (node.IsScalar() && (node.Scalar() == "true" || node.Scalar() == "false")) {
+    return node.Scalar() == "true";
+  }
+  return FieldError(node, field, "must be true or false");
+}
+
+Status HostPort(const YAML::Node& node, const std::string& field, std::string& host_out,
+                uint16_t& port_out) {
+  VDIBK_ASSIGN_OR_RETURN(std::string v, ScalarString(node, field));
   const size_t colon = v.rfind(':');
   if (colon == std::string::npos || colon == 0) {
-    return FieldError(node, "listen", "must be HOST:PORT, got '" + v + "'");
+    return FieldError(node, field, "must be HOST:PORT, got '" + v + "'");
   }
   std::string host = v.substr(0, colon);
   if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
@@ -46,12 +58,18 @@ Status ParseListen(const YAML::Node& node, AgentConfig& c) {
   const std::string port = v.substr(colon + 1);
   if (port.empty() || port.size() > 5 ||
       port.find_first_not_of("0123456789") != std::string::npos || std::stoul(port) > 65535) {
-    return FieldError(node, "listen", "bad port in '" + v + "'");
+    return FieldError(node, field, "bad port in '" + v + "'");
   }
-  c.listen_host = host;
-  c.listen_port = static_cast<uint16_t>(std::stoul(port));
+  host_out = host;
+  port_out = static_cast<uint16_t>(std::stoul(port));
   return Status::Ok();
 }
+
+}  // namespace config_yaml
+
+namespace {
+
+using namespace config_yaml;
 
 Status ParseDefaults(const YAML::Node& node, AgentConfig& c) {
   if (!node.IsMap()) return FieldError(node, "defaults", "must be a mapping");
@@ -86,14 +104,21 @@ Status ParseHttp(const YAML::Node& node, AgentConfig& c) {
   if (!node.IsMap()) return FieldError(node, "http", "must be a mapping");
   for (const auto& kv : node) {
     const std::string key = kv.first.Scalar();
+    const std::string field = "http." + key;
     if (key == "max_connections") {
-      VDIBK_ASSIGN_OR_RETURN(c.http_max_connections,
-                             ScalarUint(kv.second, "http.max_connections", 1, 1024));
-    } else if (key == "request_timeout_seconds") {
-      VDIBK_ASSIGN_OR_RETURN(c.http_request_timeout_seconds,
-                             ScalarUint(kv.second, "http.request_timeout_seconds", 1, 3600));
+      VDIBK_ASSIGN_OR_RETURN(c.http_max_connections, ScalarUint(kv.second, field, 1, 4096));
+    } else if (key == "max_connections_per_peer") {
+      VDIBK_ASSIGN_OR_RETURN(c.http_max_connections_per_peer,
+                             ScalarUint(kv.second, field, 1, 4096));
+    } else if (key == "header_timeout_seconds") {
+      VDIBK_ASSIGN_OR_RETURN(c.http_header_timeout_seconds, ScalarUint(kv.second, field, 1, 3600));
+    } else if (key == "body_timeout_seconds") {
+      VDIBK_ASSIGN_OR_RETURN(c.http_body_timeout_seconds, ScalarUint(kv.second, field, 1, 3600));
+    } else if (key == "request_timeout_seconds") {  // the older name: both timeouts
+      VDIBK_ASSIGN_OR_RETURN(c.http_header_timeout_seconds, ScalarUint(kv.second, field, 1, 3600));
+      c.http_body_timeout_seconds = c.http_header_timeout_seconds;
     } else {
-      return FieldError(kv.first, "http." + key, "unknown field");
+      return FieldError(kv.first, field, "unknown field");
     }
   }
   return Status::Ok();
@@ -111,6 +136,32 @@ Status ParseTapes(const YAML::Node& node, AgentConfig& c) {
   return Status::Ok();
 }
 
+Status ParseListeners(const std::string& key, const YAML::Node& v, AgentConfig& c) {
+  if (key == "listen") {
+    if (v.IsScalar() && v.Scalar() == "off") {
+      c.listen_enabled = false;
+      return Status::Ok();
+    }
+    return HostPort(v, "listen", c.listen_host, c.listen_port);
+  }
+  if (key == "listen_tls") return HostPort(v, "listen_tls", c.tls_host, c.tls_port);
+  if (key == "listen_unix") {
+    VDIBK_ASSIGN_OR_RETURN(c.unix_path, AbsolutePath(v, "listen_unix"));
+    if (c.unix_path.size() >= 108) return FieldError(v, "listen_unix", "path too long");
+    return Status::Ok();
+  }
+  // listen_unix_mode: octal, e.g. "0660".
+  VDIBK_ASSIGN_OR_RETURN(std::string m, ScalarString(v, "listen_unix_mode"));
+  if (m.empty() || m.size() > 4 || m.find_first_not_of("01234567") != std::string::npos) {
+    return FieldError(v, "listen_unix_mode", "must be an octal mode like 0660, got '" + m + "'");
+  }
+  c.unix_mode = static_cast<uint32_t>(std::stoul(m, nullptr, 8));
+  if ((c.unix_mode & 0600) != 0600) {
+    return FieldError(v, "listen_unix_mode", "the owner needs read and write (0600)");
+  }
+  return Status::Ok();
+}
+
 Status ParseTop(const YAML::Node& root, AgentConfig& c) {
   if (!root.IsMap() && !root.IsNull()) {
     return FieldError(root, "(top level)", "must be a mapping of fields");
@@ -118,8 +169,9 @@ Status ParseTop(const YAML::Node& root, AgentConfig& c) {
   for (const auto& kv : root) {
     const std::string key = kv.first.Scalar();
     const YAML::Node& v = kv.second;
-    if (key == "listen") {
-      VDIBK_RETURN_IF_ERROR(ParseListen(v, c));
+    if (key == "listen" || key == "listen_tls" || key == "listen_unix" ||
+        key == "listen_unix_mode") {
+      VDIBK_RETURN_IF_ERROR(ParseListeners(key, v, c));
     } else if (key == "repo") {
       VDIBK_ASSIGN_OR_RETURN(c.repo, ScalarString(v, "repo"));
     } else if (key == "server") {
@@ -134,6 +186,14 @@ Status ParseTop(const YAML::Node& root, AgentConfig& c) {
       VDIBK_RETURN_IF_ERROR(ParseTapes(v, c));
     } else if (key == "grace_seconds") {
       VDIBK_ASSIGN_OR_RETURN(c.grace_seconds, ScalarUint(v, "grace_seconds", 0, 86400));
+    } else if (key == "auth") {
+      VDIBK_RETURN_IF_ERROR(ParseAuth(v, c));
+    } else if (key == "tls") {
+      VDIBK_RETURN_IF_ERROR(ParseTls(v, c));
+    } else if (key == "policy") {
+      VDIBK_RETURN_IF_ERROR(ParsePolicy(v, c));
+    } else if (key == "audit_log") {
+      VDIBK_ASSIGN_OR_RETURN(c.audit_log, AbsolutePath(v, "audit_log"));
     } else {
       return FieldError(kv.first, key, "unknown field");
     }
@@ -141,7 +201,7 @@ Status ParseTop(const YAML::Node& root, AgentConfig& c) {
   if (c.repo.empty() || c.repo.front() != '/') {
     return Status::Configuration("repo: required, an absolute directory path");
   }
-  return Status::Ok();
+  return CheckSecurity(c);
 }
 
 }  // namespace

@@ -1,239 +1,305 @@
-// HttpServer on Boost.Beast: non-blocking sockets driven by poll() with a per-request deadline,
-// one thread per session, a bounded session count. Boost exceptions stop at this adapter.
+// HttpServer on Boost.Asio/Beast: the listeners and their accept loops on one I/O thread, the
+// admission of each connection against the limits, and an orderly Stop(). The connection state
+// machine is agent_http_connection.h. Boost exceptions stop at this adapter.
 #include "coordinator/agent_http.h"
 
-#include <poll.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
-#include <algorithm>
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/ip/tcp.hpp>
-#include <boost/beast/core.hpp>
-#include <boost/beast/http.hpp>
+#include <boost/asio/local/stream_protocol.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <cerrno>
+#include <future>
+#include <mutex>
+#include <thread>
 
+#include "coordinator/agent_http_connection.h"
+#include "coordinator/backup_report.h"
 #include "shared/base/log.h"
 
 namespace vdibk::coordinator {
 
-namespace asio = boost::asio;
-namespace beast = boost::beast;
-namespace http = beast::http;
+using namespace http_internal;
 using tcp = asio::ip::tcp;
-using Clock = std::chrono::steady_clock;
+using unix_socket = asio::local::stream_protocol;
+using TlsStream = beast::ssl_stream<beast::tcp_stream>;
+using UnixStream = beast::basic_stream<unix_socket>;
 
-namespace {
+namespace http_internal {
 
-constexpr uint32_t kHeaderLimit = 8 * 1024;
-constexpr uint64_t kBodyLimit = 64 * 1024;
-constexpr auto kStopCheck = std::chrono::milliseconds(250);
-
-bool WouldBlock(const beast::error_code& ec) {
-  return ec == asio::error::would_block || ec == asio::error::try_again;
-}
-
-// Waits until `fd` is ready for `events`: false at the deadline or when the server stops.
-bool WaitReady(int fd, short events, Clock::time_point deadline, const std::atomic<bool>& stop) {
-  for (;;) {
-    if (stop.load()) return false;
-    const auto left =
-        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
-    if (left.count() <= 0) return false;
-    pollfd p{fd, events, 0};
-    const int n = ::poll(&p, 1, static_cast<int>(std::min(left, kStopCheck).count()));
-    if (n > 0) return true;
+ReadFailure ClassifyReadError(const beast::error_code& ec, bool got_bytes) {
+  if (ec == beast::error::timeout) {
+    if (!got_bytes) return {};  // idle: closed without a word
+    return {408, "timeout", "request timed out"};
   }
-}
-
-// Writes the whole response before the deadline. False: timed out, stopped or failed.
-bool WriteResponse(tcp::socket& socket, http::response<http::string_body>& res,
-                   Clock::time_point deadline, const std::atomic<bool>& stop) {
-  http::response_serializer<http::string_body> sr{res};
-  while (!sr.is_done()) {
-    beast::error_code ec;
-    http::write_some(socket, sr, ec);
-    if (WouldBlock(ec)) {
-      if (!WaitReady(socket.native_handle(), POLLOUT, deadline, stop)) return false;
-      continue;
-    }
-    if (ec) return false;
+  if (ec == http::error::header_limit) return {431, "too_large", "request header too large"};
+  if (ec == http::error::body_limit) return {413, "too_large", "request body too large"};
+  if (ec == http::error::end_of_stream || ec == http::error::partial_message) return {};
+  if (ec.category() == beast::error_code(http::error::bad_method).category()) {
+    return {400, "malformed", "malformed request: " + ec.message()};
   }
-  return true;
+  return {};  // a socket or TLS error: the client is gone
 }
 
-http::response<http::string_body> ErrorResponse(http::status status, const std::string& error) {
-  http::response<http::string_body> res{status, 11};
+std::string ErrorBody(const std::string& message) {
+  return "{\"error\":" + JsonString(message) + "}\n";
+}
+
+http::response<http::string_body> MakeResponse(const HttpResponse& out, unsigned version,
+                                               bool keep_alive) {
+  http::response<http::string_body> res{static_cast<http::status>(out.status), version};
   res.set(http::field::server, "vdibackup-agent");
-  res.set(http::field::content_type, "application/json");
-  res.set(http::field::connection, "close");
-  res.body() = "{\"error\":\"" + error + "\"}\n";
+  res.set(http::field::content_type, out.content_type);
+  for (const auto& [name, value] : out.headers) res.set(name, value);
+  res.keep_alive(keep_alive);
+  res.body() = out.body;
   res.prepare_payload();
   return res;
 }
 
-void ServeConnection(tcp::socket& socket, const HttpServer::Handler& handler,
-                     const HttpServerOptions& options, const std::atomic<bool>& stop) {
-  socket.non_blocking(true);
-  beast::flat_buffer buffer;
-  for (;;) {
-    const Clock::time_point deadline = Clock::now() + options.request_timeout;
-    http::request_parser<http::string_body> parser;
-    parser.header_limit(kHeaderLimit);
-    parser.body_limit(kBodyLimit);
+}  // namespace http_internal
+
+struct HttpServer::Impl {
+  struct TcpListener {
+    explicit TcpListener(asio::io_context& io, bool t) : acceptor(io), tls(t) {}
+    tcp::acceptor acceptor;
+    bool tls;
+  };
+
+  explicit Impl(std::shared_ptr<ServerCore> c) : core(std::move(c)) {}
+
+  std::shared_ptr<TlsContext> CurrentTls() {
+    std::lock_guard<std::mutex> lock(tls_mu);
+    return tls;
+  }
+  void Track(const std::shared_ptr<ConnectionBase>& c) {
+    auto& list = core->connections;
+    list.remove_if([](const std::weak_ptr<ConnectionBase>& w) { return w.expired(); });
+    list.push_back(c);
+  }
+  // Re-arms an accept after an error (EMFILE...) without spinning.
+  template <class F>
+  void Later(F f) {
+    auto timer = std::make_shared<asio::steady_timer>(core->io, std::chrono::milliseconds(50));
+    timer->async_wait([timer, f](beast::error_code) { f(); });
+  }
+  void AcceptTcp(TcpListener& l) {
+    l.acceptor.async_accept([this, &l](beast::error_code ec, tcp::socket socket) {
+      if (core->stopping || ec == asio::error::operation_aborted) return;
+      if (ec) return Later([this, &l] { AcceptTcp(l); });
+      OnTcp(l.tls, std::move(socket));
+      AcceptTcp(l);
+    });
+  }
+  void OnTcp(bool is_tls, tcp::socket socket) {
     beast::error_code ec;
-    while (!parser.is_done()) {
-      http::read_some(socket, buffer, parser, ec);
-      if (!ec) continue;
-      if (!WouldBlock(ec)) break;
-      ec = {};
-      if (!WaitReady(socket.native_handle(), POLLIN, deadline, stop)) {
-        if (stop.load()) return;
-        if (buffer.size() > 0 || parser.got_some()) {
-          auto res = ErrorResponse(http::status::request_timeout, "request timed out");
-          (void)WriteResponse(socket, res, Clock::now() + std::chrono::seconds(1), stop);
+    const tcp::endpoint ep = socket.remote_endpoint(ec);
+    if (ec) return;
+    const std::string addr = ep.address().to_string();
+    const ServerCore::Admission a = core->Admit(addr);
+    if (a == ServerCore::Admission::kRefused) return;  // the socket closes here
+    PeerInfo peer;
+    peer.transport = is_tls ? Transport::kTls : Transport::kTcp;
+    peer.address =
+        (ep.address().is_v6() ? "[" + addr + "]" : addr) + ":" + std::to_string(ep.port());
+    const bool overflow = a == ServerCore::Admission::kOverflow;
+    if (is_tls) {
+      std::shared_ptr<TlsContext> ctx = CurrentTls();
+      auto c = std::make_shared<Connection<TlsStream>>(core, TlsStream(std::move(socket), *ctx),
+                                                       peer, addr, overflow, ctx);
+      Track(c);
+      c->Run();
+    } else {
+      auto c = std::make_shared<Connection<beast::tcp_stream>>(
+          core, beast::tcp_stream(std::move(socket)), peer, addr, overflow);
+      Track(c);
+      c->Run();
+    }
+  }
+  void AcceptUnix() {
+    unix_acceptor->async_accept([this](beast::error_code ec, unix_socket::socket socket) {
+      if (core->stopping || ec == asio::error::operation_aborted) return;
+      if (ec) return Later([this] { AcceptUnix(); });
+      ucred cred{};
+      socklen_t len = sizeof(cred);
+      if (::getsockopt(socket.native_handle(), SOL_SOCKET, SO_PEERCRED, &cred, &len) == 0) {
+        const std::string key = "uid:" + std::to_string(cred.uid);
+        const ServerCore::Admission a = core->Admit(key);
+        if (a != ServerCore::Admission::kRefused) {
+          PeerInfo peer{Transport::kUnix, "unix", static_cast<uint32_t>(cred.uid), std::nullopt};
+          auto c =
+              std::make_shared<Connection<UnixStream>>(core, UnixStream(std::move(socket)), peer,
+                                                       key, a == ServerCore::Admission::kOverflow);
+          Track(c);
+          c->Run();
         }
-        return;
       }
+      AcceptUnix();
+    });
+  }
+  void CloseAll() {  // I/O thread
+    core->stopping = true;
+    beast::error_code ec;
+    for (TcpListener& l : tcp_listeners) l.acceptor.close(ec);
+    if (unix_acceptor) unix_acceptor->close(ec);
+    for (auto& w : core->connections) {
+      if (auto c = w.lock()) c->Close();
     }
-    if (ec == http::error::end_of_stream || ec == asio::error::eof) return;
-    if (ec) {
-      if (ec == http::error::body_limit || ec == http::error::header_limit) {
-        auto res = ErrorResponse(http::status::payload_too_large, "request too large");
-        (void)WriteResponse(socket, res, Clock::now() + options.request_timeout, stop);
-      }
-      return;
-    }
-    const http::request<http::string_body>& req = parser.get();
-    HttpRequest r{std::string(req.method_string()), std::string(req.target()), req.body()};
-    HttpResponse out = handler(r);
-    http::response<http::string_body> res{static_cast<http::status>(out.status), req.version()};
-    res.set(http::field::server, "vdibackup-agent");
-    res.set(http::field::content_type, out.content_type);
-    res.keep_alive(req.keep_alive());
-    res.body() = std::move(out.body);
-    res.prepare_payload();
-    if (!WriteResponse(socket, res, Clock::now() + options.request_timeout, stop)) return;
-    if (!res.keep_alive()) return;
+  }
+
+  std::shared_ptr<ServerCore> core;
+  std::list<TcpListener> tcp_listeners;
+  std::unique_ptr<unix_socket::acceptor> unix_acceptor;
+  std::string unix_path;
+  std::mutex tls_mu;
+  std::shared_ptr<TlsContext> tls;
+  uint16_t first_port = 0;
+  std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work;
+  std::thread io_thread;
+  bool started = false;
+  bool stopped = false;
+};
+
+HttpServer::HttpServer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+std::unique_ptr<HttpServer> HttpServer::Create(Handler handler, HttpServerOptions options) {
+  if (options.max_connections == 0) options.max_connections = 1;
+  if (options.max_connections_per_peer == 0) options.max_connections_per_peer = 1;
+  auto core = std::make_shared<ServerCore>(std::move(handler), std::move(options));
+  return std::unique_ptr<HttpServer>(new HttpServer(std::make_unique<Impl>(std::move(core))));
+}
+
+Result<std::unique_ptr<HttpServer>> HttpServer::Listen(const std::string& host, uint16_t port,
+                                                       Handler handler, HttpServerOptions options) {
+  std::unique_ptr<HttpServer> s = Create(std::move(handler), std::move(options));
+  VDIBK_ASSIGN_OR_RETURN(uint16_t bound, s->ListenTcp(host, port));
+  (void)bound;
+  return s;
+}
+
+HttpServer::~HttpServer() { Stop(); }
+
+namespace {
+
+Result<uint16_t> Bind(tcp::acceptor& acceptor, const std::string& host, uint16_t port) {
+  beast::error_code ec;
+  const asio::ip::address addr = asio::ip::make_address(host, ec);
+  if (ec) return Status::Configuration("listen: '" + host + "' is not an IP address");
+  try {
+    const tcp::endpoint ep(addr, port);
+    acceptor.open(ep.protocol());
+    acceptor.set_option(asio::socket_base::reuse_address(true));
+    acceptor.bind(ep);
+    acceptor.listen(asio::socket_base::max_listen_connections);
+    return acceptor.local_endpoint().port();
+  } catch (const boost::system::system_error& e) {
+    return Status::Configuration("listen on " + host + ":" + std::to_string(port) + ": " +
+                                 e.what());
   }
 }
 
 }  // namespace
 
-struct HttpServer::Impl {
-  asio::io_context io;
-  tcp::acceptor acceptor{io};
-  Handler handler;
-  HttpServerOptions options;
-  tcp::endpoint bound;
-};
-
-// One connection and the thread serving it; `ended` is set by that thread as its last act.
-struct HttpServer::Session {
-  std::thread thread;
-  std::atomic<bool> ended{false};
-};
-
-HttpServer::HttpServer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {
-  port_ = impl_->bound.port();
-}
-
-Result<std::unique_ptr<HttpServer>> HttpServer::Listen(const std::string& host, uint16_t port,
-                                                       Handler handler, HttpServerOptions options) {
-  if (options.max_connections == 0) options.max_connections = 1;
-  auto impl = std::make_unique<Impl>();
-  impl->handler = std::move(handler);
-  impl->options = options;
-  try {
-    beast::error_code ec;
-    const asio::ip::address addr = asio::ip::make_address(host, ec);
-    if (ec) return Status::Configuration("listen: '" + host + "' is not an IP address");
-    const tcp::endpoint ep(addr, port);
-    impl->acceptor.open(ep.protocol());
-    impl->acceptor.set_option(asio::socket_base::reuse_address(true));
-    impl->acceptor.bind(ep);
-    impl->acceptor.listen(asio::socket_base::max_listen_connections);
-    impl->bound = impl->acceptor.local_endpoint();
-  } catch (const boost::system::system_error& e) {
-    return Status::Configuration("listen on " + host + ":" + std::to_string(port) + ": " +
-                                 e.what());
+Result<uint16_t> HttpServer::ListenTcp(const std::string& host, uint16_t port) {
+  Impl::TcpListener& l = impl_->tcp_listeners.emplace_back(impl_->core->io, false);
+  Result<uint16_t> bound = Bind(l.acceptor, host, port);
+  if (!bound.ok()) {
+    impl_->tcp_listeners.pop_back();
+    return bound;
   }
-  return std::unique_ptr<HttpServer>(new HttpServer(std::move(impl)));
+  if (impl_->first_port == 0) impl_->first_port = *bound;
+  return bound;
 }
 
-HttpServer::~HttpServer() { Stop(); }
+Result<uint16_t> HttpServer::ListenTls(const std::string& host, uint16_t port,
+                                       std::shared_ptr<TlsContext> context) {
+  Impl::TcpListener& l = impl_->tcp_listeners.emplace_back(impl_->core->io, true);
+  Result<uint16_t> bound = Bind(l.acceptor, host, port);
+  if (!bound.ok()) {
+    impl_->tcp_listeners.pop_back();
+    return Status::Configuration("listen_tls: " + bound.status().message());
+  }
+  SetTlsContext(std::move(context));
+  return bound;
+}
+
+Status HttpServer::ListenUnix(const std::string& path, uint32_t mode) {
+  struct stat st {};
+  if (::lstat(path.c_str(), &st) == 0) {
+    if (!S_ISSOCK(st.st_mode)) {
+      return Status::Configuration("listen_unix: " + path + " exists and is not a socket");
+    }
+    ::unlink(path.c_str());  // a stale socket of an earlier run
+  }
+  auto acceptor = std::make_unique<unix_socket::acceptor>(impl_->core->io);
+  try {
+    const unix_socket::endpoint ep(path);
+    acceptor->open(ep.protocol());
+    acceptor->bind(ep);
+    acceptor->listen(asio::socket_base::max_listen_connections);
+  } catch (const boost::system::system_error& e) {
+    return Status::Configuration("listen_unix " + path + ": " + e.what());
+  }
+  if (::chmod(path.c_str(), static_cast<mode_t>(mode)) != 0) {
+    const int err = errno;
+    ::unlink(path.c_str());
+    return Status::FromErrno(ErrorCode::kConfiguration, "listen_unix: chmod " + path, err);
+  }
+  impl_->unix_acceptor = std::move(acceptor);
+  impl_->unix_path = path;
+  return Status::Ok();
+}
+
+void HttpServer::SetTlsContext(std::shared_ptr<TlsContext> context) {
+  std::lock_guard<std::mutex> lock(impl_->tls_mu);
+  impl_->tls = std::move(context);
+}
+
+uint16_t HttpServer::port() const { return impl_->first_port; }
+
+size_t HttpServer::ActiveSessions() const { return impl_->core->active.load(); }
 
 void HttpServer::Start() {
-  thread_ = std::thread([this] { AcceptLoop(); });
-}
-
-size_t HttpServer::ActiveSessions() const {
-  std::lock_guard<std::mutex> lock(mu_);
-  size_t n = 0;
-  for (const auto& s : sessions_) n += s->ended.load() ? 0 : 1;
-  return n;
-}
-
-void HttpServer::JoinEndedSessions(bool all) {
-  std::list<std::unique_ptr<Session>> done;
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    for (auto it = sessions_.begin(); it != sessions_.end();) {
-      if (all || (*it)->ended.load()) {
-        done.push_back(std::move(*it));
-        it = sessions_.erase(it);
-      } else {
-        ++it;
-      }
-    }
-  }
-  for (auto& s : done) s->thread.join();
-}
-
-void HttpServer::AcceptLoop() {
-  while (!stopping_.load()) {
-    tcp::socket socket(impl_->io);
-    beast::error_code ec;
-    impl_->acceptor.accept(socket, ec);
-    if (stopping_.load()) return;
-    if (ec) continue;
-    JoinEndedSessions(false);
-    if (ActiveSessions() >= impl_->options.max_connections) {
-      // Over the limit: a short answer, best effort, and the connection is closed.
-      socket.non_blocking(true, ec);
-      auto res = ErrorResponse(http::status::service_unavailable, "too many connections");
-      (void)WriteResponse(socket, res, Clock::now() + std::chrono::milliseconds(100), stopping_);
-      socket.shutdown(tcp::socket::shutdown_both, ec);
-      socket.close(ec);
-      log::Warn("agent http: connection refused, " +
-                std::to_string(impl_->options.max_connections) + " sessions busy");
-      continue;
-    }
-    auto session = std::make_unique<Session>();
-    Session* s = session.get();
-    std::lock_guard<std::mutex> lock(mu_);
-    sessions_.push_back(std::move(session));
-    s->thread = std::thread([this, s, sock = std::move(socket)]() mutable {
+  if (impl_->started || impl_->stopped) return;
+  impl_->started = true;
+  for (Impl::TcpListener& l : impl_->tcp_listeners) impl_->AcceptTcp(l);
+  if (impl_->unix_acceptor) impl_->AcceptUnix();
+  impl_->work.emplace(impl_->core->io.get_executor());
+  impl_->io_thread = std::thread([core = impl_->core] {
+    for (;;) {
       try {
-        ServeConnection(sock, impl_->handler, impl_->options, stopping_);
+        core->io.run();
+        return;
       } catch (const std::exception& e) {
         log::Warn(std::string("agent http: ") + e.what());
       }
-      // Uncounted before the close: a client that saw the close finds the slot free.
-      s->ended.store(true);
-      beast::error_code ignored;
-      sock.shutdown(tcp::socket::shutdown_both, ignored);
-      sock.close(ignored);
-    });
-  }
+    }
+  });
 }
 
 void HttpServer::Stop() {
-  if (!stopping_.exchange(true) && thread_.joinable()) {
-    // Wake the blocking accept() by shutting the listening socket down (Linux returns EINVAL).
-    ::shutdown(impl_->acceptor.native_handle(), SHUT_RDWR);
+  if (impl_->stopped) return;
+  impl_->stopped = true;
+  if (impl_->started) {
+    // Close listeners and connections on the I/O thread; then let handlers finish (their
+    // answers fail on the closed sockets) and the I/O thread run out of work.
+    std::promise<void> closed;
+    asio::post(impl_->core->io, [this, &closed] {
+      impl_->CloseAll();
+      closed.set_value();
+    });
+    closed.get_future().wait();
+    impl_->core->pool.join();
+    impl_->work.reset();
+    impl_->io_thread.join();
+  } else {
+    impl_->CloseAll();
+    impl_->core->pool.join();
   }
-  if (thread_.joinable()) thread_.join();
-  JoinEndedSessions(true);
-  beast::error_code ec;
-  impl_->acceptor.close(ec);
+  if (!impl_->unix_path.empty()) ::unlink(impl_->unix_path.c_str());
 }
 
 }  // namespace vdibk::coordinator

@@ -63,9 +63,8 @@ const char* JobStateName(JobState s) {
 }
 
 bool IsConfigOwnedOption(const std::string& arg) {
-  static const char* const kOwned[] = {"--repo",       "--server",     "--sqlcmd",
-                                       "--database",   "--json",       "--worker-program",
-                                       "--log-format", "--progress-fd"};
+  static const char* const kOwned[] = {"--server",     "--sqlcmd",      "--database",      "--json",
+                                       "--log-format", "--progress-fd", "--worker-program"};
   for (const char* o : kOwned) {
     const std::string opt(o);
     if (arg == opt || arg.rfind(opt + "=", 0) == 0) return true;
@@ -159,7 +158,8 @@ std::vector<std::string> JobTable::BuildArgv(const std::string& kind, const std:
 
 std::variant<JobInfo, SubmitFailure> JobTable::Submit(const std::string& kind,
                                                       const std::string& database,
-                                                      const std::vector<std::string>& args) {
+                                                      const std::vector<std::string>& args,
+                                                      const std::string& owner) {
   if (kind != "backup" && kind != "restore") {
     return SubmitFailure{SubmitError::kBadRequest, "kind must be \"backup\" or \"restore\""};
   }
@@ -207,6 +207,7 @@ std::variant<JobInfo, SubmitFailure> JobTable::Submit(const std::string& kind,
   job.info.kind = kind;
   job.info.database = database;
   job.info.args = args;
+  job.info.owner = owner;
   job.info.argv = BuildArgv(kind, database, args);
   job.info.created_unix_ms = NowUnixMs();
   const uint64_t id = job.info.id;
@@ -266,7 +267,9 @@ void JobTable::Finish(Job& job, const ExitInfo& exit) {
   info.summary = ParseJobSummary(info.kind, output);
   info.output_tail = Tail(output, kTailLines);
   info.progress = job.process->Progress();
-  if (*info.exit_code == 0) {
+  // Exit 1: the backup or restore is good but something deserves a look (e.g. a backup confirmed
+  // from the server's history after the connection was lost); its summary says "warning".
+  if (*info.exit_code == 0 || *info.exit_code == ExitCodeFor(ErrorCode::kWarning)) {
     info.state = JobState::kSucceeded;
   } else if (info.cancel_requested) {
     info.state = JobState::kCancelled;

@@ -49,6 +49,7 @@ struct JobInfo {
   std::string kind;  // "backup" | "restore"
   std::string database;
   std::vector<std::string> args;  // the caller's args
+  std::string owner;              // who started it (agent_auth.h Principal::name)
   std::vector<std::string> argv;  // the full child command line
   JobState state = JobState::kQueued;
   bool cancel_requested = false;
@@ -69,7 +70,8 @@ struct SubmitFailure {
   std::string message;
 };
 
-// The options the agent owns (from its config); a job's args may not set them.
+// The options the agent owns (from its config); a job's args may not set them. (--repo is the
+// request policy's: agent_policy.h allows it inside policy.repo_roots.)
 bool IsConfigOwnedOption(const std::string& arg);
 // Database names the agent accepts: 1..128 of [A-Za-z0-9_.-], not starting with '.' or '-'.
 bool IsSafeDatabaseName(const std::string& name);
@@ -82,9 +84,10 @@ class JobTable {
   JobTable(AgentConfig config, std::string vdibackup, JobLauncher& launcher, AgentMetrics* metrics);
   ~JobTable();  // kills and reaps jobs still running
 
-  // Validates and queues a job; at most one queued/running job per database.
+  // Validates and queues a job for `owner`; at most one queued/running job per database.
   std::variant<JobInfo, SubmitFailure> Submit(const std::string& kind, const std::string& database,
-                                              const std::vector<std::string>& args);
+                                              const std::vector<std::string>& args,
+                                              const std::string& owner = "");
   std::vector<JobInfo> List() const;
   std::optional<JobInfo> Get(uint64_t id) const;
   // Cancels a queued job at once, or SIGTERMs a running one (it becomes cancelled when it ends).

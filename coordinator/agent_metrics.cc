@@ -138,6 +138,16 @@ void AgentMetrics::RecordJob(const JobInfo& job) {
   if (s.seconds > 0) throughput_[job.database] = static_cast<double>(s.raw_bytes) / s.seconds;
 }
 
+void AgentMetrics::RecordRefused(const std::string& reason) {
+  std::lock_guard<std::mutex> lock(mu_);
+  ++refused_[reason];
+}
+
+void AgentMetrics::RecordAuthFailure(const std::string& reason) {
+  std::lock_guard<std::mutex> lock(mu_);
+  ++auth_failures_[reason];
+}
+
 std::string AgentMetrics::Render(size_t jobs_running) const {
   std::lock_guard<std::mutex> lock(mu_);
   std::string out;
@@ -204,6 +214,19 @@ std::string AgentMetrics::Render(size_t jobs_running) const {
          "Jobs failed by a worker (workers are never restarted: the job aborts), by cause.");
   for (const auto& [cause, v] : worker_failures_) {
     out += "vdibackup_worker_failures_total{cause=\"" + Escape(cause) + "\"} " + std::to_string(v) +
+           "\n";
+  }
+  Header(out, "vdibackup_http_requests_refused_total", "counter",
+         "HTTP requests refused (401, 403, 4xx of malformed requests, 503 over the connection "
+         "limits), by reason.");
+  for (const auto& [reason, v] : refused_) {
+    out += "vdibackup_http_requests_refused_total{reason=\"" + Escape(reason) + "\"} " +
+           std::to_string(v) + "\n";
+  }
+  Header(out, "vdibackup_auth_failures_total", "counter",
+         "Requests whose credentials were missing, invalid or without a role, by reason.");
+  for (const auto& [reason, v] : auth_failures_) {
+    out += "vdibackup_auth_failures_total{reason=\"" + Escape(reason) + "\"} " + std::to_string(v) +
            "\n";
   }
   Header(out, "vdibackup_jobs_running", "gauge", "Queued and running agent jobs.");

@@ -34,6 +34,12 @@ class AgentMetrics {
   // A running backup's progress: its device bytes count in vdibackup_bytes_in_total until
   // RecordJob commits them, so the counter rises while the job runs and never goes back.
   void UpdateLive(const JobInfo& job, const JobProgress& progress);
+  // A refused request, by reason: an API refusal (unauthenticated, role, database, option, path,
+  // replace, in_place, not_owner) or a transport one (too_many_connections, malformed,
+  // too_large, timeout).
+  void RecordRefused(const std::string& reason);
+  // A failed authentication, by the reason of agent_auth.h's AuthOutcome.
+  void RecordAuthFailure(const std::string& reason);
   // The exposition text; `jobs_running` is the current queued + running count.
   std::string Render(size_t jobs_running) const;
 
@@ -54,6 +60,8 @@ class AgentMetrics {
   std::map<std::string, double> last_success_;       // database: unix seconds
   std::map<std::string, uint64_t> aborts_;           // cause
   std::map<std::string, uint64_t> worker_failures_;  // cause
+  std::map<std::string, uint64_t> refused_;          // reason
+  std::map<std::string, uint64_t> auth_failures_;    // reason
   struct Live {
     std::string database;
     std::map<uint32_t, uint64_t> device_bytes;

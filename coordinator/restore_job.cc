@@ -43,7 +43,12 @@ bool ServerRefusedStatement(const std::string& output) {
   while (std::getline(in, line)) {
     int number = 0;
     if (std::sscanf(line.c_str(), "Msg %d,", &number) != 1) continue;
-    if (number == 3013 || (number >= 3202 && number <= 3204) || number == 3271) continue;
+    // The transfer stopped (3013 terminating, 3202-3204/3271 device I/O, 18210 a VDI device
+    // failure such as a participant's death): a consequence, not the statement refused.
+    if (number == 3013 || (number >= 3202 && number <= 3204) || number == 3271 ||
+        number == 18210) {
+      continue;
+    }
     return true;  // 3201 too: ExplainDeviceOpenFailure makes it the configuration error it is
   }
   return false;
@@ -266,6 +271,11 @@ void RestoreJob::DeviceLoop(uint32_t d) {
     if (hr == VD_E_CLOSE) return;
     if (hr != NOERROR) {
       if (hr == VD_E_ABORT && server_.Gone()) Fail(Status::Aborted(server_.GoneMessage()));
+      // The server aborts the set when it sees a participant die; the hub names the worker once
+      // it reaps it: give it a moment, so the cause is the worker and not the generic abort.
+      for (int i = 0; hr == VD_E_ABORT && i < 50 && !failed(); ++i) {
+        std::this_thread::sleep_for(milliseconds(20));
+      }
       Fail(Status(CodeForHr(hr), "device " + std::to_string(d) +
                                      ": GetCommand failed: " + HrHex(hr) +
                                      (hr == VD_E_ABORT ? " (the VDI set was aborted)" : "")));

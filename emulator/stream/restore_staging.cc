@@ -225,7 +225,7 @@ Status RestoreStaging::PlaceFiles(const RestoreOptions& options) {
                                   : root_ + "/db/" + sf.id.path;
     VDIBK_RETURN_IF_ERROR(MakeDirs(ParentDir(sf.temp_path)));
     if (existing) VDIBK_RETURN_IF_ERROR(CopyFile(existing->full_path, sf.temp_path));
-    VDIBK_ASSIGN_OR_RETURN(sf.fd, OpenFile(sf.temp_path, O_RDWR | O_CREAT));
+    VDIBK_ASSIGN_OR_RETURN(sf.fd, OpenFile(sf.temp_path, O_RDWR | O_CREAT, 0660));
     if (::ftruncate(sf.fd.get(), static_cast<off_t>(sf.size)) != 0) {
       return Status::FromErrno(ErrorCode::kTargetIo, "truncate " + sf.temp_path, errno);
     }

@@ -3,7 +3,8 @@
 # deps, builds and runs the unit tests; a slim runtime stage with the four programs and
 # libsqlvdi.so running as uid/gid 10001), .dockerignore, and deploy/compose/compose.yaml (the
 # emulator owns a shareable IPC namespace, the agent and workers join it, and all mount one tmpfs
-# volume at /dev/shm). Exit 77 = skipped (no python3-yaml).
+# volume at /dev/shm; the agent's port published on the host's loopback only and its bearer tokens
+# from compose secrets). Exit 77 = skipped (no python3-yaml).
 import os
 import re
 import sys
@@ -93,6 +94,17 @@ def check_compose(yaml):
     failures.extend("compose/agent.yaml: " + p for p in agent_config_keys.problems(config))
     check(grace is not None and config.get("grace_seconds", 30) < int(grace.group(1)),
           "compose/agent.yaml: grace_seconds must be shorter than stop_grace_period")
+    # Not an open door: published on the host's loopback, tokens from the agent's secrets.
+    for port in agent.get("ports", []):
+        check(str(port).startswith("127.0.0.1:"), "agent: publish %s on 127.0.0.1 only" % port)
+    secrets = {s if isinstance(s, str) else s.get("source") for s in agent.get("secrets", [])}
+    declared = compose.get("secrets") or {}
+    paths = agent_config_keys.token_paths(config)
+    check(bool(paths), "compose/agent.yaml: auth.token_files")
+    for p in paths:
+        name = os.path.basename(str(p))
+        check(str(p) == "/run/secrets/" + name and name in secrets and name in declared,
+              "compose/agent.yaml: token file %s must be the agent's secret %s" % (p, name))
 
 
 def main():

@@ -3,7 +3,9 @@
 # kubectl is there, else the raw files kustomization.yaml lists) keep the sidecar invariants: one
 # memory-backed /dev/shm volume mounted at /dev/shm in SQL Server's and vdibackup's containers,
 # uid/gid 10001, /healthz and /readyz probes, grace period > 60 s, shareProcessNamespace, the
-# agent's ConfigMap and Service, and a CronJob posting to /v1/jobs. Exit 77 = skipped.
+# agent's ConfigMap and Service, its bearer tokens from a Secret mounted where auth.token_files
+# reads them, and a CronJob posting to /v1/jobs with the Secret's "backup" token. Exit 77 =
+# skipped.
 import os
 import shutil
 import subprocess
@@ -84,6 +86,38 @@ def check_statefulset(sts, configmaps):
     return agent
 
 
+def secret_mounts(pod, container):
+    """{mountPath: secretName} of the Secret volumes `container` mounts."""
+    secrets = {v["name"]: v["secret"].get("secretName") for v in pod.get("volumes", [])
+               if "secret" in v}
+    return {m["mountPath"]: secrets[m["name"]] for m in container.get("volumeMounts", [])
+            if m["name"] in secrets}
+
+
+def check_tokens(config, pod, agent, cron_container):
+    """The agent's token files come from a Secret; the CronJob sends that Secret's backup token."""
+    paths = agent_config_keys.token_paths(config)
+    check(bool(paths), "agent.yaml: auth.token_files (the API listens beyond loopback)")
+    mounts = secret_mounts(pod, agent)
+    for p in paths:
+        check(any(str(p).startswith(m.rstrip("/") + "/") for m in mounts),
+              "agent.yaml: token file %s is not in a mounted Secret" % p)
+    backup = [t for t in (config.get("auth") or {}).get("token_files") or []
+              if isinstance(t, dict) and t.get("role") == "backup"]
+    check(len(backup) == 1, "agent.yaml: one token with role backup (the CronJob's)")
+    if not backup or not cron_container:
+        return
+    key = os.path.basename(backup[0]["path"])
+    secret = next((name for m, name in mounts.items() if backup[0]["path"].startswith(m)), None)
+    env = {e["name"]: e.get("valueFrom", {}).get("secretKeyRef", {})
+           for e in cron_container.get("env", [])}
+    refs = [n for n, ref in env.items() if ref.get("name") == secret and ref.get("key") == key]
+    args = cron_container.get("args", [])
+    check(any("Authorization: Bearer $(%s)" % n in a for n in refs for a in args),
+          "CronJob: sends 'Authorization: Bearer $(VAR)' with VAR from Secret %s key %s"
+          % (secret, key))
+
+
 def main():
     try:
         import yaml
@@ -116,6 +150,7 @@ def main():
           "a Service for the agent's port")
     cron = by_kind.get("CronJob", [])
     check(len(cron) == 1, "one CronJob")
+    c = None
     if cron:
         c = cron[0]["spec"]["jobTemplate"]["spec"]["template"]["spec"]["containers"][0]
         args = " ".join(c.get("args", []) + c.get("command", []))
@@ -129,6 +164,7 @@ def main():
     check(port.isdigit() and int(port) in agent_port.values(),
           "agent.yaml: the listen port is the container's http port")
     if sts:
+        check_tokens(config, sts[0]["spec"]["template"]["spec"], agent, c)
         pod_grace = sts[0]["spec"]["template"]["spec"].get("terminationGracePeriodSeconds", 30)
         check(config.get("grace_seconds", 30) < pod_grace,
               "agent.yaml: grace_seconds must be shorter than terminationGracePeriodSeconds")

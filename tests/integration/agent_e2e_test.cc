@@ -1,9 +1,12 @@
-// vdibackup agent end to end: a real vdi-emulator, the agent on a free port, backups submitted
-// over HTTP, cancel mid-backup, /metrics, /healthz, /readyz across an emulator restart,
-// sd_notify over a socket the test binds, SIGTERM cancelling a running job (exit 5, nothing left),
-// live progress while a backup runs, a killed worker in the metrics, slow HTTP clients.
+// vdibackup agent end to end: a real vdi-emulator, the agent on a free port (with a bearer
+// token), backups submitted over HTTP, cancel mid-backup, /metrics, /healthz, /readyz across an
+// emulator restart, sd_notify over a socket the test binds, SIGTERM cancelling a running job
+// (exit 5, nothing left), live progress while a backup runs, a killed worker in the metrics,
+// slow HTTP clients, a restore whose files are not world-readable, and a TLS certificate
+// reloaded on SIGHUP while a backup runs.
 #include <signal.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -20,6 +23,7 @@
 #include "tests/harness/subprocess.h"
 #include "tests/harness/test_dirs.h"
 #include "tests/integration/agent_http_client.h"
+#include "tests/integration/agent_test_tools.h"
 
 namespace vdibk::coordinator {
 namespace {
@@ -115,11 +119,17 @@ class AgentE2eTest : public ::testing::Test {
     emulator_.reset();
   }
   // The agent's stdout and stderr (its log) both come through agent_'s pipe.
-  void StartAgent(const std::string& extra_config = "") {
+  // `ready`: the start of the last listening line the agent prints (docs/agent.md).
+  void StartAgent(const std::string& extra_config = "",
+                  const std::string& ready = "vdibackup agent: listening on 127") {
     const std::string config = dir_.Join("agent.yaml");
+    std::ofstream(dir_.Join("admin.token")) << kToken << "\n";
     std::ofstream(config) << "listen: 127.0.0.1:0\nrepo: " << repo_ << "\nserver: " << endpoint_
                           << "\nsqlcmd: " << Bin("sqlcmd")
                           << "\ndefaults:\n  devices: 2\n  workers: 2\ngrace_seconds: 30\n"
+                          << "auth:\n  token_files:\n    - {path: " << dir_.Join("admin.token")
+                          << ", role: admin}\npolicy:\n  move_roots: [" << dir_.Join("restored")
+                          << "]\n"
                           << extra_config;
     setenv("NOTIFY_SOCKET", notify_path_.c_str(), 1);
     setenv("WATCHDOG_USEC", "400000", 1);
@@ -131,6 +141,16 @@ class AgentE2eTest : public ::testing::Test {
     ASSERT_TRUE(line);
     port_ = static_cast<uint16_t>(std::stoi(line->substr(line->rfind(':') + 1)));
     ASSERT_GT(port_, 0);
+    if (ready != "vdibackup agent: listening on 127") {
+      std::optional<std::string> last = agent_->WaitForLine(ready, 20s);
+      ASSERT_TRUE(last);
+      ready_line_ = *last;
+    }
+  }
+  // An API call with the admin token.
+  HttpReply Api(const std::string& method, const std::string& target,
+                const std::string& body = "") {
+    return HttpCall(port_, method, target, body, 30, kToken);
   }
   std::string Notification() {
     char buf[256];
@@ -138,15 +158,15 @@ class AgentE2eTest : public ::testing::Test {
     return n <= 0 ? "" : std::string(buf, static_cast<size_t>(n));
   }
   HttpReply Submit(const std::string& args_json) {
-    return HttpCall(port_, "POST", "/v1/jobs",
-                    "{\"kind\":\"backup\",\"database\":\"sales\",\"args\":[" + args_json + "]}");
+    return Api("POST", "/v1/jobs",
+               "{\"kind\":\"backup\",\"database\":\"sales\",\"args\":[" + args_json + "]}");
   }
   // Polls the job until it has ended; returns its JSON.
   std::string WaitEnded(const std::string& id) {
     std::string body;
     for (auto deadline = std::chrono::steady_clock::now() + 120s;
          std::chrono::steady_clock::now() < deadline; std::this_thread::sleep_for(20ms)) {
-      body = HttpCall(port_, "GET", "/v1/jobs/" + id).body;
+      body = Api("GET", "/v1/jobs/" + id).body;
       const std::string st = Field(body, "state");
       if (st != "queued" && st != "running") return body;
     }
@@ -161,8 +181,9 @@ class AgentE2eTest : public ::testing::Test {
     ASSERT_TRUE(BackupWriting(repo_, "sales"));
   }
 
+  static constexpr const char* kToken = "e2e-admin-token-0123456789";
   TempDir dir_;
-  std::string data_, repo_, endpoint_, notify_path_;
+  std::string data_, repo_, endpoint_, notify_path_, ready_line_;
   int notify_fd_ = -1;
   uint16_t port_ = 0;
   std::unique_ptr<Subprocess> emulator_;
@@ -173,8 +194,8 @@ TEST_F(AgentE2eTest, BackupCancelMetricsHealthReadinessAndSigterm) {
   StartAgent();
   EXPECT_EQ(Notification(), "READY=1");
   EXPECT_EQ(Notification(), "WATCHDOG=1");
-  EXPECT_EQ(HttpCall(port_, "GET", "/healthz").status, 200);
-  HttpReply ready = HttpCall(port_, "GET", "/readyz");
+  EXPECT_EQ(Api("GET", "/healthz").status, 200);
+  HttpReply ready = Api("GET", "/readyz");
   EXPECT_EQ(ready.status, 200) << ready.body;
 
   // A backup over HTTP succeeds with bytes.
@@ -185,7 +206,7 @@ TEST_F(AgentE2eTest, BackupCancelMetricsHealthReadinessAndSigterm) {
   EXPECT_EQ(Field(job, "state"), "succeeded") << job;
   EXPECT_EQ(Field(job, "exit_code"), "0") << job;
   EXPECT_GT(std::stoull(Field(job, "raw_bytes")), 0u) << job;
-  std::string metrics = HttpCall(port_, "GET", "/metrics").body;
+  std::string metrics = Api("GET", "/metrics").body;
   EXPECT_EQ(Metric(metrics, "vdibackup_jobs_total{kind=\"backup\",outcome=\"succeeded\"}"), 1)
       << metrics;
   EXPECT_GT(Metric(metrics, "vdibackup_bytes_in_total{database=\"sales\",device=\"0\"}"), 0);
@@ -193,14 +214,15 @@ TEST_F(AgentE2eTest, BackupCancelMetricsHealthReadinessAndSigterm) {
   EXPECT_GT(Metric(metrics, "vdibackup_last_success_timestamp_seconds{database=\"sales\"}"), 1.6e9);
   EXPECT_GT(Metric(metrics, "vdibackup_compression_ratio{database=\"sales\"}"), 0);
 
-  // Refused requests.
-  EXPECT_EQ(HttpCall(port_, "POST", "/v1/jobs",
-                     "{\"kind\":\"backup\",\"database\":\"sales\",\"args\":[\"--repo\",\"/\"]}")
+  // Refused requests: a repo outside policy.repo_roots (none), a bad name, no token.
+  EXPECT_EQ(Api("POST", "/v1/jobs",
+                "{\"kind\":\"backup\",\"database\":\"sales\",\"args\":[\"--repo\",\"/\"]}")
                 .status,
-            400);
+            403);
   EXPECT_EQ(
-      HttpCall(port_, "POST", "/v1/jobs", "{\"kind\":\"backup\",\"database\":\"a;b\"}").status,
-      400);
+      HttpCall(port_, "POST", "/v1/jobs", "{\"kind\":\"backup\",\"database\":\"sales\"}").status,
+      401);
+  EXPECT_EQ(Api("POST", "/v1/jobs", "{\"kind\":\"backup\",\"database\":\"a;b\"}").status, 400);
 
   // Cancel a running backup (64 KiB transfers on a slow device 0: many seconds).
   const std::string set_name = vdibk::testing::UniqueName("agentcancel");
@@ -209,27 +231,27 @@ TEST_F(AgentE2eTest, BackupCancelMetricsHealthReadinessAndSigterm) {
   const std::string cancel_id = Field(r.body, "id");
   WaitWriting();
   EXPECT_EQ(Submit("").status, 409);  // one running job per database
-  r = HttpCall(port_, "DELETE", "/v1/jobs/" + cancel_id);
+  r = Api("DELETE", "/v1/jobs/" + cancel_id);
   EXPECT_EQ(r.status, 200) << r.body;
   job = WaitEnded(cancel_id);
   EXPECT_EQ(Field(job, "state"), "cancelled") << job;
   EXPECT_EQ(Field(job, "exit_code"), "5") << job;
   EXPECT_EQ(vdibk::testing::ShmLeftovers(set_name), "");
-  metrics = HttpCall(port_, "GET", "/metrics").body;
+  metrics = Api("GET", "/metrics").body;
   EXPECT_EQ(Metric(metrics, "vdibackup_aborts_total{cause=\"aborted\"}"), 1) << metrics;
   EXPECT_EQ(Metric(metrics, "vdibackup_jobs_total{kind=\"backup\",outcome=\"cancelled\"}"), 1);
   EXPECT_EQ(Metric(metrics, "vdibackup_jobs_running"), 0);
-  const std::string list = HttpCall(port_, "GET", "/v1/jobs").body;
+  const std::string list = Api("GET", "/v1/jobs").body;
   EXPECT_NE(list.find("\"id\":" + cancel_id + ","), std::string::npos) << list;
 
   // Readiness follows the SQL side.
   StopEmulator();
-  ready = HttpCall(port_, "GET", "/readyz");
+  ready = Api("GET", "/readyz");
   EXPECT_EQ(ready.status, 503) << ready.body;
   EXPECT_NE(ready.body.find("\"failing\":[\"sql\"]"), std::string::npos) << ready.body;
-  EXPECT_EQ(HttpCall(port_, "GET", "/healthz").status, 200);
+  EXPECT_EQ(Api("GET", "/healthz").status, 200);
   StartEmulator();
-  ready = HttpCall(port_, "GET", "/readyz");
+  ready = Api("GET", "/readyz");
   EXPECT_EQ(ready.status, 200) << ready.body;
 
   // SIGTERM with a job running: the job is cancelled, the agent exits 0, nothing is left.
@@ -237,7 +259,7 @@ TEST_F(AgentE2eTest, BackupCancelMetricsHealthReadinessAndSigterm) {
   r = Submit("\"--max-transfer-size\",\"65536\",\"--set-name\",\"" + term_set + "\"");
   ASSERT_EQ(r.status, 201) << r.body;
   WaitWriting();
-  EXPECT_EQ(HttpCall(port_, "GET", "/healthz").status, 200);  // the main loop still turns
+  EXPECT_EQ(Api("GET", "/healthz").status, 200);  // the main loop still turns
   agent_->Kill(SIGTERM);
   // The agent's log: the job aborted cleanly with exit 5 within the grace period (no SIGKILL).
   std::string log;
@@ -293,7 +315,7 @@ TEST_F(AgentE2eTest, LiveProgressThenAKilledWorkerCountsAWorkerFailure) {
   for (auto deadline = std::chrono::steady_clock::now() + 60s;
        later == 0 && std::chrono::steady_clock::now() < deadline;
        std::this_thread::sleep_for(20ms)) {
-    job = HttpCall(port_, "GET", "/v1/jobs/" + id).body;
+    job = Api("GET", "/v1/jobs/" + id).body;
     const std::string state = Field(job, "state");
     ASSERT_TRUE(state == "queued" || state == "running") << job;
     const std::string raw = Field(job, "raw_bytes");
@@ -313,9 +335,9 @@ TEST_F(AgentE2eTest, LiveProgressThenAKilledWorkerCountsAWorkerFailure) {
   for (auto deadline = std::chrono::steady_clock::now() + 30s;
        metric_first <= 0 && std::chrono::steady_clock::now() < deadline;
        std::this_thread::sleep_for(20ms)) {
-    metric_first = Metric(HttpCall(port_, "GET", "/metrics").body,
+    metric_first = Metric(Api("GET", "/metrics").body,
                           "vdibackup_bytes_in_total{database=\"sales\",device=\"1\"}");
-    job = HttpCall(port_, "GET", "/v1/jobs/" + id).body;
+    job = Api("GET", "/v1/jobs/" + id).body;
     ASSERT_EQ(Field(job, "state"), "running") << job;
   }
   EXPECT_GT(metric_first, 0);
@@ -336,7 +358,7 @@ TEST_F(AgentE2eTest, LiveProgressThenAKilledWorkerCountsAWorkerFailure) {
   EXPECT_EQ(Field(job, "state"), "failed") << job;
   EXPECT_EQ(Field(job, "exit_code"), "5") << job;
   EXPECT_NE(Field(job, "message").find("exited unexpectedly"), std::string::npos) << job;
-  const std::string metrics = HttpCall(port_, "GET", "/metrics").body;
+  const std::string metrics = Api("GET", "/metrics").body;
   EXPECT_EQ(Metric(metrics, "vdibackup_worker_failures_total{cause=\"exited\"}"), 1) << metrics;
   EXPECT_EQ(Metric(metrics, "vdibackup_aborts_total{cause=\"aborted\"}"), 1) << metrics;
   // The bytes read before the failure stay counted: the counter never goes back.
@@ -353,8 +375,8 @@ TEST_F(AgentE2eTest, ARestoreJobReportsItsProgressToo) {
   ASSERT_EQ(r.status, 201) << r.body;
   std::string job = WaitEnded(Field(r.body, "id"));
   ASSERT_EQ(Field(job, "state"), "succeeded") << job;
-  r = HttpCall(port_, "POST", "/v1/jobs",
-               "{\"kind\":\"restore\",\"database\":\"sales\",\"args\":[\"--as\",\"salescopy\"]}");
+  r = Api("POST", "/v1/jobs",
+          "{\"kind\":\"restore\",\"database\":\"sales\",\"args\":[\"--as\",\"salescopy\"]}");
   ASSERT_EQ(r.status, 201) << r.body;
   job = WaitEnded(Field(r.body, "id"));
   ASSERT_EQ(Field(job, "state"), "succeeded") << job;
@@ -366,28 +388,112 @@ TEST_F(AgentE2eTest, ARestoreJobReportsItsProgressToo) {
 }
 
 TEST_F(AgentE2eTest, SlowClientsDoNotBlockHealthzAndLimitsHold) {
-  StartAgent("http:\n  max_connections: 2\n  request_timeout_seconds: 1\n");
+  StartAgent("http:\n  max_connections: 2\n  header_timeout_seconds: 1\n");
+  const std::string auth = std::string("Authorization: Bearer ") + kToken + "\r\n";
   RawClient a(port_);
   ASSERT_TRUE(a.Send("GET /v1/jobs HTTP/1.1\r\nHost: x\r\n"));  // half a request, held open
+  RawClient b(port_);
+  ASSERT_TRUE(b.Send("GET /v1/jobs HTTP/1.1\r\n"));
+  // Both slots busy: a third connection is read, but only /healthz is served to it.
   {
-    // Answered while `a` waits; read to the close, after which its session no longer counts.
     RawClient h(port_);
-    ASSERT_TRUE(h.Send("GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"));
+    ASSERT_TRUE(h.Send("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n"));
     const std::string reply = h.ReadToClose();
     EXPECT_EQ(reply.rfind("HTTP/1.1 200", 0), 0u) << reply;
   }
-  RawClient b(port_);
-  ASSERT_TRUE(b.Send("GET /v1/jobs HTTP/1.1\r\n"));
-  // Both sessions busy: a third connection is refused at once.
-  HttpReply h = HttpCall(port_, "GET", "/healthz");
-  EXPECT_EQ(h.status, 503) << h.body;
-  EXPECT_NE(h.body.find("too many connections"), std::string::npos) << h.body;
-  // The request timeout (1 s) ends both unfinished requests with 408.
+  {
+    RawClient j(port_);
+    ASSERT_TRUE(j.Send("GET /v1/jobs HTTP/1.1\r\nHost: x\r\n" + auth + "\r\n"));
+    const std::string reply = j.ReadToClose();
+    EXPECT_EQ(reply.rfind("HTTP/1.1 503", 0), 0u) << reply;
+    EXPECT_NE(reply.find("too many connections"), std::string::npos) << reply;
+  }
+  // The header timeout (1 s) ends both unfinished requests with 408.
   EXPECT_EQ(a.ReadToClose().rfind("HTTP/1.1 408", 0), 0u);
   EXPECT_EQ(b.ReadToClose().rfind("HTTP/1.1 408", 0), 0u);
   int status = 0;
-  for (int i = 0; i < 200 && status != 200; ++i) status = HttpCall(port_, "GET", "/healthz").status;
+  for (int i = 0; i < 200 && status != 200; ++i) status = Api("GET", "/v1/jobs").status;
   EXPECT_EQ(status, 200);
+  const std::string metrics = Api("GET", "/metrics").body;
+  EXPECT_EQ(Metric(metrics, "vdibackup_http_requests_refused_total{reason=\"timeout\"}"), 2)
+      << metrics;
+  EXPECT_EQ(
+      Metric(metrics, "vdibackup_http_requests_refused_total{reason=\"too_many_connections\"}"), 1)
+      << metrics;
+}
+
+TEST_F(AgentE2eTest, RestoredFilesAreNotWorldReadableAndMovesStayInTheirRoot) {
+  StartAgent();
+  HttpReply r = Submit("");
+  ASSERT_EQ(r.status, 201) << r.body;
+  ASSERT_EQ(Field(WaitEnded(Field(r.body, "id")), "state"), "succeeded");
+  const std::string mdf = dir_.Join("restored/copy.mdf"), ldf = dir_.Join("restored/copy.ldf");
+  r = Api("POST", "/v1/jobs",
+          "{\"kind\":\"restore\",\"database\":\"sales\",\"args\":[\"--as\",\"copy\","
+          "\"--move\",\"sales=" +
+              mdf + "\",\"--move\",\"sales_log=" + ldf + "\"]}");
+  ASSERT_EQ(r.status, 201) << r.body;
+  const std::string job = WaitEnded(Field(r.body, "id"));
+  ASSERT_EQ(Field(job, "state"), "succeeded") << job;
+  for (const std::string& f : {mdf, ldf}) {
+    struct stat st {};
+    ASSERT_EQ(stat(f.c_str(), &st), 0) << f;
+    EXPECT_EQ(st.st_mode & 0007, 0u) << f << " mode " << std::oct << (st.st_mode & 0777);
+  }
+  // Outside the root: refused before anything runs.
+  r = Api("POST", "/v1/jobs",
+          "{\"kind\":\"restore\",\"database\":\"sales\",\"args\":[\"--as\",\"copy2\","
+          "\"--move\",\"sales=" +
+              dir_.Join("copy2.mdf") + "\"]}");
+  EXPECT_EQ(r.status, 403) << r.body;
+  EXPECT_FALSE(fs::exists(dir_.Join("copy2.mdf")));
+}
+
+TEST_F(AgentE2eTest, ATlsCertificateReloadOnSighupKeepsTheRunningBackup) {
+  const std::string tls = dir_.Join("tls");
+  fs::create_directories(tls);
+  ASSERT_EQ(vdibk::testing::MakeTestCa(tls, "ca"), "");
+  ASSERT_EQ(vdibk::testing::MakeTestCa(tls, "ca2"), "");
+  ASSERT_EQ(vdibk::testing::MakeTestCert(tls, "ca", "live", "agent", true), "");
+  ASSERT_EQ(vdibk::testing::MakeTestCert(tls, "ca2", "next", "agent", true), "");
+  StartAgent("listen_tls: 127.0.0.1:0\ntls:\n  cert_file: " + tls +
+                 "/live.crt\n  key_file: " + tls + "/live.key\n",
+             "vdibackup agent: listening on https://");
+  const std::string url = ready_line_.substr(ready_line_.find("https://"));
+  const std::vector<std::string> auth = {"-H", std::string("Authorization: Bearer ") + kToken};
+  auto curl = [&](const std::string& ca, std::vector<std::string> args) {
+    args.insert(args.begin(), {"--cacert", tls + "/" + ca + ".crt"});
+    args.insert(args.begin(), auth.begin(), auth.end());
+    return vdibk::testing::Curl(args);
+  };
+  // A slow backup (64 KiB transfers on the slow device 0), asked for over TLS.
+  const std::string set_name = vdibk::testing::UniqueName("agenttls");
+  auto r = curl("ca", {"-X", "POST", "--data",
+                       "{\"kind\":\"backup\",\"database\":\"sales\",\"args\":["
+                       "\"--max-transfer-size\",\"65536\",\"--set-name\",\"" +
+                           set_name + "\"]}",
+                       url + "/v1/jobs"});
+  ASSERT_EQ(r.status, 201) << r.body;
+  const std::string id = Field(r.body, "id");
+  WaitWriting();
+  fs::copy_file(tls + "/next.crt", tls + "/live.crt", fs::copy_options::overwrite_existing);
+  fs::copy_file(tls + "/next.key", tls + "/live.key", fs::copy_options::overwrite_existing);
+  agent_->Kill(SIGHUP);
+  bool reloaded = false;
+  for (auto deadline = std::chrono::steady_clock::now() + 20s;
+       !reloaded && std::chrono::steady_clock::now() < deadline;) {
+    std::optional<std::string> line = agent_->ReadLine(1s);  // the agent's log (stderr) too
+    reloaded =
+        line && line->find("SIGHUP: reloaded token files, TLS certificate") != std::string::npos;
+  }
+  ASSERT_TRUE(reloaded);
+  EXPECT_EQ(curl("ca", {url + "/healthz"}).exit_code, 60);  // the old CA no longer fits
+  r = curl("ca2", {url + "/v1/jobs/" + id});
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(Field(r.body, "state"), "running") << r.body;
+  const std::string job = WaitEnded(id);
+  EXPECT_EQ(Field(job, "state"), "succeeded") << job;
+  EXPECT_EQ(vdibk::testing::ShmLeftovers(set_name), "");
 }
 
 TEST_F(AgentE2eTest, BadConfigExits78NamingTheLine) {

@@ -14,6 +14,7 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <cerrno>
 #include <cstdint>
 #include <string>
 
@@ -24,8 +25,10 @@ struct HttpReply {
   std::string body;
 };
 
+// `token`: sent as "Authorization: Bearer TOKEN" unless empty.
 inline HttpReply HttpCall(uint16_t port, const std::string& method, const std::string& target,
-                          const std::string& body = "", int timeout_s = 30) {
+                          const std::string& body = "", int timeout_s = 30,
+                          const std::string& token = "") {
   namespace beast = boost::beast;
   namespace http = beast::http;
   using tcp = boost::asio::ip::tcp;
@@ -39,6 +42,7 @@ inline HttpReply HttpCall(uint16_t port, const std::string& method, const std::s
     http::request<http::string_body> req{http::string_to_verb(method), target, 11};
     req.set(http::field::host, "127.0.0.1");
     req.keep_alive(false);
+    if (!token.empty()) req.set(http::field::authorization, "Bearer " + token);
     if (!body.empty()) {
       req.set(http::field::content_type, "application/json");
       req.body() = body;
@@ -74,6 +78,16 @@ class RawClient {
   bool connected() const { return connected_; }
   bool Send(const std::string& s) {
     return ::send(fd_, s.data(), s.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(s.size());
+  }
+  // Whether the server closed the connection (what it sent before is read and dropped).
+  bool Closed() {
+    char buf[1024];
+    for (;;) {
+      const ssize_t n = ::recv(fd_, buf, sizeof(buf), MSG_DONTWAIT);
+      if (n > 0) continue;
+      if (n == 0) return true;
+      return errno != EAGAIN && errno != EWOULDBLOCK;
+    }
   }
   // Everything the server sends until it closes the connection (or 20 s pass).
   std::string ReadToClose() {

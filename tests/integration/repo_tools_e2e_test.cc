@@ -212,11 +212,15 @@ TEST_F(RepoToolsE2eTest, PruneRemovesTheSetOnEveryTargetAndNothingElse) {
       << p.out;
   // Exactly the old set's directories (and their stripes) are gone from the targets.
   std::set<std::string> t1_expected, t2_expected;
+  // (Two backups in one second are "<stamp>_full" and "<stamp>_full-02": match whole names.)
+  auto in_old_set = [&](const std::string& e) {
+    return e == "sales/" + old_set || e.rfind("sales/" + old_set + "/", 0) == 0;
+  };
   for (const std::string& e : t1_before) {
-    if (e.rfind("sales/" + old_set, 0) != 0) t1_expected.insert(e);
+    if (!in_old_set(e)) t1_expected.insert(e);
   }
   for (const std::string& e : t2_before) {
-    if (e.rfind("sales/" + old_set, 0) != 0) t2_expected.insert(e);
+    if (!in_old_set(e)) t2_expected.insert(e);
   }
   EXPECT_EQ(Tree(t1), t1_expected);
   EXPECT_EQ(Tree(t2), t2_expected);

@@ -1,13 +1,18 @@
-// JobTable state machine and AgentApi routes over a fake JobLauncher (no processes).
+// JobTable state machine and AgentApi routes (authentication, roles, policy, audit) over a
+// fake JobLauncher (no processes) and token files in a temporary directory.
 #include "coordinator/agent_jobs.h"
 
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
 
 #include "coordinator/agent_api.h"
 #include "coordinator/agent_metrics.h"
 #include "coordinator/progress_display_json.h"
+#include "tests/harness/test_dirs.h"
 
 namespace vdibk::coordinator {
 namespace {
@@ -159,6 +164,19 @@ TEST(AgentJobsArgvTest, WorkerEndpointDefaultGoesToEveryJobUnlessItSetsOne) {
   EXPECT_NE(std::find(r.argv.begin(), r.argv.end(), "ipc:///x/y"), r.argv.end());
 }
 
+// Exit 1 is "finished with warnings": the backup is good (e.g. confirmed from the server's
+// history after a lost connection), so the job succeeded.
+TEST_F(AgentJobsTest, ExitOneWithWarningsSucceeds) {
+  const JobInfo j = Ok(table_.Submit("backup", "sales", {}));
+  table_.Tick();
+  launcher_.states[0]->output = "{\"status\":\"warning\",\"raw_bytes\":10}\n";
+  launcher_.states[0]->exit = ExitInfo{1, 0};
+  table_.Tick();
+  const JobInfo done = *table_.Get(j.id);
+  EXPECT_EQ(done.state, JobState::kSucceeded);
+  EXPECT_EQ(done.exit_code, 1);
+}
+
 TEST_F(AgentJobsTest, NonZeroExitFails) {
   const JobInfo j = Ok(table_.Submit("restore", "sales", {"--set", "x"}));
   table_.Tick();
@@ -227,7 +245,7 @@ TEST_F(AgentJobsTest, ValidationRefusesBadRequests) {
   EXPECT_TRUE(bad("backup", "a b", {}));
   EXPECT_TRUE(bad("backup", "-x", {}));
   EXPECT_TRUE(bad("backup", "../etc", {}));
-  EXPECT_TRUE(bad("backup", "sales", {"--repo", "/tmp"}));
+  EXPECT_TRUE(bad("backup", "sales", {"--sqlcmd", "/bin/sh"}));
   EXPECT_TRUE(bad("backup", "sales", {"--server=x"}));
   EXPECT_TRUE(bad("backup", "sales", {"--worker-program", "/bin/sh"}));
   EXPECT_TRUE(bad("backup", "sales", {"--database", "x"}));
@@ -256,15 +274,50 @@ TEST_F(AgentJobsTest, CancelAllRefusesNewJobs) {
 
 // ---- AgentApi routes over the same fakes.
 
+const char* kReadToken = "read-token-0123456789";
+const char* kBackupToken = "backup-token-0123456789";
+const char* kOtherBackupToken = "other-backup-token-0123456789";
+const char* kAdminToken = "admin-token-0123456789";
+
 class AgentApiTest : public AgentJobsTest {
  protected:
-  HttpResponse Call(const std::string& method, const std::string& target,
-                    const std::string& body = "") {
-    return api_.Handle({method, target, body});
+  AgentApiTest() {
+    AgentConfig c = Config();
+    const std::pair<const char*, AgentRole> tokens[] = {{kReadToken, AgentRole::kRead},
+                                                        {kBackupToken, AgentRole::kBackup},
+                                                        {kOtherBackupToken, AgentRole::kBackup},
+                                                        {kAdminToken, AgentRole::kAdmin}};
+    int n = 0;
+    for (const auto& [token, role] : tokens) {
+      const std::string path = dir_.Join("token" + std::to_string(n));
+      std::ofstream(path) << token << "\n";
+      c.token_files.push_back({path, role, std::string(AgentRoleName(role)) + std::to_string(n++)});
+    }
+    auth_ = Authenticator::Create(c).value();
+    audit_ = AuditLog::Open(dir_.Join("audit.jsonl")).value();
+    api_ = std::make_unique<AgentApi>(
+        table_, metrics_, heartbeat_, [this] { return ready_; },
+        AgentGuards{*auth_, policy_, *audit_});
   }
+  HttpResponse Call(const std::string& method, const std::string& target,
+                    const std::string& body = "", const std::string& token = kAdminToken) {
+    HttpRequest r{method, target, body, token.empty() ? "" : "Bearer " + token, {}};
+    r.peer.address = "127.0.0.1:4000";
+    return api_->Handle(r);
+  }
+  std::string Audit() {
+    std::ifstream f(dir_.Join("audit.jsonl"));
+    std::stringstream ss;
+    ss << f.rdbuf();
+    return ss.str();
+  }
+  vdibk::testing::TempDir dir_;
+  std::unique_ptr<Authenticator> auth_;
+  JobPolicy policy_{AgentPolicyConfig{}};
+  std::unique_ptr<AuditLog> audit_;
   Heartbeat heartbeat_;
   std::vector<ReadyCheck> ready_{{"sql", true, "ok"}, {"shm", true, ""}, {"repo", true, ""}};
-  AgentApi api_{table_, metrics_, heartbeat_, [this] { return ready_; }};
+  std::unique_ptr<AgentApi> api_;
 };
 
 TEST_F(AgentApiTest, PostGetListCancel) {
@@ -273,6 +326,7 @@ TEST_F(AgentApiTest, PostGetListCancel) {
            "{\"kind\":\"backup\",\"database\":\"sales\",\"args\":[\"--devices\",\"1\"]}");
   ASSERT_EQ(r.status, 201) << r.body;
   EXPECT_NE(r.body.find("\"id\":1,"), std::string::npos) << r.body;
+  EXPECT_NE(r.body.find("\"owner\":\"token:admin3\""), std::string::npos) << r.body;
   EXPECT_EQ(Call("POST", "/v1/jobs", "{\"kind\":\"backup\",\"database\":\"sales\"}").status, 409);
   table_.Tick();
   r = Call("GET", "/v1/jobs/1");
@@ -290,12 +344,119 @@ TEST_F(AgentApiTest, PostGetListCancel) {
 TEST_F(AgentApiTest, BadBodiesAre400WithJsonError) {
   for (const char* body :
        {"not json", "{\"kind\":\"backup\"}", "{\"kind\":\"backup\",\"database\":\"s\",\"extra\":1}",
-        "{\"kind\":\"backup\",\"database\":\"s\",\"args\":[\"--repo\",\"/x\"]}"}) {
+        "{\"kind\":\"verify\",\"database\":\"s\"}"}) {
     HttpResponse r = Call("POST", "/v1/jobs", body);
     EXPECT_EQ(r.status, 400) << body;
     EXPECT_EQ(r.body.rfind("{\"error\":", 0), 0u) << r.body;
   }
   EXPECT_TRUE(launcher_.argvs.empty());
+}
+
+TEST_F(AgentApiTest, NoOrBadTokenIs401EverywhereButHealthAndReadiness) {
+  heartbeat_.Beat();
+  for (const char* path : {"/v1/jobs", "/v1/jobs/1", "/metrics", "/nope"}) {
+    HttpResponse r = Call("GET", path, "", "");
+    EXPECT_EQ(r.status, 401) << path;
+    ASSERT_EQ(r.headers.size(), 1u);
+    EXPECT_EQ(r.headers[0].first, "WWW-Authenticate");
+    EXPECT_EQ(Call("GET", path, "", "not-a-token-of-ours-at-all").status, 401) << path;
+  }
+  HttpRequest basic{"GET", "/v1/jobs", "", "Basic YWRtaW46YWRtaW4=", {}};
+  EXPECT_EQ(api_->Handle(basic).status, 401);
+  EXPECT_EQ(Call("GET", "/healthz", "", "").status, 200);
+  EXPECT_EQ(Call("GET", "/readyz", "", "").status, 200);
+  EXPECT_EQ(Call("POST", "/v1/jobs", "{\"kind\":\"backup\",\"database\":\"s\"}", "").status, 401);
+  EXPECT_TRUE(launcher_.argvs.empty());
+  const std::string m = Call("GET", "/metrics").body;
+  EXPECT_NE(m.find("vdibackup_auth_failures_total{reason=\"no_credentials\"} 5\n"),
+            std::string::npos)
+      << m;
+  EXPECT_NE(m.find("vdibackup_auth_failures_total{reason=\"invalid_token\"} 4\n"),
+            std::string::npos)
+      << m;
+  EXPECT_NE(m.find("vdibackup_auth_failures_total{reason=\"bad_header\"} 1\n"), std::string::npos);
+  EXPECT_NE(m.find("vdibackup_http_requests_refused_total{reason=\"unauthenticated\"} 10\n"),
+            std::string::npos)
+      << m;
+}
+
+TEST_F(AgentApiTest, ReadTokenReadsButCannotStartOrCancelJobs) {
+  ASSERT_EQ(Call("POST", "/v1/jobs", "{\"kind\":\"backup\",\"database\":\"sales\"}").status, 201);
+  EXPECT_EQ(Call("GET", "/v1/jobs", "", kReadToken).status, 200);
+  EXPECT_EQ(Call("GET", "/v1/jobs/1", "", kReadToken).status, 200);
+  EXPECT_EQ(Call("GET", "/metrics", "", kReadToken).status, 200);
+  HttpResponse r =
+      Call("POST", "/v1/jobs", "{\"kind\":\"backup\",\"database\":\"other\"}", kReadToken);
+  EXPECT_EQ(r.status, 403);
+  EXPECT_NE(r.body.find("role read may not start jobs"), std::string::npos) << r.body;
+  EXPECT_EQ(Call("DELETE", "/v1/jobs/1", "", kReadToken).status, 403);
+  EXPECT_EQ(launcher_.argvs.size(), 0u);  // not ticked: the admin's job is still queued
+  EXPECT_EQ(table_.List().size(), 1u);
+  EXPECT_EQ(table_.Get(1)->state, JobState::kQueued);
+}
+
+TEST_F(AgentApiTest, BackupTokenBacksUpAndCancelsItsOwnJobsOnly) {
+  HttpResponse r =
+      Call("POST", "/v1/jobs",
+           "{\"kind\":\"restore\",\"database\":\"sales\",\"args\":[\"--as\",\"c\"]}", kBackupToken);
+  EXPECT_EQ(r.status, 403);
+  EXPECT_NE(r.body.find("role backup may not start restores"), std::string::npos) << r.body;
+  ASSERT_EQ(
+      Call("POST", "/v1/jobs", "{\"kind\":\"backup\",\"database\":\"a\"}", kBackupToken).status,
+      201);
+  ASSERT_EQ(Call("POST", "/v1/jobs", "{\"kind\":\"backup\",\"database\":\"b\"}", kOtherBackupToken)
+                .status,
+            201);
+  r = Call("DELETE", "/v1/jobs/2", "", kBackupToken);
+  EXPECT_EQ(r.status, 403);
+  EXPECT_NE(r.body.find("job started by token:backup2"), std::string::npos) << r.body;
+  EXPECT_EQ(table_.Get(2)->state, JobState::kQueued);
+  EXPECT_EQ(Call("DELETE", "/v1/jobs/1", "", kBackupToken).status, 200);
+  EXPECT_EQ(table_.Get(1)->state, JobState::kCancelled);
+  EXPECT_EQ(Call("DELETE", "/v1/jobs/2").status, 200);  // admin: any job
+  EXPECT_EQ(table_.Get(2)->state, JobState::kCancelled);
+  const std::string m = Call("GET", "/metrics").body;
+  EXPECT_NE(m.find("vdibackup_http_requests_refused_total{reason=\"role\"} 1\n"), std::string::npos)
+      << m;
+  EXPECT_NE(m.find("vdibackup_http_requests_refused_total{reason=\"not_owner\"} 1\n"),
+            std::string::npos)
+      << m;
+}
+
+TEST_F(AgentApiTest, EveryRefusalAndEveryJobIsAnAuditLine) {
+  Call("POST", "/v1/jobs", "{\"kind\":\"backup\",\"database\":\"sales\"}", kReadToken);
+  Call("GET", "/v1/jobs", "", "");
+  Call("POST", "/v1/jobs",
+       "{\"kind\":\"backup\",\"database\":\"sales\",\"args\":[\"--sqlcmd\",\"/bin/sh\"]}",
+       kBackupToken);
+  Call("POST", "/v1/jobs", "{\"kind\":\"backup\",\"database\":\"sales\"}", kBackupToken);
+  Call("DELETE", "/v1/jobs/1", "", kBackupToken);
+  std::istringstream lines(Audit());
+  std::vector<std::string> l;
+  for (std::string line; std::getline(lines, line);) l.push_back(line);
+  ASSERT_EQ(l.size(), 5u) << Audit();
+  for (const std::string& line : l) {
+    EXPECT_EQ(line.rfind("{\"type\":\"audit\",\"time\":\"20", 0), 0u) << line;
+    EXPECT_NE(line.find("\"peer\":\"127.0.0.1:4000\""), std::string::npos) << line;
+  }
+  EXPECT_NE(l[0].find("\"who\":\"token:read0\",\"role\":\"read\""), std::string::npos) << l[0];
+  EXPECT_NE(l[0].find("\"what\":\"backup sales\",\"result\":\"refused\",\"status\":403,"
+                      "\"reason\":\"role: role read may not start jobs\""),
+            std::string::npos)
+      << l[0];
+  EXPECT_NE(l[1].find("\"who\":\"-\",\"role\":\"\""), std::string::npos) << l[1];
+  EXPECT_NE(l[1].find("\"result\":\"refused\",\"status\":401,\"reason\":\"no_credentials"),
+            std::string::npos)
+      << l[1];
+  EXPECT_NE(l[2].find("\"reason\":\"option: option --sqlcmd is set by the agent's config\""),
+            std::string::npos)
+      << l[2];
+  EXPECT_NE(l[3].find("\"what\":\"backup sales (job 1)\",\"result\":\"allowed\",\"status\":201"),
+            std::string::npos)
+      << l[3];
+  EXPECT_NE(l[4].find("\"what\":\"cancel job 1\",\"result\":\"allowed\",\"status\":200"),
+            std::string::npos)
+      << l[4];
 }
 
 TEST_F(AgentApiTest, HealthzFollowsTheHeartbeat) {
@@ -304,8 +465,8 @@ TEST_F(AgentApiTest, HealthzFollowsTheHeartbeat) {
   EXPECT_EQ(Call("GET", "/healthz").status, 200);
   AgentApi strict(
       table_, metrics_, heartbeat_, [] { return std::vector<ReadyCheck>{}; },
-      std::chrono::milliseconds(-1));
-  EXPECT_EQ(strict.Handle({"GET", "/healthz", ""}).status, 503);
+      AgentGuards{*auth_, policy_, *audit_}, std::chrono::milliseconds(-1));
+  EXPECT_EQ(strict.Handle({"GET", "/healthz", "", "", {}}).status, 503);
 }
 
 TEST_F(AgentApiTest, ReadyzNamesTheFailingCheck) {
