@@ -2,7 +2,7 @@
 # Coverage-guided fuzzing (docs/reliability.md, "Fuzzing"): builds the tests/fuzz targets with
 # clang++, libFuzzer and ASan+UBSan into build-fuzz/, runs them one at a time for N minutes each
 # on tests/fuzz/corpus/<target>/ (plus tests/fuzz/regressions/<target>/ and the built-in seeds),
-# then merges the corpus back minimized (-merge=1). Not for CI: `ctest -L fuzz` is the short run.
+# then keeps an edge cover of everything as the corpus. Not for CI: `ctest -L fuzz` is the short run.
 # Usage: scripts/fuzz.sh [--minutes N] [--no-build] [--merge-only] [target...]
 #   (default: all targets, 15 min each; --merge-only only rebuilds the committed corpus)
 # Env: FUZZ_NICE (default 19), FUZZ_RSS_MB (default 2048), FUZZ_ARGS (more libFuzzer flags).
@@ -23,6 +23,15 @@ done
 ((${#TARGETS[@]})) || TARGETS=("${ALL[@]}")
 DIR=build-fuzz
 if ((BUILD)); then
+  bash scripts/install-deps.sh
+  # clang++ and its sanitizer and libFuzzer runtimes (Debian 12: clang 14).
+  if ! dpkg-query -W -f='${Status}\n' clang libclang-rt-14-dev 2>/dev/null |
+      grep -c "install ok installed" | grep -qx 2; then
+    SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO=sudo
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends clang \
+      libclang-rt-14-dev >/dev/null
+  fi
   LAUNCHER=""; command -v ccache >/dev/null 2>&1 && LAUNCHER=ccache
   CC=clang CXX=clang++ cmake -S . -B "$DIR" -DVDIBK_LIBFUZZER=ON -DVDIBK_BUILD_BENCH=OFF \
     -DCMAKE_CXX_COMPILER_LAUNCHER="$LAUNCHER" >&2
