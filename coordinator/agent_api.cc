@@ -4,6 +4,7 @@
 
 #include <google/protobuf/util/json_util.h>
 
+#include <cmath>
 #include <cstdio>
 
 #include "coordinator/backup_report.h"
@@ -16,7 +17,9 @@ HttpResponse Error(int status, const std::string& message) {
   return {status, "application/json", "{\"error\":" + JsonString(message) + "}\n", {}};
 }
 
+// JSON has no NaN or infinity (a progress line may hold "NaN": protobuf's JSON reads it): null.
 std::string Num(double v) {
+  if (!std::isfinite(v)) return "null";
   char buf[64];
   std::snprintf(buf, sizeof(buf), "%.3f", v);
   return buf;

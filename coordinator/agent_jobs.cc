@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "coordinator/agent_metrics.h"
+#include "coordinator/json_text.h"
 #include "proto/agent.pb.h"
 #include "shared/base/log.h"
 
@@ -86,7 +87,8 @@ std::optional<JobSummary> ParseJobSummary(const std::string& kind, const std::st
   std::string line;
   std::optional<JobSummary> found;
   while (std::getline(in, line)) {
-    if (line.rfind("{\"status\":", 0) != 0) continue;
+    // Only strict JSON: the line is embedded in the agent's responses as it is.
+    if (line.rfind("{\"status\":", 0) != 0 || !IsJsonText(line)) continue;
     JobSummary s;
     s.json = line;
     if (kind == "backup") {

@@ -8,9 +8,12 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <cmath>
 
 #include "coordinator/agent_api.h"
 #include "coordinator/agent_metrics.h"
+#include "coordinator/backup_report.h"
+#include "coordinator/json_text.h"
 #include "coordinator/progress_display_json.h"
 #include "tests/harness/test_dirs.h"
 
@@ -457,6 +460,47 @@ TEST_F(AgentApiTest, EveryRefusalAndEveryJobIsAnAuditLine) {
   EXPECT_NE(l[4].find("\"what\":\"cancel job 1\",\"result\":\"allowed\",\"status\":200"),
             std::string::npos)
       << l[4];
+}
+
+// Found by tests/fuzz/agent_json_fuzz: protobuf's parse error quotes the body, and a body that is
+// not UTF-8 made the 400 answer a JSON text that was not UTF-8 either.
+TEST_F(AgentApiTest, ErrorsAreUtf8WhenTheBodyIsNot) {
+  HttpResponse r = Call("POST", "/v1/jobs", "{\"kind\":\"backup\xff\xfe\",\"database\":\"s\"}");
+  EXPECT_EQ(r.status, 400);
+  EXPECT_EQ(r.body.find('\xff'), std::string::npos) << r.body;
+  EXPECT_EQ(r.body.find('\xfe'), std::string::npos) << r.body;
+  EXPECT_EQ(JsonString("a\xff \xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80 \xed\xa0\x80 \xc0\xaf \xe2\x82"),
+            "\"a\\ufffd \xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80 \\ufffd\\ufffd\\ufffd \\ufffd\\ufffd "
+            "\\ufffd\\ufffd\"");
+}
+
+// Found by tests/fuzz/agent_json_fuzz: protobuf's JSON parser reads "NaN" into a double and
+// accepts raw control bytes in keys; the agent printed `nan` and embedded the raw line.
+TEST(AgentJsonTest, ProgressNotFiniteIsNull) {
+  JobProgress p;
+  p.seconds = std::nan("");
+  p.bytes_per_second = HUGE_VAL;
+  const std::string json = ProgressJson(p);
+  EXPECT_NE(json.find("\"seconds\":null,"), std::string::npos) << json;
+  EXPECT_NE(json.find("\"mb_per_second\":null,"), std::string::npos) << json;
+  EXPECT_TRUE(IsJsonText(json)) << json;
+}
+
+TEST(AgentJsonTest, SummaryLinesMustBeStrictJson) {
+  const std::string bad = std::string("{\"status\":\"error\",\"code\":7,\"a\x10\0b\":1}\n", 37);
+  EXPECT_FALSE(ParseJobSummary("backup", bad).has_value());
+  EXPECT_TRUE(ParseJobSummary("backup", "{\"status\":\"ok\",\"raw_bytes\":5}\n").has_value());
+}
+
+TEST(AgentJsonTest, IsJsonTextIsStrict) {
+  for (const char* ok : {"{}", " [1, -0.5e+3, true, false, null, \"\\u00e9\\n\"] ", "\"\xc3\xa9\"",
+                         "{\"a\":{\"b\":[]}}"}) {
+    EXPECT_TRUE(IsJsonText(ok)) << ok;
+  }
+  for (const char* bad : {"", "{", "{'a':1}", "{a:1}", "[1,]", "NaN", "01", "1.", "\"\t\"",
+                          "\"\xff\"", "\"\xed\xa0\x80\"", "{} {}", "[\"\\x\"]"}) {
+    EXPECT_FALSE(IsJsonText(bad)) << bad;
+  }
 }
 
 TEST_F(AgentApiTest, HealthzFollowsTheHeartbeat) {
