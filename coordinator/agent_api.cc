@@ -1,5 +1,5 @@
 // The agent's HTTP routes: request JSON parsed with protobuf's JSON utility, responses built
-// with the escaping of backup_report.h.
+// with the escaping of shared/base/json_string.h.
 #include "coordinator/agent_api.h"
 
 #include <google/protobuf/util/json_util.h>
@@ -7,8 +7,8 @@
 #include <cmath>
 #include <cstdio>
 
-#include "coordinator/backup_report.h"
 #include "proto/agent.pb.h"
+#include "shared/base/json_string.h"
 
 namespace vdibk::coordinator {
 namespace {

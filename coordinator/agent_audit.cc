@@ -1,4 +1,4 @@
-// The audit log's JSON lines (escaping of backup_report.h) written with O_APPEND.
+// The audit log's JSON lines (escaping of shared/base/json_string.h) written with O_APPEND.
 #include "coordinator/agent_audit.h"
 
 #include <fcntl.h>
@@ -9,7 +9,7 @@
 #include <cstdio>
 #include <ctime>
 
-#include "coordinator/backup_report.h"
+#include "shared/base/json_string.h"
 
 namespace vdibk::coordinator {
 

@@ -17,7 +17,7 @@
 #include <thread>
 
 #include "coordinator/agent_http_connection.h"
-#include "coordinator/backup_report.h"
+#include "shared/base/json_string.h"
 #include "shared/base/log.h"
 
 namespace vdibk::coordinator {

@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "coordinator/child_process.h"
+#include "shared/base/child_process.h"
 #include "shared/base/result.h"
 
 namespace vdibk::coordinator {

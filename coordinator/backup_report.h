@@ -45,8 +45,6 @@ std::string FormatReportText(const BackupReport& r);
 std::string FormatReportJson(const BackupReport& r);
 // {"status":"error","code":N,"error":"name","message":"..."} for --json failures.
 std::string FormatErrorJson(uint32_t code, const std::string& name, const std::string& message);
-// JSON string literal with escapes; bytes that are not well-formed UTF-8 become \ufffd.
-std::string JsonString(const std::string& s);
 
 }  // namespace vdibk::coordinator
 

@@ -9,8 +9,8 @@
 #include <thread>
 
 #include "coordinator/agent_config.h"
-#include "coordinator/backup_report.h"
 #include "coordinator/sql_runner.h"
+#include "shared/base/json_string.h"
 #include "shared/base/log.h"
 #include "shared/base/option_once.h"
 #include "shared/transport/job_ipc_dir.h"

@@ -4,11 +4,11 @@
 #include <algorithm>
 #include <cstdio>
 
-#include "coordinator/backup_report.h"
 #include "coordinator/command_support.h"
 #include "coordinator/list_options.h"
 #include "coordinator/repo_layout.h"
 #include "coordinator/set_promotion.h"
+#include "shared/base/json_string.h"
 
 namespace vdibk::coordinator {
 namespace {

@@ -5,11 +5,11 @@
 #include <cstdio>
 #include <cstdlib>
 
-#include "coordinator/backup_report.h"
 #include "coordinator/command_support.h"
 #include "coordinator/reconcile.h"
 #include "coordinator/repo_catalog.h"
 #include "coordinator/sql_runner.h"
+#include "shared/base/json_string.h"
 #include "shared/base/option_once.h"
 
 namespace vdibk::coordinator {

@@ -6,7 +6,6 @@
 #include <cstdio>
 #include <optional>
 
-#include "coordinator/backup_report.h"
 #include "coordinator/chain_history.h"
 #include "coordinator/command_support.h"
 #include "coordinator/doctor_runner.h"
@@ -16,6 +15,7 @@
 #include "coordinator/server_watch.h"
 #include "coordinator/sql_runner.h"
 #include "coordinator/tsql_builder.h"
+#include "shared/base/json_string.h"
 #include "shared/base/log.h"
 
 namespace vdibk::coordinator {

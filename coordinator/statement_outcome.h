@@ -6,7 +6,7 @@
 
 #include <string>
 
-#include "coordinator/child_process.h"
+#include "shared/base/child_process.h"
 
 namespace vdibk::coordinator {
 

@@ -5,12 +5,12 @@
 #include <filesystem>
 #include <optional>
 
-#include "coordinator/backup_report.h"
 #include "coordinator/command_support.h"
 #include "coordinator/repo_catalog.h"
 #include "coordinator/restore_chain.h"
 #include "coordinator/restore_set.h"
 #include "coordinator/verify_sql.h"
+#include "shared/base/json_string.h"
 
 namespace vdibk::coordinator {
 namespace {

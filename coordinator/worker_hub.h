@@ -16,9 +16,9 @@
 #include <thread>
 #include <vector>
 
-#include "coordinator/child_process.h"
 #include "coordinator/outstanding_table.h"
 #include "proto/envelope.pb.h"
+#include "shared/base/child_process.h"
 #include "shared/base/result.h"
 #include "shared/transport/channel.h"
 #include "shared/transport/clock.h"

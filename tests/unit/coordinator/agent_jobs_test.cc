@@ -5,16 +5,16 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
-#include <cmath>
 
 #include "coordinator/agent_api.h"
 #include "coordinator/agent_metrics.h"
-#include "coordinator/backup_report.h"
 #include "coordinator/json_text.h"
 #include "coordinator/progress_display_json.h"
+#include "shared/base/json_string.h"
 #include "tests/harness/test_dirs.h"
 
 namespace vdibk::coordinator {

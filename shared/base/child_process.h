@@ -1,7 +1,7 @@
 // ChildProcess: RAII handle of one program started with posix_spawn; optionally captures its
 // stdout+stderr. The destructor kills (SIGKILL) and reaps a child that is still running.
-#ifndef VDIBK_COORDINATOR_CHILD_PROCESS_H_
-#define VDIBK_COORDINATOR_CHILD_PROCESS_H_
+#ifndef VDIBK_SHARED_BASE_CHILD_PROCESS_H_
+#define VDIBK_SHARED_BASE_CHILD_PROCESS_H_
 
 #include <sys/types.h>
 
@@ -12,7 +12,7 @@
 
 #include "shared/base/result.h"
 
-namespace vdibk::coordinator {
+namespace vdibk {
 
 // How a child ended.
 struct ExitInfo {
@@ -51,6 +51,6 @@ class ChildProcess {
   std::optional<ExitInfo> exit_;
 };
 
-}  // namespace vdibk::coordinator
+}  // namespace vdibk
 
-#endif  // VDIBK_COORDINATOR_CHILD_PROCESS_H_
+#endif  // VDIBK_SHARED_BASE_CHILD_PROCESS_H_

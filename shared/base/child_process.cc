@@ -1,5 +1,5 @@
 // ChildProcess: posix_spawn, reaping and kill.
-#include "coordinator/child_process.h"
+#include "shared/base/child_process.h"
 
 #include <fcntl.h>
 #include <signal.h>
@@ -13,7 +13,7 @@
 
 extern char** environ;
 
-namespace vdibk::coordinator {
+namespace vdibk {
 namespace {
 
 ExitInfo FromWaitStatus(int status) {
@@ -134,4 +134,4 @@ void ChildProcess::Kill(int sig) {
   if (running()) kill(pid_, sig);
 }
 
-}  // namespace vdibk::coordinator
+}  // namespace vdibk
