@@ -17,7 +17,7 @@
 #include <sstream>
 #include <thread>
 
-#include "coordinator/set_lock.h"
+#include "coordinator/repo/set_lock.h"
 #include "tests/harness/programs.h"
 #include "tests/harness/subprocess.h"
 #include "tests/harness/test_dirs.h"
