@@ -214,12 +214,4 @@ std::vector<uint32_t> DeviceStripes::device_indexes() const {
   return out;
 }
 
-std::vector<DeviceProgress> DeviceStripes::Progress() const {
-  std::vector<DeviceProgress> out;
-  for (const auto& [index, d] : devices_) {
-    out.push_back({index, d.bytes_in, d.writer ? d.writer->file_bytes() : 0});
-  }
-  return out;
-}
-
 }  // namespace vdibk::workers

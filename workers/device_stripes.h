@@ -38,12 +38,6 @@ struct StripeSetSpec {
   std::vector<StripeAssignment> devices;
 };
 
-struct DeviceProgress {
-  uint32_t device_index = 0;
-  uint64_t bytes_in = 0;
-  uint64_t bytes_out = 0;
-};
-
 // Single-threaded, move-only. Owns the targets; every writer not finalized is aborted (its
 // ".partial" file removed) by AbortAll() or the destructor.
 class DeviceStripes {
@@ -89,7 +83,6 @@ class DeviceStripes {
 
   bool AllFinalized() const;
   std::vector<uint32_t> device_indexes() const;
-  std::vector<DeviceProgress> Progress() const;
   uint64_t max_transfer_size() const { return max_transfer_size_; }
 
  private:

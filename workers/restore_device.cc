@@ -62,12 +62,4 @@ std::vector<uint32_t> RestoreStripes::device_indexes() const {
   return out;
 }
 
-std::vector<DeviceProgress> RestoreStripes::Progress() const {
-  std::vector<DeviceProgress> out;
-  for (const auto& [index, d] : devices_) {
-    out.push_back({index, d.bytes_out, 0});
-  }
-  return out;
-}
-
 }  // namespace vdibk::workers

@@ -38,7 +38,6 @@ class RestoreStripes {
   Result<size_t> Read(uint32_t device, void* dst, size_t size);
 
   std::vector<uint32_t> device_indexes() const;
-  std::vector<DeviceProgress> Progress() const;
   uint64_t max_transfer_size() const { return max_transfer_size_; }
 
  private:

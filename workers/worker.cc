@@ -20,6 +20,8 @@ namespace {
 
 using std::chrono::milliseconds;
 constexpr milliseconds kSendTimeout{5000};
+// At most this many queued messages are handled before the gathered replies go out.
+constexpr int kMaxGathered = 64;
 constexpr const char* kVersion = "0.1.0";
 
 Result<StripeSetSpec> SpecFromAssign(const proto::Assign& a) {
@@ -131,6 +133,23 @@ Status Worker::Run() {
 }
 
 Status Worker::Send(transport::Channel& channel, proto::Envelope& env) {
+  VDIBK_RETURN_IF_ERROR(FlushReplies(channel));
+  return SendNow(channel, env);
+}
+
+Status Worker::FlushReplies(transport::Channel& channel) {
+  if (replies_.empty()) return Status::Ok();
+  proto::Envelope env;
+  if (replies_.size() == 1) {
+    *env.mutable_reply() = std::move(replies_.front());
+  } else {
+    for (proto::Reply& r : replies_) *env.mutable_batch()->add_items()->mutable_reply() = std::move(r);
+  }
+  replies_.clear();
+  return SendNow(channel, env);
+}
+
+Status Worker::SendNow(transport::Channel& channel, proto::Envelope& env) {
   env.set_protocol_version(proto::PROTOCOL_VERSION_CURRENT);
   env.set_sender(options_.worker_id);
   env.set_seq(next_seq_++);
@@ -139,6 +158,10 @@ Status Worker::Send(transport::Channel& channel, proto::Envelope& env) {
 }
 
 Status Worker::SendReply(transport::Channel& channel, const proto::Reply& reply) {
+  if (gathering_) {
+    replies_.push_back(reply);
+    return Status::Ok();
+  }
   proto::Envelope env;
   *env.mutable_reply() = reply;
   return Send(channel, env);
@@ -153,18 +176,7 @@ Status Worker::SendAbort(transport::Channel& channel, const Status& cause) {
 
 Status Worker::SendHeartbeat(transport::Channel& channel) {
   proto::Envelope env;
-  proto::Heartbeat* hb = env.mutable_heartbeat();
-  std::vector<DeviceProgress> progress;
-  if (stripes_) progress = stripes_->Progress();
-  if (restore_) progress = restore_->Progress();
-  {
-    for (const DeviceProgress& p : progress) {
-      proto::DeviceProgress* dp = hb->add_progress();
-      dp->set_device_index(p.device_index);
-      dp->set_bytes_in(p.bytes_in);
-      dp->set_bytes_out(p.bytes_out);
-    }
-  }
+  env.mutable_heartbeat();
   return Send(channel, env);
 }
 
@@ -210,24 +222,43 @@ Status Worker::Serve(transport::Channel& channel) {
                            transport::ReceiveEnvelope(channel, wait));
     if (!in) continue;
     last_heard = clock_.Now();
-    if (!in->status.ok()) {
-      Status st = Status(in->status.code() == ErrorCode::kConfiguration ? ErrorCode::kConfiguration
-                                                                        : ErrorCode::kFailed,
-                         "bad message from the coordinator: " + in->status.message());
-      (void)SendAbort(channel, st);
-      return st;
+    // Everything already queued is handled before the replies go out, as one message.
+    gathering_ = true;
+    Status st = Receive(channel, *in);
+    for (int more = 0; st.ok() && state_ != State::kDone && more < kMaxGathered; ++more) {
+      Result<std::optional<transport::Inbound>> next =
+          transport::ReceiveEnvelope(channel, milliseconds(0));
+      if (!next.ok()) {
+        st = next.status();
+        break;
+      }
+      if (!next->has_value()) break;
+      st = Receive(channel, **next);
     }
-    const proto::Envelope& env = in->envelope;
-    if (env.seq() != last_inbound_seq_ + 1) {
-      Status st = Status::Failed("coordinator message seq " + std::to_string(env.seq()) +
-                                 " after " + std::to_string(last_inbound_seq_));
-      (void)SendAbort(channel, st);
-      return st;
-    }
-    last_inbound_seq_ = env.seq();
-    VDIBK_RETURN_IF_ERROR(Handle(channel, env));
+    gathering_ = false;
+    VDIBK_RETURN_IF_ERROR(st);
+    VDIBK_RETURN_IF_ERROR(FlushReplies(channel));
   }
   return Status::Ok();
+}
+
+Status Worker::Receive(transport::Channel& channel, const transport::Inbound& in) {
+  if (!in.status.ok()) {
+    Status st = Status(in.status.code() == ErrorCode::kConfiguration ? ErrorCode::kConfiguration
+                                                                      : ErrorCode::kFailed,
+                       "bad message from the coordinator: " + in.status.message());
+    (void)SendAbort(channel, st);
+    return st;
+  }
+  const proto::Envelope& env = in.envelope;
+  if (env.seq() != last_inbound_seq_ + 1) {
+    Status st = Status::Failed("coordinator message seq " + std::to_string(env.seq()) +
+                               " after " + std::to_string(last_inbound_seq_));
+    (void)SendAbort(channel, st);
+    return st;
+  }
+  last_inbound_seq_ = env.seq();
+  return Handle(channel, env);
 }
 
 Status Worker::HandleAssign(transport::Channel& channel, const proto::Assign& assign) {
@@ -349,6 +380,14 @@ Status Worker::Handle(transport::Channel& channel, const proto::Envelope& env) {
     case proto::Envelope::kAdopt:
       if (!serving || !stripes_) return violation("fan-out request outside a backup");
       return HandleFanout(channel, env);
+    case proto::Envelope::kBatch:
+      for (const proto::Envelope& item : env.batch().items()) {
+        if (!transport::IsDataRequest(item)) {
+          return violation("batch item of type " + std::to_string(item.body_case()));
+        }
+        VDIBK_RETURN_IF_ERROR(Handle(channel, item));
+      }
+      return Status::Ok();
     default:
       return violation("unexpected message type " + std::to_string(env.body_case()));
   }

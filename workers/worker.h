@@ -12,6 +12,7 @@
 
 #include "shared/base/result.h"
 #include "shared/stripe/target.h"
+#include "shared/transport/envelope_codec.h"
 #include "shared/transport/clock.h"
 #include "workers/buffer_mapper.h"
 #include "workers/device_stripes.h"
@@ -61,11 +62,17 @@ class Worker {
 
  private:
   Status Serve(transport::Channel& channel);
+  // Checks one received message (decode status, seq) and handles it.
+  Status Receive(transport::Channel& channel, const transport::Inbound& in);
   // Handles one message; sets done_ when the job ends. A returned error ends the job (Abort
   // has already been sent to the coordinator when appropriate).
   Status Handle(transport::Channel& channel, const proto::Envelope& env);
   Status HandleAssign(transport::Channel& channel, const proto::Assign& assign);
+  // Sends the gathered replies first (order is kept), then `env`.
   Status Send(transport::Channel& channel, proto::Envelope& env);
+  Status SendNow(transport::Channel& channel, proto::Envelope& env);
+  // The replies of one wake-up as one message: a Reply, or a Batch of them (README.md §5.1).
+  Status FlushReplies(transport::Channel& channel);
   Status HandleRead(transport::Channel& channel, const proto::ReadRequest& request);
   // Encode / Place / Adopt (fan-out, worker_fanout.cc).
   Status HandleFanout(transport::Channel& channel, const proto::Envelope& env);
@@ -85,6 +92,9 @@ class Worker {
   uint64_t next_seq_ = 1;
   uint64_t last_inbound_seq_ = 0;
   transport::Clock::time_point last_sent_{};
+  // While the messages of one wake-up are handled, replies gather here (SendReply).
+  bool gathering_ = false;
+  std::vector<proto::Reply> replies_;
 };
 
 }  // namespace vdibk::workers

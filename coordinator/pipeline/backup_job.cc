@@ -320,7 +320,13 @@ void BackupJob::DeviceLoop(uint32_t d) {
   uint64_t& seq = device_seq_[d];
   for (;;) {
     VDC_Command* cmd = nullptr;
-    int hr = vd->GetCommand(-1, &cmd);
+    // Requests of the commands at hand go to the hub without waking it; when none is left, one
+    // wake-up sends them as one Batch (proto/README.md §5.1).
+    int hr = vd->GetCommand(0, &cmd);
+    if (hr != NOERROR) {
+      hub_->Flush();
+      if (hr == VD_E_TIMEOUT) hr = vd->GetCommand(-1, &cmd);
+    }
     if (hr == VD_E_CLOSE) return;
     if (hr != NOERROR) {
       if (hr == VD_E_ABORT) {
@@ -404,7 +410,7 @@ void BackupJob::DeviceLoop(uint32_t d) {
     req.seq = ++seq;
     h->set_device(d);
     h->set_command_seq(req.seq);
-    if (Status st = hub_->Issue(req, std::move(env)); !st.ok()) {
+    if (Status st = hub_->Issue(req, std::move(env), /*wake=*/false); !st.ok()) {
       vd->CompleteCommand(cmd, ERROR_OPERATION_ABORTED, 0, 0);
       Fail(st);
       return;

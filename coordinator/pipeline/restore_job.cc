@@ -267,7 +267,13 @@ void RestoreJob::DeviceLoop(uint32_t d) {
   uint64_t seq = 0;
   for (;;) {
     VDC_Command* cmd = nullptr;
-    int hr = vd->GetCommand(-1, &cmd);
+    // Requests of the commands at hand go to the hub without waking it; when none is left, one
+    // wake-up sends them as one Batch (proto/README.md §5.1).
+    int hr = vd->GetCommand(0, &cmd);
+    if (hr != NOERROR) {
+      pool_->hub().Flush();
+      if (hr == VD_E_TIMEOUT) hr = vd->GetCommand(-1, &cmd);
+    }
     if (hr == VD_E_CLOSE) return;
     if (hr != NOERROR) {
       if (hr == VD_E_ABORT && server_.Gone()) Fail(Status::Aborted(server_.GoneMessage()));
@@ -312,7 +318,7 @@ void RestoreJob::DeviceLoop(uint32_t d) {
     r->set_position(cmd->position);
     r->mutable_header()->set_device(d);
     r->mutable_header()->set_command_seq(req.seq);
-    if (Status st = pool_->hub().Issue(req, std::move(env)); !st.ok()) {
+    if (Status st = pool_->hub().Issue(req, std::move(env), /*wake=*/false); !st.ok()) {
       vd->CompleteCommand(cmd, ERROR_OPERATION_ABORTED, 0, 0);
       Fail(st);
       return;

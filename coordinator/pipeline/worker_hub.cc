@@ -103,10 +103,25 @@ void WorkerHub::Post(const std::string& worker, proto::Envelope env) {
   Wake();
 }
 
-Status WorkerHub::Issue(const Outstanding& req, proto::Envelope env) {
+Status WorkerHub::Issue(const Outstanding& req, proto::Envelope env, bool wake) {
   VDIBK_RETURN_IF_ERROR(table_.Add(req));
-  Post(req.worker, std::move(env));
+  if (wake) {
+    Post(req.worker, std::move(env));
+    return Status::Ok();
+  }
+  std::lock_guard<std::mutex> lock(mu_);
+  outbox_.emplace_back(req.worker, std::move(env));
+  unwoken_ = true;
   return Status::Ok();
+}
+
+void WorkerHub::Flush() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (!unwoken_) return;
+    unwoken_ = false;
+  }
+  Wake();
 }
 
 void WorkerHub::AbortAll(const Status& cause) {
@@ -250,13 +265,36 @@ void WorkerHub::Loop() {
   SendOutbox();  // deliver final Abort/Shutdown messages
 }
 
+// Data requests queued for one worker go out as one Batch (one message, one wake-up on each
+// side); any other message to that worker first sends what was gathered, so order is kept.
 void WorkerHub::SendOutbox() {
-  std::deque<std::pair<std::string, proto::Envelope>> batch;
+  std::deque<std::pair<std::string, proto::Envelope>> queued;
   {
     std::lock_guard<std::mutex> lock(mu_);
-    batch.swap(outbox_);
+    queued.swap(outbox_);
+    unwoken_ = false;
   }
-  for (auto& [worker, env] : batch) SendNow(worker, std::move(env));
+  std::map<std::string, proto::Envelope> gathered;  // worker -> a Batch or a single request
+  auto send_gathered = [&](std::string worker) {  // a copy: the entry is erased
+    auto it = gathered.find(worker);
+    if (it == gathered.end()) return;
+    proto::Envelope env = std::move(it->second);
+    gathered.erase(it);
+    if (env.batch().items_size() == 1) {
+      proto::Envelope single = std::move(*env.mutable_batch()->mutable_items(0));
+      return SendNow(worker, std::move(single));
+    }
+    SendNow(worker, std::move(env));
+  };
+  for (auto& [worker, env] : queued) {
+    if (!transport::IsDataRequest(env)) {
+      send_gathered(worker);
+      SendNow(worker, std::move(env));
+      continue;
+    }
+    *gathered[worker].mutable_batch()->add_items() = std::move(env);
+  }
+  while (!gathered.empty()) send_gathered(gathered.begin()->first);
 }
 
 void WorkerHub::SendNow(const std::string& worker, proto::Envelope env) {
@@ -391,18 +429,37 @@ void WorkerHub::HandleMessage(const std::string& peer, const proto::Envelope& en
       if (code == ErrorCode::kOk) code = ErrorCode::kAborted;
       return Fail(Status(code, "worker " + peer + " aborted: " + env.abort().message()));
     }
-    case proto::Envelope::kReply: {
+    case proto::Envelope::kReply:
       if (!ready) return Fail(violation("Reply before Ready"));
-      const proto::Reply& r = env.reply();
-      ReplyFacts f{r.device(), r.command_seq(), r.buffer_handle(), r.bytes(), r.status()};
-      Result<Outstanding> req = table_.Take(peer, f);
-      if (!req.ok()) return Fail(violation(req.status().message()));
-      listener_.OnReply(*req, r);
+      return HandleReply(peer, env.reply());
+    case proto::Envelope::kBatch: {
+      if (!ready) return Fail(violation("Batch before Ready"));
+      for (const proto::Envelope& item : env.batch().items()) {
+        if (item.body_case() != proto::Envelope::kReply) {
+          return Fail(violation("Batch item of type " + std::to_string(item.body_case())));
+        }
+      }
+      for (const proto::Envelope& item : env.batch().items()) HandleReply(peer, item.reply());
       return;
     }
     default:
       return Fail(violation("message type " + std::to_string(env.body_case())));
   }
+}
+
+void WorkerHub::HandleReply(const std::string& peer, const proto::Reply& r) {
+  ReplyFacts f{r.device(), r.command_seq(), r.buffer_handle(), r.bytes(), r.status()};
+  Result<Outstanding> req = table_.Take(peer, f);
+  if (!req.ok()) {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      auto it = peers_.find(peer);
+      if (it != peers_.end() && it->second.child) it->second.child->Kill(SIGKILL);
+    }
+    return Fail(Status::Aborted("worker " + peer +
+                                " violated the protocol: " + req.status().message()));
+  }
+  listener_.OnReply(*req, r);
 }
 
 void WorkerHub::CheckChildren() {

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "coordinator/pipeline/outstanding_table.h"
+#include "coordinator/pipeline/worker_link.h"
 #include "proto/envelope.pb.h"
 #include "shared/base/child_process.h"
 #include "shared/base/result.h"
@@ -43,14 +44,14 @@ struct WorkerHubOptions {
 };
 
 // Lifecycle: Create (binds) -> AddWorker x M -> Start -> ... -> Stop (joins) -> TerminateWorkers.
-class WorkerHub {
+class WorkerHub final : public WorkerLink {
  public:
   // Binds a ROUTER at `endpoint`. The listener and clock must outlive the hub.
   static Result<std::unique_ptr<WorkerHub>> Create(const std::string& endpoint,
                                                    HubListener& listener,
                                                    const transport::Clock& clock,
                                                    WorkerHubOptions options = {});
-  ~WorkerHub();  // Stop() + kills remaining children
+  ~WorkerHub() override;  // Stop() + kills remaining children
 
   // Before Start: expects worker `id`; `child` (optional) is its process, which the hub reaps
   // and whose pid must match the Hello.
@@ -61,10 +62,14 @@ class WorkerHub {
 
   // Queues `env` (seq/sender/version filled in by the hub) for `worker`. Thread-safe.
   void Post(const std::string& worker, proto::Envelope env);
-  // Registers `req` as outstanding, then posts `env`. Thread-safe.
-  Status Issue(const Outstanding& req, proto::Envelope env);
+  // Registers `req` as outstanding, then posts `env`. Thread-safe. With `wake` false the hub
+  // thread is not woken (a device thread that has more commands at hand): Flush() wakes it, and
+  // the hub sends the data requests queued for one worker as one Batch (proto/README.md §5.1).
+  Status Issue(const Outstanding& req, proto::Envelope env, bool wake = true) override;
+  // Wakes the hub thread if anything was posted without waking it. Thread-safe.
+  void Flush() override;
   // Sends Abort{cause} to every worker; later exits are expected. Thread-safe, idempotent.
-  void AbortAll(const Status& cause);
+  void AbortAll(const Status& cause) override;
   // Sends Shutdown to every worker; their exit 0 is expected. Thread-safe.
   void ShutdownAll();
 
@@ -102,6 +107,7 @@ class WorkerHub {
   void SendOutbox();
   void SendNow(const std::string& worker, proto::Envelope env);
   void HandleInbound();
+  void HandleReply(const std::string& peer, const proto::Reply& reply);
   void HandleMessage(const std::string& peer, const proto::Envelope& env,
                      const std::optional<uint32_t>& cred_pid);
   void CheckChildren();
@@ -122,6 +128,7 @@ class WorkerHub {
   std::condition_variable cv_;
   std::map<std::string, Peer> peers_;
   std::deque<std::pair<std::string, proto::Envelope>> outbox_;
+  bool unwoken_ = false;  // posted without Wake()
   bool failed_ = false;
   Status failure_;
   std::atomic<bool> stop_{false};

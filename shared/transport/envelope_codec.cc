@@ -10,6 +10,21 @@ namespace {
 constexpr const char* kPeerAddressProperty = "Peer-Address";
 }  // namespace
 
+bool IsDataRequest(const proto::Envelope& env) {
+  switch (env.body_case()) {
+    case proto::Envelope::kWrite:
+    case proto::Envelope::kRead:
+    case proto::Envelope::kFlush:
+    case proto::Envelope::kComplete:
+    case proto::Envelope::kEncode:
+    case proto::Envelope::kPlace:
+    case proto::Envelope::kAdopt:
+      return true;
+    default:
+      return false;
+  }
+}
+
 Result<zmq::message_t> EncodeEnvelope(const proto::Envelope& env, size_t max_bytes) {
   size_t size = env.ByteSizeLong();
   if (size > max_bytes) {
@@ -41,6 +56,12 @@ Result<proto::Envelope> DecodeEnvelope(const zmq::message_t& frame, size_t max_b
   }
   if (env.body_case() == proto::Envelope::BODY_NOT_SET) {
     return Status::Integrity("envelope without a (known) body");
+  }
+  for (const proto::Envelope& item : env.batch().items()) {
+    if (item.body_case() == proto::Envelope::BODY_NOT_SET ||
+        item.body_case() == proto::Envelope::kBatch) {
+      return Status::Integrity("batch item without a (known) body, or a nested batch");
+    }
   }
   return env;
 }

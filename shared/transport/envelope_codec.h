@@ -19,8 +19,13 @@ namespace vdibk::transport {
 // Serializes `env`. Fails (kFailed) if it would exceed `max_bytes`.
 Result<zmq::message_t> EncodeEnvelope(const proto::Envelope& env,
                                       size_t max_bytes = kDefaultMaxMessageBytes);
+// True for the bodies a Batch may carry from the coordinator: Write, Read, Flush, Complete,
+// Encode, Place, Adopt (proto/README.md §5.1).
+bool IsDataRequest(const proto::Envelope& env);
+
 // Parses untrusted bytes. kIntegrity if oversized, unparsable, or without a body (an unknown
-// message type from a newer peer); kConfiguration if protocol_version != current.
+// message type from a newer peer), or with a Batch item that has no body or is itself a Batch;
+// kConfiguration if protocol_version != current.
 Result<proto::Envelope> DecodeEnvelope(const zmq::message_t& frame,
                                        size_t max_bytes = kDefaultMaxMessageBytes);
 

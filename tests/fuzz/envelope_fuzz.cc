@@ -53,8 +53,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   return 0;
 }
 
-// One envelope of each kind of body the pipeline sends most: hello, assign, write, heartbeat,
-// abort.
+// One envelope of each kind of body the pipeline sends most: hello, assign, write, a batch of
+// replies, abort.
 std::vector<std::string> FuzzSeeds() {
   using vdibk::proto::Envelope;
   std::vector<Envelope> envs(5);
@@ -78,9 +78,12 @@ std::vector<std::string> FuzzSeeds() {
   dev->set_device_name("vdibk-set-1");
   dev->set_stripe_file("stripe-02-of-02.lz4");
   envs[2].mutable_write()->set_buffer_handle(7);
-  auto* progress = envs[3].mutable_heartbeat()->add_progress();
-  progress->set_device_index(1);
-  progress->set_bytes_in(1 << 20);
+  for (uint64_t seq = 1; seq <= 2; ++seq) {
+    auto* reply = envs[3].mutable_batch()->add_items()->mutable_reply();
+    reply->set_device(1);
+    reply->set_command_seq(seq);
+    reply->set_bytes(1 << 20);
+  }
   envs[4].mutable_abort()->set_code(5);
   envs[4].mutable_abort()->set_message("aborted");
   std::vector<std::string> seeds;

@@ -30,7 +30,7 @@ TEST(ProtoTest, EveryBodyRoundTrips) {
 TEST(ProtoTest, DataRequestsCarryNoPayloadBytes) {
   for (const auto* d :
        {WriteRequest::descriptor(), ReadRequest::descriptor(), FlushRequest::descriptor(),
-        CompleteRequest::descriptor(), PositionRequest::descriptor(), EncodeRequest::descriptor(),
+        CompleteRequest::descriptor(), EncodeRequest::descriptor(),
         PlaceRequest::descriptor(), AdoptRequest::descriptor()}) {
     for (int i = 0; i < d->field_count(); ++i) {
       EXPECT_NE(d->field(i)->type(), google::protobuf::FieldDescriptor::TYPE_BYTES)
@@ -43,7 +43,11 @@ TEST(ProtoTest, StableFieldNumbers) {
   EXPECT_EQ(Envelope::kHelloFieldNumber, 10);
   EXPECT_EQ(Envelope::kWriteFieldNumber, 30);
   EXPECT_EQ(Envelope::kReplyFieldNumber, 50);
-  EXPECT_EQ(PROTOCOL_VERSION_CURRENT, 2);
+  EXPECT_EQ(PROTOCOL_VERSION_CURRENT, 3);
+  EXPECT_EQ(Envelope::kBatchFieldNumber, 51);
+  // PositionRequest (34) was specified but never sent: removed in version 3, its number reserved.
+  EXPECT_EQ(Envelope::descriptor()->FindFieldByNumber(34), nullptr);
+  EXPECT_EQ(Reply::descriptor()->FindFieldByNumber(7), nullptr);
   EXPECT_EQ(Envelope::kEncodeFieldNumber, 35);
   EXPECT_EQ(Envelope::kAdoptFieldNumber, 37);
   EXPECT_EQ(ManifestFile::kBodyXxh64FieldNumber, 4);
