@@ -39,7 +39,7 @@ Status BackupJob::IssueEncode(uint32_t device, uint64_t seq, uint32_t handle, vo
   e->mutable_header()->set_command_seq(seq);
   e->set_buffer_handle(handle);
   e->set_size(c.size);
-  return hub_->Issue(req, std::move(env));
+  return dispatcher_->Issue(req, std::move(env));
 }
 
 bool BackupJob::DrainFanout(uint32_t device) {
@@ -73,7 +73,7 @@ Status BackupJob::IssueSteps(const std::vector<FanoutStep>& steps) {
       a->set_frame_offset(s.frame_offset);
       a->set_frame_bytes(s.frame_bytes);
     }
-    VDIBK_RETURN_IF_ERROR(hub_->Issue(req, std::move(env)));
+    VDIBK_RETURN_IF_ERROR(dispatcher_->Issue(req, std::move(env)));
   }
   return Status::Ok();
 }
@@ -103,8 +103,8 @@ void BackupJob::OnFanoutReply(const Outstanding& req, const proto::Reply& reply)
         break;
       }
       progress_->AddBytes(req.device, reply.bytes());
-      devices_[req.device]->CompleteCommand(static_cast<VDC_Command*>(done->command), ERROR_SUCCESS,
-                                            static_cast<unsigned long>(reply.bytes()), 0);
+      dispatcher_->Complete(req.device, static_cast<VDC_Command*>(done->command), ERROR_SUCCESS,
+                            reply.bytes());
       return;
     }
     default:

@@ -26,7 +26,6 @@ namespace {
 using std::chrono::milliseconds;
 constexpr milliseconds kFinalizeTimeout{60000};
 constexpr milliseconds kWorkerGrace{2000};
-constexpr milliseconds kAbortCauseWait{1000};
 
 int64_t NowUnixMs() {
   return std::chrono::duration_cast<milliseconds>(
@@ -42,21 +41,15 @@ std::string FreshSetDirName(const BackupSpec& o) {
 
 }  // namespace
 
-BackupJob::BackupJob(BackupSpec options, SqlRunner& sql, const std::atomic<bool>* stop)
-    : options_(std::move(options)), sql_runner_(sql), stop_(stop) {}
+BackupJob::BackupJob(BackupSpec options, SqlRunner& sql, const std::atomic<bool>* stop,
+                     std::unique_ptr<VdiDeviceSet> set)
+    : options_(std::move(options)),
+      sql_runner_(sql),
+      stop_(stop),
+      vds_(set ? std::move(set) : MakeLibVdiDeviceSet()) {}
 
 BackupJob::~BackupJob() {
   if (pool_) pool_->End();  // joins the hub thread before the listener (this) goes
-}
-
-bool BackupJob::failed() const {
-  std::lock_guard<std::mutex> lock(mu_);
-  return failed_;
-}
-
-Status BackupJob::failure() const {
-  std::lock_guard<std::mutex> lock(mu_);
-  return failure_;
 }
 
 bool BackupJob::acked() const {
@@ -64,29 +57,23 @@ bool BackupJob::acked() const {
   return acked_;
 }
 
-void BackupJob::Fail(const Status& cause) {
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    if (failed_) return;
-    if (acked_) {
-      // Every stripe and the manifest are durable and the server was told so: aborting now
-      // could only make the server throw away a good backup. The statement decides.
-      report_.warnings.push_back("after the backup was handed to the server: " + cause.ToString());
-      log::Warn("after the backup was handed to the server: " + cause.ToString());
-      return;
-    }
-    failed_ = true;
-    failure_ = cause;
-  }
-  cv_.notify_all();
-  if (display_) display_->Stop();
-  log::Error("backup failing: " + cause.ToString());
-  if (vds_created_.load()) vds_->SignalAbort();
-  if (fanout_) fanout_->Cancel();
-  if (hub_) hub_->AbortAll(cause);
+bool BackupJob::AcceptFailure(const Status& cause) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (!acked_) return true;
+  // Every stripe and the manifest are durable and the server was told so: aborting now could
+  // only make the server throw away a good backup. The statement decides.
+  report_.warnings.push_back("after the backup was handed to the server: " + cause.ToString());
+  log::Warn("after the backup was handed to the server: " + cause.ToString());
+  return false;
 }
 
-void BackupJob::OnFailure(const Status& cause) { Fail(cause); }
+void BackupJob::OnFailed(const Status& cause) {
+  (void)cause;
+  { std::lock_guard<std::mutex> lock(mu_); }  // a waiter is either before its check or waiting
+  cv_.notify_all();
+  if (display_) display_->Stop();
+  if (fanout_) fanout_->Cancel();
+}
 
 std::string BackupJob::WorkerFor(uint32_t device) const {
   return "w" + std::to_string(device % options_.workers);
@@ -141,7 +128,17 @@ Result<BackupReport> BackupJob::Run() {
   if (options_.progress_fd >= 0) {  // --progress-fd: JSON lines for the agent
     progress_stream_ = std::make_unique<ProgressJsonStream>(*progress_, options_.progress_fd);
   }
-  Status st = RunPipeline();
+  DispatchOptions dispatch;
+  dispatch.set_name = set_name_;
+  dispatch.devices = options_.devices;
+  dispatch.stop = stop_;
+  dispatch.server = server_;
+  dispatcher_ = std::make_unique<DeviceDispatcher>(*this, *vds_, dispatch);
+  Status st = StartWorkers();
+  if (st.ok()) {
+    discard_ = std::make_unique<BackupDiscard>(options_.devices, [this] { targets_->RemoveAll(); });
+    st = dispatcher_->Run(sql_runner_);
+  }
   if (display_) display_->Stop();
   if (progress_stream_) progress_stream_->Stop();
   if (pool_) pool_->End(kWorkerGrace);
@@ -156,27 +153,12 @@ Result<BackupReport> BackupJob::Run() {
   return report_;
 }
 
-Status BackupJob::RunPipeline() {
-  VDIBK_RETURN_IF_ERROR(StartWorkers());
+uint32_t BackupJob::RequestedFeatures() const { return VDF_RequestComplete | VDF_Discard; }
 
-  vds_ = std::make_unique<ClientVirtualDeviceSet>();
-  VDConfig cfg{};
-  cfg.deviceCount = options_.devices;
-  cfg.features = VDF_RequestComplete | VDF_Discard;
-  discard_ = std::make_unique<BackupDiscard>(options_.devices, [this] { targets_->RemoveAll(); });
-  std::vector<char> name = CString(set_name_);
-  int hr = vds_->Create(name.data(), &cfg);
-  if (hr != NOERROR) {
-    return Status::Configuration("cannot create VDI set '" + set_name_ + "': " + HrHex(hr));
-  }
-  vds_created_.store(true);
-  ScopeExit close_set([&] { vds_->Close(); });
-
+std::string BackupJob::Statement(const std::vector<std::string>& device_names) {
   BackupStatementSpec spec;
   spec.database = options_.database;
-  for (uint32_t i = 0; i < options_.devices; ++i) {
-    spec.device_names.push_back(DeviceName(set_name_, i));
-  }
+  spec.device_names = device_names;
   spec.buffer_count = options_.buffer_count;
   spec.max_transfer_size = options_.max_transfer_size;
   spec.block_size = options_.block_size;
@@ -184,35 +166,27 @@ Status BackupJob::RunPipeline() {
   spec.kind = options_.type;
   spec.copy_only = options_.copy_only;
   spec.name = BackupSetHistoryName(set_id_);  // finds the backup's history row afterwards
-  const std::string statement = BuildBackupStatement(spec);
-  log::Info("running: " + statement);
-  VDIBK_ASSIGN_OR_RETURN(sql_, sql_runner_.Start(statement));
+  return BuildBackupStatement(spec);
+}
 
-  Status st = WaitForConfiguration();
-  if (st.ok()) st = AssignDevices();
-  if (st.ok()) st = OpenDevices();
-  if (!st.ok()) Fail(st);
-  if (st.ok()) {
-    std::vector<std::thread> threads;
-    for (uint32_t d = 0; d < options_.devices; ++d) {
-      threads.emplace_back([this, d] { DeviceLoop(d); });
-    }
-    for (std::thread& t : threads) t.join();
-    if (!failed() && (features_ & VDF_CompleteEnabled) == 0) {
-      if (Status f = FinalizeWithoutComplete(); !f.ok()) Fail(f);
-    }
-  }
-  close_set.Dismiss();
-  vds_->Close();
+Status BackupJob::AfterDevices() {
+  if ((features_ & VDF_CompleteEnabled) != 0) return Status::Ok();
+  return FinalizeWithoutComplete();
+}
+
+Status BackupJob::Finish(SqlExecution& sql, bool failed) {
+  (void)failed;  // failed() asks the dispatcher
+  sql_ = &sql;
   return FinishStatement();
 }
 
 Status BackupJob::StartWorkers() {
   WorkerPoolOptions pool_options;
   pool_options.external_endpoint = options_.external.endpoint;
-  VDIBK_ASSIGN_OR_RETURN(pool_, WorkerPool::Create(options_.worker_program, options_.workers, *this,
-                                                   stop_, pool_options));
+  VDIBK_ASSIGN_OR_RETURN(pool_, WorkerPool::Create(options_.worker_program, options_.workers,
+                                                   *dispatcher_, stop_, pool_options));
   hub_ = &pool_->hub();
+  dispatcher_->SetWorkers(hub_);
   if (pool_->external()) {
     log::Info("waiting for " + std::to_string(options_.workers) + " external workers (w0..w" +
               std::to_string(options_.workers - 1) + ") at " + pool_->endpoint());
@@ -221,31 +195,14 @@ Status BackupJob::StartWorkers() {
   return Status::Ok();
 }
 
-Status BackupJob::WaitForConfiguration() {
-  VDConfig cfg{};
-  for (;;) {
-    int hr = vds_->GetConfiguration(1000, &cfg);
-    if (hr == NOERROR) break;
-    if (failed()) return failure();
-    if (stop_ && stop_->load()) return Status::Aborted("interrupted by a signal");
-    if (server_.Gone()) return Status::Aborted(server_.GoneMessage());
-    if (hr != VD_E_TIMEOUT) {
-      return Status(CodeForHr(hr), "GetConfiguration failed: " + HrHex(hr));
-    }
-    if (std::optional<ExitInfo> e = sql_->Poll()) {
-      // The statement ended before the server opened the set: report its messages.
-      return Status::SqlError("the BACKUP statement failed before it reached VDI (" +
-                              e->ToString() + "): " + SummarizeSqlErrors(sql_->Output()));
-    }
-  }
+void BackupJob::OnConfigured(const VDConfig& cfg) {
   features_ = cfg.features;
   report_.vdi_features = cfg.features;
   log::Info("VDI set configured: features " + HrHex(static_cast<int>(cfg.features)) +
             ", max transfer " + std::to_string(cfg.maxTransferSize));
-  return Status::Ok();
 }
 
-Status BackupJob::AssignDevices() {
+Status BackupJob::AssignWorkers() {
   if (Status st = hub_->WaitForHellos(pool_->external()
                                           ? std::chrono::milliseconds(options_.external.wait_ms)
                                           : kWorkerHelloTimeout);
@@ -300,132 +257,75 @@ Status BackupJob::AssignDevices() {
   return hub_->WaitForReady(kWorkerReadyTimeout);
 }
 
-Status BackupJob::OpenDevices() {
-  devices_.assign(options_.devices, nullptr);
-  for (uint32_t d = 0; d < options_.devices; ++d) {
-    std::vector<char> name = CString(DeviceName(set_name_, d));
-    int hr = vds_->OpenDevice(name.data(), &devices_[d]);
-    if (hr != NOERROR) {
-      return Status(CodeForHr(hr),
-                    "OpenDevice('" + std::string(name.data()) + "') failed: " + HrHex(hr));
-    }
-    progress_->SetState(d, DeviceState::kOpen);
-  }
-  return Status::Ok();
+void BackupJob::OnDeviceOpen(uint32_t device) {
+  progress_->SetState(device, DeviceState::kOpen);
 }
 
-void BackupJob::DeviceLoop(uint32_t d) {
-  ClientVirtualDevice* vd = devices_[d];
-  const std::string worker = WorkerFor(d);
+// Device thread: what one VDI command becomes.
+Status BackupJob::OnCommand(uint32_t d, VDC_Command* cmd, bool* completed) {
   uint64_t& seq = device_seq_[d];
-  for (;;) {
-    VDC_Command* cmd = nullptr;
-    // Requests of the commands at hand go to the hub without waking it; when none is left, one
-    // wake-up sends them as one Batch (proto/README.md §5.1).
-    int hr = vd->GetCommand(0, &cmd);
-    if (hr != NOERROR) {
-      hub_->Flush();
-      if (hr == VD_E_TIMEOUT) hr = vd->GetCommand(-1, &cmd);
-    }
-    if (hr == VD_E_CLOSE) return;
-    if (hr != NOERROR) {
-      if (hr == VD_E_ABORT) {
-        // The server aborts the set when it sees a participant die; the hub names the worker
-        // and the cause once it reaps it: prefer that over the generic VDI abort.
-        std::unique_lock<std::mutex> lock(mu_);
-        cv_.wait_for(lock, kAbortCauseWait, [&] { return failed_; });
+  Outstanding req;
+  req.worker = WorkerFor(d);
+  req.device = d;
+  req.command = cmd;
+  proto::Envelope env;
+  proto::RequestHeader* h = nullptr;
+  switch (cmd->commandCode) {
+    case VDC_Write: {
+      Result<uint32_t> handle = dispatcher_->BufferHandle(d, cmd);
+      if (!handle.ok()) {
+        dispatcher_->Complete(d, cmd, ERROR_INVALID_HANDLE);
+        *completed = true;
+        return handle.status();
       }
-      if (!failed() && hr == VD_E_ABORT && server_.Gone())
-        Fail(Status::Aborted(server_.GoneMessage()));
-      if (!failed()) {
-        Fail(Status(CodeForHr(hr), "device " + std::to_string(d) +
-                                       ": GetCommand failed: " + HrHex(hr) +
-                                       (hr == VD_E_ABORT ? " (the VDI set was aborted)" : "")));
-      }
-      return;
+      progress_->SetState(d, DeviceState::kWriting);
+      if (Fanout(d)) return IssueEncode(d, ++seq, *handle, cmd);
+      req.kind = RequestKind::kWrite;
+      req.handle = *handle;
+      req.size = static_cast<uint32_t>(cmd->size);
+      proto::WriteRequest* w = env.mutable_write();
+      w->set_buffer_handle(req.handle);
+      w->set_size(req.size);
+      w->set_position(cmd->position);
+      h = w->mutable_header();
+      break;
     }
-    Outstanding req;
-    req.worker = worker;
-    req.device = d;
-    req.command = cmd;
-    proto::Envelope env;
-    proto::RequestHeader* h = nullptr;
-    switch (cmd->commandCode) {
-      case VDC_Write: {
-        unsigned int handle = 0;
-        hr = vds_->GetBufferHandle(cmd->buffer, &handle);
-        if (hr != NOERROR) {
-          vd->CompleteCommand(cmd, ERROR_INVALID_HANDLE, 0, 0);
-          Fail(Status::Failed("device " + std::to_string(d) +
-                              ": GetBufferHandle failed: " + HrHex(hr)));
-          return;
-        }
-        progress_->SetState(d, DeviceState::kWriting);
-        if (Fanout(d)) {
-          if (Status st = IssueEncode(d, ++seq, handle, cmd); !st.ok()) {
-            vd->CompleteCommand(cmd, ERROR_OPERATION_ABORTED, 0, 0);
-            Fail(st);
-            return;
-          }
-          continue;
-        }
-        req.kind = RequestKind::kWrite;
-        req.handle = handle;
-        req.size = static_cast<uint32_t>(cmd->size);
-        proto::WriteRequest* w = env.mutable_write();
-        w->set_buffer_handle(handle);
-        w->set_size(req.size);
-        w->set_position(cmd->position);
-        h = w->mutable_header();
-        break;
-      }
-      case VDC_Flush:
-        if (!DrainFanout(d)) {
-          vd->CompleteCommand(cmd, ERROR_OPERATION_ABORTED, 0, 0);
-          return;
-        }
-        req.kind = RequestKind::kFlush;
-        h = env.mutable_flush()->mutable_header();
-        break;
-      case VDC_Complete:
-        if (!DrainFanout(d)) {
-          vd->CompleteCommand(cmd, ERROR_OPERATION_ABORTED, 0, 0);
-          return;
-        }
-        req.kind = RequestKind::kComplete;
-        progress_->SetState(d, DeviceState::kFinalizing);
-        h = env.mutable_complete()->mutable_header();
-        break;
-      case VDC_ClearError:
-        vd->CompleteCommand(cmd, ERROR_SUCCESS, 0, 0);
-        continue;
-      case VDC_Discard:  // the server abandons the set: drop what it wrote (backup_discard.h)
-        discard_->OnDiscard(d);
-        vd->CompleteCommand(cmd, ERROR_SUCCESS, 0, 0);
-        continue;
-      default:
-        vd->CompleteCommand(cmd, ERROR_NOT_SUPPORTED, 0, 0);
-        continue;
-    }
-    req.seq = ++seq;
-    h->set_device(d);
-    h->set_command_seq(req.seq);
-    if (Status st = hub_->Issue(req, std::move(env), /*wake=*/false); !st.ok()) {
-      vd->CompleteCommand(cmd, ERROR_OPERATION_ABORTED, 0, 0);
-      Fail(st);
-      return;
-    }
+    case VDC_Flush:
+      if (!DrainFanout(d)) return failure();
+      req.kind = RequestKind::kFlush;
+      h = env.mutable_flush()->mutable_header();
+      break;
+    case VDC_Complete:
+      if (!DrainFanout(d)) return failure();
+      req.kind = RequestKind::kComplete;
+      progress_->SetState(d, DeviceState::kFinalizing);
+      h = env.mutable_complete()->mutable_header();
+      break;
+    case VDC_ClearError:
+      dispatcher_->Complete(d, cmd, ERROR_SUCCESS);
+      return Status::Ok();
+    case VDC_Discard:  // the server abandons the set: drop what it wrote (backup_discard.h)
+      discard_->OnDiscard(d);
+      dispatcher_->Complete(d, cmd, ERROR_SUCCESS);
+      return Status::Ok();
+    default:
+      dispatcher_->Complete(d, cmd, ERROR_NOT_SUPPORTED);
+      return Status::Ok();
   }
+  req.seq = ++seq;
+  h->set_device(d);
+  h->set_command_seq(req.seq);
+  // Without waking the hub: the dispatcher flushes when the device has no command at hand.
+  return dispatcher_->Issue(req, std::move(env), /*wake=*/false);
 }
 
 void BackupJob::OnReply(const Outstanding& req, const proto::Reply& reply) {
-  ClientVirtualDevice* vd = devices_[req.device];
   auto* cmd = static_cast<VDC_Command*>(req.command);
   if (reply.status() != 0) {
     ErrorCode code = ErrorCodeFromWire(reply.status());
     if (cmd) {
       uint32_t cc = reply.completion_code() != 0 ? reply.completion_code() : ERROR_IO_DEVICE;
-      vd->CompleteCommand(cmd, static_cast<int>(cc), 0, 0);
+      dispatcher_->Complete(req.device, cmd, static_cast<int>(cc));
     }
     Fail(Status(code, "worker " + req.worker + ", device " + std::to_string(req.device) + ": " +
                           reply.message()));
@@ -434,10 +334,10 @@ void BackupJob::OnReply(const Outstanding& req, const proto::Reply& reply) {
   switch (req.kind) {
     case RequestKind::kWrite:
       progress_->AddBytes(req.device, reply.bytes());
-      vd->CompleteCommand(cmd, ERROR_SUCCESS, static_cast<unsigned long>(reply.bytes()), 0);
+      dispatcher_->Complete(req.device, cmd, ERROR_SUCCESS, reply.bytes());
       return;
     case RequestKind::kFlush:
-      vd->CompleteCommand(cmd, ERROR_SUCCESS, 0, 0);
+      dispatcher_->Complete(req.device, cmd, ERROR_SUCCESS);
       return;
     case RequestKind::kComplete:
       OnComplete(req, reply);
@@ -483,11 +383,11 @@ void BackupJob::OnComplete(const Outstanding& req, const proto::Reply& reply) {
     // From the first success completion on, the server may commit the backup.
     std::lock_guard<std::mutex> lock(mu_);
     manifest_written_ = true;
-    acked_ = !failed_;
+    acked_ = !dispatcher_->failed();
   }
   for (auto [device, c] : to_complete) {
-    devices_[device]->CompleteCommand(static_cast<VDC_Command*>(c),
-                                      st.ok() ? ERROR_SUCCESS : ERROR_IO_DEVICE, 0, 0);
+    dispatcher_->Complete(device, static_cast<VDC_Command*>(c),
+                          st.ok() ? ERROR_SUCCESS : ERROR_IO_DEVICE);
   }
   if (!st.ok()) {
     Fail(st.WithContext("manifest"));
@@ -512,13 +412,16 @@ Status BackupJob::FinalizeWithoutComplete() {
     proto::RequestHeader* h = env.mutable_complete()->mutable_header();
     h->set_device(d);
     h->set_command_seq(req.seq);
-    VDIBK_RETURN_IF_ERROR(hub_->Issue(req, std::move(env)));
+    VDIBK_RETURN_IF_ERROR(dispatcher_->Issue(req, std::move(env)));
   }
-  std::unique_lock<std::mutex> lock(mu_);
-  if (!cv_.wait_for(lock, kFinalizeTimeout, [&] { return failed_ || manifest_written_; })) {
-    return Status::Aborted("workers did not finalize the stripes in time");
+  {
+    std::unique_lock<std::mutex> lock(mu_);
+    if (!cv_.wait_for(lock, kFinalizeTimeout,
+                      [&] { return manifest_written_ || dispatcher_->failed(); })) {
+      return Status::Aborted("workers did not finalize the stripes in time");
+    }
   }
-  return failed_ ? failure_ : Status::Ok();
+  return failed() ? failure() : Status::Ok();
 }
 
 }  // namespace vdibk::coordinator

@@ -1,5 +1,6 @@
-// BackupJob: one `vdibackup backup` run as the VDI primary client: set dir, workers, VDI set,
-// T-SQL, per-device command threads, commit protocol (reliability.md §1.9) and abort handling.
+// BackupJob: one `vdibackup backup` run: set dir, workers, the BACKUP statement, what each VDI
+// command becomes (Write/Flush/Complete, fan-out), the commit protocol (reliability.md §1.9).
+// A JobStrategy: the DeviceDispatcher runs the VDI set, the device threads and abort handling.
 #ifndef VDIBK_COORDINATOR_PIPELINE_BACKUP_JOB_H_
 #define VDIBK_COORDINATOR_PIPELINE_BACKUP_JOB_H_
 
@@ -17,7 +18,10 @@
 #include "coordinator/pipeline/backup_spec.h"
 #include "coordinator/pipeline/backup_report.h"
 #include "coordinator/pipeline/backup_targets.h"
+#include "coordinator/pipeline/device_dispatcher.h"
 #include "coordinator/pipeline/fanout_sequencer.h"
+#include "coordinator/pipeline/job_strategy.h"
+#include "coordinator/pipeline/vdi_device_set.h"
 #include "coordinator/progress/progress_display.h"
 #include "coordinator/progress/progress_display_json.h"
 #include "coordinator/progress/progress_tracker.h"
@@ -28,16 +32,15 @@
 #include "coordinator/pipeline/worker_pool.h"
 #include "shared/base/result.h"
 
-class ClientVirtualDeviceSet;
-class ClientVirtualDevice;
-
 namespace vdibk::coordinator {
 
 // Single use: construct, Run() once on the calling thread (it starts the hub and device threads
-// and joins them before returning). `sql` and `stop` must outlive the job.
-class BackupJob final : public HubListener {
+// and joins them before returning). `sql` and `stop` must outlive the job. `set` (default: the
+// libsqlvdi set) is the VDI seam.
+class BackupJob final : public JobStrategy {
  public:
-  BackupJob(BackupSpec options, SqlRunner& sql, const std::atomic<bool>* stop);
+  BackupJob(BackupSpec options, SqlRunner& sql, const std::atomic<bool>* stop,
+            std::unique_ptr<VdiDeviceSet> set = nullptr);
   ~BackupJob() override;
   BackupJob(const BackupJob&) = delete;
   BackupJob& operator=(const BackupJob&) = delete;
@@ -58,17 +61,22 @@ class BackupJob final : public HubListener {
   // "SQL Server process ended". Call before Run.
   void WatchServer(ServerWatch watch) { server_ = watch; }
 
-  // HubListener (hub thread).
+  // JobStrategy (see job_strategy.h for the threads).
+  uint32_t RequestedFeatures() const override;
+  std::string Statement(const std::vector<std::string>& device_names) override;
+  std::string StatementName() const override { return "BACKUP"; }
+  void OnConfigured(const VDConfig& cfg) override;
+  Status AssignWorkers() override;
+  void OnDeviceOpen(uint32_t device) override;
+  Status OnCommand(uint32_t device, VDC_Command* cmd, bool* completed) override;
   void OnReply(const Outstanding& req, const proto::Reply& reply) override;
-  void OnFailure(const Status& cause) override;
+  Status AfterDevices() override;
+  bool AcceptFailure(const Status& cause) override;
+  void OnFailed(const Status& cause) override;
+  Status Finish(SqlExecution& sql, bool failed) override;
 
  private:
-  Status RunPipeline();
   Status StartWorkers();
-  Status WaitForConfiguration();
-  Status AssignDevices();
-  Status OpenDevices();
-  void DeviceLoop(uint32_t device);
   Status FinalizeWithoutComplete();
   // backup_commit.cc: the statement's end and the commit decision.
   Status FinishStatement();
@@ -76,10 +84,10 @@ class BackupJob final : public HubListener {
   StatementOutcome AwaitStatement();
   Status ConfirmCommitted(const StatementOutcome& outcome);
   Status KeepUnconfirmed(ErrorCode code, const std::string& why);
-  void Fail(const Status& cause);
-  bool failed() const;
+  void Fail(const Status& cause) { dispatcher_->Fail(cause); }
+  bool failed() const { return dispatcher_->failed(); }
   bool acked() const;
-  Status failure() const;
+  Status failure() const { return dispatcher_->failure(); }
   std::string WorkerFor(uint32_t device) const;
   void OnComplete(const Outstanding& req, const proto::Reply& reply);
   // Fan-out (backup_fanout.cc; more workers than devices): the workers that encode `device`'s
@@ -105,18 +113,15 @@ class BackupJob final : public HubListener {
   std::unique_ptr<ProgressDisplay> display_;             // only on a terminal without --json
   std::unique_ptr<ProgressJsonStream> progress_stream_;  // only with --progress-fd
   BackupReport report_;
+  std::unique_ptr<VdiDeviceSet> vds_;
+  std::unique_ptr<DeviceDispatcher> dispatcher_;  // created by Run
   std::unique_ptr<WorkerPool> pool_;  // the hub and the workers
   WorkerHub* hub_ = nullptr;          // pool_->hub() once the pool exists
-  std::unique_ptr<ClientVirtualDeviceSet> vds_;
-  std::atomic<bool> vds_created_{false};
-  std::vector<ClientVirtualDevice*> devices_;
-  std::unique_ptr<SqlExecution> sql_;
+  SqlExecution* sql_ = nullptr;       // the statement (owned by the dispatcher), from Finish on
   uint32_t features_ = 0;
 
   mutable std::mutex mu_;
   std::condition_variable cv_;
-  Status failure_;
-  bool failed_ = false;
   std::vector<bool> device_done_;  // Complete reply recorded per device
   // VDC_Complete commands {device, command} waiting for the manifest.
   std::vector<std::pair<uint32_t, void*>> complete_commands_;

@@ -67,51 +67,16 @@ std::string BuildVerifyOnlyStatement(const RestoreStatementSpec& spec) {
 }
 
 RestoreJob::RestoreJob(RestoreSpec options, RestorePlan plan, SqlRunner& sql,
-                       const std::atomic<bool>* stop)
-    : options_(std::move(options)), plan_(std::move(plan)), sql_runner_(sql), stop_(stop) {}
+                       const std::atomic<bool>* stop, std::unique_ptr<VdiDeviceSet> set)
+    : options_(std::move(options)),
+      plan_(std::move(plan)),
+      sql_runner_(sql),
+      stop_(stop),
+      vds_(set ? std::move(set) : MakeLibVdiDeviceSet()) {}
 
 RestoreJob::~RestoreJob() {
   if (pool_) pool_->End();
 }
-
-bool RestoreJob::failed() const {
-  std::lock_guard<std::mutex> lock(mu_);
-  return failed_;
-}
-
-Status RestoreJob::failure() const {
-  std::lock_guard<std::mutex> lock(mu_);
-  return failure_;
-}
-
-bool RestoreJob::ServerAbortedSet() {
-  if (!vds_created_.load() || aborted_.load()) return false;
-  VDConfig cfg{};
-  return vds_->GetConfiguration(0, &cfg) == VD_E_ABORT;  // checks the abort flag first
-}
-
-bool RestoreJob::Record(const Status& cause) {
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    if (failed_) return false;
-    failed_ = true;
-    failure_ = cause;
-  }
-  // Whatever failed first may be a consequence of the server's abort (a worker's buffer handle
-  // gone, GetCommand answering VD_E_ABORT): then the statement's error is the verdict.
-  if (ServerAbortedSet()) server_aborted_first_.store(true);
-  log::Error("restore failing: " + cause.ToString());
-  return true;
-}
-
-void RestoreJob::Fail(const Status& cause) {
-  Record(cause);
-  if (aborted_.exchange(true)) return;
-  if (vds_created_.load()) vds_->SignalAbort();
-  if (pool_) pool_->hub().AbortAll(failure());
-}
-
-void RestoreJob::OnFailure(const Status& cause) { Fail(cause); }
 
 Result<RestoreReport> RestoreJob::Run() {
   const auto t0 = std::chrono::steady_clock::now();
@@ -133,7 +98,22 @@ Result<RestoreReport> RestoreJob::Run() {
         std::make_unique<ProgressTracker>(transport::SteadyClock::Instance(), devices_count_);
     progress_stream_ = std::make_unique<ProgressJsonStream>(*progress_, options_.progress_fd);
   }
-  Status st = RunPipeline();
+  device_seq_.assign(devices_count_, 0);
+  DispatchOptions dispatch;
+  dispatch.set_name = report_.set_name;
+  dispatch.devices = devices_count_;
+  dispatch.stop = stop_;
+  dispatch.server = server_;
+  dispatcher_ = std::make_unique<DeviceDispatcher>(*this, *vds_, dispatch);
+  Status st = [&]() -> Status {
+    WorkerPoolOptions pool_options;
+    pool_options.external_endpoint = options_.external.endpoint;
+    VDIBK_ASSIGN_OR_RETURN(pool_, WorkerPool::Create(options_.worker_program, workers_,
+                                                     *dispatcher_, stop_, pool_options));
+    dispatcher_->SetWorkers(&pool_->hub());
+    pool_->hub().Start();
+    return dispatcher_->Run(sql_runner_);
+  }();
   if (progress_stream_) progress_stream_->Stop();
   if (pool_) pool_->End();
   if (!st.ok()) return st;
@@ -142,82 +122,45 @@ Result<RestoreReport> RestoreJob::Run() {
   return report_;
 }
 
-Status RestoreJob::RunPipeline() {
-  WorkerPoolOptions pool_options;
-  pool_options.external_endpoint = options_.external.endpoint;
-  VDIBK_ASSIGN_OR_RETURN(
-      pool_, WorkerPool::Create(options_.worker_program, workers_, *this, stop_, pool_options));
-  pool_->hub().Start();
+uint32_t RestoreJob::RequestedFeatures() const { return VDF_RequestComplete; }
 
-  vds_ = std::make_unique<ClientVirtualDeviceSet>();
-  VDConfig cfg{};
-  cfg.deviceCount = devices_count_;
-  cfg.features = VDF_RequestComplete;
-  std::vector<char> name = CString(report_.set_name);
-  int hr = vds_->Create(name.data(), &cfg);
-  if (hr != NOERROR) {
-    return Status::Configuration("cannot create VDI set '" + report_.set_name + "': " + HrHex(hr));
-  }
-  vds_created_.store(true);
-  ScopeExit close_set([&] { vds_->Close(); });
+std::string RestoreJob::StatementName() const {
+  return options_.verify_only ? "RESTORE VERIFYONLY" : "RESTORE";
+}
 
+std::string RestoreJob::Statement(const std::vector<std::string>& device_names) {
   RestoreStatementSpec spec;
   spec.database = options_.target;
-  for (uint32_t i = 0; i < devices_count_; ++i) {
-    spec.device_names.push_back(DeviceName(report_.set_name, i));
-  }
+  spec.device_names = device_names;
   spec.block_size = plan_.block_size;
   spec.max_transfer_size = max_transfer_size_;
   spec.moves = options_.moves;
   spec.replace = options_.replace;
   spec.norecovery = options_.norecovery;
   spec.log = plan_.manifest.backup_type() == proto::BACKUP_TYPE_LOG;
-  const std::string statement =
-      options_.verify_only ? BuildVerifyOnlyStatement(spec) : BuildRestoreStatement(spec);
-  log::Info("running: " + statement);
-  VDIBK_ASSIGN_OR_RETURN(sql_, sql_runner_.Start(statement));
-
-  Status st = WaitForConfiguration();
-  if (st.ok()) st = AssignDevices();
-  if (st.ok()) st = OpenDevices();
-  if (!st.ok()) Fail(st);
-  if (st.ok()) {
-    std::vector<std::thread> threads;
-    for (uint32_t d = 0; d < devices_count_; ++d) {
-      threads.emplace_back([this, d] { DeviceLoop(d); });
-    }
-    for (std::thread& t : threads) t.join();
-    // Every device is closed: the server asks nothing more of the workers. They exit while it
-    // commits (the restored files' fsync), instead of after the statement.
-    if (!failed()) pool_->hub().ShutdownAll();
-  }
-  close_set.Dismiss();
-  vds_->Close();
-  return FinishSql(failed());
+  return options_.verify_only ? BuildVerifyOnlyStatement(spec) : BuildRestoreStatement(spec);
 }
 
-Status RestoreJob::WaitForConfiguration() {
-  VDConfig cfg{};
-  for (;;) {
-    int hr = vds_->GetConfiguration(1000, &cfg);
-    if (hr == NOERROR) break;
-    if (failed()) return failure();
-    if (stop_ && stop_->load()) return Status::Aborted("interrupted by a signal");
-    if (server_.Gone()) return Status::Aborted(server_.GoneMessage());
-    if (hr != VD_E_TIMEOUT) return Status(CodeForHr(hr), "GetConfiguration failed: " + HrHex(hr));
-    if (std::optional<ExitInfo> e = sql_->Poll()) {
-      return Status::SqlError("the RESTORE statement failed before it reached VDI (" +
-                              e->ToString() + "): " + SummarizeSqlErrors(sql_->Output()));
-    }
-  }
+void RestoreJob::OnConfigured(const VDConfig& cfg) {
   // Requests never exceed what the server announced (nor what we asked for).
   max_transfer_size_ = std::max<uint32_t>(max_transfer_size_, cfg.maxTransferSize);
   log::Info("VDI set configured: block size " + std::to_string(cfg.blockSize) + ", max transfer " +
             std::to_string(cfg.maxTransferSize));
+}
+
+// Every device is closed: the server asks nothing more of the workers. They exit while it
+// commits (the restored files' fsync), instead of after the statement.
+Status RestoreJob::AfterDevices() {
+  pool_->hub().ShutdownAll();
   return Status::Ok();
 }
 
-Status RestoreJob::AssignDevices() {
+Status RestoreJob::Finish(SqlExecution& sql, bool failed) {
+  sql_ = &sql;
+  return FinishSql(failed);
+}
+
+Status RestoreJob::AssignWorkers() {
   WorkerHub& hub = pool_->hub();
   VDIBK_RETURN_IF_ERROR(hub.WaitForHellos(
       pool_->external() ? milliseconds(options_.external.wait_ms) : kWorkerHelloTimeout));
@@ -247,87 +190,42 @@ Status RestoreJob::AssignDevices() {
   return hub.WaitForReady(kWorkerReadyTimeout);
 }
 
-Status RestoreJob::OpenDevices() {
-  devices_.assign(devices_count_, nullptr);
-  for (uint32_t d = 0; d < devices_count_; ++d) {
-    std::vector<char> name = CString(DeviceName(report_.set_name, d));
-    int hr = vds_->OpenDevice(name.data(), &devices_[d]);
-    if (hr != NOERROR) {
-      return Status(CodeForHr(hr),
-                    "OpenDevice('" + std::string(name.data()) + "') failed: " + HrHex(hr));
-    }
+// Device thread: Read -> the device's worker; ClearError, Flush -> success.
+Status RestoreJob::OnCommand(uint32_t d, VDC_Command* cmd, bool* completed) {
+  if (cmd->commandCode == VDC_ClearError || cmd->commandCode == VDC_Flush) {
+    dispatcher_->Complete(d, cmd, ERROR_SUCCESS);
+    return Status::Ok();
   }
-  return Status::Ok();
-}
-
-// Services one device: Read -> the device's worker; ClearError -> success; VD_E_CLOSE -> done.
-void RestoreJob::DeviceLoop(uint32_t d) {
-  ClientVirtualDevice* vd = devices_[d];
-  const std::string worker = WorkerPool::WorkerId(d % workers_);
-  uint64_t seq = 0;
-  for (;;) {
-    VDC_Command* cmd = nullptr;
-    // Requests of the commands at hand go to the hub without waking it; when none is left, one
-    // wake-up sends them as one Batch (proto/README.md §5.1).
-    int hr = vd->GetCommand(0, &cmd);
-    if (hr != NOERROR) {
-      pool_->hub().Flush();
-      if (hr == VD_E_TIMEOUT) hr = vd->GetCommand(-1, &cmd);
-    }
-    if (hr == VD_E_CLOSE) return;
-    if (hr != NOERROR) {
-      if (hr == VD_E_ABORT && server_.Gone()) Fail(Status::Aborted(server_.GoneMessage()));
-      // The server aborts the set when it sees a participant die; the hub names the worker once
-      // it reaps it: give it a moment, so the cause is the worker and not the generic abort.
-      for (int i = 0; hr == VD_E_ABORT && i < 50 && !failed(); ++i) {
-        std::this_thread::sleep_for(milliseconds(20));
-      }
-      Fail(Status(CodeForHr(hr), "device " + std::to_string(d) +
-                                     ": GetCommand failed: " + HrHex(hr) +
-                                     (hr == VD_E_ABORT ? " (the VDI set was aborted)" : "")));
-      return;
-    }
-    if (cmd->commandCode == VDC_ClearError || cmd->commandCode == VDC_Flush) {
-      vd->CompleteCommand(cmd, ERROR_SUCCESS, 0, 0);
-      continue;
-    }
-    if (cmd->commandCode != VDC_Read) {
-      vd->CompleteCommand(cmd, ERROR_NOT_SUPPORTED, 0, 0);
-      continue;
-    }
-    unsigned int handle = 0;
-    hr = vds_->GetBufferHandle(cmd->buffer, &handle);
-    if (hr != NOERROR) {
-      vd->CompleteCommand(cmd, ERROR_INVALID_HANDLE, 0, 0);
-      Fail(
-          Status::Failed("device " + std::to_string(d) + ": GetBufferHandle failed: " + HrHex(hr)));
-      return;
-    }
-    Outstanding req;
-    req.worker = worker;
-    req.device = d;
-    req.command = cmd;
-    req.kind = RequestKind::kRead;
-    req.handle = handle;
-    req.size = static_cast<uint32_t>(cmd->size);
-    req.seq = ++seq;
-    proto::Envelope env;
-    proto::ReadRequest* r = env.mutable_read();
-    r->set_buffer_handle(handle);
-    r->set_size(req.size);
-    r->set_position(cmd->position);
-    r->mutable_header()->set_device(d);
-    r->mutable_header()->set_command_seq(req.seq);
-    if (Status st = pool_->hub().Issue(req, std::move(env), /*wake=*/false); !st.ok()) {
-      vd->CompleteCommand(cmd, ERROR_OPERATION_ABORTED, 0, 0);
-      Fail(st);
-      return;
-    }
+  if (cmd->commandCode != VDC_Read) {
+    dispatcher_->Complete(d, cmd, ERROR_NOT_SUPPORTED);
+    return Status::Ok();
   }
+  Result<uint32_t> handle = dispatcher_->BufferHandle(d, cmd);
+  if (!handle.ok()) {
+    dispatcher_->Complete(d, cmd, ERROR_INVALID_HANDLE);
+    *completed = true;
+    return handle.status();
+  }
+  Outstanding req;
+  req.worker = WorkerPool::WorkerId(d % workers_);
+  req.device = d;
+  req.command = cmd;
+  req.kind = RequestKind::kRead;
+  req.handle = *handle;
+  req.size = static_cast<uint32_t>(cmd->size);
+  req.seq = ++device_seq_[d];
+  proto::Envelope env;
+  proto::ReadRequest* r = env.mutable_read();
+  r->set_buffer_handle(req.handle);
+  r->set_size(req.size);
+  r->set_position(cmd->position);
+  r->mutable_header()->set_device(d);
+  r->mutable_header()->set_command_seq(req.seq);
+  // Without waking the hub: the dispatcher flushes when the device has no command at hand.
+  return dispatcher_->Issue(req, std::move(env), /*wake=*/false);
 }
 
 void RestoreJob::OnReply(const Outstanding& req, const proto::Reply& reply) {
-  ClientVirtualDevice* vd = devices_[req.device];
   auto* cmd = static_cast<VDC_Command*>(req.command);
   if (reply.status() != 0) {
     // Record the cause first so that the server's reaction (closing/aborting the other devices)
@@ -335,9 +233,9 @@ void RestoreJob::OnReply(const Outstanding& req, const proto::Reply& reply) {
     Status cause(
         ErrorCodeFromWire(reply.status()),
         "worker " + req.worker + ", device " + std::to_string(req.device) + ": " + reply.message());
-    Record(cause);
+    dispatcher_->Record(cause);
     uint32_t cc = reply.completion_code() != 0 ? reply.completion_code() : ERROR_IO_DEVICE;
-    vd->CompleteCommand(cmd, static_cast<int>(cc), 0, 0);
+    dispatcher_->Complete(req.device, cmd, static_cast<int>(cc));
     Fail(cause);
     return;
   }
@@ -347,8 +245,7 @@ void RestoreJob::OnReply(const Outstanding& req, const proto::Reply& reply) {
     progress_->AddBytes(req.device, reply.bytes());
     progress_->SetState(req.device, eof ? DeviceState::kDone : DeviceState::kWriting);
   }
-  vd->CompleteCommand(cmd, eof ? ERROR_HANDLE_EOF : ERROR_SUCCESS,
-                      static_cast<unsigned long>(reply.bytes()), 0);
+  dispatcher_->Complete(req.device, cmd, eof ? ERROR_HANDLE_EOF : ERROR_SUCCESS, reply.bytes());
 }
 
 Status RestoreJob::FinishSql(bool failed_already) {
@@ -362,7 +259,7 @@ Status RestoreJob::FinishSql(bool failed_already) {
     std::optional<ExitInfo> exit = sql_ ? sql_->Poll() : std::nullopt;
     if (sql_ && !exit) sql_->Cancel();
     if (sql_) log::Info("T-SQL output:\n" + sql_->Output());
-    if (server_aborted_first_.load() && exit && !exit->ok() &&
+    if (dispatcher_->server_aborted_first() && exit && !exit->ok() &&
         failure().code() != ErrorCode::kIntegrity) {
       // The server stopped reading first: a damaged stream is exit 3; an error of the
       // statement itself (a bad --move, an existing database without --replace) is exit 7, as

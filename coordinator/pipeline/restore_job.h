@@ -1,5 +1,6 @@
-// RestoreJob: one `vdibackup restore` run as the VDI primary client: VDI set with one device per
-// stripe, the RESTORE statement, workers serving Read requests from stripes, EOF and abort.
+// RestoreJob: one `vdibackup restore` run: one VDI device per stripe, the RESTORE (or RESTORE
+// VERIFYONLY) statement, workers serving Read requests from stripes, EOF, and the statement's
+// verdict. A JobStrategy: the DeviceDispatcher runs the VDI set and the device threads.
 #ifndef VDIBK_COORDINATOR_PIPELINE_RESTORE_JOB_H_
 #define VDIBK_COORDINATOR_PIPELINE_RESTORE_JOB_H_
 
@@ -9,6 +10,9 @@
 #include <string>
 #include <vector>
 
+#include "coordinator/pipeline/device_dispatcher.h"
+#include "coordinator/pipeline/job_strategy.h"
+#include "coordinator/pipeline/vdi_device_set.h"
 #include "coordinator/progress/progress_display_json.h"
 #include "coordinator/progress/progress_tracker.h"
 #include "coordinator/pipeline/restore_spec.h"
@@ -18,9 +22,6 @@
 #include "coordinator/sql/tsql_builder.h"
 #include "coordinator/pipeline/worker_pool.h"
 #include "shared/base/result.h"
-
-class ClientVirtualDeviceSet;
-class ClientVirtualDevice;
 
 namespace vdibk::coordinator {
 
@@ -43,10 +44,10 @@ std::string BuildVerifyOnlyStatement(const RestoreStatementSpec& spec);
 // Single use: construct with a verified plan (LoadRestoreSet), Run() once. With
 // options.verify_only the statement is RESTORE VERIFYONLY (BuildVerifyOnlyStatement): the same
 // devices, workers and supervision, and the server writes nothing.
-class RestoreJob final : public HubListener {
+class RestoreJob final : public JobStrategy {
  public:
-  RestoreJob(RestoreSpec options, RestorePlan plan, SqlRunner& sql,
-             const std::atomic<bool>* stop);
+  RestoreJob(RestoreSpec options, RestorePlan plan, SqlRunner& sql, const std::atomic<bool>* stop,
+             std::unique_ptr<VdiDeviceSet> set = nullptr);
   ~RestoreJob() override;
   RestoreJob(const RestoreJob&) = delete;
   RestoreJob& operator=(const RestoreJob&) = delete;
@@ -64,22 +65,22 @@ class RestoreJob final : public HubListener {
   // ended" (kAborted). Call before Run.
   void WatchServer(ServerWatch watch) { server_ = watch; }
 
-  // HubListener (hub thread).
+  // JobStrategy (see job_strategy.h for the threads).
+  uint32_t RequestedFeatures() const override;
+  std::string Statement(const std::vector<std::string>& device_names) override;
+  std::string StatementName() const override;
+  void OnConfigured(const VDConfig& cfg) override;
+  Status AssignWorkers() override;
+  Status OnCommand(uint32_t device, VDC_Command* cmd, bool* completed) override;
   void OnReply(const Outstanding& req, const proto::Reply& reply) override;
-  void OnFailure(const Status& cause) override;
+  Status AfterDevices() override;
+  Status Finish(SqlExecution& sql, bool failed) override;
 
  private:
-  Status RunPipeline();
-  Status WaitForConfiguration();
-  Status AssignDevices();
-  Status OpenDevices();
-  void DeviceLoop(uint32_t device);
   Status FinishSql(bool failed);
-  bool Record(const Status& cause);  // first failure wins; true if this was it
-  bool ServerAbortedSet();           // the set is aborted and we did not abort it
-  void Fail(const Status& cause);    // Record + SignalAbort + Abort to the workers
-  bool failed() const;
-  Status failure() const;
+  void Fail(const Status& cause) { dispatcher_->Fail(cause); }
+  bool failed() const { return dispatcher_->failed(); }
+  Status failure() const { return dispatcher_->failure(); }
 
   RestoreSpec options_;
   RestorePlan plan_;
@@ -89,21 +90,14 @@ class RestoreJob final : public HubListener {
   uint32_t workers_ = 0;
   uint32_t max_transfer_size_ = 0;
   RestoreReport report_;
+  std::unique_ptr<VdiDeviceSet> vds_;
+  std::unique_ptr<DeviceDispatcher> dispatcher_;  // created by Run
   std::unique_ptr<WorkerPool> pool_;
-  std::unique_ptr<ClientVirtualDeviceSet> vds_;
-  std::atomic<bool> vds_created_{false};
-  std::atomic<bool> aborted_{false};
-  // When the first failure was recorded, the server had aborted the set already.
-  std::atomic<bool> server_aborted_first_{false};
-  std::vector<ClientVirtualDevice*> devices_;
-  std::unique_ptr<SqlExecution> sql_;
+  SqlExecution* sql_ = nullptr;  // the statement (owned by the dispatcher), from Finish on
+  std::vector<uint64_t> device_seq_;  // last command_seq per device (written by its thread)
   std::atomic<uint64_t> bytes_{0};
   std::unique_ptr<ProgressTracker> progress_;  // only with --progress-fd
   std::unique_ptr<ProgressJsonStream> progress_stream_;
-
-  mutable std::mutex mu_;
-  Status failure_;
-  bool failed_ = false;
   ServerWatch server_;
 };
 
