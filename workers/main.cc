@@ -60,7 +60,7 @@ int main(int argc, char** argv) {
     }
   }
   vdibk::workers::Worker worker(*options, std::make_unique<vdibk::workers::VdiBufferMapper>(),
-                                vdibk::transport::SteadyClock::Instance(), &g_stop,
+                                vdibk::SteadyClock::Instance(), &g_stop,
                                 std::move(make_target));
   vdibk::Status st = worker.Run();
   if (!st.ok()) {

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdlib>
 
 #include "proto/envelope.pb.h"
 #include "shared/base/log.h"
@@ -12,6 +13,7 @@
 #include "shared/stripe/stripe_format.h"
 #include "shared/transport/channel.h"
 #include "shared/transport/envelope_codec.h"
+#include "shared/transport/poller.h"
 #include "vdi.h"
 #include "workers/worker_replies.h"
 
@@ -103,7 +105,7 @@ Result<std::unique_ptr<stripe::Target>> DefaultTarget(const proto::Assign& a,
 }
 
 Worker::Worker(WorkerOptions options, std::unique_ptr<BufferMapper> mapper,
-               const transport::Clock& clock, const std::atomic<bool>* stop,
+               const Clock& clock, const std::atomic<bool>* stop,
                TargetFactory make_target)
     : options_(std::move(options)),
       mapper_(std::move(mapper)),
@@ -117,6 +119,10 @@ Worker::~Worker() {
 }
 
 Status Worker::Run() {
+  if (const char* fd = std::getenv(transport::kDataFdVariable); fd && *fd) {
+    VDIBK_ASSIGN_OR_RETURN(transport::DataSocket socket, transport::DataSocket::Adopt(std::atoi(fd)));
+    data_.emplace(std::move(socket));
+  }
   transport::Context ctx;
   Status result;
   {
@@ -146,6 +152,13 @@ Status Worker::FlushReplies(transport::Channel& channel) {
     for (proto::Reply& r : replies_) *env.mutable_batch()->add_items()->mutable_reply() = std::move(r);
   }
   replies_.clear();
+  if (replies_to_data_ && data_) {
+    env.set_protocol_version(proto::PROTOCOL_VERSION_CURRENT);
+    env.set_sender(options_.worker_id);
+    env.set_seq(data_next_seq_++);
+    last_sent_ = clock_.Now();
+    return data_->Send(env);
+  }
   return SendNow(channel, env);
 }
 
@@ -202,6 +215,7 @@ Status Worker::Serve(transport::Channel& channel) {
   auto last_heard = clock_.Now();
   const auto expiry = options_.liveness.expiry();
   const milliseconds interval = options_.liveness.interval;
+  transport::Poller poller;
   while (state_ != State::kDone) {
     if (stop_ && stop_->load()) {
       Status st = Status::Aborted("worker " + options_.worker_id + " stopped by a signal");
@@ -218,10 +232,17 @@ Status Worker::Serve(transport::Channel& channel) {
     auto until_dead = std::chrono::duration_cast<milliseconds>(last_heard + expiry - now);
     milliseconds wait =
         std::clamp(std::min(until_hb, until_dead), milliseconds(1), milliseconds(200));
-    VDIBK_ASSIGN_OR_RETURN(std::optional<transport::Inbound> in,
-                           transport::ReceiveEnvelope(channel, wait));
-    if (!in) continue;
+    poller.Clear();
+    poller.Add(channel);
+    if (data_) poller.AddFd(data_->fd());
+    VDIBK_ASSIGN_OR_RETURN(int ready, poller.Wait(wait));
+    if (ready == 0) continue;
     last_heard = clock_.Now();
+    if (data_ && poller.Ready(1)) VDIBK_RETURN_IF_ERROR(ServeData(channel));
+    if (!poller.Ready(0)) continue;
+    VDIBK_ASSIGN_OR_RETURN(std::optional<transport::Inbound> in,
+                           transport::ReceiveEnvelope(channel, milliseconds(0)));
+    if (!in) continue;
     // Everything already queued is handled before the replies go out, as one message.
     gathering_ = true;
     Status st = Receive(channel, *in);
@@ -240,6 +261,48 @@ Status Worker::Serve(transport::Channel& channel) {
     VDIBK_RETURN_IF_ERROR(FlushReplies(channel));
   }
   return Status::Ok();
+}
+
+Status Worker::ServeData(transport::Channel& channel) {
+  gathering_ = true;
+  replies_to_data_ = true;
+  Status st;
+  for (int n = 0; st.ok() && n < kMaxGathered; ++n) {
+    Result<std::optional<transport::DataSocket::Packet>> r = data_->Receive(milliseconds(0));
+    if (!r.ok()) {
+      // The coordinator closed its end (it stops reading once the job ends): no more data
+      // requests; the control channel (Shutdown, Abort, liveness) decides the rest.
+      data_.reset();
+      replies_.clear();
+      break;
+    }
+    if (!r->has_value()) break;
+    const transport::DataSocket::Packet& p = **r;
+    const proto::Envelope& env = p.envelope;
+    if (!p.status.ok()) {
+      st = Status(p.status.code() == ErrorCode::kConfiguration ? ErrorCode::kConfiguration
+                                                               : ErrorCode::kFailed,
+                  "bad data packet from the coordinator: " + p.status.message());
+    } else if (env.seq() != data_inbound_seq_ + 1) {
+      st = Status::Failed("coordinator data seq " + std::to_string(env.seq()) + " after " +
+                          std::to_string(data_inbound_seq_));
+    } else if (!transport::IsDataRequest(env) && env.body_case() != proto::Envelope::kBatch) {
+      st = Status::Failed("protocol violation: data packet of type " +
+                          std::to_string(env.body_case()));
+    } else {
+      data_inbound_seq_ = env.seq();
+      st = Handle(channel, env);
+      continue;
+    }
+    gathering_ = false;
+    replies_to_data_ = false;
+    (void)SendAbort(channel, st);
+    return st;
+  }
+  gathering_ = false;
+  if (st.ok() && data_) st = FlushReplies(channel);
+  replies_to_data_ = false;
+  return st;
 }
 
 Status Worker::Receive(transport::Channel& channel, const transport::Inbound& in) {

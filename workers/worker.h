@@ -12,8 +12,9 @@
 
 #include "shared/base/result.h"
 #include "shared/stripe/target.h"
+#include "shared/transport/data_socket.h"
 #include "shared/transport/envelope_codec.h"
-#include "shared/transport/clock.h"
+#include "shared/base/clock.h"
 #include "workers/buffer_mapper.h"
 #include "workers/device_stripes.h"
 #include "workers/failpoint.h"
@@ -49,7 +50,7 @@ class Worker {
 
   // `stop` (optional, may be set from a signal handler) makes the worker abort with kAborted.
   Worker(WorkerOptions options, std::unique_ptr<BufferMapper> mapper,
-         const transport::Clock& clock = transport::SteadyClock::Instance(),
+         const Clock& clock = SteadyClock::Instance(),
          const std::atomic<bool>* stop = nullptr, TargetFactory make_target = nullptr);
   ~Worker();
   Worker(const Worker&) = delete;
@@ -64,6 +65,9 @@ class Worker {
   Status Serve(transport::Channel& channel);
   // Checks one received message (decode status, seq) and handles it.
   Status Receive(transport::Channel& channel, const transport::Inbound& in);
+  // Handles every request packet waiting on the data socket (proto/README.md §5.2); their
+  // replies go back on it as one packet.
+  Status ServeData(transport::Channel& channel);
   // Handles one message; sets done_ when the job ends. A returned error ends the job (Abort
   // has already been sent to the coordinator when appropriate).
   Status Handle(transport::Channel& channel, const proto::Envelope& env);
@@ -82,7 +86,7 @@ class Worker {
 
   WorkerOptions options_;
   std::unique_ptr<BufferMapper> mapper_;
-  const transport::Clock& clock_;
+  const Clock& clock_;
   const std::atomic<bool>* stop_;
   TargetFactory make_target_;
   Failpoint failpoint_;  // tests only: dies at a chosen request
@@ -91,10 +95,16 @@ class Worker {
   std::optional<RestoreStripes> restore_;  // restore
   uint64_t next_seq_ = 1;
   uint64_t last_inbound_seq_ = 0;
-  transport::Clock::time_point last_sent_{};
+  Clock::time_point last_sent_{};
   // While the messages of one wake-up are handled, replies gather here (SendReply).
   bool gathering_ = false;
   std::vector<proto::Reply> replies_;
+  // The data socket of a spawned worker (kDataFdVariable), and while its requests are handled,
+  // replies go there.
+  std::optional<transport::DataSocket> data_;
+  bool replies_to_data_ = false;
+  uint64_t data_next_seq_ = 1;
+  uint64_t data_inbound_seq_ = 0;
 };
 
 }  // namespace vdibk::workers

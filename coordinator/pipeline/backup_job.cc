@@ -116,7 +116,7 @@ Result<BackupReport> BackupJob::Run() {
   report_.targets = targets_->roots();
   report_.discarded = targets_->discard();
   progress_ =
-      std::make_unique<ProgressTracker>(transport::SteadyClock::Instance(), options_.devices);
+      std::make_unique<ProgressTracker>(SteadyClock::Instance(), options_.devices);
   const bool show = options_.progress && !options_.json && ProgressDisplay::StderrIsTerminal();
   if (show || options_.progress_fd >= 0) {
     // The ETA needs the database size; without it the display shows no ETA.

@@ -95,7 +95,7 @@ Result<RestoreReport> RestoreJob::Run() {
   report_.workers = workers_;
   if (options_.progress_fd >= 0) {  // --progress-fd: JSON lines for the agent, per set
     progress_ =
-        std::make_unique<ProgressTracker>(transport::SteadyClock::Instance(), devices_count_);
+        std::make_unique<ProgressTracker>(SteadyClock::Instance(), devices_count_);
     progress_stream_ = std::make_unique<ProgressJsonStream>(*progress_, options_.progress_fd);
   }
   device_seq_.assign(devices_count_, 0);

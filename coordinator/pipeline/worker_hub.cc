@@ -10,6 +10,7 @@
 
 #include "shared/base/log.h"
 #include "shared/transport/envelope_codec.h"
+#include "shared/transport/poller.h"
 
 namespace vdibk::coordinator {
 namespace {
@@ -32,7 +33,7 @@ int OpenPidfd(pid_t pid) {
 
 Result<std::unique_ptr<WorkerHub>> WorkerHub::Create(const std::string& endpoint,
                                                      HubListener& listener,
-                                                     const transport::Clock& clock,
+                                                     const Clock& clock,
                                                      WorkerHubOptions options) {
   static transport::Context* context = new transport::Context();  // process lifetime
   VDIBK_ASSIGN_OR_RETURN(transport::Channel router,
@@ -41,7 +42,7 @@ Result<std::unique_ptr<WorkerHub>> WorkerHub::Create(const std::string& endpoint
 }
 
 WorkerHub::WorkerHub(transport::Channel router, HubListener& listener,
-                     const transport::Clock& clock, WorkerHubOptions options)
+                     const Clock& clock, WorkerHubOptions options)
     : router_(std::move(router)),
       listener_(listener),
       clock_(clock),
@@ -68,6 +69,13 @@ void WorkerHub::AddWorker(const std::string& id, std::optional<ChildProcess> chi
   p.child = std::move(child);
 }
 
+void WorkerHub::AttachData(const std::string& id, transport::DataSocket socket) {
+  auto path = std::make_unique<DataPath>();
+  path->worker = id;
+  path->socket = std::move(socket);
+  data_[id] = std::move(path);
+}
+
 void WorkerHub::ClosePidfd(Peer& p) {
   if (p.pidfd >= 0) close(p.pidfd);
   p.pidfd = -1;
@@ -82,12 +90,20 @@ std::vector<std::string> WorkerHub::worker_ids() const {
 
 void WorkerHub::Start() {
   thread_ = std::thread([this] { Loop(); });
+  for (auto& [id, path] : data_) {
+    DataPath* p = path.get();
+    p->reader = std::thread([this, p] { ReadData(*p); });
+  }
 }
 
 void WorkerHub::Stop() {
   stop_.store(true);
   Wake();
   if (thread_.joinable()) thread_.join();
+  for (auto& [id, path] : data_) {
+    path->socket.Shutdown();
+    if (path->reader.joinable()) path->reader.join();
+  }
 }
 
 void WorkerHub::Wake() {
@@ -105,6 +121,14 @@ void WorkerHub::Post(const std::string& worker, proto::Envelope env) {
 
 Status WorkerHub::Issue(const Outstanding& req, proto::Envelope env, bool wake) {
   VDIBK_RETURN_IF_ERROR(table_.Add(req));
+  if (auto it = data_.find(req.worker); it != data_.end()) {
+    DataPath& path = *it->second;
+    std::lock_guard<std::mutex> lock(path.mu);
+    path.pending.push_back(std::move(env));
+    if (wake) return SendData(path);
+    data_pending_.store(true, std::memory_order_release);
+    return Status::Ok();
+  }
   if (wake) {
     Post(req.worker, std::move(env));
     return Status::Ok();
@@ -116,6 +140,15 @@ Status WorkerHub::Issue(const Outstanding& req, proto::Envelope env, bool wake) 
 }
 
 void WorkerHub::Flush() {
+  if (data_pending_.exchange(false, std::memory_order_acq_rel)) {
+    for (auto& [id, path] : data_) {
+      std::lock_guard<std::mutex> lock(path->mu);
+      if (path->pending.empty()) continue;
+      if (Status st = SendData(*path); !st.ok()) {
+        Fail(Status::Aborted("worker " + id + " unreachable: " + st.message()));
+      }
+    }
+  }
   {
     std::lock_guard<std::mutex> lock(mu_);
     if (!unwoken_) return;
@@ -226,22 +259,25 @@ void WorkerHub::Fail(const Status& cause) {
 }
 
 void WorkerHub::Loop() {
-  std::vector<zmq_pollitem_t> items;
-  std::vector<std::string> pidfd_owner;  // peer of items[2 + i]
+  transport::Poller poller;
+  std::vector<std::string> pidfd_owner;  // peer of poller index 2 + i
   while (!stop_.load()) {
-    items.assign({{router_.raw().handle(), 0, ZMQ_POLLIN, 0}, {nullptr, wake_fd_, ZMQ_POLLIN, 0}});
+    poller.Clear();
+    poller.Add(router_);
+    poller.AddFd(wake_fd_);
     pidfd_owner.clear();
     {
       // A child's exit (e.g. after Shutdown, while the job waits for it) wakes the loop at once.
       std::lock_guard<std::mutex> lock(mu_);
       for (const auto& [id, p] : peers_) {
         if (p.pidfd < 0 || p.exited) continue;
-        items.push_back({nullptr, p.pidfd, ZMQ_POLLIN, 0});
+        poller.AddFd(p.pidfd);
         pidfd_owner.push_back(id);
       }
     }
-    int n = zmq_poll(items.data(), static_cast<int>(items.size()), 100);
-    if (n > 0 && (items[1].revents & ZMQ_POLLIN)) {
+    Result<int> polled = poller.Wait(milliseconds(100));
+    const int n = polled.ok() ? *polled : 0;
+    if (n > 0 && poller.Ready(1)) {
       uint64_t v;
       (void)!read(wake_fd_, &v, sizeof(v));
     }
@@ -254,7 +290,7 @@ void WorkerHub::Loop() {
       std::lock_guard<std::mutex> lock(mu_);
       for (size_t i = 0; i < pidfd_owner.size(); ++i) {
         Peer& p = peers_[pidfd_owner[i]];
-        if ((items[2 + i].revents & ZMQ_POLLIN) && !p.exited) ClosePidfd(p);
+        if (poller.Ready(2 + i) && !p.exited) ClosePidfd(p);
       }
     }
     CheckLiveness();
@@ -447,6 +483,68 @@ void WorkerHub::HandleMessage(const std::string& peer, const proto::Envelope& en
   }
 }
 
+// The requests gathered for one worker as one packet (a Batch if more than one).
+Status WorkerHub::SendData(DataPath& path) {
+  proto::Envelope env;
+  if (path.pending.size() == 1) {
+    env = std::move(path.pending.front());
+  } else {
+    for (proto::Envelope& e : path.pending) *env.mutable_batch()->add_items() = std::move(e);
+  }
+  path.pending.clear();
+  env.set_protocol_version(proto::PROTOCOL_VERSION_CURRENT);
+  env.set_sender(kSender);
+  env.set_seq(path.next_seq++);
+  return path.socket.Send(env);
+}
+
+// A worker's data socket: its replies, handled on this thread.
+void WorkerHub::ReadData(DataPath& path) {
+  const std::string& peer = path.worker;
+  auto violation = [&](const std::string& what) {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      auto it = peers_.find(peer);
+      if (it != peers_.end() && it->second.child) it->second.child->Kill(SIGKILL);
+    }
+    Fail(Status::Aborted("worker " + peer + " violated the protocol: " + what));
+  };
+  while (!stop_.load()) {
+    Result<std::optional<transport::DataSocket::Packet>> r =
+        path.socket.Receive(milliseconds(200));
+    if (!r.ok()) return;  // the worker closed it (its exit is the hub's to report) or Stop
+    if (!r->has_value()) continue;
+    const transport::DataSocket::Packet& packet = **r;
+    if (!packet.status.ok()) return violation("malformed data packet: " + packet.status.message());
+    const proto::Envelope& env = packet.envelope;
+    if (env.sender() != peer) return violation("data packet from '" + env.sender() + "'");
+    if (env.seq() != path.last_inbound_seq + 1) {
+      return violation("data seq " + std::to_string(env.seq()) + " after " +
+                       std::to_string(path.last_inbound_seq));
+    }
+    path.last_inbound_seq = env.seq();
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      auto it = peers_.find(peer);
+      if (it == peers_.end() || !it->second.ready) return violation("data before Ready");
+      liveness_.Touch(peer);  // any message counts as a heartbeat
+    }
+    if (env.body_case() == proto::Envelope::kReply) {
+      HandleReply(peer, env.reply());
+      continue;
+    }
+    if (env.body_case() != proto::Envelope::kBatch) {
+      return violation("data packet of type " + std::to_string(env.body_case()));
+    }
+    for (const proto::Envelope& item : env.batch().items()) {
+      if (item.body_case() != proto::Envelope::kReply) {
+        return violation("Batch item of type " + std::to_string(item.body_case()));
+      }
+    }
+    for (const proto::Envelope& item : env.batch().items()) HandleReply(peer, item.reply());
+  }
+}
+
 void WorkerHub::HandleReply(const std::string& peer, const proto::Reply& r) {
   ReplyFacts f{r.device(), r.command_seq(), r.buffer_handle(), r.bytes(), r.status()};
   Result<Outstanding> req = table_.Take(peer, f);
@@ -459,6 +557,7 @@ void WorkerHub::HandleReply(const std::string& peer, const proto::Reply& r) {
     return Fail(Status::Aborted("worker " + peer +
                                 " violated the protocol: " + req.status().message()));
   }
+  std::lock_guard<std::mutex> lock(listener_mu_);
   listener_.OnReply(*req, r);
 }
 

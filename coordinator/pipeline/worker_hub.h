@@ -22,7 +22,8 @@
 #include "shared/base/child_process.h"
 #include "shared/base/result.h"
 #include "shared/transport/channel.h"
-#include "shared/transport/clock.h"
+#include "shared/transport/data_socket.h"
+#include "shared/base/clock.h"
 #include "shared/transport/liveness.h"
 
 namespace vdibk::coordinator {
@@ -49,13 +50,17 @@ class WorkerHub final : public WorkerLink {
   // Binds a ROUTER at `endpoint`. The listener and clock must outlive the hub.
   static Result<std::unique_ptr<WorkerHub>> Create(const std::string& endpoint,
                                                    HubListener& listener,
-                                                   const transport::Clock& clock,
+                                                   const Clock& clock,
                                                    WorkerHubOptions options = {});
   ~WorkerHub() override;  // Stop() + kills remaining children
 
   // Before Start: expects worker `id`; `child` (optional) is its process, which the hub reaps
   // and whose pid must match the Hello.
   void AddWorker(const std::string& id, std::optional<ChildProcess> child);
+  // Before Start: worker `id`'s data socket (proto/README.md §5.2). Its data requests go there,
+  // straight from the issuing thread, and a reader thread of its own takes the replies (and
+  // calls the listener, one reply at a time across all readers and the hub thread).
+  void AttachData(const std::string& id, transport::DataSocket socket);
   void Start();
   // Joins the hub thread. Idempotent.
   void Stop();
@@ -86,6 +91,17 @@ class WorkerHub final : public WorkerLink {
   std::vector<std::string> worker_ids() const;
 
  private:
+  // A worker's data socket: requests out from any thread (under mu), replies in on `reader`.
+  struct DataPath {
+    std::string worker;
+    transport::DataSocket socket;
+    std::mutex mu;
+    std::vector<proto::Envelope> pending;  // issued without wake, not sent yet
+    uint64_t next_seq = 1;                 // per data socket, both directions
+    uint64_t last_inbound_seq = 0;         // reader thread only
+    std::thread reader;
+  };
+
   struct Peer {
     std::optional<ChildProcess> child;
     pid_t pid = 0;
@@ -98,16 +114,18 @@ class WorkerHub final : public WorkerLink {
     int pidfd = -1;  // readable when the child exits: wakes the loop at once (-1: none)
     uint64_t next_seq = 1;
     uint64_t last_inbound_seq = 0;
-    transport::Clock::time_point last_sent{};
+    Clock::time_point last_sent{};
   };
 
-  WorkerHub(transport::Channel router, HubListener& listener, const transport::Clock& clock,
+  WorkerHub(transport::Channel router, HubListener& listener, const Clock& clock,
             WorkerHubOptions options);
   void Loop();
   void SendOutbox();
   void SendNow(const std::string& worker, proto::Envelope env);
   void HandleInbound();
   void HandleReply(const std::string& peer, const proto::Reply& reply);
+  void ReadData(DataPath& path);
+  Status SendData(DataPath& path);  // path.mu held
   void HandleMessage(const std::string& peer, const proto::Envelope& env,
                      const std::optional<uint32_t>& cred_pid);
   void CheckChildren();
@@ -118,7 +136,7 @@ class WorkerHub final : public WorkerLink {
 
   transport::Channel router_;
   HubListener& listener_;
-  const transport::Clock& clock_;
+  const Clock& clock_;
   WorkerHubOptions options_;
   transport::LivenessTracker liveness_;
   OutstandingTable table_;
@@ -129,6 +147,10 @@ class WorkerHub final : public WorkerLink {
   std::map<std::string, Peer> peers_;
   std::deque<std::pair<std::string, proto::Envelope>> outbox_;
   bool unwoken_ = false;  // posted without Wake()
+  // Fixed once Start ran (read without mu_).
+  std::map<std::string, std::unique_ptr<DataPath>> data_;
+  std::atomic<bool> data_pending_{false};
+  std::mutex listener_mu_;  // one listener call at a time
   bool failed_ = false;
   Status failure_;
   std::atomic<bool> stop_{false};

@@ -53,6 +53,10 @@ Result<int> ClaimExternalEndpoint(const std::string& endpoint) {
 
 }  // namespace
 
+namespace {
+constexpr int kWorkerDataFd = 3;  // the data socket's descriptor in a spawned worker
+}  // namespace
+
 Result<std::unique_ptr<WorkerPool>> WorkerPool::Create(const std::string& program, uint32_t workers,
                                                        HubListener& listener,
                                                        const std::atomic<bool>* stop,
@@ -76,17 +80,25 @@ Result<std::unique_ptr<WorkerPool>> WorkerPool::Create(const std::string& progra
   hub_options.stop = stop;
   VDIBK_ASSIGN_OR_RETURN(
       pool->hub_,
-      WorkerHub::Create(endpoint, listener, transport::SteadyClock::Instance(), hub_options));
+      WorkerHub::Create(endpoint, listener, SteadyClock::Instance(), hub_options));
   for (uint32_t w = 0; w < workers; ++w) {
     const std::string id = WorkerId(w);
     if (pool->external()) {
       pool->hub_->AddWorker(id, std::nullopt);  // launched by a supervisor
       continue;
     }
+    // A spawned worker also gets a data socket (proto/README.md §5.2) as descriptor 3.
+    VDIBK_ASSIGN_OR_RETURN(auto pair, transport::DataSocket::Pair());
+    ChildProcess::Extras extras;
+    extras.pass_fd = pair.second.fd();
+    extras.as_fd = kWorkerDataFd;
+    extras.env.push_back(std::string(transport::kDataFdVariable) + "=" +
+                         std::to_string(kWorkerDataFd));
     Result<ChildProcess> child =
-        ChildProcess::Spawn({program, "--connect", endpoint, "--id", id}, false);
+        ChildProcess::Spawn({program, "--connect", endpoint, "--id", id}, false, extras);
     if (!child.ok()) return child.status();
     pool->hub_->AddWorker(id, std::move(child).value());
+    pool->hub_->AttachData(id, std::move(pair.first));  // pair.second closes here: the child's
   }
   return pool;
 }

@@ -12,7 +12,7 @@ std::string Megabytes(uint64_t bytes) {
   return buf;
 }
 
-std::string Clock(double seconds) {
+std::string ClockText(double seconds) {
   const uint64_t s = static_cast<uint64_t>(seconds + 0.5);
   char buf[32];
   if (s >= 3600) {
@@ -28,7 +28,7 @@ std::string Clock(double seconds) {
 
 }  // namespace
 
-ProgressTracker::ProgressTracker(const transport::Clock& clock, uint32_t devices,
+ProgressTracker::ProgressTracker(const Clock& clock, uint32_t devices,
                                  std::chrono::milliseconds window)
     : clock_(clock),
       window_(window),
@@ -55,7 +55,7 @@ void ProgressTracker::SetState(uint32_t device, DeviceState state) {
 
 ProgressSnapshot ProgressTracker::Sample() {
   std::lock_guard<std::mutex> lock(mu_);
-  const transport::Clock::time_point now = clock_.Now();
+  const Clock::time_point now = clock_.Now();
   ProgressSnapshot s;
   s.device_bytes = bytes_;
   for (uint64_t b : bytes_) s.bytes += b;
@@ -90,8 +90,8 @@ std::string FormatProgressLine(const ProgressSnapshot& s) {
   std::snprintf(buf, sizeof(buf), "  %.1f MB/s", s.bytes_per_second / 1e6);
   line += buf;
   line += "  [" + s.states + "]";
-  line += "  " + Clock(s.seconds);
-  if (s.eta_seconds) line += "  ETA " + Clock(*s.eta_seconds);
+  line += "  " + ClockText(s.seconds);
+  if (s.eta_seconds) line += "  ETA " + ClockText(*s.eta_seconds);
   return line;
 }
 

@@ -12,7 +12,7 @@
 #include <utility>
 #include <vector>
 
-#include "shared/transport/clock.h"
+#include "shared/base/clock.h"
 
 namespace vdibk::coordinator {
 
@@ -39,7 +39,7 @@ struct ProgressSnapshot {
 class ProgressTracker {
  public:
   // `clock` must outlive the tracker; the rate is measured over the last `window`.
-  ProgressTracker(const transport::Clock& clock, uint32_t devices,
+  ProgressTracker(const Clock& clock, uint32_t devices,
                   std::chrono::milliseconds window = std::chrono::milliseconds(5000));
 
   // The expected total (database size in bytes); 0 = unknown (no ETA).
@@ -52,14 +52,14 @@ class ProgressTracker {
   ProgressSnapshot Sample();
 
  private:
-  const transport::Clock& clock_;
+  const Clock& clock_;
   const std::chrono::milliseconds window_;
-  const transport::Clock::time_point start_;
+  const Clock::time_point start_;
   std::mutex mu_;
   std::vector<uint64_t> bytes_;
   std::string states_;
   uint64_t total_ = 0;
-  std::deque<std::pair<transport::Clock::time_point, uint64_t>> samples_;  // (time, total bytes)
+  std::deque<std::pair<Clock::time_point, uint64_t>> samples_;  // (time, total bytes)
 };
 
 // "  812.4 MB / 1073.7 MB  76%  405.2 MB/s  [WWDo]  ETA 0:01" (no total: no percent, no ETA).

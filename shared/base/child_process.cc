@@ -34,6 +34,11 @@ std::string ExitInfo::ToString() const {
 
 Result<ChildProcess> ChildProcess::Spawn(const std::vector<std::string>& argv,
                                          bool capture_output) {
+  return Spawn(argv, capture_output, Extras{});
+}
+
+Result<ChildProcess> ChildProcess::Spawn(const std::vector<std::string>& argv,
+                                         bool capture_output, const Extras& extras) {
   if (argv.empty()) return Status::Failed("empty argv");
   int pipe_fds[2] = {-1, -1};
   posix_spawn_file_actions_t actions;
@@ -46,9 +51,14 @@ Result<ChildProcess> ChildProcess::Spawn(const std::vector<std::string>& argv,
     posix_spawn_file_actions_adddup2(&actions, pipe_fds[1], 1);
     posix_spawn_file_actions_adddup2(&actions, pipe_fds[1], 2);
   }
+  if (extras.pass_fd >= 0) posix_spawn_file_actions_adddup2(&actions, extras.pass_fd, extras.as_fd);
   std::vector<char*> cargv;
   for (const std::string& a : argv) cargv.push_back(const_cast<char*>(a.c_str()));
   cargv.push_back(nullptr);
+  std::vector<char*> envp;
+  for (char** e = environ; *e; ++e) envp.push_back(*e);
+  for (const std::string& e : extras.env) envp.push_back(const_cast<char*>(e.c_str()));
+  envp.push_back(nullptr);
   // The child starts with default signal dispositions and an empty mask.
   posix_spawnattr_t attr;
   posix_spawnattr_init(&attr);
@@ -59,7 +69,7 @@ Result<ChildProcess> ChildProcess::Spawn(const std::vector<std::string>& argv,
   posix_spawnattr_setsigmask(&attr, &none);
   posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
   pid_t pid = -1;
-  int rc = posix_spawn(&pid, cargv[0], &actions, &attr, cargv.data(), environ);
+  int rc = posix_spawn(&pid, cargv[0], &actions, &attr, cargv.data(), envp.data());
   posix_spawn_file_actions_destroy(&actions);
   posix_spawnattr_destroy(&attr);
   if (capture_output) close(pipe_fds[1]);

@@ -28,6 +28,15 @@ class ChildProcess {
   // Starts argv[0] (a path) with argv. With capture_output, stdout and stderr go to a pipe read
   // through output_fd(); otherwise they are inherited. Errors: kConfiguration (cannot spawn).
   static Result<ChildProcess> Spawn(const std::vector<std::string>& argv, bool capture_output);
+  // The same, with `pass_fd` (ours, may be close-on-exec) as descriptor `as_fd` of the child and
+  // `env` ("NAME=value") added to our environment.
+  struct Extras {
+    int pass_fd = -1;
+    int as_fd = 3;
+    std::vector<std::string> env;
+  };
+  static Result<ChildProcess> Spawn(const std::vector<std::string>& argv, bool capture_output,
+                                    const Extras& extras);
   ChildProcess(ChildProcess&& other) noexcept;
   ChildProcess& operator=(ChildProcess&& other) noexcept;
   ~ChildProcess();

@@ -79,9 +79,8 @@ class Channel {
 
   bool is_router() const { return router_; }
   const std::string& endpoint() const { return endpoint_; }
-  zmq::socket_t& raw() { return socket_; }  // for zmq::poll over several channels
-
  private:
+  friend class Poller;  // waits on socket_ (poller.h)
   Channel(zmq::socket_t socket, bool router, std::string endpoint)
       : socket_(std::move(socket)), router_(router), endpoint_(std::move(endpoint)) {}
   zmq::socket_t socket_;

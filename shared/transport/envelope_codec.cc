@@ -39,15 +39,19 @@ Result<zmq::message_t> EncodeEnvelope(const proto::Envelope& env, size_t max_byt
 }
 
 Result<proto::Envelope> DecodeEnvelope(const zmq::message_t& frame, size_t max_bytes) {
-  if (frame.size() > max_bytes) {
-    return Status::Integrity("envelope of " + std::to_string(frame.size()) +
+  return DecodeEnvelope(frame.data(), frame.size(), max_bytes);
+}
+
+Result<proto::Envelope> DecodeEnvelope(const void* data, size_t size, size_t max_bytes) {
+  if (size > max_bytes) {
+    return Status::Integrity("envelope of " + std::to_string(size) +
                              " bytes exceeds the limit " + std::to_string(max_bytes));
   }
   // Untrusted bytes: protobuf would log invalid UTF-8 per message; the Status says it all.
   google::protobuf::LogSilencer silence;
   proto::Envelope env;
-  if (!env.ParseFromArray(frame.data(), static_cast<int>(frame.size()))) {
-    return Status::Integrity("malformed envelope (" + std::to_string(frame.size()) + " bytes)");
+  if (!env.ParseFromArray(data, static_cast<int>(size))) {
+    return Status::Integrity("malformed envelope (" + std::to_string(size) + " bytes)");
   }
   if (env.protocol_version() != proto::PROTOCOL_VERSION_CURRENT) {
     return Status::Configuration("protocol version " + std::to_string(env.protocol_version()) +

@@ -28,6 +28,8 @@ bool IsDataRequest(const proto::Envelope& env);
 // kConfiguration if protocol_version != current.
 Result<proto::Envelope> DecodeEnvelope(const zmq::message_t& frame,
                                        size_t max_bytes = kDefaultMaxMessageBytes);
+Result<proto::Envelope> DecodeEnvelope(const void* data, size_t size,
+                                       size_t max_bytes = kDefaultMaxMessageBytes);
 
 // One received message. A malformed message still names its peer so the caller can treat it as
 // that peer's protocol violation (proto/README.md §8): then `status` is not OK.

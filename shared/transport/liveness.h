@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "shared/transport/clock.h"
+#include "shared/base/clock.h"
 
 namespace vdibk::transport {
 

@@ -12,7 +12,7 @@
 #include <cerrno>
 
 #include "coordinator/cli/backup_options.h"
-#include "shared/transport/clock.h"
+#include "shared/base/clock.h"
 
 namespace vdibk::coordinator {
 namespace {
@@ -74,7 +74,7 @@ TEST(ProgressJsonTest, FormatsOneLineWithEveryDevice) {
 }
 
 TEST(ProgressJsonTest, StreamsLinesAndEndsWithAnEndedLine) {
-  transport::FakeClock clock;
+  FakeClock clock;
   ProgressTracker tracker(clock, 2);
   Pipe p;
   tracker.AddBytes(1, 4096);
@@ -95,7 +95,7 @@ TEST(ProgressJsonTest, StreamsLinesAndEndsWithAnEndedLine) {
 }
 
 TEST(ProgressJsonTest, AReaderThatNeverReadsDoesNotBlockTheStream) {
-  transport::FakeClock clock;
+  FakeClock clock;
   ProgressTracker tracker(clock, 1);
   Pipe p;
   ASSERT_GE(::fcntl(p.fds[1], F_SETPIPE_SZ, 4096), 0);
@@ -112,7 +112,7 @@ TEST(ProgressJsonTest, AReaderThatNeverReadsDoesNotBlockTheStream) {
 
 TEST(ProgressJsonTest, AReaderThatWentAwayEndsTheStream) {
   signal(SIGPIPE, SIG_IGN);  // as vdibackup backup does
-  transport::FakeClock clock;
+  FakeClock clock;
   ProgressTracker tracker(clock, 1);
   Pipe p;
   ::close(p.fds[0]);

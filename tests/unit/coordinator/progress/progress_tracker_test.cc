@@ -5,7 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "coordinator/sql/database_size.h"
-#include "shared/transport/clock.h"
+#include "shared/base/clock.h"
 
 namespace vdibk::coordinator {
 namespace {
@@ -13,7 +13,7 @@ namespace {
 using namespace std::chrono_literals;
 
 TEST(ProgressTrackerTest, CountsBytesPerDeviceAndStates) {
-  transport::FakeClock clock;
+  FakeClock clock;
   ProgressTracker p(clock, 3);
   ProgressSnapshot s = p.Sample();
   EXPECT_EQ(s.bytes, 0u);
@@ -36,7 +36,7 @@ TEST(ProgressTrackerTest, CountsBytesPerDeviceAndStates) {
 }
 
 TEST(ProgressTrackerTest, RateAndEtaFromTheDatabaseSize) {
-  transport::FakeClock clock;
+  FakeClock clock;
   ProgressTracker p(clock, 2, 4000ms);
   p.SetTotal(1000'000'000);
   // 100 MB/s for 2 s.
@@ -56,7 +56,7 @@ TEST(ProgressTrackerTest, RateAndEtaFromTheDatabaseSize) {
 }
 
 TEST(ProgressTrackerTest, RateFollowsTheRecentWindowOnly) {
-  transport::FakeClock clock;
+  FakeClock clock;
   ProgressTracker p(clock, 1, 2000ms);
   p.SetTotal(10'000'000'000);
   // 10 s at 200 MB/s, then 10 s at 50 MB/s, sampled 4 times a second.
@@ -78,7 +78,7 @@ TEST(ProgressTrackerTest, RateFollowsTheRecentWindowOnly) {
 }
 
 TEST(ProgressTrackerTest, StalledTransferHasNoEtaAndPastTheTotalIsZero) {
-  transport::FakeClock clock;
+  FakeClock clock;
   ProgressTracker p(clock, 1, 1000ms);
   p.SetTotal(100);
   clock.Advance(5s);
@@ -93,7 +93,7 @@ TEST(ProgressTrackerTest, StalledTransferHasNoEtaAndPastTheTotalIsZero) {
 }
 
 TEST(ProgressTrackerTest, UnknownSizeMeansNoEta) {
-  transport::FakeClock clock;
+  FakeClock clock;
   ProgressTracker p(clock, 1);
   clock.Advance(1s);
   p.AddBytes(0, 1'000'000);

@@ -1,12 +1,12 @@
-// Clock: the time seam of the transport layer (liveness, heartbeats). SteadyClock in production,
-// FakeClock in tests so expiry is tested without sleeping.
-#ifndef VDIBK_SHARED_TRANSPORT_CLOCK_H_
-#define VDIBK_SHARED_TRANSPORT_CLOCK_H_
+// Clock: the time seam (liveness, heartbeats, progress rates, timeouts). SteadyClock in
+// production, FakeClock in tests so expiry is tested without sleeping.
+#ifndef VDIBK_SHARED_BASE_CLOCK_H_
+#define VDIBK_SHARED_BASE_CLOCK_H_
 
 #include <atomic>
 #include <chrono>
 
-namespace vdibk::transport {
+namespace vdibk {
 
 class Clock {
  public:
@@ -36,6 +36,6 @@ class FakeClock final : public Clock {
   std::atomic<duration::rep> now_{duration(std::chrono::hours(1)).count()};
 };
 
-}  // namespace vdibk::transport
+}  // namespace vdibk
 
-#endif  // VDIBK_SHARED_TRANSPORT_CLOCK_H_
+#endif  // VDIBK_SHARED_BASE_CLOCK_H_
