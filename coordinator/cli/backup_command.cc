@@ -6,6 +6,9 @@
 #include <optional>
 
 #include "coordinator/pipeline/backup_job.h"
+#include "coordinator/progress/progress_display.h"
+#include "coordinator/sql/database_size.h"
+#include "coordinator/cli/cli_progress.h"
 #include "coordinator/cli/backup_options.h"
 #include "coordinator/pipeline/backup_report.h"
 #include "coordinator/cli/command_support.h"
@@ -36,7 +39,14 @@ int RunBackupCommand(const std::vector<std::string>& args, const std::string& bi
   if (Status pre = RunPreflight(preflight, preflight_system, sql, &server_pid); !pre.ok()) {
     return ReportCommandFailure("backup", pre, options->json);
   }
-  BackupJob job(*options, sql, StopFlag());
+  // The live figures: a terminal line (unless --json or --no-progress), --progress-fd JSON lines;
+  // the ETA needs the database size (without it: no ETA).
+  CliProgressOptions live;
+  live.terminal = options->progress && !options->json && ProgressDisplay::StderrIsTerminal();
+  live.fd = options->progress_fd;
+  if (live.terminal || live.fd >= 0) live.total = QueryDatabaseSize(sql, options->database);
+  CliProgress progress(live);
+  BackupJob job(*options, sql, StopFlag(), &progress);
   if (server_pid) job.WatchServer(ServerWatch::ForPid(*server_pid));
   Result<BackupReport> report = job.Run();
   if (!report.ok())

@@ -7,6 +7,7 @@
 #include <optional>
 
 #include "coordinator/repo/chain_history.h"
+#include "coordinator/cli/cli_progress.h"
 #include "coordinator/cli/command_support.h"
 #include "coordinator/doctor/doctor_runner.h"
 #include "coordinator/repo/restore_chain.h"
@@ -210,9 +211,13 @@ int RunRestoreCommand(const std::vector<std::string>& args, const std::string& b
   for (const std::string& s : planning->shortfalls) {
     log::Warn("PARTIAL RESTORE (--allow-partial-chain): " + s);
   }
+  CliProgressOptions live;
+  live.fd = options->progress_fd;  // --progress-fd: JSON lines for the agent, one set at a time
+  CliProgress progress(live);
   Result<std::vector<RestoreReport>> reports =
       RunRestoreChain(*options, std::move(planning->plans), sql, StopFlag(),
-                      server_pid ? ServerWatch::ForPid(*server_pid) : ServerWatch());
+                      server_pid ? ServerWatch::ForPid(*server_pid) : ServerWatch(),
+                      live.fd >= 0 ? &progress : nullptr);
   if (!reports.ok())
     return ReportCommandFailure("restore", ExplainDeviceOpenFailure(reports.status()),
                                 options->json);

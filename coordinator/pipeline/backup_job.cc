@@ -7,7 +7,6 @@
 
 #include "coordinator/sql/backup_history_row.h"
 #include "coordinator/pipeline/backup_manifest.h"
-#include "coordinator/sql/database_size.h"
 #include "coordinator/repo/repo_layout.h"
 #include "coordinator/repo/set_lock.h"
 #include "coordinator/sql/tsql_builder.h"
@@ -42,10 +41,11 @@ std::string FreshSetDirName(const BackupSpec& o) {
 }  // namespace
 
 BackupJob::BackupJob(BackupSpec options, SqlRunner& sql, const std::atomic<bool>* stop,
-                     std::unique_ptr<VdiDeviceSet> set)
+                     ProgressOutput* progress, std::unique_ptr<VdiDeviceSet> set)
     : options_(std::move(options)),
       sql_runner_(sql),
       stop_(stop),
+      progress_output_(progress),
       vds_(set ? std::move(set) : MakeLibVdiDeviceSet()) {}
 
 BackupJob::~BackupJob() {
@@ -71,7 +71,7 @@ void BackupJob::OnFailed(const Status& cause) {
   (void)cause;
   { std::lock_guard<std::mutex> lock(mu_); }  // a waiter is either before its check or waiting
   cv_.notify_all();
-  if (display_) display_->Stop();
+  if (progress_) progress_->Failed();
   if (fanout_) fanout_->Cancel();
 }
 
@@ -115,19 +115,8 @@ Result<BackupReport> BackupJob::Run() {
   }
   report_.targets = targets_->roots();
   report_.discarded = targets_->discard();
-  progress_ =
-      std::make_unique<ProgressTracker>(SteadyClock::Instance(), options_.devices);
-  const bool show = options_.progress && !options_.json && ProgressDisplay::StderrIsTerminal();
-  if (show || options_.progress_fd >= 0) {
-    // The ETA needs the database size; without it the display shows no ETA.
-    if (std::optional<uint64_t> size = QueryDatabaseSize(sql_runner_, options_.database)) {
-      progress_->SetTotal(*size);
-    }
-  }
-  if (show) display_ = std::make_unique<ProgressDisplay>(*progress_);
-  if (options_.progress_fd >= 0) {  // --progress-fd: JSON lines for the agent
-    progress_stream_ = std::make_unique<ProgressJsonStream>(*progress_, options_.progress_fd);
-  }
+  progress_ = progress_output_ ? progress_output_->Start(options_.devices)
+                              : std::make_unique<NullProgressSink>();
   DispatchOptions dispatch;
   dispatch.set_name = set_name_;
   dispatch.devices = options_.devices;
@@ -139,8 +128,7 @@ Result<BackupReport> BackupJob::Run() {
     discard_ = std::make_unique<BackupDiscard>(options_.devices, [this] { targets_->RemoveAll(); });
     st = dispatcher_->Run(sql_runner_);
   }
-  if (display_) display_->Stop();
-  if (progress_stream_) progress_stream_->Stop();
+  progress_->Stop();
   if (pool_) pool_->End(kWorkerGrace);
   if (!st.ok()) {
     // Every target's set directory, stripes and all; but a set the server may have committed

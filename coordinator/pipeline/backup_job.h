@@ -22,9 +22,7 @@
 #include "coordinator/pipeline/fanout_sequencer.h"
 #include "coordinator/pipeline/job_strategy.h"
 #include "coordinator/pipeline/vdi_device_set.h"
-#include "coordinator/progress/progress_display.h"
-#include "coordinator/progress/progress_display_json.h"
-#include "coordinator/progress/progress_tracker.h"
+#include "coordinator/progress/progress_sink.h"
 #include "coordinator/sql/server_watch.h"
 #include "coordinator/sql/sql_runner.h"
 #include "coordinator/sql/statement_outcome.h"
@@ -35,12 +33,13 @@
 namespace vdibk::coordinator {
 
 // Single use: construct, Run() once on the calling thread (it starts the hub and device threads
-// and joins them before returning). `sql` and `stop` must outlive the job. `set` (default: the
-// libsqlvdi set) is the VDI seam.
+// and joins them before returning). `sql`, `stop` and `progress` must outlive the job. The
+// job's live figures go to a sink from `progress` (null: none); `set` (default: the libsqlvdi
+// set) is the VDI seam.
 class BackupJob final : public JobStrategy {
  public:
   BackupJob(BackupSpec options, SqlRunner& sql, const std::atomic<bool>* stop,
-            std::unique_ptr<VdiDeviceSet> set = nullptr);
+            ProgressOutput* progress = nullptr, std::unique_ptr<VdiDeviceSet> set = nullptr);
   ~BackupJob() override;
   BackupJob(const BackupJob&) = delete;
   BackupJob& operator=(const BackupJob&) = delete;
@@ -109,9 +108,8 @@ class BackupJob final : public JobStrategy {
   std::array<uint8_t, 16> set_id_{};
   std::string set_dir_;
   std::optional<BackupTargets> targets_;  // set dirs on every target (none for --target null)
-  std::unique_ptr<ProgressTracker> progress_;
-  std::unique_ptr<ProgressDisplay> display_;             // only on a terminal without --json
-  std::unique_ptr<ProgressJsonStream> progress_stream_;  // only with --progress-fd
+  ProgressOutput* progress_output_;
+  std::unique_ptr<ProgressSink> progress_;  // from progress_output_, or a NullProgressSink
   BackupReport report_;
   std::unique_ptr<VdiDeviceSet> vds_;
   std::unique_ptr<DeviceDispatcher> dispatcher_;  // created by Run

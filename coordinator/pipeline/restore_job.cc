@@ -67,12 +67,14 @@ std::string BuildVerifyOnlyStatement(const RestoreStatementSpec& spec) {
 }
 
 RestoreJob::RestoreJob(RestoreSpec options, RestorePlan plan, SqlRunner& sql,
-                       const std::atomic<bool>* stop, std::unique_ptr<VdiDeviceSet> set)
+                       const std::atomic<bool>* stop, ProgressOutput* progress,
+                       std::unique_ptr<VdiDeviceSet> set)
     : options_(std::move(options)),
       plan_(std::move(plan)),
       sql_runner_(sql),
       stop_(stop),
-      vds_(set ? std::move(set) : MakeLibVdiDeviceSet()) {}
+      vds_(set ? std::move(set) : MakeLibVdiDeviceSet()),
+      progress_output_(progress) {}
 
 RestoreJob::~RestoreJob() {
   if (pool_) pool_->End();
@@ -93,11 +95,7 @@ Result<RestoreReport> RestoreJob::Run() {
                                                                                   : "full";
   report_.devices = devices_count_;
   report_.workers = workers_;
-  if (options_.progress_fd >= 0) {  // --progress-fd: JSON lines for the agent, per set
-    progress_ =
-        std::make_unique<ProgressTracker>(SteadyClock::Instance(), devices_count_);
-    progress_stream_ = std::make_unique<ProgressJsonStream>(*progress_, options_.progress_fd);
-  }
+  if (progress_output_) progress_ = progress_output_->Start(devices_count_);  // per set
   device_seq_.assign(devices_count_, 0);
   DispatchOptions dispatch;
   dispatch.set_name = report_.set_name;
@@ -114,7 +112,7 @@ Result<RestoreReport> RestoreJob::Run() {
     pool_->hub().Start();
     return dispatcher_->Run(sql_runner_);
   }();
-  if (progress_stream_) progress_stream_->Stop();
+  if (progress_) progress_->Stop();
   if (pool_) pool_->End();
   if (!st.ok()) return st;
   report_.raw_bytes = bytes_.load();
@@ -301,7 +299,7 @@ Status RestoreJob::FinishSql(bool failed_already) {
 Result<std::vector<RestoreReport>> RunRestoreChain(const RestoreSpec& options,
                                                    std::vector<RestorePlan> plans, SqlRunner& sql,
                                                    const std::atomic<bool>* stop,
-                                                   ServerWatch server) {
+                                                   ServerWatch server, ProgressOutput* progress) {
   std::vector<RestoreReport> reports;
   const size_t n = plans.size();
   for (size_t i = 0; i < n; ++i) {
@@ -314,7 +312,7 @@ Result<std::vector<RestoreReport>> RunRestoreChain(const RestoreSpec& options,
     const std::string set_dir = plans[i].set_dir;
     log::Info("restoring set " + std::to_string(i + 1) + " of " + std::to_string(n) + ": " +
               set_dir + (o.norecovery ? " WITH NORECOVERY" : " WITH RECOVERY"));
-    RestoreJob job(std::move(o), std::move(plans[i]), sql, stop);
+    RestoreJob job(std::move(o), std::move(plans[i]), sql, stop, progress);
     job.WatchServer(server);
     Result<RestoreReport> r = job.Run();
     if (!r.ok()) {

@@ -13,8 +13,7 @@
 #include "coordinator/pipeline/device_dispatcher.h"
 #include "coordinator/pipeline/job_strategy.h"
 #include "coordinator/pipeline/vdi_device_set.h"
-#include "coordinator/progress/progress_display_json.h"
-#include "coordinator/progress/progress_tracker.h"
+#include "coordinator/progress/progress_sink.h"
 #include "coordinator/pipeline/restore_spec.h"
 #include "coordinator/repo/restore_plan.h"
 #include "coordinator/sql/server_watch.h"
@@ -46,8 +45,9 @@ std::string BuildVerifyOnlyStatement(const RestoreStatementSpec& spec);
 // devices, workers and supervision, and the server writes nothing.
 class RestoreJob final : public JobStrategy {
  public:
+  // Live figures go to a sink from `progress` (null: none), one per job.
   RestoreJob(RestoreSpec options, RestorePlan plan, SqlRunner& sql, const std::atomic<bool>* stop,
-             std::unique_ptr<VdiDeviceSet> set = nullptr);
+             ProgressOutput* progress = nullptr, std::unique_ptr<VdiDeviceSet> set = nullptr);
   ~RestoreJob() override;
   RestoreJob(const RestoreJob&) = delete;
   RestoreJob& operator=(const RestoreJob&) = delete;
@@ -96,8 +96,8 @@ class RestoreJob final : public JobStrategy {
   SqlExecution* sql_ = nullptr;  // the statement (owned by the dispatcher), from Finish on
   std::vector<uint64_t> device_seq_;  // last command_seq per device (written by its thread)
   std::atomic<uint64_t> bytes_{0};
-  std::unique_ptr<ProgressTracker> progress_;  // only with --progress-fd
-  std::unique_ptr<ProgressJsonStream> progress_stream_;
+  ProgressOutput* progress_output_;
+  std::unique_ptr<ProgressSink> progress_;  // from progress_output_ (null: none)
   ServerWatch server_;
 };
 
@@ -109,7 +109,8 @@ class RestoreJob final : public JobStrategy {
 Result<std::vector<RestoreReport>> RunRestoreChain(const RestoreSpec& options,
                                                    std::vector<RestorePlan> plans, SqlRunner& sql,
                                                    const std::atomic<bool>* stop,
-                                                   ServerWatch server = {});
+                                                   ServerWatch server = {},
+                                                   ProgressOutput* progress = nullptr);
 
 }  // namespace vdibk::coordinator
 

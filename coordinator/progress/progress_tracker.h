@@ -12,18 +12,10 @@
 #include <utility>
 #include <vector>
 
+#include "coordinator/progress/progress_sink.h"
 #include "shared/base/clock.h"
 
 namespace vdibk::coordinator {
-
-// One letter per device in the display.
-enum class DeviceState : char {
-  kWaiting = '.',     // not open yet
-  kOpen = 'o',        // open, no data yet
-  kWriting = 'W',     // data flowing
-  kFinalizing = 'F',  // Complete sent, stripe being finalized
-  kDone = 'D',        // stripe finalized
-};
 
 struct ProgressSnapshot {
   uint64_t bytes = 0;                  // raw bytes done, all devices
