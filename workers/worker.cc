@@ -156,7 +156,8 @@ Status Worker::FlushReplies(transport::Channel& channel) {
     env.set_protocol_version(proto::PROTOCOL_VERSION_CURRENT);
     env.set_sender(options_.worker_id);
     env.set_seq(data_next_seq_++);
-    last_sent_ = clock_.Now();
+    // last_sent_ stays: heartbeats keep going over the channel every interval, so that the
+    // coordinator's liveness does not depend on how soon its reader thread takes these.
     return data_->Send(env);
   }
   return SendNow(channel, env);
