@@ -1,6 +1,7 @@
 // WorkerHub: the coordinator's side of the pipeline protocol. One thread owns the ROUTER socket:
 // it sends queued messages, receives and validates worker messages, tracks liveness, sends
-// heartbeats and reaps worker processes. Everything else talks to it through thread-safe calls.
+// heartbeats and reaps worker processes; a reader thread per spawned worker's data socket takes
+// its replies. Everything else talks to it through thread-safe calls.
 #ifndef VDIBK_COORDINATOR_PIPELINE_WORKER_HUB_H_
 #define VDIBK_COORDINATOR_PIPELINE_WORKER_HUB_H_
 
@@ -28,7 +29,8 @@
 
 namespace vdibk::coordinator {
 
-// Receives the hub's events on the hub thread. Must not block for long.
+// Receives the hub's events: replies on the hub thread or a data socket's reader thread, never
+// two at once; the failure on whichever thread saw it. Must not block for long.
 class HubListener {
  public:
   virtual ~HubListener() = default;
