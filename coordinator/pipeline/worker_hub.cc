@@ -125,7 +125,11 @@ Status WorkerHub::Issue(const Outstanding& req, proto::Envelope env, bool wake) 
     DataPath& path = *it->second;
     std::lock_guard<std::mutex> lock(path.mu);
     path.pending.push_back(std::move(env));
-    if (wake) return SendData(path);
+    if (wake) {
+      Status st = SendData(path);
+      if (!st.ok()) return Status::Aborted("worker " + req.worker + " unreachable: " + st.message());
+      return st;
+    }
     data_pending_.store(true, std::memory_order_release);
     return Status::Ok();
   }
