@@ -1,6 +1,8 @@
-// JsonString: a JSON string literal for any bytes (RFC 8259 escapes; not UTF-8 -> U+FFFD).
+// JsonString: a JSON string literal for any bytes (RFC 8259 escapes; not UTF-8 -> U+FFFD);
+// JsonNumber: a finite double, or null.
 #include "shared/base/json_string.h"
 
+#include <cmath>
 #include <cstdint>
 #include <cstdio>
 
@@ -62,6 +64,13 @@ std::string JsonString(const std::string& s) {
     }
   }
   return out + "\"";
+}
+
+std::string JsonNumber(double v, int decimals) {
+  if (!std::isfinite(v)) return "null";
+  char buf[64];
+  std::snprintf(buf, sizeof(buf), "%.*f", decimals, v);
+  return buf;
 }
 
 }  // namespace vdibk
