@@ -1,5 +1,5 @@
 // The agent's HTTP routes: request JSON parsed with protobuf's JSON utility, responses built
-// with the escaping of shared/base/json_string.h.
+// with the escaping of shared/base/json_text.h.
 #include "agent/agent_api.h"
 
 #include <google/protobuf/util/json_util.h>
@@ -8,7 +8,7 @@
 #include <cstdio>
 
 #include "proto/agent.pb.h"
-#include "shared/base/json_string.h"
+#include "shared/base/json_text.h"
 
 namespace vdibk::coordinator {
 namespace {

@@ -10,7 +10,7 @@
 
 #include "agent/config/agent_config.h"
 #include "coordinator/sql/sql_runner.h"
-#include "shared/base/json_string.h"
+#include "shared/base/json_text.h"
 #include "shared/base/log.h"
 #include "coordinator/cli/command_support.h"
 #include "shared/base/option_once.h"

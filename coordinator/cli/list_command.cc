@@ -8,7 +8,7 @@
 #include "coordinator/cli/list_options.h"
 #include "coordinator/repo/repo_layout.h"
 #include "coordinator/repo/set_promotion.h"
-#include "shared/base/json_string.h"
+#include "shared/base/json_text.h"
 
 namespace vdibk::coordinator {
 namespace {

@@ -9,7 +9,7 @@
 #include "coordinator/repo/reconcile.h"
 #include "coordinator/repo/repo_catalog.h"
 #include "coordinator/sql/sql_runner.h"
-#include "shared/base/json_string.h"
+#include "shared/base/json_text.h"
 #include "shared/base/option_once.h"
 
 namespace vdibk::coordinator {

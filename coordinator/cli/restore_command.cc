@@ -15,7 +15,7 @@
 #include "coordinator/sql/server_watch.h"
 #include "coordinator/sql/sql_runner.h"
 #include "coordinator/sql/tsql_builder.h"
-#include "shared/base/json_string.h"
+#include "shared/base/json_text.h"
 #include "shared/base/log.h"
 
 namespace vdibk::coordinator {

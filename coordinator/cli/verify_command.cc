@@ -10,7 +10,7 @@
 #include "coordinator/repo/restore_chain.h"
 #include "coordinator/repo/restore_plan.h"
 #include "coordinator/cli/verify_sql.h"
-#include "shared/base/json_string.h"
+#include "shared/base/json_text.h"
 
 namespace vdibk::coordinator {
 namespace {

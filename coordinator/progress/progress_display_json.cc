@@ -7,7 +7,7 @@
 #include <cerrno>
 #include <cstdio>
 
-#include "shared/base/json_string.h"
+#include "shared/base/json_text.h"
 
 namespace vdibk::coordinator {
 const char* ProgressState(const ProgressSnapshot& s) {

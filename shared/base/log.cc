@@ -10,7 +10,7 @@
 #include <mutex>
 #include <string>
 
-#include "shared/base/json_string.h"
+#include "shared/base/json_text.h"
 
 namespace vdibk::log {
 namespace {
@@ -73,10 +73,10 @@ void Write(Level level, std::string_view message) {
                 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
                 static_cast<long long>(ms));
   if (g_format == Format::kJson) {
-    std::fprintf(stderr,
-                 "{\"ts\":\"%s\",\"level\":\"%s\",\"component\":%s,\"pid\":%d,\"msg\":%s}\n", ts,
-                 LevelName(level), JsonString(g_component).c_str(), static_cast<int>(getpid()),
-                 JsonString(std::string(message)).c_str());
+    std::fprintf(
+        stderr, "{\"ts\":\"%s\",\"level\":\"%s\",\"component\":\"%s\",\"pid\":%d,\"msg\":\"%s\"}\n",
+        ts, LevelName(level), JsonEscape(g_component).c_str(), static_cast<int>(getpid()),
+        JsonEscape(message).c_str());
   } else {
     std::fprintf(stderr, "%s %-5s %s[%d] %.*s\n", ts, LevelName(level), g_component.c_str(),
                  static_cast<int>(getpid()), static_cast<int>(message.size()), message.data());

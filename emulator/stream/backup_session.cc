@@ -1,6 +1,6 @@
-// BackupJob implementation: rule checks, run planning (full / differential / log / metadata-only)
-// and the commit step.
-#include "emulator/stream/backup_job.h"
+// BackupSession implementation: rule checks, run planning (full / differential / log /
+// metadata-only) and the commit step.
+#include "emulator/stream/backup_session.h"
 
 #include <fcntl.h>
 
@@ -25,9 +25,9 @@ void AddRuns(std::vector<BackupRun>& runs, uint32_t file_index, uint64_t begin, 
 
 }  // namespace
 
-Result<std::unique_ptr<BackupJob>> BackupJob::Begin(const Catalog& catalog,
-                                                    const std::string& database,
-                                                    const BackupOptions& options) {
+Result<std::unique_ptr<BackupSession>> BackupSession::Begin(const Catalog& catalog,
+                                                            const std::string& database,
+                                                            const BackupOptions& options) {
   if (options.devices < 1 || options.devices > 64) {
     return Status::Usage("backup device count must be 1..64");
   }
@@ -41,7 +41,7 @@ Result<std::unique_ptr<BackupJob>> BackupJob::Begin(const Catalog& catalog,
   if (options.metadata_only && (options.kind != BackupKind::kFull || options.devices != 1)) {
     return Status::Usage("a metadata-only (SNAPSHOT) backup must be a full backup to one device");
   }
-  std::unique_ptr<BackupJob> job(new BackupJob());
+  std::unique_ptr<BackupSession> job(new BackupSession());
   job->catalog_ = catalog;
   job->options_ = options;
   VDIBK_ASSIGN_OR_RETURN(Database db, catalog.Open(database));
@@ -71,7 +71,7 @@ Result<std::unique_ptr<BackupJob>> BackupJob::Begin(const Catalog& catalog,
   return job;
 }
 
-Status BackupJob::Plan(const BackupOptions& o) {
+Status BackupSession::Plan(const BackupOptions& o) {
   const Database& db = *db_;
   BackupSetInfo& info = source_.info;
   info.database_name = db.name();
@@ -168,20 +168,20 @@ Status BackupJob::Plan(const BackupOptions& o) {
   return Status::Ok();
 }
 
-bool BackupJob::all_done() const {
+bool BackupSession::all_done() const {
   for (const auto& d : devices_) {
     if (!d->done()) return false;
   }
   return true;
 }
 
-size_t BackupJob::direct_files() const {
+size_t BackupSession::direct_files() const {
   size_t n = 0;
   for (const UniqueFd& fd : source_.direct_fds) n += fd.get() >= 0 ? 1 : 0;
   return n;
 }
 
-Status BackupJob::Commit() {
+Status BackupSession::Commit() {
   if (committed_) return Status::Ok();
   if (!all_done()) return Status::Failed("backup job committed before every device finished");
   const BackupSetInfo& info = source_.info;
