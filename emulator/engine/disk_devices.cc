@@ -110,7 +110,7 @@ void ReadDevice(RestoreSession& session, uint32_t d, const std::string& path, Fi
 
 }  // namespace
 
-Status RunDiskBackup(BackupJob& job, const std::vector<std::string>& paths, uint32_t transfer,
+Status RunDiskBackup(BackupSession& job, const std::vector<std::string>& paths, uint32_t transfer,
                      DiskRunStats* stats, ProgressReporter* progress) {
   if (paths.size() != job.device_count())
     return SqlError(3201, "Cannot open backup device: count mismatch.");

@@ -11,7 +11,7 @@
 #include "emulator/engine/disk_devices.h"
 #include "emulator/engine/progress_reporter.h"
 #include "emulator/engine/vdi_server_run.h"
-#include "emulator/stream/backup_job.h"
+#include "emulator/stream/backup_session.h"
 #include "emulator/stream/restore_session.h"
 #include "emulator/tsql/messages.h"
 #include "emulator/tsql/option_validation.h"
@@ -210,7 +210,7 @@ void EmulatorExecutor::RunBackup(const tsql::BackupStatement& s, int line,
     EmitFailure(frozen, op, line, sink);
     return;
   }
-  auto job = BackupJob::Begin(catalog_, s.database, bo);
+  auto job = BackupSession::Begin(catalog_, s.database, bo);
   if (!job.ok()) {
     EmitFailure(job.status(), op, line, sink);
     return;

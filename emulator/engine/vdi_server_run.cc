@@ -222,7 +222,7 @@ Status Run(const VdiRunOptions& options, bool backup, VdiRunStats* stats, Body b
 
 }  // namespace
 
-Status RunVdiBackup(BackupJob& job, const VdiRunOptions& options, VdiRunStats* stats) {
+Status RunVdiBackup(BackupSession& job, const VdiRunOptions& options, VdiRunStats* stats) {
   if (job.device_count() != options.devices.size()) {
     return SqlError(3201, "Cannot open backup device: the backup plan has " +
                               std::to_string(job.device_count()) + " streams for " +

@@ -1,5 +1,5 @@
 # Shared by the deploy checks: the keys `vdibackup agent` accepts in its YAML config (docs/agent.md,
-# coordinator/agent_config*.cc; unknown keys make the agent exit 78), and the rule that a listener
+# agent/config/agent_config*.cc; unknown keys make the agent exit 78), and the rule that a listener
 # beyond loopback needs authentication (the agent refuses to start without it, exit 78).
 import ipaddress
 

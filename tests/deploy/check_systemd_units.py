@@ -152,7 +152,7 @@ def main():
     check(last(backup, s, "Type") == "oneshot", "backup@: Type=oneshot")
     check("backup --database %i" in (last(backup, s, "ExecStart") or ""),
           "backup@: backs up database %i")
-    known = accepted_flags("coordinator/backup_options.cc") | accepted_flags("coordinator/main.cc")
+    known = accepted_flags("coordinator/cli/backup_options.cc") | accepted_flags("coordinator/main.cc")
     unknown = set(exec_flags(backup)) - known
     check(not unknown, "backup@: flags vdibackup backup does not accept: %s" % sorted(unknown))
 

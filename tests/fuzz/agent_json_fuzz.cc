@@ -11,11 +11,11 @@
 #include <string>
 #include <vector>
 
-#include "coordinator/agent_api.h"
-#include "coordinator/agent_audit.h"
-#include "coordinator/agent_auth.h"
-#include "coordinator/agent_policy.h"
-#include "coordinator/json_text.h"
+#include "agent/agent_api.h"
+#include "agent/audit_log.h"
+#include "agent/authenticator.h"
+#include "agent/job_policy.h"
+#include "shared/base/json_check.h"
 #include "proto/agent.pb.h"
 #include "tests/fuzz/fuzz_support.h"
 
@@ -30,7 +30,7 @@ class NoLauncher final : public JobLauncher {
   }
 };
 
-// What JobTable::Submit's contract accepts (agent_jobs.h), computed apart from it.
+// What JobTable::Submit's contract accepts (agent/job_table.h), computed apart from it.
 bool Acceptable(const agent::JobRequest& req) {
   if (req.kind() != "backup" && req.kind() != "restore") return false;
   if (!IsSafeDatabaseName(req.database()) || req.args_size() > 64) return false;

@@ -17,7 +17,8 @@
 #include <sstream>
 #include <thread>
 
-#include "coordinator/set_lock.h"
+#include "coordinator/repo/set_lock.h"
+#include "tests/harness/emulator_fixture.h"
 #include "tests/harness/programs.h"
 #include "tests/harness/subprocess.h"
 #include "tests/harness/test_dirs.h"
@@ -37,7 +38,6 @@ using vdibk::testing::Outcome;
 using vdibk::testing::PollUntil;
 using vdibk::testing::ReadAll;
 using vdibk::testing::RunProgram;
-using vdibk::testing::ServeEmulator;
 using vdibk::testing::SetDirs;
 using vdibk::testing::StartMerged;
 using vdibk::testing::WorkerId;
@@ -45,7 +45,6 @@ using vdibk::testing::Workers;
 using Child = vdibk::testing::WorkerProcess;
 using vdibk::testing::ShmLeftovers;
 using vdibk::testing::Subprocess;
-using vdibk::testing::TempDir;
 using Clock = std::chrono::steady_clock;
 
 // Every file below the database's folder of the repository (stripes, partials, manifests).
@@ -80,35 +79,20 @@ int HistoryEntries(const std::string& history) {
   return n;
 }
 
-class BackupFaultsTest : public ::testing::Test {
+class BackupFaultsTest : public vdibk::testing::EmulatorFixture {
  protected:
-  void SetUp() override {
-    data_ = dir_.Join("data");
-    repo_ = dir_.Join("repo");
-    fs::create_directories(repo_);
-    endpoint_ = "ipc://" + dir_.Join("sql.sock");
-    set_name_ = "vdbkfault_" + std::to_string(getpid()) + "_" +
-                std::to_string(Clock::now().time_since_epoch().count() % 1000000007);
-  }
+  void SetUp() override { set_name_ = TestSetName("vdbkfault_"); }
 
   void StartEmulator(const std::string& size, const std::string& fault = "") {
-    Outcome c = RunProgram(
-        {Bin("vdi-emulator"), "create-database", "sales", "--data-dir", data_, "--size", size});
-    ASSERT_EQ(c.exit_code, 0) << c.out;
-    std::vector<std::string> extra;
-    if (!fault.empty()) extra = {"--fault", fault};
-    server_ = ServeEmulator(data_, endpoint_, extra);
-    ASSERT_TRUE(server_);
+    ASSERT_NO_FATAL_FAILURE(CreateDatabase("sales", size));
+    ASSERT_NO_FATAL_FAILURE(StartServer(FaultArgs(fault)));
     meta_before_ = ReadAll(MetaPath());
     ldf_before_ = ReadAll(data_ + "/sales/sales_log.ldf");
     ASSERT_FALSE(ldf_before_.empty());
   }
 
   void TearDown() override {
-    if (server_) {
-      server_->Kill(SIGTERM);
-      EXPECT_TRUE(server_->Wait(20s));
-    }
+    EmulatorFixture::TearDown();
     if (!mount_.empty()) umount2(mount_.c_str(), MNT_DETACH);
   }
 
@@ -174,10 +158,8 @@ class BackupFaultsTest : public ::testing::Test {
     EXPECT_EQ(ShmLeftovers(set_name_), "");
   }
 
-  TempDir dir_;
-  std::string data_, repo_, endpoint_, set_name_, mount_;
+  std::string set_name_, mount_;
   std::string meta_before_, ldf_before_;
-  std::unique_ptr<Subprocess> server_;
 };
 
 // SIGTERM to vdibackup mid-backup: abort, exit 5 quickly, workers reaped, nothing left.

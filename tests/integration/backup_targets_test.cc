@@ -18,6 +18,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "tests/harness/emulator_fixture.h"
 #include "tests/harness/programs.h"
 #include "tests/harness/subprocess.h"
 #include "tests/harness/test_dirs.h"
@@ -28,18 +29,11 @@ namespace {
 using namespace std::chrono_literals;
 namespace fs = std::filesystem;
 using vdibk::testing::Bin;
-using vdibk::testing::Children;
-using vdibk::testing::Cmdline;
-using vdibk::testing::Finish;
 using vdibk::testing::Outcome;
 using vdibk::testing::ReadAll;
 using vdibk::testing::RunMerged;
-using vdibk::testing::ServeEmulator;
-using vdibk::testing::SetDirs;
 using vdibk::testing::ShmLeftovers;
-using vdibk::testing::StartMerged;
 using vdibk::testing::Subprocess;
-using vdibk::testing::TempDir;
 
 // Runs argv with stdin/stdout/stderr on a new pseudo-terminal; everything it printed, raw.
 Outcome RunOnTerminal(const std::vector<std::string>& argv) {
@@ -107,33 +101,20 @@ int HistoryEntries(const std::string& history) {
   return n;
 }
 
-class BackupTargetsE2eTest : public ::testing::Test {
+class BackupTargetsE2eTest : public vdibk::testing::EmulatorFixture {
  protected:
   void SetUp() override {
-    data_ = dir_.Join("data");
-    repo_ = dir_.Join("repo");
     t1_ = dir_.Join("t1");
     t2_ = dir_.Join("t2");
-    for (const std::string& d : {repo_, t1_, t2_}) fs::create_directories(d);
-    endpoint_ = "ipc://" + dir_.Join("sql.sock");
-    set_name_ =
-        "vdbktgt_" + std::to_string(getpid()) + "_" +
-        std::to_string(std::chrono::steady_clock::now().time_since_epoch().count() % 1000000007);
+    for (const std::string& d : {t1_, t2_}) fs::create_directories(d);
+    set_name_ = TestSetName("vdbktgt_");
   }
   void StartEmulator(const std::string& size, const std::string& fault = "") {
-    Outcome c = RunMerged(
-        {Bin("vdi-emulator"), "create-database", "sales", "--data-dir", data_, "--size", size});
-    ASSERT_EQ(c.exit_code, 0) << c.out;
-    std::vector<std::string> extra;
-    if (!fault.empty()) extra = {"--fault", fault};
-    server_ = ServeEmulator(data_, endpoint_, extra);
-    ASSERT_TRUE(server_);
+    ASSERT_NO_FATAL_FAILURE(CreateDatabase("sales", size));
+    StartServer(FaultArgs(fault));
   }
   void TearDown() override {
-    if (server_) {
-      server_->Kill(SIGTERM);
-      EXPECT_TRUE(server_->Wait(20s));
-    }
+    EmulatorFixture::TearDown();
     if (!mount_.empty()) umount2(mount_.c_str(), MNT_DETACH);
   }
   std::vector<std::string> BackupArgv(int devices, int workers,
@@ -155,9 +136,7 @@ class BackupTargetsE2eTest : public ::testing::Test {
   }
   std::string MetaPath() const { return data_ + "/.vdi-emulator/backupset"; }
 
-  TempDir dir_;
-  std::string data_, repo_, t1_, t2_, endpoint_, set_name_, mount_;
-  std::unique_ptr<Subprocess> server_;
+  std::string t1_, t2_, set_name_, mount_;
 };
 
 // 3 devices over 2 targets: stripes 1 and 3 on t1, stripe 2 on t2, the manifest alone in the

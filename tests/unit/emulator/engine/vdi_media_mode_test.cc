@@ -29,7 +29,7 @@ class MediaModeTest : public ::testing::Test {
   Status Backup(MemoryClientOptions copt) {
     BackupOptions bopt;
     bopt.devices = copt.devices;
-    auto job = BackupJob::Begin(*catalog_, "sales", bopt);
+    auto job = BackupSession::Begin(*catalog_, "sales", bopt);
     if (!job.ok()) return job.status();
     client_ = std::make_unique<MemoryVdiClient>(vdibk::testing::UniqueName("mode"), copt);
     EXPECT_EQ(client_->Start(), NOERROR);

@@ -41,7 +41,7 @@ class VdiRunTest : public ::testing::Test {
                 std::vector<std::string>* out, FaultPlan faults = {},
                 MemoryVdiClient** keep = nullptr) {
     bopt.devices = copt.devices;
-    auto job = BackupJob::Begin(*catalog_, db, bopt);
+    auto job = BackupSession::Begin(*catalog_, db, bopt);
     if (!job.ok()) return job.status();
     client_ = std::make_unique<MemoryVdiClient>(vdibk::testing::UniqueName("emu"), copt);
     EXPECT_EQ(client_->Start(), NOERROR);
@@ -223,7 +223,7 @@ TEST_F(VdiRunTest, SlowDeviceStillCompletes) {
 }
 
 TEST_F(VdiRunTest, WrongDeviceCountIsRefused) {
-  auto job = BackupJob::Begin(*catalog_, "sales", {});
+  auto job = BackupSession::Begin(*catalog_, "sales", {});
   ASSERT_TRUE(job.ok());
   VdiRunOptions ropt;
   ropt.devices = {"a", "b"};

@@ -132,7 +132,8 @@ TEST_F(RestoreTest, NoRecoveryLeavesRestoringThenRecover) {
   EXPECT_EQ(res->state, DbState::kRestoring);
   Database db = cat_.Open("r").value();
   EXPECT_EQ(db.state(), DbState::kRestoring);
-  EXPECT_EQ(SqlErrorNumber(BackupJob::Begin(cat_, "r", Fixed(BackupKind::kFull, 1)).status()), 927);
+  EXPECT_EQ(SqlErrorNumber(BackupSession::Begin(cat_, "r", Fixed(BackupKind::kFull, 1)).status()),
+            927);
   ASSERT_OK(RecoverDatabase(cat_, "r"));
   EXPECT_EQ(cat_.Open("r").value().state(), DbState::kOnline);
 }
@@ -179,7 +180,7 @@ TEST_F(RestoreTest, NestedDirectoryOfArbitraryFilesRoundTrips) {
   EXPECT_EQ(Snapshot(cat_.DatabaseDir("pg2")), Snapshot(pg));
   EXPECT_EQ(Snapshot(cat_.DatabaseDir("pg2")).size(), 5u);
   // No log file: SIMPLE recovery, BACKUP LOG refused.
-  EXPECT_EQ(SqlErrorNumber(BackupJob::Begin(cat_, "pg", Fixed(BackupKind::kLog, 1)).status()),
+  EXPECT_EQ(SqlErrorNumber(BackupSession::Begin(cat_, "pg", Fixed(BackupKind::kLog, 1)).status()),
             4208);
 }
 

@@ -3,6 +3,7 @@
 
 #include "emulator/tsql/parser.h"
 #include "tests/harness/status_matchers.h"
+#include "tests/unit/emulator/tsql/parse_error.h"
 
 namespace vdibk::emulator::tsql {
 namespace {
@@ -11,12 +12,6 @@ Batch ParseOk(std::string_view sql) {
   auto r = ParseBatch(sql);
   EXPECT_TRUE(r.ok()) << r.status().ToString();
   return r.ok() ? r.value() : Batch{};
-}
-
-SqlError FirstError(std::string_view sql) {
-  ParseOutput out = Parse(sql);
-  EXPECT_FALSE(out.ok()) << sql;
-  return out.ok() ? SqlError{} : out.errors.items()[0];
 }
 
 TEST(ParserMiscTest, CreateDatabaseSimpleAndWithFiles) {

@@ -1,0 +1,428 @@
+// RestoreJob: the coordinator's restore flow (DESIGN.md §2 "Restore", vdi-protocol.md §7.3).
+#include "coordinator/pipeline/restore_job.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <optional>
+#include <sstream>
+#include <thread>
+
+#include "coordinator/repo/repo_layout.h"
+#include "coordinator/sql/statement_outcome.h"
+#include "coordinator/sql/tsql_builder.h"
+#include "coordinator/pipeline/vdi_call.h"
+#include "shared/base/log.h"
+#include "shared/base/scope_exit.h"
+#include "vdi.h"
+#include "vdierror.h"
+
+namespace vdibk::coordinator {
+namespace {
+
+using std::chrono::milliseconds;
+
+// True when the statement's output says the server found the backup stream damaged: 3183 (an
+// error on a page, e.g. its checksum), 3189 (damage to the backup set), 3241/3242 (the media
+// family is not well formed / not a valid backup set).
+bool ServerFoundDamage(const std::string& output) {
+  for (const char* msg : {"Msg 3183,", "Msg 3189,", "Msg 3241,", "Msg 3242,"}) {
+    if (output.find(msg) != std::string::npos) return true;
+  }
+  return false;
+}
+
+// True when the statement's output has an error of the server's own making that the same
+// statement would meet again, e.g. 3234 (a --move name that is not in the backup), 3159/3154
+// (the target exists, no REPLACE), 1834/3142 (file collisions), a name the server refuses; not
+// when its only errors are those of a stopped transfer: 3013 (terminating abnormally), 3201-3204
+// (device open/write/read failed, operation aborted) and 3271 (a nonrecoverable I/O error).
+bool ServerRefusedStatement(const std::string& output) {
+  std::istringstream in(output);
+  std::string line;
+  while (std::getline(in, line)) {
+    int number = 0;
+    if (std::sscanf(line.c_str(), "Msg %d,", &number) != 1) continue;
+    // The transfer stopped (3013 terminating, 3202-3204/3271 device I/O, 18210 a VDI device
+    // failure such as a participant's death): a consequence, not the statement refused.
+    if (number == 3013 || (number >= 3202 && number <= 3204) || number == 3271 ||
+        number == 18210) {
+      continue;
+    }
+    return true;  // 3201 too: ExplainDeviceOpenFailure makes it the configuration error it is
+  }
+  return false;
+}
+
+}  // namespace
+
+std::string BuildVerifyOnlyStatement(const RestoreStatementSpec& spec) {
+  std::string s = "RESTORE VERIFYONLY FROM ";
+  for (size_t i = 0; i < spec.device_names.size(); ++i) {
+    if (i) s += ", ";
+    s += "VIRTUAL_DEVICE=" + QuoteString(spec.device_names[i]);
+  }
+  return s + " WITH BLOCKSIZE=" + std::to_string(spec.block_size) +
+         ", MAXTRANSFERSIZE=" + std::to_string(spec.max_transfer_size);
+}
+
+RestoreJob::RestoreJob(RestoreSpec options, RestorePlan plan, SqlRunner& sql,
+                       const std::atomic<bool>* stop)
+    : options_(std::move(options)), plan_(std::move(plan)), sql_runner_(sql), stop_(stop) {}
+
+RestoreJob::~RestoreJob() {
+  if (pool_) pool_->End();
+}
+
+bool RestoreJob::failed() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return failed_;
+}
+
+Status RestoreJob::failure() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return failure_;
+}
+
+bool RestoreJob::ServerAbortedSet() {
+  if (!vds_created_.load() || aborted_.load()) return false;
+  VDConfig cfg{};
+  return vds_->GetConfiguration(0, &cfg) == VD_E_ABORT;  // checks the abort flag first
+}
+
+bool RestoreJob::Record(const Status& cause) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (failed_) return false;
+    failed_ = true;
+    failure_ = cause;
+  }
+  // Whatever failed first may be a consequence of the server's abort (a worker's buffer handle
+  // gone, GetCommand answering VD_E_ABORT): then the statement's error is the verdict.
+  if (ServerAbortedSet()) server_aborted_first_.store(true);
+  log::Error("restore failing: " + cause.ToString());
+  return true;
+}
+
+void RestoreJob::Fail(const Status& cause) {
+  Record(cause);
+  if (aborted_.exchange(true)) return;
+  if (vds_created_.load()) vds_->SignalAbort();
+  if (pool_) pool_->hub().AbortAll(failure());
+}
+
+void RestoreJob::OnFailure(const Status& cause) { Fail(cause); }
+
+Result<RestoreReport> RestoreJob::Run() {
+  const auto t0 = std::chrono::steady_clock::now();
+  devices_count_ = static_cast<uint32_t>(plan_.stripe_files.size());
+  workers_ = options_.workers == 0 ? devices_count_ : std::min(options_.workers, devices_count_);
+  max_transfer_size_ =
+      options_.max_transfer_size != 0 ? options_.max_transfer_size : plan_.max_transfer_size;
+  report_.database = options_.database;
+  report_.target = options_.target;
+  report_.set_dir = plan_.set_dir;
+  report_.set_name = options_.set_name.empty() ? NewSetName() : options_.set_name;
+  report_.backup_type = plan_.manifest.backup_type() == proto::BACKUP_TYPE_LOG    ? "log"
+                        : plan_.manifest.backup_type() == proto::BACKUP_TYPE_DIFF ? "diff"
+                                                                                  : "full";
+  report_.devices = devices_count_;
+  report_.workers = workers_;
+  if (options_.progress_fd >= 0) {  // --progress-fd: JSON lines for the agent, per set
+    progress_ =
+        std::make_unique<ProgressTracker>(transport::SteadyClock::Instance(), devices_count_);
+    progress_stream_ = std::make_unique<ProgressJsonStream>(*progress_, options_.progress_fd);
+  }
+  Status st = RunPipeline();
+  if (progress_stream_) progress_stream_->Stop();
+  if (pool_) pool_->End();
+  if (!st.ok()) return st;
+  report_.raw_bytes = bytes_.load();
+  report_.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  return report_;
+}
+
+Status RestoreJob::RunPipeline() {
+  WorkerPoolOptions pool_options;
+  pool_options.external_endpoint = options_.external.endpoint;
+  VDIBK_ASSIGN_OR_RETURN(
+      pool_, WorkerPool::Create(options_.worker_program, workers_, *this, stop_, pool_options));
+  pool_->hub().Start();
+
+  vds_ = std::make_unique<ClientVirtualDeviceSet>();
+  VDConfig cfg{};
+  cfg.deviceCount = devices_count_;
+  cfg.features = VDF_RequestComplete;
+  std::vector<char> name = CString(report_.set_name);
+  int hr = vds_->Create(name.data(), &cfg);
+  if (hr != NOERROR) {
+    return Status::Configuration("cannot create VDI set '" + report_.set_name + "': " + HrHex(hr));
+  }
+  vds_created_.store(true);
+  ScopeExit close_set([&] { vds_->Close(); });
+
+  RestoreStatementSpec spec;
+  spec.database = options_.target;
+  for (uint32_t i = 0; i < devices_count_; ++i) {
+    spec.device_names.push_back(DeviceName(report_.set_name, i));
+  }
+  spec.block_size = plan_.block_size;
+  spec.max_transfer_size = max_transfer_size_;
+  spec.moves = options_.moves;
+  spec.replace = options_.replace;
+  spec.norecovery = options_.norecovery;
+  spec.log = plan_.manifest.backup_type() == proto::BACKUP_TYPE_LOG;
+  const std::string statement =
+      options_.verify_only ? BuildVerifyOnlyStatement(spec) : BuildRestoreStatement(spec);
+  log::Info("running: " + statement);
+  VDIBK_ASSIGN_OR_RETURN(sql_, sql_runner_.Start(statement));
+
+  Status st = WaitForConfiguration();
+  if (st.ok()) st = AssignDevices();
+  if (st.ok()) st = OpenDevices();
+  if (!st.ok()) Fail(st);
+  if (st.ok()) {
+    std::vector<std::thread> threads;
+    for (uint32_t d = 0; d < devices_count_; ++d) {
+      threads.emplace_back([this, d] { DeviceLoop(d); });
+    }
+    for (std::thread& t : threads) t.join();
+    // Every device is closed: the server asks nothing more of the workers. They exit while it
+    // commits (the restored files' fsync), instead of after the statement.
+    if (!failed()) pool_->hub().ShutdownAll();
+  }
+  close_set.Dismiss();
+  vds_->Close();
+  return FinishSql(failed());
+}
+
+Status RestoreJob::WaitForConfiguration() {
+  VDConfig cfg{};
+  for (;;) {
+    int hr = vds_->GetConfiguration(1000, &cfg);
+    if (hr == NOERROR) break;
+    if (failed()) return failure();
+    if (stop_ && stop_->load()) return Status::Aborted("interrupted by a signal");
+    if (server_.Gone()) return Status::Aborted(server_.GoneMessage());
+    if (hr != VD_E_TIMEOUT) return Status(CodeForHr(hr), "GetConfiguration failed: " + HrHex(hr));
+    if (std::optional<ExitInfo> e = sql_->Poll()) {
+      return Status::SqlError("the RESTORE statement failed before it reached VDI (" +
+                              e->ToString() + "): " + SummarizeSqlErrors(sql_->Output()));
+    }
+  }
+  // Requests never exceed what the server announced (nor what we asked for).
+  max_transfer_size_ = std::max<uint32_t>(max_transfer_size_, cfg.maxTransferSize);
+  log::Info("VDI set configured: block size " + std::to_string(cfg.blockSize) + ", max transfer " +
+            std::to_string(cfg.maxTransferSize));
+  return Status::Ok();
+}
+
+Status RestoreJob::AssignDevices() {
+  WorkerHub& hub = pool_->hub();
+  VDIBK_RETURN_IF_ERROR(hub.WaitForHellos(
+      pool_->external() ? milliseconds(options_.external.wait_ms) : kWorkerHelloTimeout));
+  const proto::Manifest& m = plan_.manifest;
+  for (uint32_t w = 0; w < workers_; ++w) {
+    proto::Envelope env;
+    proto::Assign* a = env.mutable_assign();
+    a->set_set_name(report_.set_name);
+    a->set_backup_set_id(m.set_id());
+    a->set_database(m.database());
+    a->set_backup_type(m.backup_type());
+    a->set_direction(proto::DIRECTION_RESTORE);
+    a->set_target_kind(proto::TARGET_KIND_DIRECTORY);
+    a->set_target_dir(plan_.set_dir);
+    a->set_compression(m.compression());
+    a->set_device_count(devices_count_);
+    a->set_max_transfer_size(max_transfer_size_);
+    for (uint32_t d = w; d < devices_count_; d += workers_) {
+      proto::DeviceAssignment* da = a->add_devices();
+      da->set_device_index(d);
+      da->set_device_name(DeviceName(report_.set_name, d));
+      da->set_stripe_file(plan_.stripe_files[d]);
+      da->set_target_dir(plan_.stripe_dirs[d]);  // the set dir or the stripe's --target dir
+    }
+    hub.Post(WorkerPool::WorkerId(w), std::move(env));
+  }
+  return hub.WaitForReady(kWorkerReadyTimeout);
+}
+
+Status RestoreJob::OpenDevices() {
+  devices_.assign(devices_count_, nullptr);
+  for (uint32_t d = 0; d < devices_count_; ++d) {
+    std::vector<char> name = CString(DeviceName(report_.set_name, d));
+    int hr = vds_->OpenDevice(name.data(), &devices_[d]);
+    if (hr != NOERROR) {
+      return Status(CodeForHr(hr),
+                    "OpenDevice('" + std::string(name.data()) + "') failed: " + HrHex(hr));
+    }
+  }
+  return Status::Ok();
+}
+
+// Services one device: Read -> the device's worker; ClearError -> success; VD_E_CLOSE -> done.
+void RestoreJob::DeviceLoop(uint32_t d) {
+  ClientVirtualDevice* vd = devices_[d];
+  const std::string worker = WorkerPool::WorkerId(d % workers_);
+  uint64_t seq = 0;
+  for (;;) {
+    VDC_Command* cmd = nullptr;
+    int hr = vd->GetCommand(-1, &cmd);
+    if (hr == VD_E_CLOSE) return;
+    if (hr != NOERROR) {
+      if (hr == VD_E_ABORT && server_.Gone()) Fail(Status::Aborted(server_.GoneMessage()));
+      // The server aborts the set when it sees a participant die; the hub names the worker once
+      // it reaps it: give it a moment, so the cause is the worker and not the generic abort.
+      for (int i = 0; hr == VD_E_ABORT && i < 50 && !failed(); ++i) {
+        std::this_thread::sleep_for(milliseconds(20));
+      }
+      Fail(Status(CodeForHr(hr), "device " + std::to_string(d) +
+                                     ": GetCommand failed: " + HrHex(hr) +
+                                     (hr == VD_E_ABORT ? " (the VDI set was aborted)" : "")));
+      return;
+    }
+    if (cmd->commandCode == VDC_ClearError || cmd->commandCode == VDC_Flush) {
+      vd->CompleteCommand(cmd, ERROR_SUCCESS, 0, 0);
+      continue;
+    }
+    if (cmd->commandCode != VDC_Read) {
+      vd->CompleteCommand(cmd, ERROR_NOT_SUPPORTED, 0, 0);
+      continue;
+    }
+    unsigned int handle = 0;
+    hr = vds_->GetBufferHandle(cmd->buffer, &handle);
+    if (hr != NOERROR) {
+      vd->CompleteCommand(cmd, ERROR_INVALID_HANDLE, 0, 0);
+      Fail(
+          Status::Failed("device " + std::to_string(d) + ": GetBufferHandle failed: " + HrHex(hr)));
+      return;
+    }
+    Outstanding req;
+    req.worker = worker;
+    req.device = d;
+    req.command = cmd;
+    req.kind = RequestKind::kRead;
+    req.handle = handle;
+    req.size = static_cast<uint32_t>(cmd->size);
+    req.seq = ++seq;
+    proto::Envelope env;
+    proto::ReadRequest* r = env.mutable_read();
+    r->set_buffer_handle(handle);
+    r->set_size(req.size);
+    r->set_position(cmd->position);
+    r->mutable_header()->set_device(d);
+    r->mutable_header()->set_command_seq(req.seq);
+    if (Status st = pool_->hub().Issue(req, std::move(env)); !st.ok()) {
+      vd->CompleteCommand(cmd, ERROR_OPERATION_ABORTED, 0, 0);
+      Fail(st);
+      return;
+    }
+  }
+}
+
+void RestoreJob::OnReply(const Outstanding& req, const proto::Reply& reply) {
+  ClientVirtualDevice* vd = devices_[req.device];
+  auto* cmd = static_cast<VDC_Command*>(req.command);
+  if (reply.status() != 0) {
+    // Record the cause first so that the server's reaction (closing/aborting the other devices)
+    // cannot replace it, then fail the command and abort the set.
+    Status cause(
+        ErrorCodeFromWire(reply.status()),
+        "worker " + req.worker + ", device " + std::to_string(req.device) + ": " + reply.message());
+    Record(cause);
+    uint32_t cc = reply.completion_code() != 0 ? reply.completion_code() : ERROR_IO_DEVICE;
+    vd->CompleteCommand(cmd, static_cast<int>(cc), 0, 0);
+    Fail(cause);
+    return;
+  }
+  bytes_ += reply.bytes();
+  const bool eof = reply.bytes() < req.size;
+  if (progress_) {
+    progress_->AddBytes(req.device, reply.bytes());
+    progress_->SetState(req.device, eof ? DeviceState::kDone : DeviceState::kWriting);
+  }
+  vd->CompleteCommand(cmd, eof ? ERROR_HANDLE_EOF : ERROR_SUCCESS,
+                      static_cast<unsigned long>(reply.bytes()), 0);
+}
+
+Status RestoreJob::FinishSql(bool failed_already) {
+  if (failed_already) {
+    // Give the statement a bounded time to report the failure, then stop its client.
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    while (sql_ && !sql_->Poll() && std::chrono::steady_clock::now() < deadline &&
+           !server_.Gone()) {
+      std::this_thread::sleep_for(milliseconds(20));
+    }
+    std::optional<ExitInfo> exit = sql_ ? sql_->Poll() : std::nullopt;
+    if (sql_ && !exit) sql_->Cancel();
+    if (sql_) log::Info("T-SQL output:\n" + sql_->Output());
+    if (server_aborted_first_.load() && exit && !exit->ok() &&
+        failure().code() != ErrorCode::kIntegrity) {
+      // The server stopped reading first: a damaged stream is exit 3; an error of the
+      // statement itself (a bad --move, an existing database without --replace) is exit 7, as
+      // it would fail again; any other abort stays exit 5 (it may be the server noticing our
+      // stalled worker before we did). The message is the server's reason, not its
+      // consequence on our side.
+      const std::string output = sql_->Output();
+      const std::string what =
+          "the server aborted the " +
+          std::string(options_.verify_only ? "RESTORE VERIFYONLY" : "RESTORE") + " (" +
+          exit->ToString() + "): " + SummarizeSqlErrors(output);
+      if (ServerFoundDamage(output)) return Status::Integrity(what);
+      if (ServerRefusedStatement(output)) return Status::SqlError(what);
+      return Status::Aborted(what);
+    }
+    return failure();
+  }
+  ExitInfo exit = sql_->Wait();
+  if (!exit.ok()) {
+    // A failure recorded while the statement ran (a worker's) is the cause; the statement's
+    // error is its consequence.
+    if (failed()) return FinishSql(true);
+    // The server's own error is exit 7; no verdict at all (the connection lost, sqlcmd killed)
+    // is exit 5: the restore may or may not have been put in place, and a retry is the answer.
+    const StatementOutcome o = ClassifyStatement(exit, sql_->Output());
+    const std::string what = std::string(options_.verify_only ? "RESTORE VERIFYONLY" : "RESTORE");
+    Status st =
+        o.verdict == StatementVerdict::kFailed
+            ? Status::SqlError(what + " failed (" + exit.ToString() + "): " + o.detail)
+            : Status::Aborted(what + " ended without a verdict from the server (" + o.detail + ")");
+    Fail(st);
+    return st;
+  }
+  pool_->hub().ShutdownAll();
+  if (!pool_->hub().WaitForExits(std::chrono::seconds(10))) log::Warn("workers slow to exit");
+  return Status::Ok();
+}
+
+Result<std::vector<RestoreReport>> RunRestoreChain(const RestoreSpec& options,
+                                                   std::vector<RestorePlan> plans, SqlRunner& sql,
+                                                   const std::atomic<bool>* stop,
+                                                   ServerWatch server) {
+  std::vector<RestoreReport> reports;
+  const size_t n = plans.size();
+  for (size_t i = 0; i < n; ++i) {
+    RestoreSpec o = options;
+    o.norecovery = i + 1 < n || options.norecovery;
+    if (i > 0) {  // the files were placed (and replaced) by the first restore
+      o.moves.clear();
+      o.replace = false;
+    }
+    const std::string set_dir = plans[i].set_dir;
+    log::Info("restoring set " + std::to_string(i + 1) + " of " + std::to_string(n) + ": " +
+              set_dir + (o.norecovery ? " WITH NORECOVERY" : " WITH RECOVERY"));
+    RestoreJob job(std::move(o), std::move(plans[i]), sql, stop);
+    job.WatchServer(server);
+    Result<RestoreReport> r = job.Run();
+    if (!r.ok()) {
+      std::string where =
+          "set " + std::to_string(i + 1) + " of " + std::to_string(n) + " (" + set_dir + ")";
+      if (i > 0) where += "; database '" + options.target + "' is left RESTORING";
+      return r.status().WithContext(where);
+    }
+    reports.push_back(std::move(r).value());
+  }
+  return reports;
+}
+
+}  // namespace vdibk::coordinator
