@@ -174,7 +174,9 @@ void CommandLine::Subcommand(const std::string& name, const std::string& help) {
 
 Status CommandLine::Parse(const std::vector<std::string>& args) {
   std::vector<std::string> reversed(args.rbegin(), args.rend());  // CLI11 consumes from the back
-  Status missing;  // a required option: reported after a repeated one (all arguments were read)
+  // A required option missing: reported after a repeated option or an unknown argument (all
+  // arguments were read by then).
+  Status missing;
   try {
     impl_->app.parse(reversed);
   } catch (const CLI::RequiredError& e) {
@@ -199,13 +201,13 @@ Status CommandLine::Parse(const std::vector<std::string>& args) {
       return Status::Usage(o->get_name() + " given twice");
     }
   }
-  if (!missing.ok()) return missing;
   if (Command().empty()) {
     const std::vector<std::string> rest = Unparsed();
     if (!rest.empty() && impl_->subcommands.empty()) {
       return Status::Usage("unknown argument '" + rest.front() + "'");
     }
   }
+  if (!missing.ok()) return missing;
   for (const auto& step : impl_->after_parse) VDIBK_RETURN_IF_ERROR(step());
   return Status::Ok();
 }

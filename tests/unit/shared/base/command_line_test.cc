@@ -87,6 +87,7 @@ TEST(CommandLineTest, MissingValueUnknownArgumentAndRequired) {
   EXPECT_EQ(Message({"--name", "a", "--bogus", "1"}), "unknown argument '--bogus'");
   EXPECT_EQ(Message({"--name", "a", "stray"}), "unknown argument 'stray'");
   EXPECT_EQ(Message({}), "--name is required");
+  EXPECT_EQ(Message({"--bogus"}), "unknown argument '--bogus'");  // before the missing --name
 }
 
 TEST(CommandLineTest, LogFormatIsCheckedAndNamed) {
