@@ -6,7 +6,7 @@
 set -euo pipefail
 PKGS=(g++ cmake make pkg-config libboost-dev libzmq3-dev cppzmq-dev libprotobuf-dev
       protobuf-compiler liblz4-dev lz4 libxxhash-dev libgtest-dev libgmock-dev libbenchmark-dev python3
-      libyaml-cpp-dev python3-yaml libssl-dev openssl curl)
+      libyaml-cpp-dev python3-yaml libssl-dev openssl curl libcli11-dev)
 # command:package — skipped when the command exists (another kubectl, e.g. Google's, conflicts).
 TOOLS=(systemd-analyze:systemd kubectl:kubernetes-client)
 SUDO=""

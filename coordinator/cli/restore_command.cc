@@ -169,8 +169,7 @@ std::string FormatRestoreJson(const RestoreReport& r) {
 int RunRestoreCommand(const std::vector<std::string>& args, const std::string& bin_dir) {
   Result<RestoreSpec> options = ParseRestoreOptions(args, bin_dir);
   if (!options.ok()) {
-    std::fprintf(stderr, "vdibackup: %s\n%s\n", options.status().message().c_str(), RestoreUsage());
-    return ExitCodeFor(options.status().code());
+    return ReportUsageError("restore", options.status());
   }
   // Everything about every set is verified before the server hears of any.
   Result<RestorePlanning> planning = PlanSets(*options);

@@ -57,6 +57,8 @@ void ServerVerifier::Verify(SetVerification* v) {
   ro.sqlcmd = options_.sqlcmd;
   ro.server = options_.server;
   ro.set_name = options_.set_name;
+  ro.json = options_.json;
+  ro.progress = options_.progress;
   ro.verify_only = true;
   log::Info("RESTORE VERIFYONLY of " + v->set_dir + " (" +
             std::to_string(plan->stripe_files.size()) + " stripes)");

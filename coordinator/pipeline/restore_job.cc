@@ -128,12 +128,18 @@ Result<RestoreReport> RestoreJob::Run() {
                                                                                   : "full";
   report_.devices = devices_count_;
   report_.workers = workers_;
-  if (options_.progress_fd >= 0) {  // --progress-fd: JSON lines for the agent, per set
+  const bool show = options_.progress && !options_.json && ProgressDisplay::StderrIsTerminal();
+  if (show || options_.progress_fd >= 0) {
     progress_ =
         std::make_unique<ProgressTracker>(transport::SteadyClock::Instance(), devices_count_);
+    progress_->SetTotal(plan_.raw_bytes());  // the ETA
+  }
+  if (show) display_ = std::make_unique<ProgressDisplay>(*progress_);
+  if (options_.progress_fd >= 0) {  // --progress-fd: JSON lines for the agent, per set
     progress_stream_ = std::make_unique<ProgressJsonStream>(*progress_, options_.progress_fd);
   }
   Status st = RunPipeline();
+  if (display_) display_->Stop();
   if (progress_stream_) progress_stream_->Stop();
   if (pool_) pool_->End();
   if (!st.ok()) return st;

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "coordinator/progress/progress_display.h"
 #include "coordinator/progress/progress_display_json.h"
 #include "coordinator/progress/progress_tracker.h"
 #include "coordinator/pipeline/restore_spec.h"
@@ -98,7 +99,8 @@ class RestoreJob final : public HubListener {
   std::vector<ClientVirtualDevice*> devices_;
   std::unique_ptr<SqlExecution> sql_;
   std::atomic<uint64_t> bytes_{0};
-  std::unique_ptr<ProgressTracker> progress_;  // only with --progress-fd
+  std::unique_ptr<ProgressTracker> progress_;  // with a display or --progress-fd
+  std::unique_ptr<ProgressDisplay> display_;   // only on a terminal, without --json/--no-progress
   std::unique_ptr<ProgressJsonStream> progress_stream_;
 
   mutable std::mutex mu_;
