@@ -35,7 +35,7 @@ struct ExecutorOptions {
 class EmulatorExecutor : public frontend::IStatementExecutor {
  public:
   explicit EmulatorExecutor(ExecutorOptions options);
-  std::optional<tsql::SqlError> CheckLogin(const frontend::SqlRequest& request) override;
+  std::optional<SqlError> CheckLogin(const frontend::SqlRequest& request) override;
   void Execute(const frontend::SqlRequest& request, frontend::ISqlSink& sink) override;
 
  private:

@@ -1,6 +1,6 @@
 // EmulatorExecutor: RESTORE DATABASE | LOG | HEADERONLY | FILELISTONLY | VERIFYONLY and
 // RESTORE DATABASE x WITH RECOVERY, over VDI or from files.
-#include "emulator/db/sql_error.h"
+#include "emulator/base/sql_error.h"
 #include "emulator/engine/disk_devices.h"
 #include "emulator/engine/executor.h"
 #include "emulator/engine/snapshot_restore.h"
@@ -112,9 +112,10 @@ void EmulatorExecutor::RunRestore(const tsql::RestoreStatement& s, int line,
     disk &= d.type == tsql::DeviceType::kDisk;
   }
   if (!vdi && !disk) {
-    EmitFailure(SqlError(3201, "Cannot open backup device '" + s.devices[0].name +
-                                   "'. vdi-emulator supports VIRTUAL_DEVICE and DISK devices."),
-                op, line, sink);
+    EmitFailure(
+        SqlErrorStatus(3201, "Cannot open backup device '" + s.devices[0].name +
+                                 "'. vdi-emulator supports VIRTUAL_DEVICE and DISK devices."),
+        op, line, sink);
     return;
   }
   RestoreOptions ro = StatementRestoreOptions(s);
@@ -206,8 +207,8 @@ void EmulatorExecutor::RunSnapshotRestore(const tsql::RestoreStatement& s, int l
   }
   for (const auto& d : s.devices) {
     if (d.type != tsql::DeviceType::kVirtualDevice) {
-      EmitFailure(SqlError(3201, "Cannot open backup device '" + d.name +
-                                     "'. RESTORE WITH SNAPSHOT needs a VIRTUAL_DEVICE."),
+      EmitFailure(SqlErrorStatus(3201, "Cannot open backup device '" + d.name +
+                                           "'. RESTORE WITH SNAPSHOT needs a VIRTUAL_DEVICE."),
                   op, line, sink);
       return;
     }
@@ -235,7 +236,7 @@ void EmulatorExecutor::RunSnapshotRestore(const tsql::RestoreStatement& s, int l
   VdiRunStats stats;
   Status st = RunVdiRestore(**session, vo, &stats);
   if (st.ok() && !plan)
-    st = SqlError(3203, "Read on \"" + ro.device_names[0] + "\" failed: no metadata.");
+    st = SqlErrorStatus(3203, "Read on \"" + ro.device_names[0] + "\" failed: no metadata.");
   if (st.ok()) faults->StallCommit();
   if (st.ok()) st = CommitSnapshotRestore(catalog_, *plan);
   if (!st.ok()) {

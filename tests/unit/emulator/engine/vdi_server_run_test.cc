@@ -8,9 +8,9 @@
 #include <filesystem>
 #include <fstream>
 
+#include "emulator/base/sql_error.h"
 #include "emulator/db/catalog.h"
 #include "emulator/db/database_generator.h"
-#include "emulator/db/sql_error.h"
 #include "emulator/db/workload.h"
 #include "tests/harness/test_dirs.h"
 #include "tests/unit/emulator/engine/memory_vdi_client.h"

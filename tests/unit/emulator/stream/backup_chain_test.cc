@@ -2,8 +2,8 @@
 // an uncommitted log backup leaves the log for the next one, LSN gaps and wrong bases fail.
 #include <gtest/gtest.h>
 
+#include "emulator/base/sql_error.h"
 #include "emulator/db/database_generator.h"
-#include "emulator/db/sql_error.h"
 #include "emulator/db/workload.h"
 #include "tests/harness/status_matchers.h"
 #include "tests/harness/test_dirs.h"

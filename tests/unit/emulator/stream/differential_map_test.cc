@@ -7,9 +7,9 @@
 #include <map>
 #include <set>
 
+#include "emulator/base/sql_error.h"
 #include "emulator/db/database_generator.h"
 #include "emulator/db/file_io.h"
-#include "emulator/db/sql_error.h"
 #include "emulator/db/workload.h"
 #include "emulator/stream/device_parser.h"
 #include "tests/harness/status_matchers.h"
