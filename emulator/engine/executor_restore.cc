@@ -14,8 +14,8 @@ namespace {
 
 // What every RESTORE form takes from its statement: target, MOVEs, REPLACE, RECOVERY, devices.
 // The mode (and direct I/O) are the caller's.
-RestoreOptions StatementRestoreOptions(const tsql::RestoreStatement& s) {
-  RestoreOptions ro;
+RestoreRequest StatementRestoreRequest(const tsql::RestoreStatement& s) {
+  RestoreRequest ro;
   ro.target_name = s.database;
   for (const auto& m : s.moves) ro.moves.push_back({m.logical_name, m.physical_path});
   ro.replace = s.replace;
@@ -27,7 +27,7 @@ RestoreOptions StatementRestoreOptions(const tsql::RestoreStatement& s) {
 
 // The VDI run of a RESTORE over virtual devices: its device names, BLOCKSIZE (default 512),
 // MAXTRANSFERSIZE (64 KiB), BUFFERCOUNT (0: the server's default) and fault plan.
-VdiRunOptions StatementVdiOptions(const tsql::RestoreStatement& s, const RestoreOptions& ro,
+VdiRunOptions StatementVdiOptions(const tsql::RestoreStatement& s, const RestoreRequest& ro,
                                   const FaultPlan& faults, uint32_t open_timeout_ms) {
   VdiRunOptions vo;
   vo.devices = ro.device_names;
@@ -118,7 +118,7 @@ void EmulatorExecutor::RunRestore(const tsql::RestoreStatement& s, int line,
         op, line, sink);
     return;
   }
-  RestoreOptions ro = StatementRestoreOptions(s);
+  RestoreRequest ro = StatementRestoreRequest(s);
   switch (s.kind) {
     case tsql::RestoreKind::kDatabase:
       ro.mode = RestoreMode::kDatabase;
@@ -213,9 +213,9 @@ void EmulatorExecutor::RunSnapshotRestore(const tsql::RestoreStatement& s, int l
       return;
     }
   }
-  RestoreOptions ro = StatementRestoreOptions(s);
+  RestoreRequest ro = StatementRestoreRequest(s);
   ro.mode = RestoreMode::kDatabase;
-  RestoreOptions verify = ro;
+  RestoreRequest verify = ro;
   verify.mode = RestoreMode::kVerifyOnly;  // reads and checks the metadata, writes nothing
   auto session = RestoreSession::Begin(catalog_, verify);
   if (!session.ok()) {

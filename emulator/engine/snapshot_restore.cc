@@ -29,7 +29,7 @@ bool BadRelative(const std::string& rel) {
   }
 }
 
-Status CheckTarget(const Catalog& catalog, const RestoreOptions& options, const BackupSetInfo& info,
+Status CheckTarget(const Catalog& catalog, const RestoreRequest& options, const BackupSetInfo& info,
                    const std::string& target) {
   if (!catalog.Exists(target) || options.replace) return Status::Ok();
   VDIBK_ASSIGN_OR_RETURN(Database cur, catalog.Open(target));
@@ -53,7 +53,7 @@ Status CheckTarget(const Catalog& catalog, const RestoreOptions& options, const 
 }  // namespace
 
 Result<SnapshotRestorePlan> PlanSnapshotRestore(const Catalog& catalog,
-                                                const RestoreOptions& options,
+                                                const RestoreRequest& options,
                                                 const BackupSetInfo& info) {
   SnapshotRestorePlan plan;
   plan.info = info;

@@ -6,13 +6,13 @@
 
 namespace vdibk::emulator {
 
-RestoreSession::RestoreSession(const Catalog& catalog, RestoreOptions options)
+RestoreSession::RestoreSession(const Catalog& catalog, RestoreRequest options)
     : catalog_(catalog), options_(std::move(options)) {}
 
 RestoreSession::~RestoreSession() = default;
 
 Result<std::unique_ptr<RestoreSession>> RestoreSession::Begin(const Catalog& catalog,
-                                                              RestoreOptions options) {
+                                                              RestoreRequest options) {
   if (options.device_count < 1 || options.device_count > 64) {
     return Status::Usage("restore device count must be 1..64");
   }

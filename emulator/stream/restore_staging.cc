@@ -66,7 +66,7 @@ RestoreStaging::StagedFile* RestoreStaging::Find(uint32_t file_id) {
 }
 
 Result<std::unique_ptr<RestoreStaging>> RestoreStaging::Prepare(const Catalog& catalog,
-                                                                const RestoreOptions& options,
+                                                                const RestoreRequest& options,
                                                                 const BackupSetInfo& info) {
   std::unique_ptr<RestoreStaging> s(new RestoreStaging());
   s->catalog_ = catalog;
@@ -141,7 +141,7 @@ Result<std::unique_ptr<RestoreStaging>> RestoreStaging::Prepare(const Catalog& c
   return s;
 }
 
-Status RestoreStaging::PlaceFiles(const RestoreOptions& options) {
+Status RestoreStaging::PlaceFiles(const RestoreRequest& options) {
   if (options.direct_io) direct_.resize(options.device_count);
   for (const RestoreMove& mv : options.moves) {
     bool found = false;

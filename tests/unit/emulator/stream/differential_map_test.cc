@@ -107,7 +107,7 @@ class DifferentialMapTest : public ::testing::Test {
     return e;
   }
   void RestoreInto(const testutil::Streams& s, bool recovery) {
-    RestoreOptions r;
+    RestoreRequest r;
     r.mode = RestoreMode::kDatabase;
     r.target_name = "copy";
     r.recovery = recovery;

@@ -33,7 +33,7 @@ class RestoreErrorsTest : public ::testing::Test {
     before_ = Snapshot(cat_.DatabaseDir("target"));
   }
   Status RestoreOver(const testutil::Streams& s) {
-    RestoreOptions r;
+    RestoreRequest r;
     r.target_name = "target";
     r.replace = true;
     return Restore(cat_, s, r, 3000).status();
