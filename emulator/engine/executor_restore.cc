@@ -1,6 +1,6 @@
 // EmulatorExecutor: RESTORE DATABASE | LOG | HEADERONLY | FILELISTONLY | VERIFYONLY and
 // RESTORE DATABASE x WITH RECOVERY, over VDI or from files.
-#include "emulator/db/sql_error.h"
+#include "emulator/base/sql_error.h"
 #include "emulator/engine/disk_devices.h"
 #include "emulator/engine/executor.h"
 #include "emulator/engine/snapshot_restore.h"
@@ -14,8 +14,8 @@ namespace {
 
 // What every RESTORE form takes from its statement: target, MOVEs, REPLACE, RECOVERY, devices.
 // The mode (and direct I/O) are the caller's.
-RestoreOptions StatementRestoreOptions(const tsql::RestoreStatement& s) {
-  RestoreOptions ro;
+RestoreRequest StatementRestoreRequest(const tsql::RestoreStatement& s) {
+  RestoreRequest ro;
   ro.target_name = s.database;
   for (const auto& m : s.moves) ro.moves.push_back({m.logical_name, m.physical_path});
   ro.replace = s.replace;
@@ -27,7 +27,7 @@ RestoreOptions StatementRestoreOptions(const tsql::RestoreStatement& s) {
 
 // The VDI run of a RESTORE over virtual devices: its device names, BLOCKSIZE (default 512),
 // MAXTRANSFERSIZE (64 KiB), BUFFERCOUNT (0: the server's default) and fault plan.
-VdiRunOptions StatementVdiOptions(const tsql::RestoreStatement& s, const RestoreOptions& ro,
+VdiRunOptions StatementVdiOptions(const tsql::RestoreStatement& s, const RestoreRequest& ro,
                                   const FaultPlan& faults, uint32_t open_timeout_ms) {
   VdiRunOptions vo;
   vo.devices = ro.device_names;
@@ -112,12 +112,13 @@ void EmulatorExecutor::RunRestore(const tsql::RestoreStatement& s, int line,
     disk &= d.type == tsql::DeviceType::kDisk;
   }
   if (!vdi && !disk) {
-    EmitFailure(SqlError(3201, "Cannot open backup device '" + s.devices[0].name +
-                                   "'. vdi-emulator supports VIRTUAL_DEVICE and DISK devices."),
-                op, line, sink);
+    EmitFailure(
+        SqlErrorStatus(3201, "Cannot open backup device '" + s.devices[0].name +
+                                 "'. vdi-emulator supports VIRTUAL_DEVICE and DISK devices."),
+        op, line, sink);
     return;
   }
-  RestoreOptions ro = StatementRestoreOptions(s);
+  RestoreRequest ro = StatementRestoreRequest(s);
   switch (s.kind) {
     case tsql::RestoreKind::kDatabase:
       ro.mode = RestoreMode::kDatabase;
@@ -206,15 +207,15 @@ void EmulatorExecutor::RunSnapshotRestore(const tsql::RestoreStatement& s, int l
   }
   for (const auto& d : s.devices) {
     if (d.type != tsql::DeviceType::kVirtualDevice) {
-      EmitFailure(SqlError(3201, "Cannot open backup device '" + d.name +
-                                     "'. RESTORE WITH SNAPSHOT needs a VIRTUAL_DEVICE."),
+      EmitFailure(SqlErrorStatus(3201, "Cannot open backup device '" + d.name +
+                                           "'. RESTORE WITH SNAPSHOT needs a VIRTUAL_DEVICE."),
                   op, line, sink);
       return;
     }
   }
-  RestoreOptions ro = StatementRestoreOptions(s);
+  RestoreRequest ro = StatementRestoreRequest(s);
   ro.mode = RestoreMode::kDatabase;
-  RestoreOptions verify = ro;
+  RestoreRequest verify = ro;
   verify.mode = RestoreMode::kVerifyOnly;  // reads and checks the metadata, writes nothing
   auto session = RestoreSession::Begin(catalog_, verify);
   if (!session.ok()) {
@@ -235,7 +236,7 @@ void EmulatorExecutor::RunSnapshotRestore(const tsql::RestoreStatement& s, int l
   VdiRunStats stats;
   Status st = RunVdiRestore(**session, vo, &stats);
   if (st.ok() && !plan)
-    st = SqlError(3203, "Read on \"" + ro.device_names[0] + "\" failed: no metadata.");
+    st = SqlErrorStatus(3203, "Read on \"" + ro.device_names[0] + "\" failed: no metadata.");
   if (st.ok()) faults->StallCommit();
   if (st.ok()) st = CommitSnapshotRestore(catalog_, *plan);
   if (!st.ok()) {

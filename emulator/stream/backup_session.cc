@@ -8,10 +8,10 @@
 #include <chrono>
 #include <cstring>
 
+#include "emulator/base/sql_error.h"
 #include "emulator/db/backup_history.h"
 #include "emulator/db/log_file.h"
 #include "emulator/db/meta_lock.h"
-#include "emulator/db/sql_error.h"
 
 namespace vdibk::emulator {
 namespace {
@@ -49,19 +49,20 @@ Result<std::unique_ptr<BackupSession>> BackupSession::Begin(const Catalog& catal
   const DbMeta& m = db.meta();
   if (options.kind == BackupKind::kLog) {
     if (db.simple_recovery()) {
-      return SqlError(4208,
-                      "The statement BACKUP LOG is not allowed while the recovery model is "
-                      "SIMPLE. Use BACKUP DATABASE or change the recovery model using ALTER "
-                      "DATABASE.");
+      return SqlErrorStatus(4208,
+                            "The statement BACKUP LOG is not allowed while the recovery model is "
+                            "SIMPLE. Use BACKUP DATABASE or change the recovery model using ALTER "
+                            "DATABASE.");
     }
     if (!m.has_full_backup) {
-      return SqlError(4214,
-                      "BACKUP LOG cannot be performed because there is no current database "
-                      "backup.");
+      return SqlErrorStatus(4214,
+                            "BACKUP LOG cannot be performed because there is no current database "
+                            "backup.");
     }
   }
   if (options.kind == BackupKind::kDifferential && m.diff_base_guid.IsZero()) {
-    return SqlError(3035, "Cannot perform a differential backup for database \"" + database +
+    return SqlErrorStatus(3035,
+                          "Cannot perform a differential backup for database \"" + database +
                               "\", because a current database backup does not exist. Perform a "
                               "full database backup by reissuing BACKUP DATABASE, omitting the "
                               "WITH DIFFERENTIAL option.");

@@ -4,7 +4,7 @@
 #include <algorithm>
 #include <cstring>
 
-#include "emulator/db/sql_error.h"
+#include "emulator/base/sql_error.h"
 #include "shared/base/little_endian.h"
 
 namespace vdibk::emulator {
@@ -15,18 +15,19 @@ DeviceParser::DeviceParser(uint32_t device, std::string device_name, ParserSink*
 }
 
 Status DeviceParser::Corrupt(const std::string& detail) const {
-  return SqlError(3241,
-                  "The media family on device '" + device_name_ +
-                      "' is incorrectly formed. SQL Server cannot process this media family.",
-                  ErrorCode::kIntegrity)
+  return SqlErrorStatus(3241,
+                        "The media family on device '" + device_name_ +
+                            "' is incorrectly formed. SQL Server cannot process this media family.",
+                        ErrorCode::kIntegrity)
       .WithContext(device_name_ + " at byte " + std::to_string(pos_) + ": " + detail);
 }
 
 Status DeviceParser::CheckComplete() const {
   if (!error_.ok()) return error_;
   if (complete()) return Status::Ok();
-  return SqlError(3203, "Read on \"" + device_name_ + "\" failed: 38(Reached the end of the file.)",
-                  ErrorCode::kIntegrity)
+  return SqlErrorStatus(3203,
+                        "Read on \"" + device_name_ + "\" failed: 38(Reached the end of the file.)",
+                        ErrorCode::kIntegrity)
       .WithContext(device_name_ + ": stream ends at byte " + std::to_string(pos_));
 }
 
@@ -298,11 +299,11 @@ Status DeviceParser::OnCollected() {
     for (size_t i = 0; i < page_sums_.size(); ++i) {
       if (LoadLe<uint64_t>(acc_.data() + 8 * i) != page_sums_[i]) {
         uint64_t page = run_.file_offset / kPageSize + i;
-        return SqlError(3183,
-                        "RESTORE detected an error on page (" + std::to_string(run_.file_id) + ":" +
-                            std::to_string(page) + ") in database \"" + info_.database_name +
-                            "\" as read from the backup set.",
-                        ErrorCode::kIntegrity);
+        return SqlErrorStatus(3183,
+                              "RESTORE detected an error on page (" + std::to_string(run_.file_id) +
+                                  ":" + std::to_string(page) + ") in database \"" +
+                                  info_.database_name + "\" as read from the backup set.",
+                              ErrorCode::kIntegrity);
       }
     }
     state_ = State::kStreamHead;

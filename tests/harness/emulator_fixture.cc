@@ -57,6 +57,16 @@ Outcome EmulatorFixture::Sql(const std::string& query) const {
   return RunProgram({Bin("sqlcmd"), "-S", endpoint_, "-b", "-Q", query});
 }
 
+std::string EmulatorFixture::HistoryPath() const { return data_ + "/.vdi-emulator/backupset"; }
+
+int EmulatorFixture::HistoryEntries(const std::string& history, const std::string& database) {
+  const std::string field = "\t" + database + "\t";
+  std::istringstream in(history);
+  int n = 0;
+  for (std::string line; std::getline(in, line);) n += line.find(field) != std::string::npos;
+  return n;
+}
+
 std::vector<std::string> EmulatorFixture::Environment() const {
   return {"VDI_EMULATOR_ENDPOINT=" + endpoint_};
 }

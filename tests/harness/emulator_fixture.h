@@ -37,6 +37,11 @@ class EmulatorFixture : public ::testing::Test {
 
   // `sqlcmd -S endpoint_ -b -Q QUERY` (stdout only).
   Outcome Sql(const std::string& query) const;
+  // The emulator's server-wide backup history, one line per row (data_/.vdi-emulator/backupset,
+  // emulator/db/backup_history.h).
+  std::string HistoryPath() const;
+  // Rows of `database` in a copy of that file's text (ReadAll(HistoryPath())).
+  static int HistoryEntries(const std::string& history, const std::string& database = "sales");
   // The environment that points the emulator's clients at this server (VDI_EMULATOR_ENDPOINT),
   // for StartMerged.
   std::vector<std::string> Environment() const;

@@ -14,7 +14,6 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
-#include <sstream>
 #include <thread>
 
 #include "coordinator/repo/set_lock.h"
@@ -70,15 +69,6 @@ std::string Describe(const std::vector<fs::path>& paths) {
   return s;
 }
 
-// Rows of database sales in the emulator's server-wide backup history
-// (emulator/db/backup_history.h).
-int HistoryEntries(const std::string& history) {
-  std::istringstream in(history);
-  int n = 0;
-  for (std::string line; std::getline(in, line);) n += line.find("\tsales\t") != std::string::npos;
-  return n;
-}
-
 class BackupFaultsTest : public vdibk::testing::EmulatorFixture {
  protected:
   void SetUp() override { set_name_ = TestSetName("vdbkfault_"); }
@@ -86,7 +76,7 @@ class BackupFaultsTest : public vdibk::testing::EmulatorFixture {
   void StartEmulator(const std::string& size, const std::string& fault = "") {
     ASSERT_NO_FATAL_FAILURE(CreateDatabase("sales", size));
     ASSERT_NO_FATAL_FAILURE(StartServer(FaultArgs(fault)));
-    meta_before_ = ReadAll(MetaPath());
+    meta_before_ = ReadAll(HistoryPath());
     ldf_before_ = ReadAll(data_ + "/sales/sales_log.ldf");
     ASSERT_FALSE(ldf_before_.empty());
   }
@@ -95,8 +85,6 @@ class BackupFaultsTest : public vdibk::testing::EmulatorFixture {
     EmulatorFixture::TearDown();
     if (!mount_.empty()) umount2(mount_.c_str(), MNT_DETACH);
   }
-
-  std::string MetaPath() const { return data_ + "/.vdi-emulator/backupset"; }
 
   std::vector<std::string> BackupArgv(int devices, int workers,
                                       const std::vector<std::string>& extra = {}) {
@@ -135,7 +123,7 @@ class BackupFaultsTest : public vdibk::testing::EmulatorFixture {
       Outcome w = RunProgram(
           {Bin("vdi-emulator"), "workload", "sales", "--data-dir", data_, "--changes", "50"});
       ASSERT_EQ(w.exit_code, 0) << w.out;
-      meta_before_ = ReadAll(MetaPath());
+      meta_before_ = ReadAll(HistoryPath());
       ldf_before_ = ReadAll(data_ + "/sales/sales_log.ldf");
     }
     auto backup =
@@ -150,7 +138,7 @@ class BackupFaultsTest : public vdibk::testing::EmulatorFixture {
 
   // The failed backup changed nothing on the server, left nothing in the repo or /dev/shm.
   void ExpectNothingChanged() {
-    EXPECT_EQ(HistoryEntries(ReadAll(MetaPath())), HistoryEntries(meta_before_))
+    EXPECT_EQ(HistoryEntries(ReadAll(HistoryPath())), HistoryEntries(meta_before_))
         << "the emulator recorded the failed BACKUP in its history";
     EXPECT_TRUE(ReadAll(data_ + "/sales/sales_log.ldf") == ldf_before_) << "the log changed";
     EXPECT_TRUE(SetDirs(repo_, "sales").empty())
@@ -252,7 +240,7 @@ TEST_F(BackupFaultsTest, KilledCoordinatorLeavesNoWorkersAndNextBackupWorks) {
   for (pid_t p : others) {
     if (Alive(p)) kill(p, SIGKILL);
   }
-  EXPECT_EQ(HistoryEntries(ReadAll(MetaPath())), HistoryEntries(meta_before_));
+  EXPECT_EQ(HistoryEntries(ReadAll(HistoryPath())), HistoryEntries(meta_before_));
   EXPECT_TRUE(ReadAll(data_ + "/sales/sales_log.ldf") == ldf_before_);
   // The dead coordinator could not remove its set directory; the workers removed their partial
   // stripes on abort, and no manifest exists, so it is garbage by design (DESIGN.md §6). Only its
@@ -269,7 +257,7 @@ TEST_F(BackupFaultsTest, KilledCoordinatorLeavesNoWorkersAndNextBackupWorks) {
   set_name_ += "b";
   Outcome again = RunProgram(BackupArgv(2, 2));
   ASSERT_EQ(again.exit_code, 0) << again.out;
-  EXPECT_EQ(HistoryEntries(ReadAll(MetaPath())), HistoryEntries(meta_before_) + 1);
+  EXPECT_EQ(HistoryEntries(ReadAll(HistoryPath())), HistoryEntries(meta_before_) + 1);
   int manifests = 0;
   for (const fs::path& p : RepoFiles(repo_, "sales")) manifests += p.filename() == "manifest.vdbk";
   EXPECT_EQ(manifests, 1);

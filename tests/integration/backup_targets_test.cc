@@ -92,15 +92,6 @@ std::string Describe(const std::vector<fs::path>& paths) {
   return s;
 }
 
-// Rows of database sales in the emulator's server-wide backup history
-// (emulator/db/backup_history.h).
-int HistoryEntries(const std::string& history) {
-  std::istringstream in(history);
-  int n = 0;
-  for (std::string line; std::getline(in, line);) n += line.find("\tsales\t") != std::string::npos;
-  return n;
-}
-
 class BackupTargetsE2eTest : public vdibk::testing::EmulatorFixture {
  protected:
   void SetUp() override {
@@ -134,7 +125,6 @@ class BackupTargetsE2eTest : public vdibk::testing::EmulatorFixture {
                       "copy", "--move", "sales=copy.mdf", "--move", "sales_log=copy_log.ldf",
                       "--server", endpoint_, "--json"});
   }
-  std::string MetaPath() const { return data_ + "/.vdi-emulator/backupset"; }
 
   std::string t1_, t2_, set_name_, mount_;
 };
@@ -195,7 +185,7 @@ TEST_F(BackupTargetsE2eTest, MissingStripeInATargetDirFailsRestoreWithExit4) {
 // --target null: compressed and counted, nothing kept, the BACKUP completes on the server.
 TEST_F(BackupTargetsE2eTest, NullTargetCompletesAndKeepsNothing) {
   StartEmulator("16M");
-  const int history = HistoryEntries(ReadAll(MetaPath()));
+  const int history = HistoryEntries(ReadAll(HistoryPath()));
   Outcome b = RunMerged(BackupArgv(2, 2, {"--target", "null", "--json"}));
   ASSERT_EQ(b.exit_code, 0) << b.out;
   EXPECT_NE(b.out.find("\"status\":\"ok\""), std::string::npos) << b.out;
@@ -204,7 +194,7 @@ TEST_F(BackupTargetsE2eTest, NullTargetCompletesAndKeepsNothing) {
   EXPECT_EQ(b.out.find("\"raw_bytes\":0,"), std::string::npos) << b.out;         // data flowed
   EXPECT_EQ(b.out.find("\"compressed_bytes\":0,"), std::string::npos) << b.out;  // and was lz4'd
   EXPECT_TRUE(Entries(repo_).empty()) << Describe(Entries(repo_));
-  EXPECT_EQ(HistoryEntries(ReadAll(MetaPath())), history + 1);  // the server saw a good BACKUP
+  EXPECT_EQ(HistoryEntries(ReadAll(HistoryPath())), history + 1);  // the server saw a good BACKUP
   EXPECT_EQ(ShmLeftovers(set_name_), "");
   // The text summary says so too.
   set_name_ += "t";
@@ -216,14 +206,14 @@ TEST_F(BackupTargetsE2eTest, NullTargetCompletesAndKeepsNothing) {
 
 TEST_F(BackupTargetsE2eTest, MissingTargetExits78BeforeAnyBackup) {
   StartEmulator("16M");
-  const std::string meta = ReadAll(MetaPath());
+  const std::string meta = ReadAll(HistoryPath());
   Outcome b = RunMerged(BackupArgv(2, 2, {"--target", t1_, "--target", dir_.Join("nope")}));
   EXPECT_EQ(b.exit_code, 78) << b.out;
   EXPECT_NE(b.out.find(dir_.Join("nope")), std::string::npos) << b.out;
   EXPECT_EQ(b.out.find("running: BACKUP"), std::string::npos) << b.out;
   EXPECT_TRUE(Entries(repo_).empty()) << Describe(Entries(repo_));
   EXPECT_TRUE(Entries(t1_).empty()) << Describe(Entries(t1_));
-  EXPECT_EQ(HistoryEntries(ReadAll(MetaPath())), HistoryEntries(meta));
+  EXPECT_EQ(HistoryEntries(ReadAll(HistoryPath())), HistoryEntries(meta));
   EXPECT_EQ(ShmLeftovers(set_name_), "");
 }
 
@@ -242,7 +232,7 @@ TEST_F(BackupTargetsE2eTest, FullTargetCleansEveryTarget) {
   }
   mount_ = t2_;
   StartEmulator("64M");
-  const std::string meta = ReadAll(MetaPath());
+  const std::string meta = ReadAll(HistoryPath());
   Outcome b = RunMerged(
       BackupArgv(4, 2, {"--target", t1_, "--target", t2_, "--compression", "none", "--json"}));
   EXPECT_EQ(b.exit_code, 6) << b.out;
@@ -253,7 +243,7 @@ TEST_F(BackupTargetsE2eTest, FullTargetCleansEveryTarget) {
   EXPECT_TRUE(Entries(repo_ + "/sales").empty()) << Describe(Entries(repo_ + "/sales"));
   EXPECT_TRUE(Entries(t1_ + "/sales").empty()) << Describe(Entries(t1_ + "/sales"));
   EXPECT_TRUE(Entries(t2_ + "/sales").empty()) << Describe(Entries(t2_ + "/sales"));
-  EXPECT_EQ(HistoryEntries(ReadAll(MetaPath())), HistoryEntries(meta));
+  EXPECT_EQ(HistoryEntries(ReadAll(HistoryPath())), HistoryEntries(meta));
   EXPECT_EQ(ShmLeftovers(set_name_), "");
 }
 

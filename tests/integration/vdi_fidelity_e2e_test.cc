@@ -9,7 +9,6 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
-#include <sstream>
 
 #include "shared/stripe/directory_target.h"
 #include "shared/stripe/stripe_reader.h"
@@ -34,21 +33,13 @@ using vdibk::testing::StartMerged;
 
 constexpr int kExtraFlushes = 5;
 
-// Rows of database sales in the emulator's backup history (emulator/db/backup_history.h).
-int HistoryEntries(const std::string& history) {
-  std::istringstream in(history);
-  int n = 0;
-  for (std::string line; std::getline(in, line);) n += line.find("\tsales\t") != std::string::npos;
-  return n;
-}
-
 class VdiFidelityE2eTest : public vdibk::testing::EmulatorFixture {
  protected:
   void StartEmulator(const std::string& fault) {
     set_name_ = TestSetName("vdbkfid_");
     ASSERT_NO_FATAL_FAILURE(CreateDatabase("sales", "16M"));
     ASSERT_NO_FATAL_FAILURE(StartServer(FaultArgs(fault)));
-    history_before_ = ReadAll(data_ + "/.vdi-emulator/backupset");
+    history_before_ = ReadAll(HistoryPath());
   }
   Outcome Backup(int devices, int workers, const std::vector<std::string>& extra = {}) {
     std::vector<std::string> argv{Bin("vdibackup"),
@@ -107,8 +98,7 @@ class VdiFidelityE2eTest : public vdibk::testing::EmulatorFixture {
   // The failed backup left nothing: no set directory, no history row, no shared memory.
   void ExpectNothingLeft() {
     EXPECT_TRUE(SetDirs(repo_, "sales").empty());
-    EXPECT_EQ(HistoryEntries(ReadAll(data_ + "/.vdi-emulator/backupset")),
-              HistoryEntries(history_before_));
+    EXPECT_EQ(HistoryEntries(ReadAll(HistoryPath())), HistoryEntries(history_before_));
     EXPECT_EQ(ShmLeftovers(set_name_), "");
   }
 

@@ -9,7 +9,7 @@
 #include <thread>
 #include <vector>
 
-#include "emulator/db/sql_error.h"
+#include "emulator/base/sql_error.h"
 #include "emulator/engine/vdi_server_run.h"
 #include "tests/unit/emulator/engine/vdi_statement_fixture.h"
 

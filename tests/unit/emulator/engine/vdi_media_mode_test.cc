@@ -47,7 +47,7 @@ class MediaModeTest : public ::testing::Test {
     client_->SetStreams(std::move(streams));
     client_->SetMarks(std::move(marks));
     EXPECT_EQ(client_->Start(), NOERROR);
-    RestoreOptions ro;
+    RestoreRequest ro;
     ro.target_name = target;
     ro.device_count = copt.devices;
     auto session = RestoreSession::Begin(*catalog_, ro);

@@ -8,9 +8,9 @@
 #include <filesystem>
 #include <fstream>
 
+#include "emulator/base/sql_error.h"
 #include "emulator/db/catalog.h"
 #include "emulator/db/database_generator.h"
-#include "emulator/db/sql_error.h"
 #include "emulator/db/workload.h"
 #include "tests/harness/test_dirs.h"
 #include "tests/unit/emulator/engine/memory_vdi_client.h"
@@ -57,7 +57,7 @@ class VdiRunTest : public ::testing::Test {
     if (keep) *keep = client_.get();
     return st;
   }
-  Result<RestoreResult> Restore(const std::vector<std::string>& streams, RestoreOptions ropts) {
+  Result<RestoreResult> Restore(const std::vector<std::string>& streams, RestoreRequest ropts) {
     MemoryClientOptions copt;
     copt.devices = static_cast<uint32_t>(streams.size());
     client_ = std::make_unique<MemoryVdiClient>(vdibk::testing::UniqueName("emur"), copt);
@@ -104,7 +104,7 @@ TEST_F(VdiRunTest, BackupAndRestoreRoundTripOn1_2_8Devices) {
     EXPECT_EQ(client_->count(VDC_Flush), static_cast<int>(devices));
     for (const auto& s : streams) EXPECT_EQ(s.size() % 65536, 0u);
     std::string target = "copy" + std::to_string(devices);
-    RestoreOptions r;
+    RestoreRequest r;
     r.target_name = target;
     r.moves = {{"sales", target + "_data.mdf"}};
     auto result = Restore(streams, r);

@@ -127,7 +127,7 @@ TEST_F(BackupStreamTest, MetadataOnlyCarriesNoPages) {
   Result<testutil::Streams> s = Backup(cat_, "db", o, true);
   ASSERT_OK(s);
   EXPECT_LT(s.value()[0].size(), 70000u);
-  RestoreOptions r;
+  RestoreRequest r;
   r.mode = RestoreMode::kFileListOnly;
   Result<RestoreResult> rows = testutil::Restore(cat_, s.value(), r);
   ASSERT_OK(rows);

@@ -42,7 +42,7 @@ Result<Streams> Backup(const Catalog& cat, const std::string& db, const BackupOp
   return s;
 }
 
-Result<RestoreResult> Restore(const Catalog& cat, const Streams& streams, RestoreOptions o,
+Result<RestoreResult> Restore(const Catalog& cat, const Streams& streams, RestoreRequest o,
                               size_t piece) {
   o.device_count = static_cast<uint32_t>(streams.size());
   VDIBK_ASSIGN_OR_RETURN(std::unique_ptr<RestoreSession> s, RestoreSession::Begin(cat, o));

@@ -25,7 +25,7 @@ Result<Streams> Backup(const Catalog& cat, const std::string& db, const BackupOp
                        bool commit = true, size_t fill_size = 65536);
 
 // Feeds the streams in pieces of `piece` bytes, alternating devices, then Finish().
-Result<RestoreResult> Restore(const Catalog& cat, const Streams& streams, RestoreOptions o,
+Result<RestoreResult> Restore(const Catalog& cat, const Streams& streams, RestoreRequest o,
                               size_t piece = 32768);
 
 // Relative path -> content of every regular file under `dir`.
