@@ -242,7 +242,7 @@ EOF
 
 cmd_env() {
   resolve_dir
-  [ -f "$DIR/state" ] && [ -f "$DIR/env" ] || die "no running server in $DIR"
+  if [ ! -f "$DIR/state" ] || [ ! -f "$DIR/env" ]; then die "no running server in $DIR"; fi
   cat "$DIR/env"
 }
 
