@@ -187,6 +187,7 @@ cmd_start() {
   flock -n 9 || die "$DIR is locked by another s3-server.sh"
   # A failed start leaves nothing behind.
   trap 'rc=$?; if ((rc)); then exec 9>&-; "$0" stop --dir "$DIR" >/dev/null 2>&1 || true; fi' EXIT
+  trap 'exit 143' TERM INT
   mkdir -p "$DIR"/{mon,osd/0,rgw,run,log}
   ((own_pointer)) && echo "$DIR" > "$POINTER"
   local mon_port fsid

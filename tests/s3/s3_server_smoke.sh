@@ -12,6 +12,7 @@ WORK=$(mktemp -d "${TMPDIR:-/tmp}/vdibk-s3-smoke-XXXXXX")
 STATE="$WORK/server"
 cleanup() { "$SERVER" stop --dir "$STATE" >/dev/null 2>&1 || true; rm -rf "$WORK"; }
 trap cleanup EXIT
+trap 'exit 143' TERM INT
 fail() { echo "FAIL: $*" >&2; exit 1; }
 
 "$SERVER" start --dir "$STATE" >/dev/null

@@ -9,6 +9,7 @@ for b in ceph-mon ceph-osd radosgw radosgw-admin; do
 done
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/vdibk-s3-test-XXXXXX")
 trap '"$ROOT/scripts/s3-server.sh" stop --dir "$WORK/server" >/dev/null 2>&1 || true; rm -rf "$WORK"' EXIT
+trap 'exit 143' TERM INT  # a timeout's SIGTERM still stops the server
 "$ROOT/scripts/s3-server.sh" start --dir "$WORK/server" >/dev/null
 eval "$("$ROOT/scripts/s3-server.sh" env --dir "$WORK/server")"
 rc=0
