@@ -146,6 +146,8 @@ mon data avail crit = 0
 run dir = $DIR/run
 admin socket = $DIR/run/\$name.asok
 log file = $DIR/log/\$name.log
+mon cluster log file = default=$DIR/log/cluster.\$channel.log cluster=$DIR/log/cluster.log
+crash dir = $DIR/crash
 keyring = $DIR/keyring
 [mon]
 mon data = $DIR/mon/\$id
