@@ -9,7 +9,7 @@
 #           returns once the bucket answers (exit 69 when the Ceph packages are missing).
 #   env     prints export lines: eval "$(scripts/s3-server.sh env)"
 #   status  exit 0 when the gateway answers, 3 when it is not running.
-#   stop    ends every daemon of DIR and removes DIR.
+#   stop    ends every daemon of DIR and removes DIR (exit 0 when there is nothing to stop).
 # Without --dir, env/status/stop use $VDIBK_S3_DIR or the last server started without --dir.
 # All state (data, sockets, logs, keys) lives in DIR; nothing is mounted and nothing in /etc or
 # /var is touched. The secret key is only in DIR/env (mode 600), never on a command line.
@@ -262,6 +262,7 @@ cmd_status() {
 }
 
 cmd_stop() {
+  [ -n "$DIR" ] || [ -n "${VDIBK_S3_DIR:-}" ] || [ -f "$POINTER" ] || { log "no server to stop"; return 0; }
   resolve_dir
   [ -d "$DIR" ] || { log "$DIR does not exist"; return 0; }
   [ -f "$DIR/$MARKER" ] || die "$DIR was not made by s3-server.sh; not touching it"
