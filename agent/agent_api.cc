@@ -1,5 +1,5 @@
 // The agent's HTTP routes: request JSON parsed with protobuf's JSON utility, responses built
-// with the escaping of shared/base/json_string.h.
+// with the escaping of shared/base/json_text.h.
 #include "agent/agent_api.h"
 
 #include <google/protobuf/util/json_util.h>
@@ -8,21 +8,13 @@
 #include <cstdio>
 
 #include "proto/agent.pb.h"
-#include "shared/base/json_string.h"
+#include "shared/base/json_text.h"
 
 namespace vdibk::coordinator {
 namespace {
 
 HttpResponse Error(int status, const std::string& message) {
   return {status, "application/json", "{\"error\":" + JsonString(message) + "}\n", {}};
-}
-
-// JSON has no NaN or infinity (a progress line may hold "NaN": protobuf's JSON reads it): null.
-std::string Num(double v) {
-  if (!std::isfinite(v)) return "null";
-  char buf[64];
-  std::snprintf(buf, sizeof(buf), "%.3f", v);
-  return buf;
 }
 
 // "/v1/jobs/17" -> 17; nullopt for anything else.
@@ -39,12 +31,12 @@ std::optional<uint64_t> JobId(const std::string& path) {
 }  // namespace
 
 std::string ProgressJson(const JobProgress& p) {
-  std::string out = "{\"state\":" + JsonString(p.state) + ",\"seconds\":" + Num(p.seconds) +
+  std::string out = "{\"state\":" + JsonString(p.state) + ",\"seconds\":" + JsonNumber(p.seconds) +
                     ",\"bytes\":" + std::to_string(p.bytes) +
-                    ",\"bytes_per_second\":" + Num(p.bytes_per_second) +
-                    ",\"mb_per_second\":" + Num(p.bytes_per_second / 1e6) +
+                    ",\"bytes_per_second\":" + JsonNumber(p.bytes_per_second) +
+                    ",\"mb_per_second\":" + JsonNumber(p.bytes_per_second / 1e6) +
                     ",\"total_bytes\":" + std::to_string(p.total_bytes) +
-                    ",\"eta_seconds\":" + Num(p.eta_seconds) + ",\"devices\":[";
+                    ",\"eta_seconds\":" + JsonNumber(p.eta_seconds) + ",\"devices\":[";
   for (size_t i = 0; i < p.devices.size(); ++i) {
     const JobProgress::Device& d = p.devices[i];
     out += std::string(i ? "," : "") + "{\"index\":" + std::to_string(d.index) +
@@ -63,7 +55,7 @@ std::string JobJson(const JobInfo& j) {
          ",\"created_unix_ms\":" + std::to_string(j.created_unix_ms) +
          ",\"started_unix_ms\":" + std::to_string(j.started_unix_ms) +
          ",\"finished_unix_ms\":" + std::to_string(j.finished_unix_ms) +
-         ",\"elapsed_seconds\":" + Num(j.elapsed_seconds);
+         ",\"elapsed_seconds\":" + JsonNumber(j.elapsed_seconds);
   if (j.summary) {
     out += ",\"raw_bytes\":" + std::to_string(j.summary->raw_bytes) +
            ",\"compressed_bytes\":" + std::to_string(j.summary->compressed_bytes) +

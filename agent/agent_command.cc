@@ -23,6 +23,7 @@
 #include "agent/job_table.h"
 #include "agent/sd_notify.h"
 #include "agent/tls_context.h"
+#include "shared/base/command_line.h"
 #include "shared/base/error_code.h"
 #include "shared/base/log.h"
 
@@ -72,33 +73,36 @@ void Reload(const AgentConfig& config, Authenticator& auth, HttpServer& http) {
 
 }  // namespace
 
-const char* AgentUsage() {
-  return "vdibackup agent --config FILE\n"
-         "  long-running sidecar: HTTP API (POST/GET /v1/jobs, GET/DELETE /v1/jobs/{id}),\n"
-         "  GET /metrics (Prometheus), /healthz, /readyz. FILE is YAML: listen, repo, server,\n"
-         "  sqlcmd, defaults {devices, workers, buffer_count, max_transfer_size, worker_endpoint}, "
-         "grace_seconds,\n"
-         "  http {max_connections, max_connections_per_peer, header_timeout_seconds,\n"
-         "  body_timeout_seconds}, tapes, listen_tls, listen_unix, listen_unix_mode,\n"
-         "  auth {token_files, unix_uids}, tls {cert_file, key_file, client_ca_file,\n"
-         "  require_client_cert, client_roles}, policy {databases, move_roots, target_roots,\n"
-         "  repo_roots, backup_may_restore_copies}, audit_log (see docs/agent.md).\n"
-         "  SIGHUP reloads the token files and the TLS certificate";
+namespace {
+
+CommandLine AgentCommandLine(std::string* config_path) {
+  CommandLine cl("vdibackup agent",
+                 "The long-running sidecar: HTTP API (POST/GET /v1/jobs, GET/DELETE "
+                 "/v1/jobs/{id}), GET /metrics (Prometheus), /healthz, /readyz; SIGHUP reloads "
+                 "the token files and the TLS certificate");
+  cl.Text("--config", config_path, "FILE",
+          "The agent's YAML config: listen, repo, server, sqlcmd, defaults {devices, workers, "
+          "buffer_count, max_transfer_size, worker_endpoint}, grace_seconds, http {...}, tapes, "
+          "listen_tls, listen_unix, listen_unix_mode, auth {...}, tls {...}, policy {...}, "
+          "audit_log (docs/agent.md)");
+  cl.Require("--config");
+  cl.LogFormat();
+  return cl;
+}
+
+}  // namespace
+
+std::string AgentUsage() {
+  std::string config_path;
+  return AgentCommandLine(&config_path).Help();
 }
 
 int RunAgentCommand(const std::vector<std::string>& args, const std::string& bin_dir) {
   std::string config_path;
-  for (size_t i = 0; i < args.size(); ++i) {
-    if (args[i] == "--config" && i + 1 < args.size()) {
-      config_path = args[++i];
-    } else {
-      std::fprintf(stderr, "vdibackup agent: unknown argument '%s'\n%s\n", args[i].c_str(),
-                   AgentUsage());
-      return ExitCodeFor(ErrorCode::kUsage);
-    }
-  }
-  if (config_path.empty()) {
-    std::fprintf(stderr, "vdibackup agent: --config FILE is required\n%s\n", AgentUsage());
+  CommandLine cl = AgentCommandLine(&config_path);
+  if (Status st = cl.Parse(args); !st.ok() || config_path.empty()) {
+    std::fprintf(stderr, "vdibackup agent: %s\n(vdibackup agent --help lists the options)\n",
+                 st.ok() ? "--config FILE is required" : st.message().c_str());
     return ExitCodeFor(ErrorCode::kUsage);
   }
   Result<AgentConfig> config = LoadAgentConfig(config_path);

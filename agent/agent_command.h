@@ -19,7 +19,8 @@ namespace vdibk::coordinator {
 // vdibackup (the jobs' program).
 int RunAgentCommand(const std::vector<std::string>& args, const std::string& bin_dir);
 
-const char* AgentUsage();
+// The --help text: every option with what it does and its default.
+std::string AgentUsage();
 
 }  // namespace vdibk::coordinator
 

@@ -1,4 +1,4 @@
-// The audit log's JSON lines (escaping of shared/base/json_string.h) written with O_APPEND.
+// The audit log's JSON lines (escaping of shared/base/json_text.h) written with O_APPEND.
 #include "agent/audit_log.h"
 
 #include <fcntl.h>
@@ -9,7 +9,7 @@
 #include <cstdio>
 #include <ctime>
 
-#include "shared/base/json_string.h"
+#include "shared/base/json_text.h"
 
 namespace vdibk::coordinator {
 

@@ -17,7 +17,7 @@
 #include <thread>
 
 #include "agent/http_connection.h"
-#include "shared/base/json_string.h"
+#include "shared/base/json_text.h"
 #include "shared/base/log.h"
 
 namespace vdibk::coordinator {

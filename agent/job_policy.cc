@@ -35,7 +35,7 @@ constexpr OptionRule kOptions[] = {
     {"--type", "b", Shape::kChoice, "|full|diff|log|"},
     {"--checksum", "b", Shape::kFlag},
     {"--no-checksum", "b", Shape::kFlag},
-    {"--no-progress", "b", Shape::kFlag},
+    {"--no-progress", "br", Shape::kFlag},
     {"--copy-only", "b", Shape::kFlag},
     {"--set-name", "br", Shape::kName},
     {"--target", "b", Shape::kTarget},

@@ -7,7 +7,7 @@
 #include <sstream>
 
 #include "agent/agent_metrics.h"
-#include "agent/json_text.h"
+#include "shared/base/json_check.h"
 #include "proto/agent.pb.h"
 #include "shared/base/log.h"
 

@@ -133,8 +133,9 @@ class Scope:
     def ipc_dirs(self):
         return sorted(n for n in os.listdir(self.tmpdir) if n.startswith("vdibackup-ipc"))
 
-    def processes(self, names=("vdibackup", "vdibackup-worker", "sqlcmd")):
-        """pid -> comm of our running descendants named `names` (zombies excluded)."""
+    def processes(self, names=("vdibackup", "vdibackup-worker"[:15], "sqlcmd")):
+        """pid -> comm of our running descendants named `names` (zombies excluded; a comm is at
+        most 15 characters)."""
         parent, comm = {}, {}
         for pid in os.listdir("/proc"):
             if not pid.isdigit():

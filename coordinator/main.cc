@@ -1,7 +1,9 @@
-// vdibackup: entry point; dispatches the subcommand (backup, restore, verify, list, prune).
+// vdibackup: entry point; dispatches the subcommand (backup, restore, verify, list, prune,
+// reconcile, doctor, agent) and answers --help for it.
 #include <unistd.h>
 
 #include <cstdio>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -18,10 +20,14 @@
 #include "coordinator/cli/restore_options.h"
 #include "coordinator/cli/verify_command.h"
 #include "coordinator/cli/verify_options.h"
+#include "shared/base/command_line.h"
 #include "shared/base/error_code.h"
 #include "shared/base/log.h"
 
 namespace {
+
+namespace cli = vdibk::coordinator;
+using Args = std::vector<std::string>;
 
 std::string BinDir() {
   char buf[4096];
@@ -32,95 +38,88 @@ std::string BinDir() {
   return slash == std::string::npos ? "." : p.substr(0, slash);
 }
 
-void Usage(FILE* out) {
-  std::fprintf(out, "usage: vdibackup backup|restore|verify|list|prune|reconcile ...\n%s\n%s\n",
-               vdibk::coordinator::BackupUsage(), vdibk::coordinator::RestoreUsage());
-  std::fprintf(out, "%s\nany command: --log-format text|json (the log lines on stderr)\n",
-               vdibk::coordinator::DoctorUsage());
-  std::fprintf(out, "%s\n%s\n%s\n%s\n", vdibk::coordinator::VerifyUsage(),
-               vdibk::coordinator::ListUsage(), vdibk::coordinator::PruneUsage(),
-               vdibk::coordinator::ReconcileUsage());
+struct Command {
+  const char* name;
+  const char* summary;
+  std::function<std::string()> help;
+  std::function<int(const Args&, const std::string&)> run;
+};
+
+const std::vector<Command>& Commands() {
+  static const std::vector<Command> commands = {
+      {"backup", "Back up a database through VDI into the repository", cli::BackupUsage,
+       cli::RunBackupCommand},
+      {"restore", "Restore a database (the restore chain, or one set)", cli::RestoreUsage,
+       cli::RunRestoreCommand},
+      {"verify", "Check every stripe of a set against its manifest (--sql: RESTORE VERIFYONLY)",
+       cli::VerifyUsage, cli::RunVerifyCommand},
+      {"list", "One line per set of the repository, with its state", cli::ListUsage,
+       [](const Args& a, const std::string&) { return cli::RunListCommand(a); }},
+      {"prune", "Remove the sets the retention rules no longer keep", cli::PruneUsage,
+       cli::RunPruneCommand},
+      {"reconcile", "Promote the unconfirmed sets the server's backup history records",
+       cli::ReconcileUsage, cli::RunReconcileCommand},
+      {"doctor", "Check the environment (PASS/WARN/FAIL with the fix)", cli::DoctorUsage,
+       cli::RunDoctorCommand},
+      {"agent", "Run the long-running sidecar (HTTP API, metrics, health)", cli::AgentUsage,
+       cli::RunAgentCommand},
+  };
+  return commands;
 }
 
-// Takes `--log-format text|json` (anywhere, for every command) out of `args` and applies it.
-// Returns false after printing an error for a bad value.
-bool ApplyLogFormat(std::vector<std::string>& args) {
-  for (size_t i = 0; i < args.size(); ++i) {
-    if (args[i] != "--log-format") continue;
-    const std::string value = i + 1 < args.size() ? args[i + 1] : "";
-    if (value != "text" && value != "json") {
-      std::fprintf(stderr, "vdibackup: --log-format must be text or json\n");
-      return false;
-    }
-    vdibk::log::SetFormat(value == "json" ? vdibk::log::Format::kJson : vdibk::log::Format::kText);
-    setenv("VDIBACKUP_LOG_FORMAT", value.c_str(), 1);  // the workers log the same way
-    args.erase(args.begin() + static_cast<std::ptrdiff_t>(i),
-               args.begin() + static_cast<std::ptrdiff_t>(i) + 2);
-    --i;
-  }
-  return true;
+// The top level: `vdibackup [--log-format F] COMMAND [OPTIONS]`.
+vdibk::CommandLine TopCommandLine() {
+  vdibk::CommandLine cl("vdibackup",
+                        "SQL Server backups through VDI, striped over worker processes. "
+                        "`vdibackup COMMAND --help` lists a command's options. Exit codes: 0 ok, "
+                        "1 warnings, 2 failed, 3 data integrity, 4 missing input or mismatch, "
+                        "5 aborted, 6 target I/O, 7 SQL error, 64 usage, 78 configuration");
+  cl.LogFormat();
+  for (const Command& c : Commands()) cl.Subcommand(c.name, c.summary);
+  cl.Subcommand("help", "Print this help");
+  return cl;
+}
+
+int UsageError(const std::string& message) {
+  std::fprintf(stderr, "vdibackup: %s\n(vdibackup --help lists the commands)\n", message.c_str());
+  return vdibk::ExitCodeFor(vdibk::ErrorCode::kUsage);
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::vector<std::string> args(argv + 1, argv + argc);
-  if (!ApplyLogFormat(args)) return vdibk::ExitCodeFor(vdibk::ErrorCode::kUsage);
-  if (args.empty()) {
-    Usage(stderr);
-    return vdibk::ExitCodeFor(vdibk::ErrorCode::kUsage);
+  const Args args(argv + 1, argv + argc);
+  vdibk::CommandLine top = TopCommandLine();
+  if (vdibk::Status st = top.Parse(args); !st.ok()) {
+    // `vdibackup --help` (the command's own --help is among its arguments, not seen here).
+    if (vdibk::WantsHelp(args)) {
+      std::printf("%s", top.Help().c_str());
+      return 0;
+    }
+    return UsageError(st.message());
   }
-  if (args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
-    Usage(stdout);
+  const std::string command = top.Command();
+  if (command == "help") {
+    std::printf("%s", top.Help().c_str());
     return 0;
+  }
+  if (command.empty()) {
+    const Args rest = top.Unparsed();
+    if (rest.empty()) {
+      std::fprintf(stderr, "%s", top.Help().c_str());
+      return vdibk::ExitCodeFor(vdibk::ErrorCode::kUsage);
+    }
+    return UsageError("unknown command '" + rest.front() + "'");
   }
   vdibk::log::SetComponent("vdibackup");
-  const bool help = args.size() >= 2 && (args[1] == "--help" || args[1] == "-h");
-  if (help && (args[0] == "backup" || args[0] == "restore")) {
-    std::printf("%s\n", args[0] == "backup" ? vdibk::coordinator::BackupUsage()
-                                            : vdibk::coordinator::RestoreUsage());
-    return 0;
-  }
-  if (help && (args[0] == "verify" || args[0] == "list" || args[0] == "prune")) {
-    std::printf("%s\n", args[0] == "verify" ? vdibk::coordinator::VerifyUsage()
-                        : args[0] == "list" ? vdibk::coordinator::ListUsage()
-                                            : vdibk::coordinator::PruneUsage());
-    return 0;
-  }
-  if (args[0] == "verify") {
-    return vdibk::coordinator::RunVerifyCommand({args.begin() + 1, args.end()}, BinDir());
-  }
-  if (args[0] == "list") return vdibk::coordinator::RunListCommand({args.begin() + 1, args.end()});
-  if (args[0] == "prune")
-    return vdibk::coordinator::RunPruneCommand({args.begin() + 1, args.end()}, BinDir());
-  if (args[0] == "doctor") {
-    if (help) {
-      std::printf("%s\n", vdibk::coordinator::DoctorUsage());
+  const Args command_args = top.CommandArgs();
+  for (const Command& c : Commands()) {
+    if (command != c.name) continue;
+    if (vdibk::WantsHelp(command_args)) {
+      std::printf("%s", c.help().c_str());
       return 0;
     }
-    return vdibk::coordinator::RunDoctorCommand({args.begin() + 1, args.end()}, BinDir());
+    return c.run(command_args, BinDir());
   }
-  if (args[0] == "reconcile") {
-    if (help) {
-      std::printf("%s\n", vdibk::coordinator::ReconcileUsage());
-      return 0;
-    }
-    return vdibk::coordinator::RunReconcileCommand({args.begin() + 1, args.end()}, BinDir());
-  }
-  if (args[0] == "agent") {
-    if (help) {
-      std::printf("%s\n", vdibk::coordinator::AgentUsage());
-      return 0;
-    }
-    return vdibk::coordinator::RunAgentCommand({args.begin() + 1, args.end()}, BinDir());
-  }
-  if (args[0] == "backup") {
-    return vdibk::coordinator::RunBackupCommand({args.begin() + 1, args.end()}, BinDir());
-  }
-  if (args[0] == "restore") {
-    return vdibk::coordinator::RunRestoreCommand({args.begin() + 1, args.end()}, BinDir());
-  }
-  std::fprintf(stderr, "vdibackup: unknown command '%s'\n", args[0].c_str());
-  Usage(stderr);
-  return vdibk::ExitCodeFor(vdibk::ErrorCode::kUsage);
+  return UsageError("unknown command '" + command + "'");
 }

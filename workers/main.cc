@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "shared/base/command_line.h"
 #include "shared/base/log.h"
 #include "workers/buffer_mapper.h"
 #include "workers/failpoint.h"
@@ -19,14 +20,14 @@ extern "C" void OnTerm(int) { g_stop.store(true); }
 
 int main(int argc, char** argv) {
   std::vector<std::string> args(argv, argv + argc);
-  if (argc == 2 && (args[1] == "--help" || args[1] == "-h")) {
-    std::printf("%s\n", vdibk::workers::WorkerUsage());
+  if (vdibk::WantsHelp({args.begin() + 1, args.end()})) {
+    std::printf("%s", vdibk::workers::WorkerUsage().c_str());
     return 0;
   }
   auto options = vdibk::workers::ParseWorkerOptions(args);
   if (!options.ok()) {
-    std::fprintf(stderr, "vdibackup-worker: %s\n%s\n", options.status().message().c_str(),
-                 vdibk::workers::WorkerUsage());
+    std::fprintf(stderr, "vdibackup-worker: %s\n(vdibackup-worker --help lists the options)\n",
+                 options.status().message().c_str());
     return vdibk::ExitCodeFor(options.status().code());
   }
   vdibk::log::SetComponent("vdibackup-worker[" + options->worker_id + "]");

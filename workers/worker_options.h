@@ -21,12 +21,12 @@ struct WorkerOptions {
   std::string failpoint;  // tests only: $VDIBK_WORKER_FAILPOINT (failpoint.h); "" = none
 };
 
-// Parses argv (argv[0] is the program). Every option at most once. Errors: kUsage with the
-// offending argument.
+// Parses argv (argv[0] is the program). Every option at most once; --log-format is applied.
+// Errors: kUsage naming the offending argument.
 Result<WorkerOptions> ParseWorkerOptions(const std::vector<std::string>& args);
 
-// One-paragraph usage text for --help and usage errors.
-const char* WorkerUsage();
+// The --help text: every option with what it does and its default.
+std::string WorkerUsage();
 
 }  // namespace vdibk::workers
 

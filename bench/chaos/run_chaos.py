@@ -25,6 +25,8 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 import reliability_lib as rl  # noqa: E402
 
 DB = "chaos"
+# /proc/PID/comm holds at most 15 characters.
+WORKER_COMM = "vdibackup-worker"[:15]
 # fault -> (what it does, which operations it applies to)
 FAULTS = {
     "none": "no fault",
@@ -131,7 +133,7 @@ class Chaos:
     def apply(self, fault, coordinator, stopped):
         """True once the fault was applied (False: its target is not there yet)."""
         kids = children(coordinator)
-        workers = [k for k in kids if comm(k) == "vdibackup-worker"]
+        workers = [k for k in kids if comm(k) == WORKER_COMM]
         sqlcmds = [k for k in kids if comm(k) == "sqlcmd"]
         try:
             if fault == "kill-coordinator":
@@ -269,6 +271,10 @@ class Chaos:
             self.stats[key]["exits"][code] += 1
             if self.args.verbose:
                 print(f"{i}: {fault} during {op} at {at:.2f} s -> exit {code}", file=sys.stderr)
+                if code not in (0, -9):
+                    last = [ln for ln in out.splitlines() if "failed" in ln or "warn" in ln]
+                    print("    " + (last[-1] if last else out.strip()[-300:])[:400],
+                          file=sys.stderr)
             self.check(key, baseline)
             done += 1
         self.server.stop()

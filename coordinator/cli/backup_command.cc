@@ -22,8 +22,7 @@ namespace vdibk::coordinator {
 int RunBackupCommand(const std::vector<std::string>& args, const std::string& bin_dir) {
   Result<BackupSpec> options = ParseBackupOptions(args, bin_dir);
   if (!options.ok()) {
-    std::fprintf(stderr, "vdibackup: %s\n%s\n", options.status().message().c_str(), BackupUsage());
-    return ExitCodeFor(options.status().code());
+    return ReportUsageError("backup", options.status());
   }
   InstallStopSignalHandlers();
   SqlcmdRunner sql(options->sqlcmd, options->server);

@@ -2,15 +2,12 @@
 #include "coordinator/cli/backup_options.h"
 
 #include <algorithm>
-#include <charconv>
-#include <cstdlib>
 #include <filesystem>
-#include <optional>
 #include <thread>
 
-#include "coordinator/progress/progress_display_json.h"
 #include "coordinator/cli/command_support.h"
-#include "shared/base/option_once.h"
+#include "coordinator/progress/progress_display_json.h"
+#include "shared/base/command_line.h"
 
 namespace vdibk::coordinator {
 namespace {
@@ -40,113 +37,122 @@ Status AddTarget(BackupSpec& o, const std::string& v) {
   return Status::Ok();
 }
 
+// The command line as CommandLine fills it: the spec and the values checked after the parse.
+struct BackupArgs {
+  BackupSpec o;
+  std::vector<std::string> targets;
+  std::string compression, type, progress_fd;
+  bool checksum = false, no_checksum = false;
+  uint32_t lz4_level = 1;
+  WorkerOptionText external;
+};
+
+void Define(CommandLine& cl, BackupArgs& a) {
+  BackupSpec& o = a.o;
+  cl.Text("--database", &o.database, "DB", "The database to back up");
+  cl.Require("--database");
+  cl.Text("--repo", &o.repo, "DIR",
+          "The repository: the set goes to DIR/<db>/<set>/ (must exist; not needed with "
+          "--target null)");
+  cl.U32("--devices", &o.devices, "N",
+         "Virtual devices (stripes), 1..64 (default: min(cores, 4), at least one per --target)");
+  cl.U32("--workers", &o.workers, "M",
+         "Worker processes, 1..64; more than --devices fan a device's buffers out to several "
+         "compressors (default: --devices)");
+  cl.U32("--buffer-count", &o.buffer_count, "B",
+         "VDI buffers in /dev/shm, --devices..4096 (default: 4 per device or worker, the more)");
+  cl.U32("--max-transfer-size", &o.max_transfer_size, "BYTES",
+         "Largest transfer, a multiple of 65536 up to 4194304 (default: 4194304)");
+  cl.U32("--block-size", &o.block_size, "BYTES",
+         "The backup's block size, a power of 2 from 512 to 65536 (default: 65536)");
+  cl.Text("--compression", &a.compression, "lz4|none", "Stripe compression (default: lz4)");
+  cl.U32("--lz4-level", &a.lz4_level, "L",
+         "LZ4 level 0..12: 1 fast, 2 and more LZ4HC (default: 1)");
+  cl.Flag("--checksum", &a.checksum, "Ask the server for page checksums, WITH CHECKSUM (default)");
+  cl.Flag("--no-checksum", &a.no_checksum, "Back up without WITH CHECKSUM");
+  cl.Text("--type", &a.type, "full|diff|log",
+          "BACKUP DATABASE, ... WITH DIFFERENTIAL or BACKUP LOG (default: full)");
+  cl.Flag("--copy-only", &o.copy_only, "WITH COPY_ONLY: outside the backup chain (full, log)");
+  cl.Repeated("--target", &a.targets, "DIR|null",
+              "Spread the stripes over these directories, stripe i to target i mod T; 'null' "
+              "compresses and keeps nothing (default: the set directory in the repo)");
+  cl.U32("--confirm-timeout", &o.confirm_timeout_s, "SECONDS",
+         "When the statement's outcome is unknown, how long to keep asking the server's history "
+         "whether it committed the backup, 0..86400 (default: 120)");
+  cl.Text("--set-name", &o.set_name, "NAME", "The VDI device set's name (default: a fresh one)");
+  AddServerOptions(cl, &o.sqlcmd, &o.server);
+  AddWorkerOptions(cl, &o.worker_program, &a.external);
+  AddJsonOption(cl, &o.json, "the report");
+  cl.Flag("--no-progress", &o.progress,
+          "No live progress line on a terminal (default: shown on a terminal without --json)",
+          false);
+  cl.Text("--progress-fd", &a.progress_fd, "N",
+          "Write the live figures as JSON lines to open descriptor N >= 3 (default: none)");
+  cl.LogFormat();
+}
+
+CommandLine BackupCommandLine() { return CommandLine("vdibackup backup", "Back up a database"); }
+
 }  // namespace
 
-const char* BackupUsage() {
-  return "usage: vdibackup backup --database DB --repo DIR [--devices N] [--workers M]\n"
-         "         [--buffer-count B] [--max-transfer-size BYTES] [--block-size BYTES]\n"
-         "         [--compression lz4|none] [--lz4-level L] [--checksum|--no-checksum]\n"
-         "         [--sqlcmd PROGRAM] [--server NAME] [--set-name NAME] [--json]\n"
-         "         [--target DIR ...|--target null] [--no-progress] [--progress-fd N]\n"
-         "         [--type full|diff|log] [--copy-only] [--confirm-timeout SECONDS]\n"
-         "         [--worker-endpoint ipc:///DIR/NAME [--worker-wait SECONDS]]";
+std::string BackupUsage() {
+  BackupArgs a;
+  CommandLine cl = BackupCommandLine();
+  Define(cl, a);
+  return cl.Help();
 }
 
 Result<BackupSpec> ParseBackupOptions(const std::vector<std::string>& args,
-                                         const std::string& bin_dir) {
-  BackupSpec o;
-  OptionOnce once({"--target"});
-  std::optional<std::string> checksum_flag;
-  for (size_t i = 0; i < args.size(); ++i) {
-    const std::string& a = args[i];
-    VDIBK_RETURN_IF_ERROR(once.See(a));
-    auto value = [&]() -> Result<std::string> {
-      if (i + 1 >= args.size()) return Status::Usage(a + " needs a value");
-      return args[++i];
-    };
-    auto number = [&]() -> Result<uint32_t> {
-      VDIBK_ASSIGN_OR_RETURN(std::string v, value());
-      return ParseU32(a, v);
-    };
-    VDIBK_ASSIGN_OR_RETURN(bool external, ParseExternalWorkersFlag(a, value, o.external));
-    if (external) continue;
-    if (a == "--database") {
-      VDIBK_ASSIGN_OR_RETURN(o.database, value());
-    } else if (a == "--repo") {
-      VDIBK_ASSIGN_OR_RETURN(o.repo, value());
-    } else if (a == "--devices") {
-      VDIBK_ASSIGN_OR_RETURN(o.devices, number());
-      if (o.devices == 0) return Status::Usage("--devices must be 1..64, got 0");
-    } else if (a == "--workers") {
-      VDIBK_ASSIGN_OR_RETURN(o.workers, number());
-      if (o.workers == 0) return Status::Usage("--workers must be 1..64, got 0");
-    } else if (a == "--buffer-count") {
-      VDIBK_ASSIGN_OR_RETURN(o.buffer_count, number());
-      if (o.buffer_count == 0) {
-        return Status::Usage("--buffer-count must be at least --devices (and at most " +
-                             std::to_string(kMaxBufferCount) + "), got 0");
-      }
-    } else if (a == "--max-transfer-size") {
-      VDIBK_ASSIGN_OR_RETURN(o.max_transfer_size, number());
-    } else if (a == "--block-size") {
-      VDIBK_ASSIGN_OR_RETURN(o.block_size, number());
-    } else if (a == "--lz4-level") {
-      VDIBK_ASSIGN_OR_RETURN(uint32_t l, number());
-      if (l > 12) return Status::Usage("--lz4-level must be 0..12");
-      o.lz4_level = static_cast<int>(l);
-    } else if (a == "--compression") {
-      VDIBK_ASSIGN_OR_RETURN(std::string v, value());
-      if (v == "lz4") {
-        o.compression = CompressionKind::kLz4;
-      } else if (v == "none") {
-        o.compression = CompressionKind::kNone;
-      } else {
-        return Status::Usage("--compression must be lz4 or none");
-      }
-    } else if (a == "--checksum" || a == "--no-checksum") {
-      if (checksum_flag && *checksum_flag != a) {
-        return Status::Usage("--checksum and --no-checksum exclude each other");
-      }
-      checksum_flag = a;
-      o.checksum = a == "--checksum";
-    } else if (a == "--sqlcmd") {
-      VDIBK_ASSIGN_OR_RETURN(o.sqlcmd, value());
-    } else if (a == "--server") {
-      VDIBK_ASSIGN_OR_RETURN(o.server, value());
-    } else if (a == "--set-name") {
-      VDIBK_ASSIGN_OR_RETURN(o.set_name, value());
-    } else if (a == "--worker-program") {
-      VDIBK_ASSIGN_OR_RETURN(o.worker_program, value());
-    } else if (a == "--json") {
-      o.json = true;
-    } else if (a == "--target") {
-      VDIBK_ASSIGN_OR_RETURN(std::string v, value());
-      VDIBK_RETURN_IF_ERROR(AddTarget(o, v));
-    } else if (a == "--no-progress") {
-      o.progress = false;
-    } else if (a == "--progress-fd") {
-      VDIBK_ASSIGN_OR_RETURN(std::string v, value());
-      VDIBK_ASSIGN_OR_RETURN(o.progress_fd, ParseProgressFd(v));
-    } else if (a == "--type") {
-      VDIBK_ASSIGN_OR_RETURN(std::string v, value());
-      if (v == "full") {
-        o.type = BackupKind::kFull;
-      } else if (v == "diff") {
-        o.type = BackupKind::kDiff;
-      } else if (v == "log") {
-        o.type = BackupKind::kLog;
-      } else {
-        return Status::Usage("--type must be full, diff or log, got '" + v + "'");
-      }
-    } else if (a == "--copy-only") {
-      o.copy_only = true;
-    } else if (a == "--confirm-timeout") {
-      VDIBK_ASSIGN_OR_RETURN(o.confirm_timeout_s, number());
-      if (o.confirm_timeout_s > 86400) return Status::Usage("--confirm-timeout must be 0..86400");
+                                      const std::string& bin_dir) {
+  BackupArgs a;
+  CommandLine cl = BackupCommandLine();
+  Define(cl, a);
+  VDIBK_RETURN_IF_ERROR(cl.Parse(args));
+  BackupSpec& o = a.o;
+  if (cl.Given("--devices") && o.devices == 0) {
+    return Status::Usage("--devices must be 1..64, got 0");
+  }
+  if (cl.Given("--workers") && o.workers == 0) {
+    return Status::Usage("--workers must be 1..64, got 0");
+  }
+  if (cl.Given("--buffer-count") && o.buffer_count == 0) {
+    return Status::Usage("--buffer-count must be at least --devices (and at most " +
+                         std::to_string(kMaxBufferCount) + "), got 0");
+  }
+  if (a.lz4_level > 12) return Status::Usage("--lz4-level must be 0..12");
+  o.lz4_level = static_cast<int>(a.lz4_level);
+  if (cl.Given("--compression")) {
+    if (a.compression == "lz4") {
+      o.compression = CompressionKind::kLz4;
+    } else if (a.compression == "none") {
+      o.compression = CompressionKind::kNone;
     } else {
-      return Status::Usage("unknown argument '" + a + "'");
+      return Status::Usage("--compression must be lz4 or none");
     }
   }
+  if (a.checksum && a.no_checksum) {
+    return Status::Usage("--checksum and --no-checksum exclude each other");
+  }
+  o.checksum = !a.no_checksum;
+  if (cl.Given("--type")) {
+    if (a.type == "full") {
+      o.type = BackupKind::kFull;
+    } else if (a.type == "diff") {
+      o.type = BackupKind::kDiff;
+    } else if (a.type == "log") {
+      o.type = BackupKind::kLog;
+    } else {
+      return Status::Usage("--type must be full, diff or log, got '" + a.type + "'");
+    }
+  }
+  for (const std::string& t : a.targets) VDIBK_RETURN_IF_ERROR(AddTarget(o, t));
+  if (cl.Given("--progress-fd")) {
+    VDIBK_ASSIGN_OR_RETURN(o.progress_fd, ParseProgressFd(a.progress_fd));
+  }
+  if (o.confirm_timeout_s > 86400) return Status::Usage("--confirm-timeout must be 0..86400");
+  VDIBK_RETURN_IF_ERROR(FinishServerOptions(cl, bin_dir, &o.sqlcmd, &o.server));
+  VDIBK_RETURN_IF_ERROR(
+      FinishWorkerOptions(cl, bin_dir, &o.worker_program, a.external, &o.external));
   if (o.database.empty()) return Status::Usage("--database is required");
   if (o.copy_only && o.type == BackupKind::kDiff) {
     // SQL Server: COPY_ONLY has no effect on a differential (the emulator refuses it, 3031).
@@ -188,12 +194,6 @@ Result<BackupSpec> ParseBackupOptions(const std::vector<std::string>& args,
         "--buffer-count x --max-transfer-size is " +
         std::to_string(static_cast<uint64_t>(o.buffer_count) * o.max_transfer_size >> 20) +
         " MiB of shared memory; at most " + std::to_string(kMaxBufferArea >> 20) + " MiB");
-  }
-  if (o.sqlcmd.empty()) o.sqlcmd = bin_dir + "/sqlcmd";
-  if (o.worker_program.empty()) o.worker_program = bin_dir + "/vdibackup-worker";
-  if (o.server.empty()) {
-    const char* env = std::getenv("VDI_EMULATOR_ENDPOINT");
-    o.server = (env && *env) ? env : ".";
   }
   return o;
 }

@@ -11,15 +11,14 @@
 
 namespace vdibk::coordinator {
 
-
 // Parses the arguments after "backup". `bin_dir` resolves the sqlcmd/worker defaults. Every
-// option but --target at most once (OptionOnce); an explicit 0 for --devices, --workers or
-// --buffer-count is refused (0 in BackupSpec is "not given"). Errors: kUsage naming the
-// argument.
+// option but --target at most once; an explicit 0 for --devices, --workers or --buffer-count is
+// refused (0 in BackupSpec is "not given"). Errors: kUsage naming the argument.
 Result<BackupSpec> ParseBackupOptions(const std::vector<std::string>& args,
-                                         const std::string& bin_dir);
+                                      const std::string& bin_dir);
 
-const char* BackupUsage();
+// The --help text: every option with what it does and its default.
+std::string BackupUsage();
 
 }  // namespace vdibk::coordinator
 

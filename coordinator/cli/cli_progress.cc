@@ -23,6 +23,7 @@ class LiveSink final : public ProgressSink {
   }
   void AddBytes(uint32_t device, uint64_t bytes) override { tracker_.AddBytes(device, bytes); }
   void SetState(uint32_t device, DeviceState state) override { tracker_.SetState(device, state); }
+  void SetTotal(uint64_t bytes) override { tracker_.SetTotal(bytes); }
   void Failed() override {
     if (display_) display_->Stop();
   }

@@ -3,8 +3,8 @@
 
 #include <signal.h>
 
-#include <charconv>
 #include <cstdio>
+#include <cstdlib>
 #include <string>
 
 #include "coordinator/pipeline/backup_report.h"
@@ -38,13 +38,76 @@ int ReportCommandFailure(const char* command, const Status& st, bool json) {
   return ExitCodeFor(st.code());
 }
 
-Result<uint32_t> ParseU32(const std::string& flag, const std::string& v) {
-  uint32_t out = 0;
-  auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), out);
-  if (ec != std::errc() || p != v.data() + v.size()) {
-    return Status::Usage(flag + " needs a non-negative integer, got '" + v + "'");
+int ReportUsageError(const char* command, const Status& st) {
+  std::fprintf(stderr, "vdibackup %s: %s\n(vdibackup %s --help lists the options)\n", command,
+               st.message().c_str(), command);
+  return ExitCodeFor(st.code());
+}
+
+void AddServerOptions(CommandLine& cl, std::string* sqlcmd, std::string* server,
+                      const std::string& when) {
+  const std::string w = when.empty() ? "" : " (" + when + ")";
+  cl.Text("--sqlcmd", sqlcmd, "PROGRAM",
+          "The sqlcmd program that runs the T-SQL" + w + " (default: sqlcmd beside vdibackup)");
+  cl.Text("--server", server, "NAME",
+          "The SQL Server to talk to, as sqlcmd -S takes it" + w +
+              " (default: $VDI_EMULATOR_ENDPOINT, else \".\")");
+}
+
+Status FinishServerOptions(const CommandLine& cl, const std::string& bin_dir, std::string* sqlcmd,
+                           std::string* server) {
+  if (cl.Given("--sqlcmd") && sqlcmd->empty()) return Status::Usage("--sqlcmd must not be empty");
+  if (cl.Given("--server") && server->empty()) return Status::Usage("--server must not be empty");
+  if (sqlcmd->empty()) *sqlcmd = bin_dir + "/sqlcmd";
+  if (server->empty()) {
+    const char* env = std::getenv("VDI_EMULATOR_ENDPOINT");
+    *server = (env && *env) ? env : ".";
   }
-  return out;
+  return Status::Ok();
+}
+
+void AddJsonOption(CommandLine& cl, bool* json, const std::string& what) {
+  cl.Flag("--json", json, "Print " + what + " as one JSON object on stdout (default: text)");
+}
+
+void AddWorkerOptions(CommandLine& cl, std::string* worker_program, WorkerOptionText* external,
+                      const std::string& when) {
+  const std::string w = when.empty() ? "" : " (" + when + ")";
+  cl.Text("--worker-program", worker_program, "PROGRAM",
+          "The worker program started per worker" + w +
+              " (default: vdibackup-worker beside vdibackup)");
+  if (external == nullptr) return;
+  cl.Text("--worker-endpoint", &external->endpoint, "ipc:///DIR/NAME",
+          "Do not start workers: wait for ones a supervisor launched to connect here as "
+          "w0..w(N-1) (default: start them)");
+  cl.U32("--worker-wait", &external->wait_s, "SECONDS",
+         "With --worker-endpoint: how long to wait for every worker to connect, 1..3600 "
+         "(default: 30)");
+}
+
+Status FinishWorkerOptions(const CommandLine& cl, const std::string& bin_dir,
+                           std::string* worker_program, const WorkerOptionText& text,
+                           ExternalWorkers* external) {
+  if (cl.Given("--worker-program") && worker_program->empty()) {
+    return Status::Usage("--worker-program must not be empty");
+  }
+  if (worker_program->empty()) *worker_program = bin_dir + "/vdibackup-worker";
+  if (external == nullptr) return Status::Ok();
+  if (cl.Given("--worker-endpoint")) {
+    if (text.endpoint.rfind("ipc:///", 0) != 0) {
+      return Status::Usage("--worker-endpoint must be ipc:///DIR/NAME, got '" + text.endpoint +
+                           "'");
+    }
+    external->endpoint = text.endpoint;
+  }
+  if (cl.Given("--worker-wait")) {
+    if (text.wait_s == 0 || text.wait_s > 3600) {
+      return Status::Usage("--worker-wait must be 1..3600 seconds, got '" +
+                           std::to_string(text.wait_s) + "'");
+    }
+    external->wait_ms = text.wait_s * 1000;
+  }
+  return Status::Ok();
 }
 
 }  // namespace vdibk::coordinator

@@ -1,6 +1,6 @@
 // What the subcommands share: the stop flag that SIGTERM and SIGINT set for backup, restore and
-// verify --sql (the job aborts its VDI set and exits 5), and how a failed command reports itself
-// (backup, restore, verify, list, prune).
+// verify --sql (the job aborts its VDI set and exits 5), how a failed command reports itself, and
+// the options several commands take, declared once so that they mean the same everywhere.
 #ifndef VDIBK_COORDINATOR_CLI_COMMAND_SUPPORT_H_
 #define VDIBK_COORDINATOR_CLI_COMMAND_SUPPORT_H_
 
@@ -8,6 +8,8 @@
 #include <cstdint>
 #include <string>
 
+#include "coordinator/pipeline/external_workers.h"
+#include "shared/base/command_line.h"
 #include "shared/base/result.h"
 #include "shared/base/status.h"
 
@@ -22,9 +24,35 @@ void InstallStopSignalHandlers();
 // stdout; returns the status's exit code.
 int ReportCommandFailure(const char* command, const Status& st, bool json);
 
-// The value of a numeric option: a non-negative decimal integer that fits 32 bits. Errors:
-// kUsage naming `flag` and the value.
-Result<uint32_t> ParseU32(const std::string& flag, const std::string& v);
+// A command line that could not be parsed: "vdibackup <command>: <message>" and a pointer to
+// --help on stderr; returns the status's exit code (64 for kUsage).
+int ReportUsageError(const char* command, const Status& st);
+
+// --sqlcmd PROGRAM and --server NAME, for every command that talks to a server. `when` is ""
+// or a condition appended to the help ("with --sql").
+void AddServerOptions(CommandLine& cl, std::string* sqlcmd, std::string* server,
+                      const std::string& when = "");
+// After the parse: a given value must not be empty (kUsage); the defaults are
+// "<bin dir>/sqlcmd" and $VDI_EMULATOR_ENDPOINT or ".".
+Status FinishServerOptions(const CommandLine& cl, const std::string& bin_dir, std::string* sqlcmd,
+                           std::string* server);
+
+// --json: the result as one JSON object on stdout (`what` says what it holds).
+void AddJsonOption(CommandLine& cl, bool* json, const std::string& what);
+
+// --worker-program, and --worker-endpoint and --worker-wait unless `external` is null (backup,
+// restore; verify --sql has only --worker-program).
+struct WorkerOptionText {
+  std::string endpoint;
+  uint32_t wait_s = 0;  // 0: not given
+};
+void AddWorkerOptions(CommandLine& cl, std::string* worker_program, WorkerOptionText* external,
+                      const std::string& when = "");
+// After the parse: the endpoint must be ipc:///..., the wait 1..3600 s; the program defaults to
+// "<bin dir>/vdibackup-worker". Errors: kUsage.
+Status FinishWorkerOptions(const CommandLine& cl, const std::string& bin_dir,
+                           std::string* worker_program, const WorkerOptionText& text,
+                           ExternalWorkers* external);
 
 }  // namespace vdibk::coordinator
 

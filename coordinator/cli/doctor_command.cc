@@ -2,18 +2,16 @@
 #include "coordinator/cli/doctor_command.h"
 
 #include <algorithm>
-#include <charconv>
 #include <cstdio>
 #include <cstdlib>
-#include <optional>
 #include <thread>
 
 #include "agent/config/agent_config.h"
-#include "coordinator/sql/sql_runner.h"
-#include "shared/base/json_string.h"
-#include "shared/base/log.h"
 #include "coordinator/cli/command_support.h"
-#include "shared/base/option_once.h"
+#include "coordinator/sql/sql_runner.h"
+#include "shared/base/command_line.h"
+#include "shared/base/json_text.h"
+#include "shared/base/log.h"
 #include "shared/transport/job_ipc_dir.h"
 
 namespace vdibk::coordinator {
@@ -40,30 +38,70 @@ bool AnyFailed(const std::vector<CheckResult>& results) {
 
 }  // namespace
 
-const char* DoctorUsage() {
-  return "usage: vdibackup doctor [--config FILE] [--repo DIR] [--devices N] [--buffer-count B]\n"
-         "         [--max-transfer-size BYTES] [--sqlcmd PROGRAM] [--server NAME]\n"
-         "         [--tape DEVICE ...] [--sql-uid UID] [--sql-gid GID ...] [--json]\n"
-         "  --config: the agent's YAML config gives the defaults (repo, server, sqlcmd,\n"
-         "  defaults.devices/buffer_count/max_transfer_size, tapes, listen); options override it";
+namespace {
+
+// The command line as CommandLine fills it; the config file's values are applied under it.
+struct DoctorArgs {
+  DoctorOptions o;
+  std::string config;
+  std::string repo, sqlcmd, server;
+  uint32_t devices = 0, buffer_count = 0, max_transfer = 0, sql_uid = 0;
+  std::vector<std::string> tapes;
+  std::vector<uint32_t> sql_gids;
+};
+
+void Define(CommandLine& cl, DoctorArgs& a) {
+  cl.Text("--config", &a.config, "FILE",
+          "Check what the agent's YAML config sets up: it gives repo, server, sqlcmd, "
+          "defaults.devices/buffer_count/max_transfer_size, tapes and the listen address (checked "
+          "for being bindable); the other options override it (default: none)");
+  cl.Text("--repo", &a.repo, "DIR",
+          "Check the repository: writable, fsync, free space (default: not checked)");
+  cl.U32("--devices", &a.devices, "N",
+         "Devices of the backups to size /dev/shm for, 1..64 (default: min(cores, 4))");
+  cl.U32("--buffer-count", &a.buffer_count, "B",
+         "Buffers of the backups to size /dev/shm for, >= 1 (default: 4 per device)");
+  cl.U32("--max-transfer-size", &a.max_transfer, "BYTES",
+         "Largest transfer, a multiple of 65536 up to 4194304 (default: 4194304)");
+  AddServerOptions(cl, &a.sqlcmd, &a.server);
+  cl.Repeated("--tape", &a.tapes, "DEVICE",
+              "A tape device to open for reading; replaces the config's list (default: none)");
+  cl.U32("--sql-uid", &a.sql_uid, "UID",
+         "The user SQL Server runs as, for the /dev/shm probe (default: the server process's, "
+         "else 10001)");
+  cl.RepeatedU32("--sql-gid", &a.sql_gids, "GID",
+                 "A group of SQL Server's user (default: from the passwd database)");
+  AddJsonOption(cl, &a.o.json, "the checks");
+  cl.LogFormat();
+}
+
+CommandLine DoctorCommandLine() {
+  return CommandLine("vdibackup doctor",
+                     "Check the environment: /dev/shm, libsqlvdi, sqlcmd, SQL Server's "
+                     "namespaces, the repository, tapes; PASS/WARN/FAIL with the fix");
+}
+
+}  // namespace
+
+std::string DoctorUsage() {
+  DoctorArgs a;
+  CommandLine cl = DoctorCommandLine();
+  Define(cl, a);
+  return cl.Help();
 }
 
 Result<DoctorOptions> ParseDoctorOptions(const std::vector<std::string>& args,
                                          const std::string& bin_dir) {
-  DoctorOptions o;
+  DoctorArgs a;
+  CommandLine cl = DoctorCommandLine();
+  Define(cl, a);
+  VDIBK_RETURN_IF_ERROR(cl.Parse(args));
+  DoctorOptions& o = a.o;
   uint32_t devices = 0, buffer_count = 0, max_transfer = 4u << 20;
-  // --config first: the file gives the defaults, the other options override them.
-  std::optional<size_t> config_at;
-  for (size_t i = 0; i < args.size(); ++i) {
-    if (args[i] != "--config") continue;
-    if (i + 1 >= args.size()) return Status::Usage("--config needs a value");
-    if (config_at) return Status::Usage("--config given twice (each option may be given once)");
-    config_at = i++;
-  }
-  if (config_at) {
-    const size_t i = *config_at;
-    VDIBK_ASSIGN_OR_RETURN(AgentConfig c, LoadAgentConfig(args[i + 1]));
-    o.config_path = args[i + 1];
+  // The file gives the defaults, the other options override them.
+  if (cl.Given("--config")) {
+    VDIBK_ASSIGN_OR_RETURN(AgentConfig c, LoadAgentConfig(a.config));
+    o.config_path = a.config;
     o.plan.repo = c.repo;
     o.plan.sqlcmd = c.sqlcmd;
     o.plan.server = c.server;
@@ -73,52 +111,21 @@ Result<DoctorOptions> ParseDoctorOptions(const std::vector<std::string>& args,
     buffer_count = c.default_buffer_count;
     if (c.default_max_transfer_size != 0) max_transfer = c.default_max_transfer_size;
   }
-  bool tapes_given = false;
-  OptionOnce once({"--tape", "--sql-gid"});
-  for (size_t i = 0; i < args.size(); ++i) {
-    const std::string& a = args[i];
-    VDIBK_RETURN_IF_ERROR(once.See(a));
-    auto value = [&]() -> Result<std::string> {
-      if (i + 1 >= args.size()) return Status::Usage(a + " needs a value");
-      return args[++i];
-    };
-    auto number = [&]() -> Result<uint32_t> {
-      VDIBK_ASSIGN_OR_RETURN(std::string v, value());
-      return ParseU32(a, v);
-    };
-    if (a == "--config") {
-      ++i;  // read above
-    } else if (a == "--repo") {
-      VDIBK_ASSIGN_OR_RETURN(o.plan.repo, value());
-    } else if (a == "--devices") {
-      VDIBK_ASSIGN_OR_RETURN(devices, number());
-      if (devices == 0) return Status::Usage("--devices must be 1..64, got 0");
-    } else if (a == "--buffer-count") {
-      VDIBK_ASSIGN_OR_RETURN(buffer_count, number());
-      if (buffer_count == 0) return Status::Usage("--buffer-count must be at least 1, got 0");
-    } else if (a == "--max-transfer-size") {
-      VDIBK_ASSIGN_OR_RETURN(max_transfer, number());
-    } else if (a == "--sqlcmd") {
-      VDIBK_ASSIGN_OR_RETURN(o.plan.sqlcmd, value());
-    } else if (a == "--server") {
-      VDIBK_ASSIGN_OR_RETURN(o.plan.server, value());
-    } else if (a == "--tape") {
-      VDIBK_ASSIGN_OR_RETURN(std::string t, value());
-      if (!tapes_given) o.plan.tapes.clear();  // the command line's list replaces the file's
-      tapes_given = true;
-      o.plan.tapes.push_back(t);
-    } else if (a == "--sql-uid") {
-      VDIBK_ASSIGN_OR_RETURN(uint32_t uid, number());
-      o.plan.sql_uid = uid;
-    } else if (a == "--sql-gid") {
-      VDIBK_ASSIGN_OR_RETURN(uint32_t gid, number());
-      o.plan.sql_gids.push_back(gid);
-    } else if (a == "--json") {
-      o.json = true;
-    } else {
-      return Status::Usage("unknown argument '" + a + "'");
-    }
+  if (cl.Given("--repo")) o.plan.repo = a.repo;
+  if (cl.Given("--devices")) {
+    if (a.devices == 0) return Status::Usage("--devices must be 1..64, got 0");
+    devices = a.devices;
   }
+  if (cl.Given("--buffer-count")) {
+    if (a.buffer_count == 0) return Status::Usage("--buffer-count must be at least 1, got 0");
+    buffer_count = a.buffer_count;
+  }
+  if (cl.Given("--max-transfer-size")) max_transfer = a.max_transfer;
+  if (cl.Given("--sqlcmd")) o.plan.sqlcmd = a.sqlcmd;
+  if (cl.Given("--server")) o.plan.server = a.server;
+  if (cl.Given("--tape")) o.plan.tapes = a.tapes;  // the command line's list replaces the file's
+  if (cl.Given("--sql-uid")) o.plan.sql_uid = a.sql_uid;
+  o.plan.sql_gids = a.sql_gids;
   if (devices == 0) {
     unsigned cores = std::thread::hardware_concurrency();
     devices = cores == 0 ? 1 : std::min(cores, 4u);
@@ -129,6 +136,12 @@ Result<DoctorOptions> ParseDoctorOptions(const std::vector<std::string>& args,
   }
   o.plan.buffer_count = buffer_count != 0 ? buffer_count : 4ull * devices;
   o.plan.max_transfer_size = max_transfer;
+  if (cl.Given("--sqlcmd") && o.plan.sqlcmd.empty()) {
+    return Status::Usage("--sqlcmd must not be empty");
+  }
+  if (cl.Given("--server") && o.plan.server.empty()) {
+    return Status::Usage("--server must not be empty");
+  }
   if (o.plan.sqlcmd.empty()) o.plan.sqlcmd = bin_dir + "/sqlcmd";
   if (o.plan.server.empty()) {
     const char* env = std::getenv("VDI_EMULATOR_ENDPOINT");
@@ -170,9 +183,10 @@ std::string FormatDoctorJson(const std::vector<CheckResult>& results) {
 int RunDoctorCommand(const std::vector<std::string>& args, const std::string& bin_dir) {
   Result<DoctorOptions> options = ParseDoctorOptions(args, bin_dir);
   if (!options.ok()) {
-    const bool usage = options.status().code() == ErrorCode::kUsage;
-    std::fprintf(stderr, "vdibackup doctor: %s%s%s\n", options.status().message().c_str(),
-                 usage ? "\n" : "", usage ? DoctorUsage() : "");
+    if (options.status().code() == ErrorCode::kUsage) {
+      return ReportUsageError("doctor", options.status());
+    }
+    std::fprintf(stderr, "vdibackup doctor: %s\n", options.status().message().c_str());
     return ExitCodeFor(options.status().code());
   }
   OsDoctorSystem sys;

@@ -28,7 +28,8 @@ struct DoctorOptions {
 Result<DoctorOptions> ParseDoctorOptions(const std::vector<std::string>& args,
                                          const std::string& bin_dir);
 
-const char* DoctorUsage();
+// The --help text: every option with what it does and its default.
+std::string DoctorUsage();
 
 // The report: one line per check ("PASS  name  detail", then "      fix: ..." for WARN/FAIL) and
 // a summary line; or one JSON object {"status","checks":[{name,status,detail,fix}]}.

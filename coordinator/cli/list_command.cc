@@ -8,7 +8,7 @@
 #include "coordinator/cli/list_options.h"
 #include "coordinator/repo/repo_layout.h"
 #include "coordinator/repo/set_promotion.h"
-#include "shared/base/json_string.h"
+#include "shared/base/json_text.h"
 
 namespace vdibk::coordinator {
 namespace {
@@ -131,8 +131,7 @@ std::string FormatListJson(const RepoCatalog& catalog) {
 int RunListCommand(const std::vector<std::string>& args) {
   Result<ListOptions> options = ParseListOptions(args);
   if (!options.ok()) {
-    std::fprintf(stderr, "vdibackup: %s\n%s\n", options.status().message().c_str(), ListUsage());
-    return ExitCodeFor(options.status().code());
+    return ReportUsageError("list", options.status());
   }
   Result<RepoCatalog> catalog = ScanRepo(options->repo, options->database);
   if (!catalog.ok()) return ReportCommandFailure("list", catalog.status(), options->json);

@@ -1,32 +1,39 @@
 // Parsing and validation of `vdibackup list` arguments.
 #include "coordinator/cli/list_options.h"
 
-#include "shared/base/option_once.h"
+#include "coordinator/cli/command_support.h"
+#include "shared/base/command_line.h"
 
 namespace vdibk::coordinator {
+namespace {
 
-const char* ListUsage() { return "usage: vdibackup list --repo DIR [--database DB] [--json]"; }
+void Define(CommandLine& cl, ListOptions& o) {
+  cl.Text("--repo", &o.repo, "DIR", "The repository");
+  cl.Require("--repo");
+  cl.Text("--database", &o.database, "DB",
+          "Only this database's sets (default: every database in the repository)");
+  AddJsonOption(cl, &o.json, "the sets");
+  cl.LogFormat();
+}
+
+CommandLine ListCommandLine() {
+  return CommandLine("vdibackup list", "One line per set of the repository, with its state");
+}
+
+}  // namespace
+
+std::string ListUsage() {
+  ListOptions o;
+  CommandLine cl = ListCommandLine();
+  Define(cl, o);
+  return cl.Help();
+}
 
 Result<ListOptions> ParseListOptions(const std::vector<std::string>& args) {
   ListOptions o;
-  OptionOnce once;
-  for (size_t i = 0; i < args.size(); ++i) {
-    const std::string& a = args[i];
-    VDIBK_RETURN_IF_ERROR(once.See(a));
-    auto value = [&]() -> Result<std::string> {
-      if (i + 1 >= args.size()) return Status::Usage(a + " needs a value");
-      return args[++i];
-    };
-    if (a == "--repo") {
-      VDIBK_ASSIGN_OR_RETURN(o.repo, value());
-    } else if (a == "--database") {
-      VDIBK_ASSIGN_OR_RETURN(o.database, value());
-    } else if (a == "--json") {
-      o.json = true;
-    } else {
-      return Status::Usage("unknown argument '" + a + "'");
-    }
-  }
+  CommandLine cl = ListCommandLine();
+  Define(cl, o);
+  VDIBK_RETURN_IF_ERROR(cl.Parse(args));
   if (o.repo.empty()) return Status::Usage("--repo is required");
   return o;
 }

@@ -19,7 +19,8 @@ struct ListOptions {
 // argument.
 Result<ListOptions> ParseListOptions(const std::vector<std::string>& args);
 
-const char* ListUsage();
+// The --help text: every option with what it does and its default.
+std::string ListUsage();
 
 }  // namespace vdibk::coordinator
 

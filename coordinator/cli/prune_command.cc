@@ -182,8 +182,7 @@ Status RunPrune(const PruneOptions& o, int64_t now_unix_ms, std::string* report,
 int RunPruneCommand(const std::vector<std::string>& args, const std::string& bin_dir) {
   Result<PruneOptions> options = ParsePruneOptions(args, bin_dir);
   if (!options.ok()) {
-    std::fprintf(stderr, "vdibackup: %s\n%s\n", options.status().message().c_str(), PruneUsage());
-    return ExitCodeFor(options.status().code());
+    return ReportUsageError("prune", options.status());
   }
   const int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
                           std::chrono::system_clock::now().time_since_epoch())

@@ -29,7 +29,8 @@ struct PruneOptions {
 Result<PruneOptions> ParsePruneOptions(const std::vector<std::string>& args,
                                        const std::string& bin_dir = ".");
 
-const char* PruneUsage();
+// The --help text: every option with what it does and its default.
+std::string PruneUsage();
 
 }  // namespace vdibk::coordinator
 

@@ -1,7 +1,6 @@
 // The reconcile subcommand: options -> ScanRepo -> ReconcileCatalog -> one line per set.
 #include "coordinator/cli/reconcile_command.h"
 
-#include <charconv>
 #include <cstdio>
 #include <cstdlib>
 
@@ -9,66 +8,62 @@
 #include "coordinator/repo/reconcile.h"
 #include "coordinator/repo/repo_catalog.h"
 #include "coordinator/sql/sql_runner.h"
-#include "shared/base/json_string.h"
-#include "shared/base/option_once.h"
+#include "shared/base/command_line.h"
+#include "shared/base/json_text.h"
 
 namespace vdibk::coordinator {
 
-const char* ReconcileUsage() {
-  return "usage: vdibackup reconcile --repo DIR [--database DB] [--set ID] [--server NAME]\n"
-         "         [--sqlcmd PROGRAM] [--timeout SECONDS] [--dry-run] [--json]";
+namespace {
+
+void Define(CommandLine& cl, ReconcileCommandOptions& o) {
+  cl.Text("--repo", &o.repo, "DIR", "The repository");
+  cl.Require("--repo");
+  cl.Text("--database", &o.database, "DB",
+          "Only this database's sets (default: every database in the repository)");
+  cl.Text("--set", &o.set, "ID",
+          "Only this set (needs --database; default: every unconfirmed set)");
+  AddServerOptions(cl, &o.sqlcmd, &o.server);
+  cl.U32("--timeout", &o.timeout_s, "SECONDS",
+         "How long to keep asking a server that cannot be reached, 0..86400 (default: 30)");
+  cl.Flag("--dry-run", &o.dry_run, "Ask the server, promote nothing");
+  AddJsonOption(cl, &o.json, "the results");
+  cl.LogFormat();
+}
+
+CommandLine ReconcileCommandLine() {
+  return CommandLine("vdibackup reconcile",
+                     "Promote the unconfirmed sets the server's backup history records");
+}
+
+}  // namespace
+
+std::string ReconcileUsage() {
+  ReconcileCommandOptions o;
+  CommandLine cl = ReconcileCommandLine();
+  Define(cl, o);
+  return cl.Help();
 }
 
 Result<ReconcileCommandOptions> ParseReconcileOptions(const std::vector<std::string>& args,
                                                       const std::string& bin_dir) {
   ReconcileCommandOptions o;
-  OptionOnce once;
-  for (size_t i = 0; i < args.size(); ++i) {
-    const std::string& a = args[i];
-    VDIBK_RETURN_IF_ERROR(once.See(a));
-    auto value = [&]() -> Result<std::string> {
-      if (i + 1 >= args.size()) return Status::Usage(a + " needs a value");
-      return args[++i];
-    };
-    if (a == "--repo") {
-      VDIBK_ASSIGN_OR_RETURN(o.repo, value());
-    } else if (a == "--database") {
-      VDIBK_ASSIGN_OR_RETURN(o.database, value());
-    } else if (a == "--set") {
-      VDIBK_ASSIGN_OR_RETURN(o.set, value());
-    } else if (a == "--sqlcmd") {
-      VDIBK_ASSIGN_OR_RETURN(o.sqlcmd, value());
-    } else if (a == "--server") {
-      VDIBK_ASSIGN_OR_RETURN(o.server, value());
-    } else if (a == "--timeout") {
-      VDIBK_ASSIGN_OR_RETURN(std::string v, value());
-      auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), o.timeout_s);
-      if (ec != std::errc() || p != v.data() + v.size() || o.timeout_s > 86400) {
-        return Status::Usage("--timeout must be 0..86400 seconds, got '" + v + "'");
-      }
-    } else if (a == "--dry-run") {
-      o.dry_run = true;
-    } else if (a == "--json") {
-      o.json = true;
-    } else {
-      return Status::Usage("unknown argument '" + a + "'");
-    }
+  CommandLine cl = ReconcileCommandLine();
+  Define(cl, o);
+  VDIBK_RETURN_IF_ERROR(cl.Parse(args));
+  if (o.timeout_s > 86400) {
+    return Status::Usage("--timeout must be 0..86400 seconds, got '" + std::to_string(o.timeout_s) +
+                         "'");
   }
   if (o.repo.empty()) return Status::Usage("--repo is required");
   if (!o.set.empty() && o.database.empty()) return Status::Usage("--set needs --database");
-  if (o.sqlcmd.empty()) o.sqlcmd = bin_dir + "/sqlcmd";
-  if (o.server.empty()) {
-    const char* env = std::getenv("VDI_EMULATOR_ENDPOINT");
-    o.server = (env && *env) ? env : ".";
-  }
+  VDIBK_RETURN_IF_ERROR(FinishServerOptions(cl, bin_dir, &o.sqlcmd, &o.server));
   return o;
 }
 
 int RunReconcileCommand(const std::vector<std::string>& args, const std::string& bin_dir) {
   Result<ReconcileCommandOptions> o = ParseReconcileOptions(args, bin_dir);
   if (!o.ok()) {
-    std::fprintf(stderr, "vdibackup: %s\n%s\n", o.status().message().c_str(), ReconcileUsage());
-    return ExitCodeFor(o.status().code());
+    return ReportUsageError("reconcile", o.status());
   }
   Result<RepoCatalog> catalog = ScanRepo(o->repo, o->database);
   if (!catalog.ok()) return ReportCommandFailure("reconcile", catalog.status(), o->json);

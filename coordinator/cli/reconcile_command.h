@@ -22,9 +22,12 @@ struct ReconcileCommandOptions {
   bool json = false;        // --json
 };
 
+// Parses the arguments after "reconcile". Every option at most once. Errors: kUsage naming the
+// argument.
 Result<ReconcileCommandOptions> ParseReconcileOptions(const std::vector<std::string>& args,
                                                       const std::string& bin_dir);
-const char* ReconcileUsage();
+// The --help text: every option with what it does and its default.
+std::string ReconcileUsage();
 
 // `args` are the arguments after "reconcile". Exit: 0 nothing left that the server recorded
 // (every unconfirmed set it has is now complete), 1 some sets stay unconfirmed (not recorded

@@ -10,13 +10,14 @@
 #include "coordinator/cli/cli_progress.h"
 #include "coordinator/cli/command_support.h"
 #include "coordinator/doctor/doctor_runner.h"
+#include "coordinator/progress/progress_display.h"
 #include "coordinator/repo/restore_chain.h"
 #include "coordinator/cli/restore_options.h"
 #include "coordinator/repo/restore_plan.h"
 #include "coordinator/sql/server_watch.h"
 #include "coordinator/sql/sql_runner.h"
 #include "coordinator/sql/tsql_builder.h"
-#include "shared/base/json_string.h"
+#include "shared/base/json_text.h"
 #include "shared/base/log.h"
 
 namespace vdibk::coordinator {
@@ -170,8 +171,7 @@ std::string FormatRestoreJson(const RestoreReport& r) {
 int RunRestoreCommand(const std::vector<std::string>& args, const std::string& bin_dir) {
   Result<RestoreSpec> options = ParseRestoreOptions(args, bin_dir);
   if (!options.ok()) {
-    std::fprintf(stderr, "vdibackup: %s\n%s\n", options.status().message().c_str(), RestoreUsage());
-    return ExitCodeFor(options.status().code());
+    return ReportUsageError("restore", options.status());
   }
   // Everything about every set is verified before the server hears of any.
   Result<RestorePlanning> planning = PlanSets(*options);
@@ -211,13 +211,16 @@ int RunRestoreCommand(const std::vector<std::string>& args, const std::string& b
   for (const std::string& s : planning->shortfalls) {
     log::Warn("PARTIAL RESTORE (--allow-partial-chain): " + s);
   }
+  // The live figures, one set at a time: a terminal line (unless --json or --no-progress),
+  // --progress-fd JSON lines for the agent; each set's ETA from its raw size (the job's).
   CliProgressOptions live;
-  live.fd = options->progress_fd;  // --progress-fd: JSON lines for the agent, one set at a time
+  live.terminal = options->progress && !options->json && ProgressDisplay::StderrIsTerminal();
+  live.fd = options->progress_fd;
   CliProgress progress(live);
   Result<std::vector<RestoreReport>> reports =
       RunRestoreChain(*options, std::move(planning->plans), sql, StopFlag(),
                       server_pid ? ServerWatch::ForPid(*server_pid) : ServerWatch(),
-                      live.fd >= 0 ? &progress : nullptr);
+                      live.terminal || live.fd >= 0 ? &progress : nullptr);
   if (!reports.ok())
     return ReportCommandFailure("restore", ExplainDeviceOpenFailure(reports.status()),
                                 options->json);

@@ -1,13 +1,13 @@
 // Parsing and validation of `vdibackup restore` arguments.
 #include "coordinator/cli/restore_options.h"
 
-#include <charconv>
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
 
+#include "coordinator/cli/command_support.h"
 #include "coordinator/progress/progress_display_json.h"
-#include "shared/base/option_once.h"
+#include "shared/base/command_line.h"
 
 namespace vdibk::coordinator {
 
@@ -67,90 +67,101 @@ Result<int64_t> ParseUntilTime(const std::string& text) {
   return secs * 1000 + (ms < 0 ? 999 : ms);
 }
 
-const char* RestoreUsage() {
-  return "usage: vdibackup restore --database DB --repo DIR [--set ID|latest] [--until TIME]\n"
-         "         [--as NEWNAME]\n"
-         "         [--move LOGICAL=PATH ...] [--norecovery] [--replace] [--workers M]\n"
-         "         [--max-transfer-size BYTES] [--sqlcmd PROGRAM] [--server NAME] [--json]\n"
-         "         [--progress-fd N] [--allow-partial-chain]\n"
-         "         [--worker-endpoint ipc:///DIR/NAME [--worker-wait SECONDS]]";
+namespace {
+
+// The command line as CommandLine fills it: the spec and the values checked after the parse.
+struct RestoreArgs {
+  RestoreSpec o;
+  std::string until;
+  std::vector<std::string> moves;
+  std::string progress_fd;
+  WorkerOptionText external;
+};
+
+void Define(CommandLine& cl, RestoreArgs& a) {
+  RestoreSpec& o = a.o;
+  cl.Text("--database", &o.database, "DB", "The backed-up database");
+  cl.Require("--database");
+  cl.Text("--repo", &o.repo, "DIR", "The repository");
+  cl.Require("--repo");
+  cl.Text("--set", &o.set, "ID|latest",
+          "A set directory name (that set alone), or latest: the restore chain - the last full, "
+          "its last differential, the log backups after it (default: latest)");
+  cl.Text("--until", &a.until, "TIME",
+          "The chain of the sets started by TIME, in UTC: 20240131T235959Z or "
+          "2024-01-31T23:59:59[.mmm][Z|+hh:mm] (default: the latest)");
+  cl.Text("--as", &o.target, "NEWNAME",
+          "Restore into this database (default: the database itself, which needs --replace)");
+  cl.Repeated("--move", &a.moves, "LOGICAL=PATH", "WITH MOVE: put a logical file at PATH");
+  cl.Flag("--norecovery", &o.norecovery,
+          "WITH NORECOVERY on the last set too: the database stays restoring");
+  cl.Flag("--replace", &o.replace, "WITH REPLACE: allowed to overwrite an existing database");
+  cl.Flag("--allow-partial-chain", &o.allow_partial_chain,
+          "Restore the chain the repository has even when a set it needs is unconfirmed, corrupt "
+          "or missing: exit 1 naming them (default: refuse, exit 4)");
+  cl.U32("--workers", &o.workers, "M",
+         "Worker processes, 1..64 (default: one per stripe)");
+  cl.U32("--max-transfer-size", &o.max_transfer_size, "BYTES",
+         "Largest transfer, a multiple of 65536 up to 4194304 (default: the backup's)");
+  cl.Text("--set-name", &o.set_name, "NAME", "The VDI device set's name (default: a fresh one)");
+  AddServerOptions(cl, &o.sqlcmd, &o.server);
+  AddWorkerOptions(cl, &o.worker_program, &a.external);
+  AddJsonOption(cl, &o.json, "the report");
+  cl.Flag("--no-progress", &o.progress,
+          "No live progress line on a terminal (default: shown on a terminal without --json)",
+          false);
+  cl.Text("--progress-fd", &a.progress_fd, "N",
+          "Write the live figures as JSON lines to open descriptor N >= 3, one set at a time "
+          "(default: none)");
+  cl.LogFormat();
+}
+
+CommandLine RestoreCommandLine() {
+  return CommandLine("vdibackup restore", "Restore a database from the repository");
+}
+
+}  // namespace
+
+std::string RestoreUsage() {
+  RestoreArgs a;
+  CommandLine cl = RestoreCommandLine();
+  Define(cl, a);
+  return cl.Help();
 }
 
 Result<RestoreSpec> ParseRestoreOptions(const std::vector<std::string>& args,
-                                           const std::string& bin_dir) {
-  RestoreSpec o;
-  OptionOnce once({"--move"});
-  bool as_given = false;
-  for (size_t i = 0; i < args.size(); ++i) {
-    const std::string& a = args[i];
-    VDIBK_RETURN_IF_ERROR(once.See(a));
-    auto value = [&]() -> Result<std::string> {
-      if (i + 1 >= args.size()) return Status::Usage(a + " needs a value");
-      return args[++i];
-    };
-    auto number = [&]() -> Result<uint32_t> {
-      VDIBK_ASSIGN_OR_RETURN(std::string v, value());
-      uint32_t out = 0;
-      auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), out);
-      if (ec != std::errc() || p != v.data() + v.size()) {
-        return Status::Usage(a + " needs a non-negative integer, got '" + v + "'");
-      }
-      return out;
-    };
-    VDIBK_ASSIGN_OR_RETURN(bool external, ParseExternalWorkersFlag(a, value, o.external));
-    if (external) continue;
-    if (a == "--database") {
-      VDIBK_ASSIGN_OR_RETURN(o.database, value());
-    } else if (a == "--repo") {
-      VDIBK_ASSIGN_OR_RETURN(o.repo, value());
-    } else if (a == "--set") {
-      VDIBK_ASSIGN_OR_RETURN(o.set, value());
-    } else if (a == "--until") {
-      VDIBK_ASSIGN_OR_RETURN(std::string v, value());
-      VDIBK_ASSIGN_OR_RETURN(int64_t ms, ParseUntilTime(v));
-      o.until_unix_ms = ms;
-    } else if (a == "--as") {
-      VDIBK_ASSIGN_OR_RETURN(o.target, value());
-      as_given = true;
-    } else if (a == "--move") {
-      VDIBK_ASSIGN_OR_RETURN(std::string v, value());
-      size_t eq = v.find('=');
-      if (eq == std::string::npos || eq == 0 || eq + 1 == v.size()) {
-        return Status::Usage("--move needs LOGICAL=PATH, got '" + v + "'");
-      }
-      o.moves.emplace_back(v.substr(0, eq), v.substr(eq + 1));
-    } else if (a == "--norecovery") {
-      o.norecovery = true;
-    } else if (a == "--replace") {
-      o.replace = true;
-    } else if (a == "--allow-partial-chain") {
-      o.allow_partial_chain = true;
-    } else if (a == "--workers") {
-      VDIBK_ASSIGN_OR_RETURN(o.workers, number());
-      if (o.workers == 0 || o.workers > 64) return Status::Usage("--workers must be 1..64");
-    } else if (a == "--max-transfer-size") {
-      VDIBK_ASSIGN_OR_RETURN(o.max_transfer_size, number());
-      if (o.max_transfer_size == 0 || o.max_transfer_size % 65536 != 0 ||
-          o.max_transfer_size > (4u << 20)) {
-        return Status::Usage("--max-transfer-size must be a multiple of 65536 up to 4194304");
-      }
-    } else if (a == "--sqlcmd") {
-      VDIBK_ASSIGN_OR_RETURN(o.sqlcmd, value());
-    } else if (a == "--server") {
-      VDIBK_ASSIGN_OR_RETURN(o.server, value());
-    } else if (a == "--set-name") {
-      VDIBK_ASSIGN_OR_RETURN(o.set_name, value());
-    } else if (a == "--worker-program") {
-      VDIBK_ASSIGN_OR_RETURN(o.worker_program, value());
-    } else if (a == "--json") {
-      o.json = true;
-    } else if (a == "--progress-fd") {
-      VDIBK_ASSIGN_OR_RETURN(std::string v, value());
-      VDIBK_ASSIGN_OR_RETURN(o.progress_fd, ParseProgressFd(v));
-    } else {
-      return Status::Usage("unknown argument '" + a + "'");
-    }
+                                        const std::string& bin_dir) {
+  RestoreArgs a;
+  CommandLine cl = RestoreCommandLine();
+  Define(cl, a);
+  VDIBK_RETURN_IF_ERROR(cl.Parse(args));
+  RestoreSpec& o = a.o;
+  const bool as_given = cl.Given("--as");
+  if (cl.Given("--until")) {
+    VDIBK_ASSIGN_OR_RETURN(int64_t ms, ParseUntilTime(a.until));
+    o.until_unix_ms = ms;
   }
+  for (const std::string& v : a.moves) {
+    size_t eq = v.find('=');
+    if (eq == std::string::npos || eq == 0 || eq + 1 == v.size()) {
+      return Status::Usage("--move needs LOGICAL=PATH, got '" + v + "'");
+    }
+    o.moves.emplace_back(v.substr(0, eq), v.substr(eq + 1));
+  }
+  if (cl.Given("--workers") && (o.workers == 0 || o.workers > 64)) {
+    return Status::Usage("--workers must be 1..64");
+  }
+  if (cl.Given("--max-transfer-size") &&
+      (o.max_transfer_size == 0 || o.max_transfer_size % 65536 != 0 ||
+       o.max_transfer_size > (4u << 20))) {
+    return Status::Usage("--max-transfer-size must be a multiple of 65536 up to 4194304");
+  }
+  if (cl.Given("--progress-fd")) {
+    VDIBK_ASSIGN_OR_RETURN(o.progress_fd, ParseProgressFd(a.progress_fd));
+  }
+  VDIBK_RETURN_IF_ERROR(FinishServerOptions(cl, bin_dir, &o.sqlcmd, &o.server));
+  VDIBK_RETURN_IF_ERROR(
+      FinishWorkerOptions(cl, bin_dir, &o.worker_program, a.external, &o.external));
   if (o.database.empty()) return Status::Usage("--database is required");
   if (o.repo.empty()) return Status::Usage("--repo is required");
   if (o.set.empty()) return Status::Usage("--set must not be empty");
@@ -166,12 +177,6 @@ Result<RestoreSpec> ParseRestoreOptions(const std::vector<std::string>& args,
     // In place: the database's current contents are replaced, so it must be asked for.
     return Status::Usage("restoring over database '" + o.database +
                          "' itself needs --replace; give --as NEWNAME to restore a copy");
-  }
-  if (o.sqlcmd.empty()) o.sqlcmd = bin_dir + "/sqlcmd";
-  if (o.worker_program.empty()) o.worker_program = bin_dir + "/vdibackup-worker";
-  if (o.server.empty()) {
-    const char* env = std::getenv("VDI_EMULATOR_ENDPOINT");
-    o.server = (env && *env) ? env : ".";
   }
   return o;
 }

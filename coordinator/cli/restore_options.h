@@ -13,13 +13,13 @@
 
 namespace vdibk::coordinator {
 
-
 // Parses the arguments after "restore". Every option but --move at most once. Errors: kUsage
 // naming the argument.
 Result<RestoreSpec> ParseRestoreOptions(const std::vector<std::string>& args,
-                                           const std::string& bin_dir);
+                                        const std::string& bin_dir);
 
-const char* RestoreUsage();
+// The --help text: every option with what it does and its default.
+std::string RestoreUsage();
 
 // --until TIME in UTC: "20240131T235959Z" (the set directory stamp) or ISO-8601
 // "2024-01-31T23:59:59[.mmm][Z|+hh:mm|-hh:mm]" (also with a space for the T) -> unix ms. A time

@@ -10,7 +10,7 @@
 #include "coordinator/repo/restore_chain.h"
 #include "coordinator/repo/restore_plan.h"
 #include "coordinator/cli/verify_sql.h"
-#include "shared/base/json_string.h"
+#include "shared/base/json_text.h"
 
 namespace vdibk::coordinator {
 namespace {
@@ -250,8 +250,7 @@ std::string FormatVerifyJson(const VerifyRun& run) {
 int RunVerifyCommand(const std::vector<std::string>& args, const std::string& bin_dir) {
   Result<VerifyOptions> options = ParseVerifyOptions(args, bin_dir);
   if (!options.ok()) {
-    std::fprintf(stderr, "vdibackup: %s\n%s\n", options.status().message().c_str(), VerifyUsage());
-    return ExitCodeFor(options.status().code());
+    return ReportUsageError("verify", options.status());
   }
   if (options->sql) InstallStopSignalHandlers();  // --sql runs workers and sqlcmd
   Result<VerifyRun> run = RunVerify(*options, StopFlag());

@@ -24,15 +24,18 @@ struct VerifyOptions {
   std::string server;          // --server; default $VDI_EMULATOR_ENDPOINT or "."
   std::string worker_program;  // --worker-program; default "<bin dir>/vdibackup-worker"
   std::string set_name;        // --set-name (VDI set of --sql); default a fresh unique name
+  bool progress = true;        // --no-progress: no live display of --sql on a terminal
 };
 
 // Parses the arguments after "verify"; `bin_dir` holds the default sqlcmd and worker programs.
-// --sqlcmd, --server, --worker-program and --set-name need --sql. Every option at most once.
-// Errors: kUsage naming the argument.
+// --sqlcmd, --server, --worker-program and --set-name need --sql (--no-progress is accepted
+// without it and changes nothing then). Every option at most once. Errors: kUsage naming the
+// argument.
 Result<VerifyOptions> ParseVerifyOptions(const std::vector<std::string>& args,
                                          const std::string& bin_dir = ".");
 
-const char* VerifyUsage();
+// The --help text: every option with what it does and its default.
+std::string VerifyUsage();
 
 }  // namespace vdibk::coordinator
 

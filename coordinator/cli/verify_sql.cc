@@ -3,9 +3,11 @@
 
 #include <chrono>
 
+#include "coordinator/cli/cli_progress.h"
 #include "coordinator/doctor/doctor_runner.h"
 #include "coordinator/doctor/doctor_system.h"
 #include "coordinator/pipeline/restore_job.h"
+#include "coordinator/progress/progress_display.h"
 #include "coordinator/repo/restore_plan.h"
 #include "shared/base/log.h"
 
@@ -57,10 +59,17 @@ void ServerVerifier::Verify(SetVerification* v) {
   ro.sqlcmd = options_.sqlcmd;
   ro.server = options_.server;
   ro.set_name = options_.set_name;
+  ro.json = options_.json;
+  ro.progress = options_.progress;
   ro.verify_only = true;
   log::Info("RESTORE VERIFYONLY of " + v->set_dir + " (" +
             std::to_string(plan->stripe_files.size()) + " stripes)");
-  RestoreJob job(std::move(ro), std::move(plan).value(), sql_, stop_);
+  // The live line on a terminal, as restore draws it (unless --json or --no-progress).
+  CliProgressOptions live;
+  live.terminal = options_.progress && !options_.json && ProgressDisplay::StderrIsTerminal();
+  CliProgress progress(live);
+  RestoreJob job(std::move(ro), std::move(plan).value(), sql_, stop_,
+                 live.terminal ? &progress : nullptr);
   Result<RestoreReport> r = job.Run();
   done();
   if (!r.ok()) {

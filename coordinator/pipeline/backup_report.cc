@@ -3,7 +3,7 @@
 
 #include <cstdio>
 
-#include "shared/base/json_string.h"
+#include "shared/base/json_text.h"
 #include "shared/stripe/stripe_format.h"
 
 namespace vdibk::coordinator {

@@ -95,7 +95,10 @@ Result<RestoreReport> RestoreJob::Run() {
                                                                                   : "full";
   report_.devices = devices_count_;
   report_.workers = workers_;
-  if (progress_output_) progress_ = progress_output_->Start(devices_count_);  // per set
+  if (progress_output_) {  // one sink per set; the ETA from the set's raw size
+    progress_ = progress_output_->Start(devices_count_);
+    if (progress_) progress_->SetTotal(plan_.raw_bytes());
+  }
   device_seq_.assign(devices_count_, 0);
   DispatchOptions dispatch;
   dispatch.set_name = report_.set_name;

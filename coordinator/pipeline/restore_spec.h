@@ -37,6 +37,7 @@ struct RestoreSpec {
   std::string set_name;            // --set-name (VDI set); default a fresh unique name
   std::string worker_program;      // --worker-program; default "<bin dir>/vdibackup-worker"
   bool json = false;               // --json
+  bool progress = true;            // --no-progress turns off the live display on a terminal
   int progress_fd = -1;            // --progress-fd N (>= 3): JSON progress lines, one set at a time
   // Not a command-line option: RESTORE VERIFYONLY instead of RESTORE (vdibackup verify --sql);
   // target, moves, replace and norecovery are then unused and nothing is written on the server.

@@ -7,17 +7,9 @@
 #include <cerrno>
 #include <cstdio>
 
+#include "shared/base/json_text.h"
+
 namespace vdibk::coordinator {
-namespace {
-
-std::string Num(double v) {
-  char buf[64];
-  std::snprintf(buf, sizeof(buf), "%.3f", v);
-  return buf;
-}
-
-}  // namespace
-
 const char* ProgressState(const ProgressSnapshot& s) {
   bool any_final = false, all_done = !s.states.empty();
   for (char c : s.states) {
@@ -32,11 +24,11 @@ const char* ProgressState(const ProgressSnapshot& s) {
 std::string FormatProgressJson(const ProgressSnapshot& s, const char* state) {
   std::string out =
       std::string("{\"type\":\"progress\",\"state\":\"") + (state ? state : ProgressState(s)) +
-      "\",\"seconds\":" + Num(s.seconds) + ",\"bytes\":" + std::to_string(s.bytes) +
-      ",\"bytes_per_second\":" + Num(s.bytes_per_second) +
-      ",\"mb_per_second\":" + Num(s.bytes_per_second / 1e6) +
+      "\",\"seconds\":" + JsonNumber(s.seconds) + ",\"bytes\":" + std::to_string(s.bytes) +
+      ",\"bytes_per_second\":" + JsonNumber(s.bytes_per_second) +
+      ",\"mb_per_second\":" + JsonNumber(s.bytes_per_second / 1e6) +
       ",\"total_bytes\":" + std::to_string(s.total.value_or(0)) +
-      ",\"eta_seconds\":" + (s.eta_seconds ? Num(*s.eta_seconds) : "-1") + ",\"devices\":[";
+      ",\"eta_seconds\":" + (s.eta_seconds ? JsonNumber(*s.eta_seconds) : "-1") + ",\"devices\":[";
   for (size_t i = 0; i < s.device_bytes.size(); ++i) {
     const char letter = i < s.states.size() ? s.states[i] : '.';
     out += std::string(i ? "," : "") + "{\"index\":" + std::to_string(i) +

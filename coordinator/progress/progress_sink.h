@@ -25,6 +25,9 @@ class ProgressSink {
   virtual ~ProgressSink() = default;  // the live output of this set ends
   virtual void AddBytes(uint32_t device, uint64_t bytes) = 0;
   virtual void SetState(uint32_t device, DeviceState state) = 0;
+  // The raw bytes this set is expected to move (the ETA), when the job knows them better than
+  // the caller (a restore: the set's raw size). Called before the devices report.
+  virtual void SetTotal(uint64_t /*bytes*/) {}
   // The job failed: a live display stops drawing (the error lines follow).
   virtual void Failed() {}
   // The set's live output ends (a JSON stream writes its last line); later reports change

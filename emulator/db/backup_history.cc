@@ -14,7 +14,7 @@
 namespace vdibk::emulator {
 namespace {
 
-constexpr std::string_view kMagic = "vdi-emulator-backupset 1";
+constexpr std::string_view kHistoryMagic = "vdi-emulator-backupset 1";
 constexpr size_t kFields = 15;
 
 bool Num(std::string_view s, uint64_t* v) {
@@ -57,7 +57,7 @@ bool ParseRow(const std::vector<std::string_view>& f, BackupHistoryEntry* h) {
 
 std::string SerializeBackupHistory(const std::vector<BackupHistoryEntry>& rows) {
   std::ostringstream o;
-  o << kMagic << "\n";
+  o << kHistoryMagic << "\n";
   for (const BackupHistoryEntry& h : rows) {
     o << h.backup_set_id << "\t" << MetaEscape(h.database_name) << "\t" << static_cast<int>(h.kind)
       << "\t" << h.set_guid.ToString() << "\t" << h.first_lsn << "\t" << h.last_lsn << "\t"
@@ -84,7 +84,7 @@ Result<std::vector<BackupHistoryEntry>> ParseBackupHistory(std::string_view text
     };
     pos = nl + 1;
     if (first) {
-      if (line != kMagic) return bad();
+      if (line != kHistoryMagic) return bad();
       first = false;
     } else {
       BackupHistoryEntry h;
@@ -133,7 +133,7 @@ Result<uint64_t> BackupHistory::Append(BackupHistoryEntry entry) const {
   entry.backup_set_id = id + 1;
   // Everything from `good` on is a torn append (or nothing): replaced by this row.
   std::string line = SerializeBackupHistory({entry});
-  if (good > 0) line.erase(0, kMagic.size() + 1);  // the header is there already
+  if (good > 0) line.erase(0, kHistoryMagic.size() + 1);  // the header is there already
   if (good < text.size() && ::ftruncate(fd.get(), static_cast<off_t>(good)) != 0) {
     return Status::FromErrno(ErrorCode::kFailed, "truncate " + path_, errno);
   }

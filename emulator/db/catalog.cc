@@ -7,8 +7,8 @@
 #include <atomic>
 #include <filesystem>
 
+#include "emulator/base/sql_error.h"
 #include "emulator/db/file_io.h"
-#include "emulator/db/sql_error.h"
 
 namespace vdibk::emulator {
 
@@ -69,8 +69,8 @@ Result<Database> Catalog::CreateEmpty(const std::string& name) const {
   VDIBK_RETURN_IF_ERROR(ValidateName(name));
   VDIBK_RETURN_IF_ERROR(Init());
   if (PathExists(DatabaseDir(name))) {
-    return SqlError(1801,
-                    "Database '" + name + "' already exists. Choose a different database name.");
+    return SqlErrorStatus(
+        1801, "Database '" + name + "' already exists. Choose a different database name.");
   }
   VDIBK_RETURN_IF_ERROR(RemoveTree(MetaPath(name)));  // stale metadata of a vanished database
   VDIBK_RETURN_IF_ERROR(MakeDirs(DatabaseDir(name)));
@@ -79,10 +79,10 @@ Result<Database> Catalog::CreateEmpty(const std::string& name) const {
 
 Status Catalog::Drop(const std::string& name) const {
   if (!Exists(name)) {
-    return SqlError(3701,
-                    "Cannot drop the database '" + name +
-                        "', because it does not exist or you do not have permission.",
-                    ErrorCode::kSqlError, 11);
+    return SqlErrorStatus(3701,
+                          "Cannot drop the database '" + name +
+                              "', because it does not exist or you do not have permission.",
+                          ErrorCode::kSqlError, 11);
   }
   Result<Database> db = Open(name);
   if (db.ok()) {

@@ -6,9 +6,9 @@
 #include <map>
 #include <set>
 
+#include "emulator/base/sql_error.h"
 #include "emulator/db/file_io.h"
 #include "emulator/db/log_file.h"
-#include "emulator/db/sql_error.h"
 
 namespace vdibk::emulator {
 namespace {
@@ -36,8 +36,9 @@ Result<Database> Database::Open(const std::string& data_dir, const std::string& 
   db.meta_path_ = data_dir + "/.vdi-emulator/" + name + ".meta";
   if (name.empty() || name[0] == '.' || name.find('/') != std::string::npos ||
       !IsDirectory(db.dir_)) {
-    return SqlError(911, "Database '" + name +
-                             "' does not exist. Make sure that the name is entered correctly.");
+    return SqlErrorStatus(
+        911,
+        "Database '" + name + "' does not exist. Make sure that the name is entered correctly.");
   }
   VDIBK_ASSIGN_OR_RETURN(db.meta_, LoadDbMeta(db.meta_path_));
   VDIBK_RETURN_IF_ERROR(db.Scan());
@@ -183,9 +184,9 @@ Result<uint64_t> Database::NextLsn() const {
 
 Status Database::CheckOnline() const {
   if (meta_.state == DbState::kOnline) return Status::Ok();
-  return SqlError(927,
-                  "Database '" + name_ + "' cannot be opened. It is in the middle of a restore.",
-                  ErrorCode::kSqlError, 14);
+  return SqlErrorStatus(
+      927, "Database '" + name_ + "' cannot be opened. It is in the middle of a restore.",
+      ErrorCode::kSqlError, 14);
 }
 
 }  // namespace vdibk::emulator

@@ -3,9 +3,9 @@
 
 #include <vector>
 
+#include "emulator/base/sql_error.h"
 #include "emulator/db/file_io.h"
 #include "emulator/db/log_file.h"
-#include "emulator/db/sql_error.h"
 #include "shared/base/scope_exit.h"
 
 namespace vdibk::emulator {
@@ -31,8 +31,8 @@ Result<Database> CreateDatabase(const Catalog& catalog, const std::string& name,
   VDIBK_RETURN_IF_ERROR(Catalog::ValidateName(name));
   VDIBK_RETURN_IF_ERROR(catalog.Init());
   if (PathExists(catalog.DatabaseDir(name))) {
-    return SqlError(1801,
-                    "Database '" + name + "' already exists. Choose a different database name.");
+    return SqlErrorStatus(
+        1801, "Database '" + name + "' already exists. Choose a different database name.");
   }
   std::string staging = catalog.NewWorkPath("create");
   ScopeExit cleanup([&] { (void)RemoveTree(staging); });

@@ -6,6 +6,7 @@
 
 #include "emulator/db/checksum.h"
 #include "emulator/db/file_io.h"
+#include "shared/base/little_endian.h"
 
 namespace vdibk::emulator {
 namespace {
@@ -14,37 +15,26 @@ constexpr char kLogMagic[8] = {'V', 'D', 'B', 'K', 'L', 'D', 'F', '1'};
 constexpr uint32_t kRecordMagic = 0x4345524C;  // "LREC"
 constexpr uint32_t kVersion = 1;
 
-template <typename T>
-void Put(uint8_t* p, T v) {
-  std::memcpy(p, &v, sizeof(T));
-}
-template <typename T>
-T Get(const uint8_t* p) {
-  T v;
-  std::memcpy(&v, p, sizeof(T));
-  return v;
-}
-
 void EncodeHeader(const LogHeader& h, uint8_t* out /* 48 bytes */) {
   std::memcpy(out, kLogMagic, 8);
-  Put<uint32_t>(out + 8, kVersion);
-  Put<uint32_t>(out + 12, static_cast<uint32_t>(kLogHeaderSize));
-  Put<uint64_t>(out + 16, h.base_lsn);
-  Put<uint64_t>(out + 24, h.next_lsn);
-  Put<uint64_t>(out + 32, h.end_offset);
-  Put<uint64_t>(out + 40, ComputeChecksum64(out, 40));
+  StoreLe<uint32_t>(out + 8, kVersion);
+  StoreLe<uint32_t>(out + 12, static_cast<uint32_t>(kLogHeaderSize));
+  StoreLe<uint64_t>(out + 16, h.base_lsn);
+  StoreLe<uint64_t>(out + 24, h.next_lsn);
+  StoreLe<uint64_t>(out + 32, h.end_offset);
+  StoreLe<uint64_t>(out + 40, ComputeChecksum64(out, 40));
 }
 
 Result<LogHeader> DecodeHeader(const uint8_t* in, const std::string& path) {
-  if (std::memcmp(in, kLogMagic, 8) != 0 || Get<uint32_t>(in + 8) != kVersion ||
-      Get<uint32_t>(in + 12) != kLogHeaderSize ||
-      Get<uint64_t>(in + 40) != ComputeChecksum64(in, 40)) {
+  if (std::memcmp(in, kLogMagic, 8) != 0 || LoadLe<uint32_t>(in + 8) != kVersion ||
+      LoadLe<uint32_t>(in + 12) != kLogHeaderSize ||
+      LoadLe<uint64_t>(in + 40) != ComputeChecksum64(in, 40)) {
     return Status::Integrity("log file " + path + ": bad header");
   }
   LogHeader h;
-  h.base_lsn = Get<uint64_t>(in + 16);
-  h.next_lsn = Get<uint64_t>(in + 24);
-  h.end_offset = Get<uint64_t>(in + 32);
+  h.base_lsn = LoadLe<uint64_t>(in + 16);
+  h.next_lsn = LoadLe<uint64_t>(in + 24);
+  h.end_offset = LoadLe<uint64_t>(in + 32);
   if (h.next_lsn < h.base_lsn || h.end_offset < kLogHeaderSize) {
     return Status::Integrity("log file " + path + ": inconsistent header");
   }
@@ -54,14 +44,14 @@ Result<LogHeader> DecodeHeader(const uint8_t* in, const std::string& path) {
 std::vector<uint8_t> EncodeRecord(uint64_t lsn, uint32_t file_id, uint64_t page_offset,
                                   const uint8_t* image, size_t len) {
   std::vector<uint8_t> r(LogRecordSize(len), 0);
-  Put<uint32_t>(r.data(), kRecordMagic);
-  Put<uint32_t>(r.data() + 4, static_cast<uint32_t>(r.size()));
-  Put<uint64_t>(r.data() + 8, lsn);
-  Put<uint32_t>(r.data() + 16, file_id);
-  Put<uint32_t>(r.data() + 20, static_cast<uint32_t>(len));
-  Put<uint64_t>(r.data() + 24, page_offset);
+  StoreLe<uint32_t>(r.data(), kRecordMagic);
+  StoreLe<uint32_t>(r.data() + 4, static_cast<uint32_t>(r.size()));
+  StoreLe<uint64_t>(r.data() + 8, lsn);
+  StoreLe<uint32_t>(r.data() + 16, file_id);
+  StoreLe<uint32_t>(r.data() + 20, static_cast<uint32_t>(len));
+  StoreLe<uint64_t>(r.data() + 24, page_offset);
   if (len > 0) std::memcpy(r.data() + kLogRecordHeaderSize, image, len);
-  Put<uint64_t>(r.data() + r.size() - 8, ComputeChecksum64(r.data(), r.size() - 8));
+  StoreLe<uint64_t>(r.data() + r.size() - 8, ComputeChecksum64(r.data(), r.size() - 8));
   return r;
 }
 
@@ -82,18 +72,18 @@ Result<std::vector<LogRecord>> ParseLogRecords(const uint8_t* data, size_t len,
     };
     if (len - pos < kLogRecordHeaderSize + 8) return bad("truncated");
     const uint8_t* p = data + pos;
-    uint32_t total = Get<uint32_t>(p + 4);
-    uint32_t image_len = Get<uint32_t>(p + 20);
-    if (Get<uint32_t>(p) != kRecordMagic || total != LogRecordSize(image_len) ||
+    uint32_t total = LoadLe<uint32_t>(p + 4);
+    uint32_t image_len = LoadLe<uint32_t>(p + 20);
+    if (LoadLe<uint32_t>(p) != kRecordMagic || total != LogRecordSize(image_len) ||
         total > len - pos) {
       return bad("bad record header");
     }
-    if (Get<uint64_t>(p + total - 8) != ComputeChecksum64(p, total - 8)) return bad("checksum");
+    if (LoadLe<uint64_t>(p + total - 8) != ComputeChecksum64(p, total - 8)) return bad("checksum");
     LogRecord r;
-    r.lsn = Get<uint64_t>(p + 8);
+    r.lsn = LoadLe<uint64_t>(p + 8);
     if (r.lsn != expect) return bad("LSN out of sequence");
-    r.file_id = Get<uint32_t>(p + 16);
-    r.page_offset = Get<uint64_t>(p + 24);
+    r.file_id = LoadLe<uint32_t>(p + 16);
+    r.page_offset = LoadLe<uint64_t>(p + 24);
     r.image.assign(p + kLogRecordHeaderSize, p + kLogRecordHeaderSize + image_len);
     out.push_back(std::move(r));
     ++expect;

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "emulator/db/database.h"
+#include "shared/base/little_endian.h"
 
 namespace vdibk::emulator {
 namespace {
@@ -36,28 +37,23 @@ uint64_t Mix(uint64_t z) {
   return z ^ (z >> 31);
 }
 
-template <typename T>
-void Put(uint8_t* p, T v) {
-  std::memcpy(p, &v, sizeof(T));
-}
-
 // Appends one order-like row; returns its size or 0 if it does not fit in `room`.
 size_t OltpRow(SplitMix64& r, uint64_t row_id, uint8_t* out, size_t room) {
   uint8_t row[160];
   size_t n = 0;
   row[n++] = 0x30;  // status bits: has null bitmap + variable columns
   row[n++] = 0x00;
-  Put<uint16_t>(row + n, 34);  // end of fixed part
+  StoreLe<uint16_t>(row + n, 34);  // end of fixed part
   n += 2;
-  Put<uint32_t>(row + n, static_cast<uint32_t>(row_id));
+  StoreLe<uint32_t>(row + n, static_cast<uint32_t>(row_id));
   n += 4;
-  Put<uint32_t>(row + n, static_cast<uint32_t>(1000 + r.Below(5000)));
+  StoreLe<uint32_t>(row + n, static_cast<uint32_t>(1000 + r.Below(5000)));
   n += 4;
-  Put<uint32_t>(row + n, static_cast<uint32_t>(44000 + r.Below(1500)));
+  StoreLe<uint32_t>(row + n, static_cast<uint32_t>(44000 + r.Below(1500)));
   n += 4;
-  Put<int64_t>(row + n, static_cast<int64_t>(r.Below(2000)) * 25);
+  StoreLe<int64_t>(row + n, static_cast<int64_t>(r.Below(2000)) * 25);
   n += 8;
-  Put<uint16_t>(row + n, static_cast<uint16_t>(1 + r.Below(20)));
+  StoreLe<uint16_t>(row + n, static_cast<uint16_t>(1 + r.Below(20)));
   n += 2;
   std::memcpy(row + n, kStatus[r.Below(Count(kStatus))], 8);
   n += 8;
@@ -88,7 +84,7 @@ size_t TextRow(SplitMix64& r, uint8_t* out, size_t room) {
   if (n > room) return 0;
   out[0] = 0x30;
   out[1] = 0x02;
-  Put<uint16_t>(out + 2, static_cast<uint16_t>(s.size()));
+  StoreLe<uint16_t>(out + 2, static_cast<uint16_t>(s.size()));
   std::memcpy(out + 4, s.data(), s.size());
   return n;
 }
@@ -144,23 +140,24 @@ void PageGenerator::Generate(uint32_t file_id, uint64_t page_no, uint64_t lsn,
   uint8_t type = kind == PageProfile::kText ? 3 : kind == PageProfile::kZeros ? 2 : 1;
   page[0] = 1;
   page[1] = type;
-  Put<uint32_t>(page + 4, static_cast<uint32_t>(1000 + page_no / 128));  // object id
-  Put<uint32_t>(page + 8, static_cast<uint32_t>(page_no));
-  Put<uint16_t>(page + 12, static_cast<uint16_t>(file_id));
-  Put<uint32_t>(page + 16, page_no == 0 ? 0 : static_cast<uint32_t>(page_no - 1));
-  Put<uint32_t>(page + 20, static_cast<uint32_t>(page_no + 1));
-  Put<uint64_t>(page + kPageLsnOffset, lsn);
+  StoreLe<uint32_t>(page + 4, static_cast<uint32_t>(1000 + page_no / 128));  // object id
+  StoreLe<uint32_t>(page + 8, static_cast<uint32_t>(page_no));
+  StoreLe<uint16_t>(page + 12, static_cast<uint16_t>(file_id));
+  StoreLe<uint32_t>(page + 16, page_no == 0 ? 0 : static_cast<uint32_t>(page_no - 1));
+  StoreLe<uint32_t>(page + 20, static_cast<uint32_t>(page_no + 1));
+  StoreLe<uint64_t>(page + kPageLsnOffset, lsn);
 
   size_t data_end = kPageHeaderSize;
   uint16_t slots = 0;
   if (kind == PageProfile::kRandom) {
-    for (size_t i = kPageHeaderSize; i + 8 <= kPageSize; i += 8) Put<uint64_t>(page + i, r.Next());
+    for (size_t i = kPageHeaderSize; i + 8 <= kPageSize; i += 8)
+      StoreLe<uint64_t>(page + i, r.Next());
     data_end = kPageSize;
   } else if (kind == PageProfile::kZeros) {
     // An empty (or nearly empty index) page: a handful of short keys.
     size_t keys = r.Below(4);
     for (size_t i = 0; i < keys; ++i) {
-      Put<uint32_t>(page + data_end, static_cast<uint32_t>(page_no * 16 + i));
+      StoreLe<uint32_t>(page + data_end, static_cast<uint32_t>(page_no * 16 + i));
       data_end += 4;
     }
   } else {
@@ -173,15 +170,15 @@ void PageGenerator::Generate(uint32_t file_id, uint64_t page_no, uint64_t lsn,
       size_t n = kind == PageProfile::kText ? TextRow(r, page + data_end, room)
                                             : OltpRow(r, row_id++, page + data_end, room);
       if (n == 0) break;
-      Put<uint16_t>(page + kPageSize - 2u * (slots + 1), static_cast<uint16_t>(data_end));
+      StoreLe<uint16_t>(page + kPageSize - 2u * (slots + 1), static_cast<uint16_t>(data_end));
       data_end += n;
       ++slots;
     }
   }
-  Put<uint16_t>(page + 14, slots);
+  StoreLe<uint16_t>(page + 14, slots);
   size_t used = data_end + 2u * slots;
-  Put<uint16_t>(page + 24, static_cast<uint16_t>(used < kPageSize ? kPageSize - used : 0));
-  Put<uint16_t>(page + 26, static_cast<uint16_t>(data_end < kPageSize ? data_end : 0));
+  StoreLe<uint16_t>(page + 24, static_cast<uint16_t>(used < kPageSize ? kPageSize - used : 0));
+  StoreLe<uint16_t>(page + 26, static_cast<uint16_t>(data_end < kPageSize ? data_end : 0));
 }
 
 }  // namespace vdibk::emulator

@@ -9,7 +9,7 @@
 #include <set>
 #include <thread>
 
-#include "emulator/db/sql_error.h"
+#include "emulator/base/sql_error.h"
 
 namespace vdibk::emulator {
 namespace {
@@ -32,11 +32,11 @@ std::string LockPath(const Catalog& catalog, const std::string& database) {
 }
 
 Status LockTimeout(const std::string& database, uint32_t wait_ms, bool freeze) {
-  return SqlError(1222,
-                  "Lock request time out period exceeded. (" +
-                      std::string(freeze ? "freezing" : "writing to") + " database '" + database +
-                      "': " + (freeze ? "writes still in progress" : "database I/O is frozen") +
-                      " after " + std::to_string(wait_ms) + " ms)");
+  return SqlErrorStatus(
+      1222, "Lock request time out period exceeded. (" +
+                std::string(freeze ? "freezing" : "writing to") + " database '" + database +
+                "': " + (freeze ? "writes still in progress" : "database I/O is frozen") +
+                " after " + std::to_string(wait_ms) + " ms)");
 }
 
 // Opens the lock file and takes `op` (LOCK_EX / LOCK_SH), polling until wait_ms has passed.

@@ -13,7 +13,7 @@
 #include <mutex>
 #include <thread>
 
-#include "emulator/db/sql_error.h"
+#include "emulator/base/sql_error.h"
 
 namespace vdibk::emulator {
 namespace {
@@ -43,8 +43,8 @@ void WriteDevice(DeviceStream& stream, const std::string& path, uint32_t transfe
                  std::atomic<uint64_t>* bytes, ProgressReporter* progress) {
   int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
   if (fd < 0) {
-    err->Set(SqlError(3201, "Cannot open backup device '" + path + "'. Operating system error " +
-                                OsError(errno) + "."));
+    err->Set(SqlErrorStatus(3201, "Cannot open backup device '" + path +
+                                      "'. Operating system error " + OsError(errno) + "."));
     return;
   }
   AlignedBuffer buf(transfer, 65536);
@@ -52,7 +52,7 @@ void WriteDevice(DeviceStream& stream, const std::string& path, uint32_t transfe
     if (err->failed()) break;
     Result<size_t> n = stream.Fill(buf.data, buf.size);
     if (!n.ok()) {
-      err->Set(SqlError(3203, "Read on database file failed: " + n.status().message()));
+      err->Set(SqlErrorStatus(3203, "Read on database file failed: " + n.status().message()));
       break;
     }
     if (*n == 0) break;
@@ -61,9 +61,9 @@ void WriteDevice(DeviceStream& stream, const std::string& path, uint32_t transfe
       ssize_t w = write(fd, buf.data + off, *n - off);
       if (w < 0 && errno == EINTR) continue;
       if (w <= 0) {
-        err->Set(SqlError(3202,
-                          "Write on \"" + path + "\" failed: " + OsError(w < 0 ? errno : ENOSPC),
-                          ErrorCode::kTargetIo));
+        err->Set(SqlErrorStatus(
+            3202, "Write on \"" + path + "\" failed: " + OsError(w < 0 ? errno : ENOSPC),
+            ErrorCode::kTargetIo));
         break;
       }
       off += static_cast<size_t>(w);
@@ -73,8 +73,8 @@ void WriteDevice(DeviceStream& stream, const std::string& path, uint32_t transfe
   }
   struct stat st {};
   if (!err->failed() && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && fsync(fd) != 0) {
-    err->Set(SqlError(3202, "Write on \"" + path + "\" failed: " + OsError(errno),
-                      ErrorCode::kTargetIo));
+    err->Set(SqlErrorStatus(3202, "Write on \"" + path + "\" failed: " + OsError(errno),
+                            ErrorCode::kTargetIo));
   }
   close(fd);
 }
@@ -83,8 +83,8 @@ void ReadDevice(RestoreSession& session, uint32_t d, const std::string& path, Fi
                 std::atomic<uint64_t>* bytes, ProgressReporter* progress) {
   int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
-    err->Set(SqlError(3201, "Cannot open backup device '" + path + "'. Operating system error " +
-                                OsError(errno) + "."));
+    err->Set(SqlErrorStatus(3201, "Cannot open backup device '" + path +
+                                      "'. Operating system error " + OsError(errno) + "."));
     return;
   }
   constexpr size_t kSizes[] = {1 << 20, 192 << 10, 64 << 10, 512 << 10};
@@ -93,7 +93,7 @@ void ReadDevice(RestoreSession& session, uint32_t d, const std::string& path, Fi
     ssize_t n = read(fd, buf.data, kSizes[k % 4]);
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) {
-      err->Set(SqlError(3203, "Read on \"" + path + "\" failed: " + OsError(errno)));
+      err->Set(SqlErrorStatus(3203, "Read on \"" + path + "\" failed: " + OsError(errno)));
       break;
     }
     if (n == 0) break;  // end of file: the session decides whether the stream was complete
@@ -110,10 +110,10 @@ void ReadDevice(RestoreSession& session, uint32_t d, const std::string& path, Fi
 
 }  // namespace
 
-Status RunDiskBackup(BackupJob& job, const std::vector<std::string>& paths, uint32_t transfer,
+Status RunDiskBackup(BackupSession& job, const std::vector<std::string>& paths, uint32_t transfer,
                      DiskRunStats* stats, ProgressReporter* progress) {
   if (paths.size() != job.device_count())
-    return SqlError(3201, "Cannot open backup device: count mismatch.");
+    return SqlErrorStatus(3201, "Cannot open backup device: count mismatch.");
   auto t0 = std::chrono::steady_clock::now();
   FirstError err;
   std::atomic<uint64_t> bytes{0};

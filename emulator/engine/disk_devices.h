@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "emulator/engine/progress_reporter.h"
-#include "emulator/stream/backup_job.h"
+#include "emulator/stream/backup_session.h"
 #include "emulator/stream/restore_session.h"
 #include "shared/base/status.h"
 
@@ -21,7 +21,7 @@ struct DiskRunStats {
 // Writes device i of `job` to paths[i] (created or truncated; fsync'd unless a character device),
 // one thread per device, `transfer` bytes per write. Errors are SqlErrors (3201, 3202).
 // `progress` (WITH STATS, optional) gets every byte written.
-Status RunDiskBackup(BackupJob& job, const std::vector<std::string>& paths, uint32_t transfer,
+Status RunDiskBackup(BackupSession& job, const std::vector<std::string>& paths, uint32_t transfer,
                      DiskRunStats* stats, ProgressReporter* progress = nullptr);
 
 // Feeds `session` from paths[i], reading in sizes that cycle through a few multiples of 64 KiB.

@@ -6,12 +6,12 @@
 #include <cmath>
 #include <variant>
 
-#include "emulator/db/sql_error.h"
+#include "emulator/base/sql_error.h"
 #include "emulator/engine/database_freeze.h"
 #include "emulator/engine/disk_devices.h"
 #include "emulator/engine/progress_reporter.h"
 #include "emulator/engine/vdi_server_run.h"
-#include "emulator/stream/backup_job.h"
+#include "emulator/stream/backup_session.h"
 #include "emulator/stream/restore_session.h"
 #include "emulator/tsql/messages.h"
 #include "emulator/tsql/option_validation.h"
@@ -72,24 +72,24 @@ Status EmulatorExecutor::CheckNotFrozen(const std::string& database, int number)
   if (!IsFrozen(catalog_, database)) return Status::Ok();
   switch (number) {
     case 3702:
-      return SqlError(3702,
-                      "Cannot drop database \"" + database + "\" because it is currently in use.");
+      return SqlErrorStatus(
+          3702, "Cannot drop database \"" + database + "\" because it is currently in use.");
     case 3101:
-      return SqlError(3101,
-                      "Exclusive access could not be obtained because the database is in "
-                      "use.");
+      return SqlErrorStatus(3101,
+                            "Exclusive access could not be obtained because the database is in "
+                            "use.");
     default:
-      return SqlError(3023,
-                      "Backup, file manipulation operations (such as ALTER DATABASE ADD "
-                      "FILE) and encryption changes on a database must be serialized. "
-                      "Reissue the statement after the current backup or file "
-                      "manipulation operation is completed.");
+      return SqlErrorStatus(3023,
+                            "Backup, file manipulation operations (such as ALTER DATABASE ADD "
+                            "FILE) and encryption changes on a database must be serialized. "
+                            "Reissue the statement after the current backup or file "
+                            "manipulation operation is completed.");
   }
 }
 
 void EmitErrors(const Status& st, int line, frontend::ISqlSink& sink) {
-  const tsql::SqlMessages errors = tsql::SqlMessagesFromStatus(st);
-  for (tsql::SqlError e : errors.items()) {
+  const SqlMessages errors = SqlMessagesFromStatus(st);
+  for (SqlError e : errors.items()) {
     e.line = line;
     sink.Error(e);
   }
@@ -109,10 +109,10 @@ std::string EmulatorVersionString() {
 EmulatorExecutor::EmulatorExecutor(ExecutorOptions options)
     : options_(std::move(options)), catalog_(options_.data_dir) {}
 
-std::optional<tsql::SqlError> EmulatorExecutor::CheckLogin(const frontend::SqlRequest& request) {
+std::optional<SqlError> EmulatorExecutor::CheckLogin(const frontend::SqlRequest& request) {
   if (request.database.empty() || request.database == "master") return std::nullopt;
   if (catalog_.Exists(request.database)) return std::nullopt;
-  return tsql::SqlError{
+  return SqlError{
       4060,
       11,
       1,
@@ -130,7 +130,7 @@ void EmulatorExecutor::Execute(const frontend::SqlRequest& request, frontend::IS
   bool nocount = false;  // SET NOCOUNT ON|OFF, for the rest of the batch
   for (const tsql::Statement& st : parsed.batch.statements) {
     if (sink.Cancelled()) return;
-    tsql::SqlMessages problems = tsql::ValidateStatement(st);
+    SqlMessages problems = tsql::ValidateStatement(st);
     if (problems.HasError()) {
       sink.Emit(problems);
       continue;
@@ -170,10 +170,10 @@ Result<FaultPlan> EmulatorExecutor::StatementFaults(const std::optional<std::str
   if (!spec) return options_.faults;
   Result<FaultPlan> plan = FaultPlan::Parse(*spec);
   if (!plan.ok()) {
-    return SqlError(3250, "The value '" + *spec +
-                              "' is not within range for the VDIBK_FAULT "
-                              "parameter (" +
-                              plan.status().message() + ").");
+    return SqlErrorStatus(3250, "The value '" + *spec +
+                                    "' is not within range for the VDIBK_FAULT "
+                                    "parameter (" +
+                                    plan.status().message() + ").");
   }
   return plan;
 }
@@ -183,9 +183,10 @@ void EmulatorExecutor::RunBackup(const tsql::BackupStatement& s, int line,
   const std::string op = tsql::OperationName(s);
   const bool vdi = AllOfType(s.devices, tsql::DeviceType::kVirtualDevice);
   if (!vdi && !AllOfType(s.devices, tsql::DeviceType::kDisk)) {
-    EmitFailure(SqlError(3201, "Cannot open backup device '" + s.devices[0].name +
-                                   "'. vdi-emulator supports VIRTUAL_DEVICE and DISK devices."),
-                op, line, sink);
+    EmitFailure(
+        SqlErrorStatus(3201, "Cannot open backup device '" + s.devices[0].name +
+                                 "'. vdi-emulator supports VIRTUAL_DEVICE and DISK devices."),
+        op, line, sink);
     return;
   }
   BackupOptions bo;
@@ -210,7 +211,7 @@ void EmulatorExecutor::RunBackup(const tsql::BackupStatement& s, int line,
     EmitFailure(frozen, op, line, sink);
     return;
   }
-  auto job = BackupJob::Begin(catalog_, s.database, bo);
+  auto job = BackupSession::Begin(catalog_, s.database, bo);
   if (!job.ok()) {
     EmitFailure(job.status(), op, line, sink);
     return;

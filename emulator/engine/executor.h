@@ -26,7 +26,7 @@ struct ExecutorOptions {
   uint32_t vdi_open_timeout_ms = 5000;
   // BACKUP WITH SNAPSHOT: how long the freeze may wait for writes in progress (workloads).
   uint32_t freeze_wait_ms = 10000;
-  // serve --direct-io: BackupOptions / RestoreOptions::direct_io for every BACKUP and RESTORE.
+  // serve --direct-io: BackupOptions / RestoreRequest::direct_io for every BACKUP and RESTORE.
   bool direct_io = false;
   // BACKUP WITH SNAPSHOT: a freeze longer than this gets a level-10 warning (tests shorten it).
   double freeze_warning_seconds = kFreezeWarningSeconds;
@@ -35,7 +35,7 @@ struct ExecutorOptions {
 class EmulatorExecutor : public frontend::IStatementExecutor {
  public:
   explicit EmulatorExecutor(ExecutorOptions options);
-  std::optional<tsql::SqlError> CheckLogin(const frontend::SqlRequest& request) override;
+  std::optional<SqlError> CheckLogin(const frontend::SqlRequest& request) override;
   void Execute(const frontend::SqlRequest& request, frontend::ISqlSink& sink) override;
 
  private:

@@ -1,8 +1,6 @@
 // EmulatorExecutor: the backup history query (SELECT TOP (n) ... FROM msdb.dbo.backupset WHERE
 // database_name = N'db' [AND name = N'x'] ORDER BY backup_set_id DESC), answered from the
 // server-wide BackupHistory.
-#include <ctime>
-
 #include "emulator/db/backup_history.h"
 #include "emulator/engine/executor.h"
 #include "emulator/tsql/result_set.h"
@@ -10,16 +8,6 @@
 
 namespace vdibk::emulator {
 namespace {
-
-// datetime as sqlcmd prints it; the emulator's server time zone is UTC.
-std::string DateTime(int64_t unix_seconds) {
-  std::time_t t = static_cast<std::time_t>(unix_seconds);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S.000", &tm);
-  return buf;
-}
 
 // backupset.type: D database, I differential database, L log.
 const char* TypeLetter(BackupKind k) {
@@ -68,8 +56,8 @@ tsql::Cell CellOf(const std::string& name, const std::string& database,
     return diff ? tsql::Cell(tsql::ToUpperAscii(h.differential_base_guid.ToString()))
                 : tsql::Cell();
   }
-  if (name == "backup_start_date") return DateTime(h.time);
-  if (name == "backup_finish_date") return DateTime(h.finish_time);
+  if (name == "backup_start_date") return tsql::DateTimeCell(h.time);
+  if (name == "backup_finish_date") return tsql::DateTimeCell(h.finish_time);
   return tsql::Cell();
 }
 

@@ -1,8 +1,6 @@
 // EmulatorExecutor: RESTORE DATABASE | LOG | HEADERONLY | FILELISTONLY | VERIFYONLY and
 // RESTORE DATABASE x WITH RECOVERY, over VDI or from files.
-#include <ctime>
-
-#include "emulator/db/sql_error.h"
+#include "emulator/base/sql_error.h"
 #include "emulator/engine/disk_devices.h"
 #include "emulator/engine/executor.h"
 #include "emulator/engine/snapshot_restore.h"
@@ -14,13 +12,31 @@
 namespace vdibk::emulator {
 namespace {
 
-std::string Time(int64_t t) {
-  std::time_t tt = static_cast<std::time_t>(t);
-  std::tm tm{};
-  gmtime_r(&tt, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S.000", &tm);
-  return buf;
+// What every RESTORE form takes from its statement: target, MOVEs, REPLACE, RECOVERY, devices.
+// The mode (and direct I/O) are the caller's.
+RestoreRequest StatementRestoreRequest(const tsql::RestoreStatement& s) {
+  RestoreRequest ro;
+  ro.target_name = s.database;
+  for (const auto& m : s.moves) ro.moves.push_back({m.logical_name, m.physical_path});
+  ro.replace = s.replace;
+  ro.recovery = s.WantsRecovery();
+  ro.device_count = static_cast<uint32_t>(s.devices.size());
+  for (const auto& d : s.devices) ro.device_names.push_back(d.name);
+  return ro;
+}
+
+// The VDI run of a RESTORE over virtual devices: its device names, BLOCKSIZE (default 512),
+// MAXTRANSFERSIZE (64 KiB), BUFFERCOUNT (0: the server's default) and fault plan.
+VdiRunOptions StatementVdiOptions(const tsql::RestoreStatement& s, const RestoreRequest& ro,
+                                  const FaultPlan& faults, uint32_t open_timeout_ms) {
+  VdiRunOptions vo;
+  vo.devices = ro.device_names;
+  vo.block_size = static_cast<uint32_t>(s.block_size.value_or(512));
+  vo.max_transfer = static_cast<uint32_t>(s.max_transfer_size.value_or(65536));
+  vo.buffer_count = static_cast<uint32_t>(s.buffer_count.value_or(0));
+  vo.open_timeout_ms = open_timeout_ms;
+  vo.faults = faults;
+  return vo;
 }
 
 void HeaderOnly(const BackupSetInfo& h, frontend::ISqlSink& sink) {
@@ -37,10 +53,10 @@ void HeaderOnly(const BackupSetInfo& h, frontend::ISqlSink& sink) {
   sink.Row({std::nullopt, std::to_string(h.HeaderOnlyBackupType()), "1", h.server_name,
             h.database_name, std::to_string(h.backup_size), std::to_string(h.first_lsn),
             std::to_string(h.last_lsn), std::to_string(h.checkpoint_lsn),
-            std::to_string(h.database_backup_lsn), Time(h.start_time), Time(h.finish_time),
-            h.has_checksums ? "1" : "0", h.copy_only ? "1" : "0", h.metadata_only ? "1" : "0",
-            h.simple_recovery ? "SIMPLE" : "FULL", h.set_guid.ToString(),
-            std::to_string(h.family_count)});
+            std::to_string(h.database_backup_lsn), tsql::DateTimeCell(h.start_time),
+            tsql::DateTimeCell(h.finish_time), h.has_checksums ? "1" : "0", h.copy_only ? "1" : "0",
+            h.metadata_only ? "1" : "0", h.simple_recovery ? "SIMPLE" : "FULL",
+            h.set_guid.ToString(), std::to_string(h.family_count)});
   sink.EndResult(1);
 }
 
@@ -96,12 +112,13 @@ void EmulatorExecutor::RunRestore(const tsql::RestoreStatement& s, int line,
     disk &= d.type == tsql::DeviceType::kDisk;
   }
   if (!vdi && !disk) {
-    EmitFailure(SqlError(3201, "Cannot open backup device '" + s.devices[0].name +
-                                   "'. vdi-emulator supports VIRTUAL_DEVICE and DISK devices."),
-                op, line, sink);
+    EmitFailure(
+        SqlErrorStatus(3201, "Cannot open backup device '" + s.devices[0].name +
+                                 "'. vdi-emulator supports VIRTUAL_DEVICE and DISK devices."),
+        op, line, sink);
     return;
   }
-  RestoreOptions ro;
+  RestoreRequest ro = StatementRestoreRequest(s);
   switch (s.kind) {
     case tsql::RestoreKind::kDatabase:
       ro.mode = RestoreMode::kDatabase;
@@ -119,13 +136,7 @@ void EmulatorExecutor::RunRestore(const tsql::RestoreStatement& s, int line,
       ro.mode = RestoreMode::kVerifyOnly;
       break;
   }
-  ro.target_name = s.database;
-  for (const auto& m : s.moves) ro.moves.push_back({m.logical_name, m.physical_path});
-  ro.replace = s.replace;
-  ro.recovery = s.WantsRecovery();
   ro.direct_io = options_.direct_io;
-  ro.device_count = static_cast<uint32_t>(s.devices.size());
-  for (const auto& d : s.devices) ro.device_names.push_back(d.name);
   auto session = RestoreSession::Begin(catalog_, ro);
   if (!session.ok()) {
     EmitFailure(session.status(), op, line, sink);
@@ -135,13 +146,7 @@ void EmulatorExecutor::RunRestore(const tsql::RestoreStatement& s, int line,
   double seconds = 0;
   std::unique_ptr<ProgressReporter> progress = MakeProgress(s.stats, line, sink);
   if (vdi) {
-    VdiRunOptions vo;
-    vo.devices = ro.device_names;
-    vo.block_size = static_cast<uint32_t>(s.block_size.value_or(512));
-    vo.max_transfer = static_cast<uint32_t>(s.max_transfer_size.value_or(65536));
-    vo.buffer_count = static_cast<uint32_t>(s.buffer_count.value_or(0));
-    vo.open_timeout_ms = options_.vdi_open_timeout_ms;
-    vo.faults = *faults;
+    VdiRunOptions vo = StatementVdiOptions(s, ro, *faults, options_.vdi_open_timeout_ms);
     vo.progress = progress.get();
     VdiRunStats stats;
     st = RunVdiRestore(**session, vo, &stats);
@@ -202,21 +207,15 @@ void EmulatorExecutor::RunSnapshotRestore(const tsql::RestoreStatement& s, int l
   }
   for (const auto& d : s.devices) {
     if (d.type != tsql::DeviceType::kVirtualDevice) {
-      EmitFailure(SqlError(3201, "Cannot open backup device '" + d.name +
-                                     "'. RESTORE WITH SNAPSHOT needs a VIRTUAL_DEVICE."),
+      EmitFailure(SqlErrorStatus(3201, "Cannot open backup device '" + d.name +
+                                           "'. RESTORE WITH SNAPSHOT needs a VIRTUAL_DEVICE."),
                   op, line, sink);
       return;
     }
   }
-  RestoreOptions ro;
+  RestoreRequest ro = StatementRestoreRequest(s);
   ro.mode = RestoreMode::kDatabase;
-  ro.target_name = s.database;
-  for (const auto& m : s.moves) ro.moves.push_back({m.logical_name, m.physical_path});
-  ro.replace = s.replace;
-  ro.recovery = s.WantsRecovery();
-  ro.device_count = static_cast<uint32_t>(s.devices.size());
-  for (const auto& d : s.devices) ro.device_names.push_back(d.name);
-  RestoreOptions verify = ro;
+  RestoreRequest verify = ro;
   verify.mode = RestoreMode::kVerifyOnly;  // reads and checks the metadata, writes nothing
   auto session = RestoreSession::Begin(catalog_, verify);
   if (!session.ok()) {
@@ -224,13 +223,7 @@ void EmulatorExecutor::RunSnapshotRestore(const tsql::RestoreStatement& s, int l
     return;
   }
   std::optional<SnapshotRestorePlan> plan;
-  VdiRunOptions vo;
-  vo.devices = ro.device_names;
-  vo.block_size = static_cast<uint32_t>(s.block_size.value_or(512));
-  vo.max_transfer = static_cast<uint32_t>(s.max_transfer_size.value_or(65536));
-  vo.buffer_count = static_cast<uint32_t>(s.buffer_count.value_or(0));
-  vo.open_timeout_ms = options_.vdi_open_timeout_ms;
-  vo.faults = *faults;
+  VdiRunOptions vo = StatementVdiOptions(s, ro, *faults, options_.vdi_open_timeout_ms);
   vo.snapshot = true;
   vo.before_mount = [&]() -> Status {
     Result<RestoreResult> metadata = (*session)->Finish();
@@ -243,7 +236,7 @@ void EmulatorExecutor::RunSnapshotRestore(const tsql::RestoreStatement& s, int l
   VdiRunStats stats;
   Status st = RunVdiRestore(**session, vo, &stats);
   if (st.ok() && !plan)
-    st = SqlError(3203, "Read on \"" + ro.device_names[0] + "\" failed: no metadata.");
+    st = SqlErrorStatus(3203, "Read on \"" + ro.device_names[0] + "\" failed: no metadata.");
   if (st.ok()) faults->StallCommit();
   if (st.ok()) st = CommitSnapshotRestore(catalog_, *plan);
   if (!st.ok()) {

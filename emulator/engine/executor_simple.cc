@@ -2,8 +2,8 @@
 // checks and set-up).
 #include <unistd.h>
 
+#include "emulator/base/sql_error.h"
 #include "emulator/db/database_generator.h"
-#include "emulator/db/sql_error.h"
 #include "emulator/engine/executor.h"
 #include "emulator/tsql/messages.h"
 #include "emulator/tsql/result_set.h"
@@ -66,10 +66,10 @@ void EmulatorExecutor::RunDrop(const tsql::DropDatabaseStatement& s, int line,
   for (const std::string& name : s.names) {
     if (!catalog_.Exists(name)) {
       if (!s.if_exists) {
-        sink.Error(tsql::SqlError{3701, 11, 1,
-                                  "Cannot drop the database '" + name +
-                                      "', because it does not exist or you do not have permission.",
-                                  line, ""});
+        sink.Error(SqlError{3701, 11, 1,
+                            "Cannot drop the database '" + name +
+                                "', because it does not exist or you do not have permission.",
+                            line, ""});
       }
       continue;
     }
@@ -111,7 +111,7 @@ void EmulatorExecutor::RunSelect(const tsql::SelectStatement& s, int /*line*/,
 }
 
 void EmulatorExecutor::RunPrint(const tsql::PrintStatement& s, int line, frontend::ISqlSink& sink) {
-  sink.Message(tsql::SqlError{0, 0, 1, Value(s.value).value_or(""), line, ""});
+  sink.Message(SqlError{0, 0, 1, Value(s.value).value_or(""), line, ""});
 }
 
 }  // namespace vdibk::emulator

@@ -6,10 +6,10 @@
 
 #include <set>
 
+#include "emulator/base/sql_error.h"
 #include "emulator/db/db_meta.h"
 #include "emulator/db/file_io.h"
 #include "emulator/db/meta_lock.h"
-#include "emulator/db/sql_error.h"
 
 namespace vdibk::emulator {
 namespace {
@@ -29,17 +29,19 @@ bool BadRelative(const std::string& rel) {
   }
 }
 
-Status CheckTarget(const Catalog& catalog, const RestoreOptions& options, const BackupSetInfo& info,
+Status CheckTarget(const Catalog& catalog, const RestoreRequest& options, const BackupSetInfo& info,
                    const std::string& target) {
   if (!catalog.Exists(target) || options.replace) return Status::Ok();
   VDIBK_ASSIGN_OR_RETURN(Database cur, catalog.Open(target));
   if (cur.state() != DbState::kOnline) return Status::Ok();
   if (info.database_name != target) {
-    return SqlError(3154, "The backup set holds a backup of a database other than the existing '" +
-                              target + "' database.");
+    return SqlErrorStatus(
+        3154, "The backup set holds a backup of a database other than the existing '" + target +
+                  "' database.");
   }
   if (!cur.simple_recovery()) {
-    return SqlError(3159, "The tail of the log for the database \"" + target +
+    return SqlErrorStatus(3159,
+                          "The tail of the log for the database \"" + target +
                               "\" has not been backed up. Use BACKUP LOG WITH NORECOVERY to backup "
                               "the log if it contains work you do not want to lose. Use the WITH "
                               "REPLACE or the WITH STOPAT clause of the RESTORE statement to just "
@@ -51,7 +53,7 @@ Status CheckTarget(const Catalog& catalog, const RestoreOptions& options, const 
 }  // namespace
 
 Result<SnapshotRestorePlan> PlanSnapshotRestore(const Catalog& catalog,
-                                                const RestoreOptions& options,
+                                                const RestoreRequest& options,
                                                 const BackupSetInfo& info) {
   SnapshotRestorePlan plan;
   plan.info = info;
@@ -60,7 +62,7 @@ Result<SnapshotRestorePlan> PlanSnapshotRestore(const Catalog& catalog,
   VDIBK_RETURN_IF_ERROR(Catalog::ValidateName(plan.target));
   if (!info.metadata_only || info.kind != BackupKind::kFull ||
       options.mode != RestoreMode::kDatabase) {
-    return SqlError(
+    return SqlErrorStatus(
         3135,
         "The backup set in file '" +
             (options.device_names.empty() ? std::string("device0") : options.device_names[0]) +
@@ -73,7 +75,8 @@ Result<SnapshotRestorePlan> PlanSnapshotRestore(const Catalog& catalog,
     for (const BackupFileInfo& f : info.files)
       found = found || SameName(f.logical_name, mv.logical_name);
     if (!found) {
-      return SqlError(3234, "Logical file '" + mv.logical_name + "' is not part of database '" +
+      return SqlErrorStatus(3234,
+                            "Logical file '" + mv.logical_name + "' is not part of database '" +
                                 info.database_name +
                                 "'. Use RESTORE FILELISTONLY to list the logical file names.");
     }
@@ -95,7 +98,8 @@ Result<SnapshotRestorePlan> PlanSnapshotRestore(const Catalog& catalog,
     }
     const std::string full = id.external ? id.path : db_dir + "/" + id.path;
     if (!finals.insert(full).second) {
-      return SqlError(3176, "File '" + full +
+      return SqlErrorStatus(3176,
+                            "File '" + full +
                                 "' is claimed by more than one file of the backup "
                                 "set. Use WITH MOVE to identify a valid location for each file.");
     }
@@ -110,17 +114,18 @@ Status CommitSnapshotRestore(const Catalog& catalog, const SnapshotRestorePlan& 
     const std::string& path = plan.full_paths[i];
     Result<uint64_t> size = FileSize(path);
     if (!size.ok()) {
-      return SqlError(5120, "Unable to open the physical file \"" + path +
+      return SqlErrorStatus(5120,
+                            "Unable to open the physical file \"" + path +
                                 "\". Operating system error 2: \"2(The system cannot find the "
                                 "file specified.)\". (the snapshot was not mounted there)");
     }
     const uint64_t expected = plan.info.files[i].size;
     if (*size != expected) {
-      return SqlError(5172, "The header for file '" + path +
-                                "' is not a valid database file "
-                                "header. The FILE SIZE property is incorrect. (" +
-                                std::to_string(*size) + " bytes, the snapshot had " +
-                                std::to_string(expected) + ")");
+      return SqlErrorStatus(5172, "The header for file '" + path +
+                                      "' is not a valid database file "
+                                      "header. The FILE SIZE property is incorrect. (" +
+                                      std::to_string(*size) + " bytes, the snapshot had " +
+                                      std::to_string(expected) + ")");
     }
   }
   VDIBK_ASSIGN_OR_RETURN(MetaLock lock, MetaLock::Acquire(catalog.MetaPath(plan.target)));

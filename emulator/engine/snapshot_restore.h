@@ -10,7 +10,7 @@
 
 #include "emulator/db/catalog.h"
 #include "emulator/stream/backup_set_info.h"
-#include "emulator/stream/restore_options.h"
+#include "emulator/stream/restore_request.h"
 #include "shared/base/result.h"
 
 namespace vdibk::emulator {
@@ -26,7 +26,7 @@ struct SnapshotRestorePlan {
 // Errors: 3135 (not a full WITH SNAPSHOT backup), 3154/3159 (existing database, no REPLACE),
 // 3234 (unknown MOVE name), 3176 (two files on one path), usage (bad path).
 Result<SnapshotRestorePlan> PlanSnapshotRestore(const Catalog& catalog,
-                                                const RestoreOptions& options,
+                                                const RestoreRequest& options,
                                                 const BackupSetInfo& info);
 
 // After the mount: every file must exist with the size in the backup (5120 missing, 5172 wrong

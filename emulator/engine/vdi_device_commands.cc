@@ -1,7 +1,7 @@
 // Control commands, retiring in-flight commands and completion errors for the device loops.
 #include "emulator/engine/vdi_device_commands.h"
 
-#include "emulator/db/sql_error.h"
+#include "emulator/base/sql_error.h"
 #include "vdierror.h"
 
 namespace vdibk::emulator {
@@ -48,13 +48,14 @@ const char* CommandName(uint32_t code) {
 Status CompletionError(const VdiServerSession& s, uint32_t d, const InFlight& f, bool backup) {
   const uint32_t code = f.cmd.completionCode;
   if (code == ERROR_OPERATION_ABORTED) {
-    return SqlError(18210, std::string("BackupVirtualDeviceSet::") +
-                               (backup ? "SendData" : "ReceiveData") +
-                               ": failure on backup device '" + s.device_name(d) +
-                               "'. Operating system error " + Win32Text(code) + ".");
+    return SqlErrorStatus(18210, std::string("BackupVirtualDeviceSet::") +
+                                     (backup ? "SendData" : "ReceiveData") +
+                                     ": failure on backup device '" + s.device_name(d) +
+                                     "'. Operating system error " + Win32Text(code) + ".");
   }
-  return SqlError(backup ? 3202 : 3203, std::string(CommandName(f.cmd.commandCode)) + " on \"" +
-                                            s.device_name(d) + "\" failed: " + Win32Text(code));
+  return SqlErrorStatus(backup ? 3202 : 3203, std::string(CommandName(f.cmd.commandCode)) +
+                                                  " on \"" + s.device_name(d) +
+                                                  "\" failed: " + Win32Text(code));
 }
 
 bool Retire(VdiServerSession& s, uint32_t d, std::deque<std::unique_ptr<InFlight>>& q,

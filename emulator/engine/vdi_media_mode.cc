@@ -3,7 +3,7 @@
 
 #include <thread>
 
-#include "emulator/db/sql_error.h"
+#include "emulator/base/sql_error.h"
 #include "emulator/engine/vdi_device_commands.h"
 #include "vdierror.h"
 
@@ -62,11 +62,11 @@ bool EndBackupData(VdiServerSession& s, uint32_t d, MediaMode mode, uint64_t wri
     case MediaMode::kDisk:
       if (!Control(s, d, VDC_GetPosition, true, 0, 0, &at)) return false;
       if (at != written) {
-        s.Fail(SqlError(3202, "Write on \"" + s.device_name(d) +
-                                  "\" failed: the device reports "
-                                  "position " +
-                                  std::to_string(at) + " after " + std::to_string(written) +
-                                  " bytes were written."),
+        s.Fail(SqlErrorStatus(3202, "Write on \"" + s.device_name(d) +
+                                        "\" failed: the device reports "
+                                        "position " +
+                                        std::to_string(at) + " after " + std::to_string(written) +
+                                        " bytes were written."),
                false);
         return false;
       }

@@ -8,7 +8,7 @@
 #include <memory>
 #include <thread>
 
-#include "emulator/db/sql_error.h"
+#include "emulator/base/sql_error.h"
 #include "emulator/engine/vdi_device_commands.h"
 #include "emulator/engine/vdi_media_mode.h"
 #include "emulator/engine/vdi_server_session.h"
@@ -60,7 +60,7 @@ void BackupDevice(VdiServerSession& s, DeviceStream& stream, uint32_t d) {
     Result<size_t> n = stream.Fill(buf, max);
     if (!n.ok()) {
       s.ReleaseBuffer(buf);
-      s.Abandon(SqlError(3203, "Read on database file failed: " + n.status().message()));
+      s.Abandon(SqlErrorStatus(3203, "Read on database file failed: " + n.status().message()));
       break;
     }
     if (*n == 0) {
@@ -78,10 +78,10 @@ void BackupDevice(VdiServerSession& s, DeviceStream& stream, uint32_t d) {
     s.AddBytes(*n);
     q.push_back(std::move(f));
     if (faults.abort_after_bytes && s.bytes() >= *faults.abort_after_bytes) {
-      s.Abandon(SqlError(3013,
-                         "BACKUP DATABASE is terminating abnormally (fault injection: server "
-                         "abort after " +
-                             std::to_string(*faults.abort_after_bytes) + " bytes)."));
+      s.Abandon(SqlErrorStatus(3013,
+                               "BACKUP DATABASE is terminating abnormally (fault injection: server "
+                               "abort after " +
+                                   std::to_string(*faults.abort_after_bytes) + " bytes)."));
       break;
     }
     if (first) {
@@ -178,10 +178,10 @@ void RestoreDevice(VdiServerSession& s, RestoreSession& session, uint32_t d) {
     requested += size;
     q.push_back(std::move(f));
     if (faults.abort_after_bytes && s.bytes() >= *faults.abort_after_bytes) {
-      s.Fail(SqlError(3013,
-                      "RESTORE DATABASE is terminating abnormally (fault injection: server "
-                      "abort after " +
-                          std::to_string(*faults.abort_after_bytes) + " bytes)."),
+      s.Fail(SqlErrorStatus(3013,
+                            "RESTORE DATABASE is terminating abnormally (fault injection: server "
+                            "abort after " +
+                                std::to_string(*faults.abort_after_bytes) + " bytes)."),
              true);
       break;
     }
@@ -212,7 +212,7 @@ Status Run(const VdiRunOptions& options, bool backup, VdiRunStats* stats, Body b
   }
   if (s.failed()) return s.failure();
   if (!abort_reason.empty()) {
-    return SqlError(
+    return SqlErrorStatus(
         18210, std::string("BackupVirtualDeviceSet::") + (backup ? "SendData" : "ReceiveData") +
                    ": failure on backup device '" + options.devices[0] + "': " + abort_reason +
                    ". Operating system error " + Win32Text(ERROR_OPERATION_ABORTED) + ".");
@@ -222,21 +222,21 @@ Status Run(const VdiRunOptions& options, bool backup, VdiRunStats* stats, Body b
 
 }  // namespace
 
-Status RunVdiBackup(BackupJob& job, const VdiRunOptions& options, VdiRunStats* stats) {
+Status RunVdiBackup(BackupSession& job, const VdiRunOptions& options, VdiRunStats* stats) {
   if (job.device_count() != options.devices.size()) {
-    return SqlError(3201, "Cannot open backup device: the backup plan has " +
-                              std::to_string(job.device_count()) + " streams for " +
-                              std::to_string(options.devices.size()) + " devices.");
+    return SqlErrorStatus(3201, "Cannot open backup device: the backup plan has " +
+                                    std::to_string(job.device_count()) + " streams for " +
+                                    std::to_string(options.devices.size()) + " devices.");
   }
   if (options.snapshot && options.devices.size() != 1) {
-    return SqlError(3215,
-                    "Use of WITH SNAPSHOT in the BACKUP statement requires exactly one "
-                    "VIRTUAL_DEVICE.");
+    return SqlErrorStatus(3215,
+                          "Use of WITH SNAPSHOT in the BACKUP statement requires exactly one "
+                          "VIRTUAL_DEVICE.");
   }
   // The streams come in whole blocks of the job's BLOCKSIZE: every Write is a multiple of the
   // device's blockSize only when that divides it.
   if (options.block_size == 0 || job.info().block_size % options.block_size != 0) {
-    return SqlError(
+    return SqlErrorStatus(
         3201, "Cannot open backup device '" + options.devices[0] +
                   "': the backup stream's block size " + std::to_string(job.info().block_size) +
                   " is not a multiple of BLOCKSIZE " + std::to_string(options.block_size) + ".");
@@ -252,9 +252,9 @@ Status RunVdiBackup(BackupJob& job, const VdiRunOptions& options, VdiRunStats* s
 
 Status RunVdiRestore(RestoreSession& session, const VdiRunOptions& options, VdiRunStats* stats) {
   if (options.snapshot && options.devices.size() != 1) {
-    return SqlError(3215,
-                    "Use of WITH SNAPSHOT in the RESTORE statement requires exactly one "
-                    "VIRTUAL_DEVICE.");
+    return SqlErrorStatus(3215,
+                          "Use of WITH SNAPSHOT in the RESTORE statement requires exactly one "
+                          "VIRTUAL_DEVICE.");
   }
   return Run(options, false, stats,
              [&](VdiServerSession& s, uint32_t d) { RestoreDevice(s, session, d); });

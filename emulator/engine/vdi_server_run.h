@@ -21,7 +21,7 @@
 #include "emulator/engine/database_freeze.h"
 #include "emulator/engine/fault_plan.h"
 #include "emulator/engine/progress_reporter.h"
-#include "emulator/stream/backup_job.h"
+#include "emulator/stream/backup_session.h"
 #include "emulator/stream/restore_session.h"
 #include "shared/base/status.h"
 
@@ -58,7 +58,7 @@ struct VdiRunStats {
 
 // Backup: streams every device of `job`. On success the caller commits the job; on failure the
 // Status is a SqlError (3201 open, 3202 write failure, 18210 abort / client death, ...).
-Status RunVdiBackup(BackupJob& job, const VdiRunOptions& options, VdiRunStats* stats);
+Status RunVdiBackup(BackupSession& job, const VdiRunOptions& options, VdiRunStats* stats);
 
 // Restore: feeds `session` from every device until it has what it needs or the client reports
 // end of data; the caller then calls session.Finish().

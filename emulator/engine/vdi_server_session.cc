@@ -4,7 +4,7 @@
 
 #include <algorithm>
 
-#include "emulator/db/sql_error.h"
+#include "emulator/base/sql_error.h"
 #include "vdierror.h"
 
 namespace vdibk::emulator {
@@ -66,8 +66,8 @@ std::string Win32Text(uint32_t code) {
 Result<std::unique_ptr<VdiServerSession>> VdiServerSession::Start(const VdiRunOptions& options,
                                                                   bool write_media) {
   if (options.devices.empty() || options.devices.size() > 64) {
-    return SqlError(3201,
-                    "Cannot open backup device: between 1 and 64 virtual devices are needed.");
+    return SqlErrorStatus(
+        3201, "Cannot open backup device: between 1 and 64 virtual devices are needed.");
   }
   std::unique_ptr<VdiServerSession> s(new VdiServerSession(options, write_media));
   Status st = s->Configure();
@@ -87,34 +87,36 @@ Status VdiServerSession::Configure() {
     rc = set_.Open(set_name.c_str());
   }
   if (rc != NOERROR) {
-    return SqlError(3201,
-                    "Cannot open backup device '" + set_name + "'. Operating system error " +
-                        Hex(rc) + "(the virtual device set does not exist or is not accessible).",
-                    ErrorCode::kSqlError);
+    return SqlErrorStatus(3201,
+                          "Cannot open backup device '" + set_name + "'. Operating system error " +
+                              Hex(rc) +
+                              "(the virtual device set does not exist or is not accessible).",
+                          ErrorCode::kSqlError);
   }
   VDConfig client{};
   set_.GetConfiguration(&client);
   if (client.deviceCount != options_.devices.size()) {
     set_.SignalAbort();
-    return SqlError(3201,
-                    "Cannot open backup device '" + set_name + "'. The virtual device set has " +
-                        std::to_string(client.deviceCount) + " devices but the statement names " +
-                        std::to_string(options_.devices.size()) + ".");
+    return SqlErrorStatus(
+        3201, "Cannot open backup device '" + set_name + "'. The virtual device set has " +
+                  std::to_string(client.deviceCount) + " devices but the statement names " +
+                  std::to_string(options_.devices.size()) + ".");
   }
   uint32_t features = write_media_ ? VDF_WriteMedia : VDF_ReadMedia;
   features |= VDF_CompleteEnabled;  // kept only if the client asked for it
   rc = set_.BeginConfiguration(features, options_.block_size, 0, options_.max_transfer, 0);
   if (rc != NOERROR) {
     set_.SignalAbort();
-    return SqlError(
+    return SqlErrorStatus(
         3201, "Cannot open backup device '" + set_name + "'. Invalid configuration " + Hex(rc));
   }
   if (options_.faults.abort_configuring) {  // the client is waiting in GetConfiguration
     set_.SignalAbort();
-    return SqlError(18210, "BackupVirtualDeviceSet::Initialize: failure on backup device '" +
-                               set_name + "' (fault injection: the server aborted the set while " +
-                               "configuring it). Operating system error " +
-                               Win32Text(ERROR_OPERATION_ABORTED) + ".");
+    return SqlErrorStatus(18210, "BackupVirtualDeviceSet::Initialize: failure on backup device '" +
+                                     set_name +
+                                     "' (fault injection: the server aborted the set while " +
+                                     "configuring it). Operating system error " +
+                                     Win32Text(ERROR_OPERATION_ABORTED) + ".");
   }
   const uint32_t n = static_cast<uint32_t>(options_.devices.size());
   const uint32_t buffers = options_.buffer_count ? options_.buffer_count : 4 * n;
@@ -127,10 +129,11 @@ Status VdiServerSession::Configure() {
   if (rc == NOERROR) rc = set_.EndConfiguration();
   if (rc != NOERROR) {
     set_.SignalAbort();
-    return SqlError(18210, "BackupVirtualDeviceSet::Initialize: failure on backup device '" +
-                               set_name + "'. Operating system error " + Hex(rc) +
-                               " (not enough shared memory for " + std::to_string(buffers) +
-                               " buffers of " + std::to_string(options_.max_transfer) + " bytes).");
+    return SqlErrorStatus(18210, "BackupVirtualDeviceSet::Initialize: failure on backup device '" +
+                                     set_name + "'. Operating system error " + Hex(rc) +
+                                     " (not enough shared memory for " + std::to_string(buffers) +
+                                     " buffers of " + std::to_string(options_.max_transfer) +
+                                     " bytes).");
   }
   for (uint32_t i = 0; i < buffers; ++i) {
     uint8_t* b = nullptr;
@@ -181,9 +184,9 @@ int VdiServerSession::Send(uint32_t d, InFlight* f, uint32_t code, uint8_t* buff
   f->cmd.completionContext = f;
   int rc = devices_[d]->SendCommand(&f->cmd);
   if (rc != NOERROR && rc != vdi::VD_E_IO_ERROR && !failed()) {
-    Fail(SqlError(18210, "BackupVirtualDeviceFile::SendCommand: failure on backup device '" +
-                             device_name(d) + "'. Operating system error " +
-                             Win32Text(f->cmd.completionCode) + "."),
+    Fail(SqlErrorStatus(18210, "BackupVirtualDeviceFile::SendCommand: failure on backup device '" +
+                                   device_name(d) + "'. Operating system error " +
+                                   Win32Text(f->cmd.completionCode) + "."),
          false);
   }
   return rc;
@@ -198,11 +201,12 @@ bool VdiServerSession::Wait(uint32_t d, InFlight* f) {
       continue;
     }
     if (std::chrono::steady_clock::now() >= deadline) {
-      Fail(SqlError(18210,
-                    "BackupVirtualDeviceFile::WaitForCompletion: timeout on backup device '" +
-                        device_name(d) + "' after " + std::to_string(timeout_ms) +
-                        " ms. Operating system error " + Win32Text(ERROR_OPERATION_ABORTED) + "."),
-           true);
+      Fail(
+          SqlErrorStatus(
+              18210, "BackupVirtualDeviceFile::WaitForCompletion: timeout on backup device '" +
+                         device_name(d) + "' after " + std::to_string(timeout_ms) +
+                         " ms. Operating system error " + Win32Text(ERROR_OPERATION_ABORTED) + "."),
+          true);
       // The abort completes the command through the agent; wait for it so `f` may be reused.
       f->done.wait(0);
       return false;
@@ -215,9 +219,10 @@ bool VdiServerSession::Wait(uint32_t d, InFlight* f) {
 bool VdiServerSession::failed() {
   if (failed_.load()) return true;
   if (!set_.IsAborted()) return false;
-  Fail(SqlError(18210, "BackupVirtualDeviceSet::SynchronizeDevices: failure on backup device '" +
-                           options_.devices[0] + "': " + set_.AbortReason() +
-                           ". Operating system error " + Win32Text(ERROR_OPERATION_ABORTED) + "."),
+  Fail(SqlErrorStatus(18210,
+                      "BackupVirtualDeviceSet::SynchronizeDevices: failure on backup device '" +
+                          options_.devices[0] + "': " + set_.AbortReason() +
+                          ". Operating system error " + Win32Text(ERROR_OPERATION_ABORTED) + "."),
        false);
   return true;
 }

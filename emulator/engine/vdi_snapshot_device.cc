@@ -5,7 +5,7 @@
 #include <thread>
 #include <vector>
 
-#include "emulator/db/sql_error.h"
+#include "emulator/base/sql_error.h"
 #include "emulator/engine/vdi_device_commands.h"
 #include "vdierror.h"
 
@@ -47,10 +47,10 @@ bool WriteRange(VdiServerSession& s, uint32_t d, const std::vector<uint8_t>& dat
 }
 
 Status SnapshotRefused(const VdiServerSession& s, uint32_t d, uint32_t command, uint32_t code) {
-  return SqlError(18210, std::string("BackupVirtualDeviceFile::") +
-                             (command == VDC_Snapshot ? "RequestSnapshot" : "MountSnapshot") +
-                             ": failure on backup device '" + s.device_name(d) +
-                             "'. Operating system error " + Win32Text(code) + ".");
+  return SqlErrorStatus(18210, std::string("BackupVirtualDeviceFile::") +
+                                   (command == VDC_Snapshot ? "RequestSnapshot" : "MountSnapshot") +
+                                   ": failure on backup device '" + s.device_name(d) +
+                                   "'. Operating system error " + Win32Text(code) + ".");
 }
 
 void RunSnapshotBackup(VdiServerSession& s, DeviceStream& stream, uint32_t d) {
@@ -60,7 +60,7 @@ void RunSnapshotBackup(VdiServerSession& s, DeviceStream& stream, uint32_t d) {
   for (;;) {  // the metadata stream is small (headers and the file list)
     Result<size_t> n = stream.Fill(chunk.data(), max);
     if (!n.ok()) {
-      s.Abandon(SqlError(3203, "Read on database file failed: " + n.status().message()));
+      s.Abandon(SqlErrorStatus(3203, "Read on database file failed: " + n.status().message()));
       return;
     }
     if (*n == 0) break;

@@ -38,7 +38,7 @@ struct ExecuteOutcome {
   std::string message;         // e.g. "Login timeout expired", "Communication link failure"
   std::string detail;          // kLinkFailure: what was lost, e.g. "... server process ... ended"
   bool server_ended = false;   // kLinkFailure: the server process is known to have ended
-  tsql::SqlError login_error;  // kLoginFailed: the server's error (18456, 4060, ...)
+  SqlError login_error;        // kLoginFailed: the server's error (18456, 4060, ...)
   bool success = false;        // kDone's success flag (no failure)
 };
 

@@ -127,12 +127,12 @@ class ListenerSink : public ISqlSink {
   ListenerSink(SqlListener::Impl* impl, std::shared_ptr<RequestState> state)
       : impl_(impl), state_(std::move(state)) {}
 
-  void Message(const tsql::SqlError& message) override {
+  void Message(const SqlError& message) override {
     SqlEvent e = Base(EventType::kMessage);
     e.message = message;
     Send(e);
   }
-  void Error(const tsql::SqlError& error) override {
+  void Error(const SqlError& error) override {
     state_->error_seen = true;
     SqlEvent e = Base(EventType::kError);
     e.message = error;
@@ -308,7 +308,7 @@ void SqlListener::Impl::HandleInbound() {
 void SqlListener::Impl::StartRequest(const std::string& routing_id, SqlRequest request, int fd) {
   SqlEvent reply;
   reply.request_id = request.id;
-  std::optional<tsql::SqlError> refusal;
+  std::optional<SqlError> refusal;
   if (options_.password && request.password != *options_.password) {
     refusal = tsql::msg::LoginFailed(request.login.empty() ? "sa" : request.login);
   } else {

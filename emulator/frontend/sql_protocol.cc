@@ -77,7 +77,7 @@ class Reader {
   std::string_view in_;
 };
 
-void PutMessage(Writer& w, const tsql::SqlError& m) {
+void PutMessage(Writer& w, const SqlError& m) {
   w.I32(m.number);
   w.I32(m.level);
   w.I32(m.state);
@@ -86,7 +86,7 @@ void PutMessage(Writer& w, const tsql::SqlError& m) {
   w.Str(m.procedure);
 }
 
-bool GetMessage(Reader& r, tsql::SqlError* m) {
+bool GetMessage(Reader& r, SqlError* m) {
   return r.I32(&m->number) && r.I32(&m->level) && r.I32(&m->state) && r.I32(&m->line) &&
          r.Str(&m->text) && r.Str(&m->procedure);
 }

@@ -10,9 +10,9 @@
 #include <string_view>
 #include <vector>
 
+#include "emulator/base/sql_error.h"
 #include "emulator/frontend/server_process.h"
 #include "emulator/tsql/result_set.h"
-#include "emulator/tsql/sql_error.h"
 #include "shared/base/result.h"
 
 namespace vdibk::emulator::frontend {
@@ -55,7 +55,7 @@ struct SqlEvent {
   uint64_t request_id = 0;
   std::string server_name;            // kAccepted
   ProcessIdentity server;             // kAccepted (pid 0 from a server that did not send it)
-  tsql::SqlError message;             // kLoginFailed, kMessage, kError
+  SqlError message;                   // kLoginFailed, kMessage, kError
   std::vector<tsql::Column> columns;  // kResultBegin
   tsql::Row row;                      // kRow
   uint64_t row_count = 0;             // kResultEnd

@@ -3,7 +3,7 @@
 
 namespace vdibk::emulator::frontend {
 
-void ISqlSink::Emit(const tsql::SqlError& message) {
+void ISqlSink::Emit(const SqlError& message) {
   if (message.IsError()) {
     Error(message);
   } else {
@@ -11,12 +11,10 @@ void ISqlSink::Emit(const tsql::SqlError& message) {
   }
 }
 
-void ISqlSink::Emit(const tsql::SqlMessages& messages) {
+void ISqlSink::Emit(const SqlMessages& messages) {
   for (const auto& m : messages.items()) Emit(m);
 }
 
-std::optional<tsql::SqlError> IStatementExecutor::CheckLogin(const SqlRequest&) {
-  return std::nullopt;
-}
+std::optional<SqlError> IStatementExecutor::CheckLogin(const SqlRequest&) { return std::nullopt; }
 
 }  // namespace vdibk::emulator::frontend

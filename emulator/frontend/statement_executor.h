@@ -7,9 +7,9 @@
 #include <optional>
 #include <vector>
 
+#include "emulator/base/sql_error.h"
 #include "emulator/frontend/sql_protocol.h"
 #include "emulator/tsql/result_set.h"
-#include "emulator/tsql/sql_error.h"
 
 namespace vdibk::emulator::frontend {
 
@@ -20,9 +20,9 @@ class ISqlSink {
  public:
   virtual ~ISqlSink() = default;
   // Informational message (level <= 10): "Processed ...", "10 percent processed.", PRINT, 3014.
-  virtual void Message(const tsql::SqlError& message) = 0;
+  virtual void Message(const SqlError& message) = 0;
   // Error (level > 10), e.g. 3201 then 3013.
-  virtual void Error(const tsql::SqlError& error) = 0;
+  virtual void Error(const SqlError& error) = 0;
   // A result set: BeginResult, any number of Row (cells in column order), EndResult.
   // row_count nullopt means SET NOCOUNT ON (no "(N rows affected)").
   virtual void BeginResult(const std::vector<tsql::Column>& columns) = 0;
@@ -40,8 +40,8 @@ class ISqlSink {
   virtual bool Cancelled() const = 0;
 
   // Helpers: routes each entry to Message or Error by level.
-  void Emit(const tsql::SqlError& message);
-  void Emit(const tsql::SqlMessages& messages);
+  void Emit(const SqlError& message);
+  void Emit(const SqlMessages& messages);
 };
 
 class IStatementExecutor {
@@ -49,7 +49,7 @@ class IStatementExecutor {
   virtual ~IStatementExecutor() = default;
   // Called on the listener thread before Execute; an error refuses the login (e.g. 4060 for a
   // missing -d database, 18456). Must not block. Default: accept.
-  virtual std::optional<tsql::SqlError> CheckLogin(const SqlRequest& request);
+  virtual std::optional<SqlError> CheckLogin(const SqlRequest& request);
   // Runs one batch. Called on a dedicated thread per request, so several requests (BACKUP and
   // RESTORE statements) run at once; implementations must be thread-safe across requests.
   virtual void Execute(const SqlRequest& request, ISqlSink& sink) = 0;

@@ -41,7 +41,7 @@ class TestStatementExecutor : public IStatementExecutor {
   TestStatementExecutor() : TestStatementExecutor(Options{}) {}
   explicit TestStatementExecutor(Options options);
 
-  std::optional<tsql::SqlError> CheckLogin(const SqlRequest& request) override;
+  std::optional<SqlError> CheckLogin(const SqlRequest& request) override;
   void Execute(const SqlRequest& request, ISqlSink& sink) override;
 
   bool HasDatabase(const std::string& name) const;

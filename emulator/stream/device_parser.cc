@@ -4,19 +4,10 @@
 #include <algorithm>
 #include <cstring>
 
-#include "emulator/db/sql_error.h"
+#include "emulator/base/sql_error.h"
+#include "shared/base/little_endian.h"
 
 namespace vdibk::emulator {
-namespace {
-
-template <typename T>
-T Get(const uint8_t* p) {
-  T v;
-  std::memcpy(&v, p, sizeof(T));
-  return v;
-}
-
-}  // namespace
 
 DeviceParser::DeviceParser(uint32_t device, std::string device_name, ParserSink* sink)
     : device_(device), device_name_(std::move(device_name)), sink_(sink) {
@@ -24,18 +15,19 @@ DeviceParser::DeviceParser(uint32_t device, std::string device_name, ParserSink*
 }
 
 Status DeviceParser::Corrupt(const std::string& detail) const {
-  return SqlError(3241,
-                  "The media family on device '" + device_name_ +
-                      "' is incorrectly formed. SQL Server cannot process this media family.",
-                  ErrorCode::kIntegrity)
+  return SqlErrorStatus(3241,
+                        "The media family on device '" + device_name_ +
+                            "' is incorrectly formed. SQL Server cannot process this media family.",
+                        ErrorCode::kIntegrity)
       .WithContext(device_name_ + " at byte " + std::to_string(pos_) + ": " + detail);
 }
 
 Status DeviceParser::CheckComplete() const {
   if (!error_.ok()) return error_;
   if (complete()) return Status::Ok();
-  return SqlError(3203, "Read on \"" + device_name_ + "\" failed: 38(Reached the end of the file.)",
-                  ErrorCode::kIntegrity)
+  return SqlErrorStatus(3203,
+                        "Read on \"" + device_name_ + "\" failed: 38(Reached the end of the file.)",
+                        ErrorCode::kIntegrity)
       .WithContext(device_name_ + ": stream ends at byte " + std::to_string(pos_));
 }
 
@@ -218,9 +210,9 @@ Status DeviceParser::OnDescriptor() {
   if (h.type == kTagTape) {
     if (body_len < 70) return Corrupt("TAPE too short");
     std::memcpy(tape_guid_.bytes.data(), body + 42, 16);
-    tape_family_index_ = Get<uint32_t>(body + 58);
-    tape_family_count_ = Get<uint32_t>(body + 62);
-    tape_block_size_ = Get<uint32_t>(body + 66);
+    tape_family_index_ = LoadLe<uint32_t>(body + 58);
+    tape_family_count_ = LoadLe<uint32_t>(body + 62);
+    tape_block_size_ = LoadLe<uint32_t>(body + 66);
     if (tape_block_size_ < 512 || tape_block_size_ > 65536 ||
         (tape_block_size_ & (tape_block_size_ - 1)) != 0) {
       return Corrupt("bad block size");
@@ -230,8 +222,8 @@ Status DeviceParser::OnDescriptor() {
     if (body_len < 70) return Corrupt("SSET too short");
     Guid g;
     std::memcpy(g.bytes.data(), body + 46, 16);
-    if (!(g == tape_guid_) || Get<uint32_t>(body + 62) != tape_family_index_ ||
-        Get<uint32_t>(body + 66) != tape_family_count_) {
+    if (!(g == tape_guid_) || LoadLe<uint32_t>(body + 62) != tape_family_index_ ||
+        LoadLe<uint32_t>(body + 66) != tape_family_count_) {
       return Corrupt("SSET does not match TAPE");
     }
   }
@@ -305,13 +297,13 @@ Status DeviceParser::OnCollected() {
   }
   if (collect_id_ == kStreamCsum) {
     for (size_t i = 0; i < page_sums_.size(); ++i) {
-      if (Get<uint64_t>(acc_.data() + 8 * i) != page_sums_[i]) {
+      if (LoadLe<uint64_t>(acc_.data() + 8 * i) != page_sums_[i]) {
         uint64_t page = run_.file_offset / kPageSize + i;
-        return SqlError(3183,
-                        "RESTORE detected an error on page (" + std::to_string(run_.file_id) + ":" +
-                            std::to_string(page) + ") in database \"" + info_.database_name +
-                            "\" as read from the backup set.",
-                        ErrorCode::kIntegrity);
+        return SqlErrorStatus(3183,
+                              "RESTORE detected an error on page (" + std::to_string(run_.file_id) +
+                                  ":" + std::to_string(page) + ") in database \"" +
+                                  info_.database_name + "\" as read from the backup set.",
+                              ErrorCode::kIntegrity);
       }
     }
     state_ = State::kStreamHead;

@@ -26,7 +26,7 @@ struct BackupRun {
   bool log = false;  // MQLG (log records of a log backup) instead of MQDA
 };
 
-// State shared by the device streams of one backup job; owned by BackupJob. Read-only during
+// State shared by the device streams of one backup; owned by BackupSession. Read-only during
 // Fill().
 struct BackupSource {
   BackupSetInfo info;         // family_index / media_family_id are per device (set by the stream)

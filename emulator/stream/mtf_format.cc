@@ -5,6 +5,7 @@
 
 #include "emulator/db/checksum.h"
 #include "emulator/db/database.h"
+#include "shared/base/little_endian.h"
 
 namespace vdibk::emulator {
 namespace {
@@ -12,18 +13,9 @@ namespace {
 uint16_t XorWords(const uint8_t* p, size_t words) {
   uint16_t x = 0;
   for (size_t i = 0; i < words; ++i) {
-    uint16_t w;
-    std::memcpy(&w, p + 2 * i, 2);
-    x ^= w;
+    x ^= LoadLe<uint16_t>(p + 2 * i);
   }
   return x;
-}
-
-template <typename T>
-T Get(const uint8_t* p) {
-  T v;
-  std::memcpy(&v, p, sizeof(T));
-  return v;
 }
 
 }  // namespace
@@ -118,13 +110,13 @@ std::vector<uint8_t> BuildDescriptor(const DblkHeader& h, const std::vector<uint
 }
 
 Status DecodeDblkHeader(const uint8_t* p, DblkHeader* out) {
-  if (XorWords(p, 25) != Get<uint16_t>(p + 50)) return Status::Integrity("DBLK header checksum");
-  out->type = Get<uint32_t>(p);
-  out->attributes = Get<uint32_t>(p + 4);
-  out->first_event_offset = Get<uint16_t>(p + 8);
-  out->displayable_size = Get<uint64_t>(p + 12);
-  out->format_logical_address = Get<uint64_t>(p + 20);
-  out->control_block_id = Get<uint32_t>(p + 36);
+  if (XorWords(p, 25) != LoadLe<uint16_t>(p + 50)) return Status::Integrity("DBLK header checksum");
+  out->type = LoadLe<uint32_t>(p);
+  out->attributes = LoadLe<uint32_t>(p + 4);
+  out->first_event_offset = LoadLe<uint16_t>(p + 8);
+  out->displayable_size = LoadLe<uint64_t>(p + 12);
+  out->format_logical_address = LoadLe<uint64_t>(p + 20);
+  out->control_block_id = LoadLe<uint32_t>(p + 36);
   if (out->first_event_offset < kDblkHeaderSize + 8 ||
       out->first_event_offset > kMaxDescriptorSize) {
     return Status::Integrity("DBLK size out of range");
@@ -134,7 +126,7 @@ Status DecodeDblkHeader(const uint8_t* p, DblkHeader* out) {
 
 Status CheckDescriptor(const uint8_t* p, size_t len, const uint8_t** body, size_t* body_len) {
   if (len < kDblkHeaderSize + 8) return Status::Integrity("DBLK too short");
-  if (Get<uint64_t>(p + len - 8) != ComputeChecksum64(p, len - 8)) {
+  if (LoadLe<uint64_t>(p + len - 8) != ComputeChecksum64(p, len - 8)) {
     return Status::Integrity("DBLK checksum");
   }
   *body = p + kDblkHeaderSize;
@@ -154,13 +146,14 @@ void AppendStreamHeader(ByteWriter& w, const StreamHeader& h) {
 }
 
 Status DecodeStreamHeader(const uint8_t* p, StreamHeader* out) {
-  if (XorWords(p, 10) != Get<uint16_t>(p + 20)) return Status::Integrity("stream header checksum");
-  out->id = Get<uint32_t>(p);
-  out->fs_attributes = Get<uint16_t>(p + 4);
-  out->media_attributes = Get<uint16_t>(p + 6);
-  out->length = Get<uint64_t>(p + 8);
-  out->encryption = Get<uint16_t>(p + 16);
-  out->compression = Get<uint16_t>(p + 18);
+  if (XorWords(p, 10) != LoadLe<uint16_t>(p + 20))
+    return Status::Integrity("stream header checksum");
+  out->id = LoadLe<uint32_t>(p);
+  out->fs_attributes = LoadLe<uint16_t>(p + 4);
+  out->media_attributes = LoadLe<uint16_t>(p + 6);
+  out->length = LoadLe<uint64_t>(p + 8);
+  out->encryption = LoadLe<uint16_t>(p + 16);
+  out->compression = LoadLe<uint16_t>(p + 18);
   return Status::Ok();
 }
 
@@ -195,14 +188,14 @@ void AppendRunHeader(ByteWriter& w, const RunHeader& h) {
 }
 
 Status DecodeRunHeader(const uint8_t* p, RunHeader* out) {
-  if (Get<uint32_t>(p + 28) != static_cast<uint32_t>(ComputeChecksum64(p, 28))) {
+  if (LoadLe<uint32_t>(p + 28) != static_cast<uint32_t>(ComputeChecksum64(p, 28))) {
     return Status::Integrity("run header checksum");
   }
-  out->file_id = Get<uint32_t>(p);
-  out->flags = Get<uint32_t>(p + 4);
-  out->file_offset = Get<uint64_t>(p + 8);
-  out->length = Get<uint64_t>(p + 16);
-  out->page_count = Get<uint32_t>(p + 24);
+  out->file_id = LoadLe<uint32_t>(p);
+  out->flags = LoadLe<uint32_t>(p + 4);
+  out->file_offset = LoadLe<uint64_t>(p + 8);
+  out->length = LoadLe<uint64_t>(p + 16);
+  out->page_count = LoadLe<uint32_t>(p + 24);
   if (out->page_count != RunPageCount(out->length)) return Status::Integrity("run page count");
   return Status::Ok();
 }

@@ -1,18 +1,18 @@
 // RestoreSession implementation: per-device parsers, cross-device media-set checks, finish.
 #include "emulator/stream/restore_session.h"
 
+#include "emulator/base/sql_error.h"
 #include "emulator/db/meta_lock.h"
-#include "emulator/db/sql_error.h"
 
 namespace vdibk::emulator {
 
-RestoreSession::RestoreSession(const Catalog& catalog, RestoreOptions options)
+RestoreSession::RestoreSession(const Catalog& catalog, RestoreRequest options)
     : catalog_(catalog), options_(std::move(options)) {}
 
 RestoreSession::~RestoreSession() = default;
 
 Result<std::unique_ptr<RestoreSession>> RestoreSession::Begin(const Catalog& catalog,
-                                                              RestoreOptions options) {
+                                                              RestoreRequest options) {
   if (options.device_count < 1 || options.device_count > 64) {
     return Status::Usage("restore device count must be 1..64");
   }
@@ -64,20 +64,21 @@ Status RestoreSession::OnSetInfo(uint32_t device, const BackupSetInfo& info) {
   if (!first_info_seen_) {
     if (!header_mode()) {
       if (info.family_count > options_.device_count) {
-        return SqlError(3132,
-                        "The media set has " + std::to_string(info.family_count) +
-                            " media families but only " + std::to_string(options_.device_count) +
-                            " are provided. All members must be provided.",
-                        ErrorCode::kMissing);
+        return SqlErrorStatus(3132,
+                              "The media set has " + std::to_string(info.family_count) +
+                                  " media families but only " +
+                                  std::to_string(options_.device_count) +
+                                  " are provided. All members must be provided.",
+                              ErrorCode::kMissing);
       }
       if (info.family_count < options_.device_count) {
-        return SqlError(3231,
-                        "The media loaded on \"" + name + "\" is formatted to support " +
-                            std::to_string(info.family_count) + " media families, but " +
-                            std::to_string(options_.device_count) +
-                            " media families are expected according to the backup device "
-                            "specification.",
-                        ErrorCode::kMissing);
+        return SqlErrorStatus(3231,
+                              "The media loaded on \"" + name + "\" is formatted to support " +
+                                  std::to_string(info.family_count) + " media families, but " +
+                                  std::to_string(options_.device_count) +
+                                  " media families are expected according to the backup device "
+                                  "specification.",
+                              ErrorCode::kMissing);
       }
     }
     first_info_seen_ = true;
@@ -92,20 +93,20 @@ Status RestoreSession::OnSetInfo(uint32_t device, const BackupSetInfo& info) {
     a.family_index = b.family_index = 0;
     a.media_family_id = b.media_family_id = 0;
     if (!(a.set_guid == b.set_guid) || a.Serialize() != b.Serialize()) {
-      return SqlError(3241,
-                      "The media family on device '" + name +
-                          "' is incorrectly formed. SQL "
-                          "Server cannot process this media family.",
-                      ErrorCode::kIntegrity)
+      return SqlErrorStatus(3241,
+                            "The media family on device '" + name +
+                                "' is incorrectly formed. SQL "
+                                "Server cannot process this media family.",
+                            ErrorCode::kIntegrity)
           .WithContext(name + ": belongs to a different backup set");
     }
   }
   if (info.family_index >= family_seen_.size() || family_seen_[info.family_index]) {
-    return SqlError(3241,
-                    "The media family on device '" + name +
-                        "' is incorrectly formed. SQL "
-                        "Server cannot process this media family.",
-                    ErrorCode::kIntegrity)
+    return SqlErrorStatus(3241,
+                          "The media family on device '" + name +
+                              "' is incorrectly formed. SQL "
+                              "Server cannot process this media family.",
+                          ErrorCode::kIntegrity)
         .WithContext(name + ": media family " + std::to_string(info.family_index + 1) +
                      " given twice");
   }
@@ -149,11 +150,12 @@ Result<RestoreResult> RestoreSession::Finish() {
   }
   for (size_t i = 0; i < family_seen_.size(); ++i) {
     if (!family_seen_[i]) {
-      return fail(SqlError(3132,
-                           "The media set has " + std::to_string(family_seen_.size()) +
-                               " media families but only " + std::to_string(options_.device_count) +
-                               " are provided. All members must be provided.",
-                           ErrorCode::kMissing));
+      return fail(SqlErrorStatus(3132,
+                                 "The media set has " + std::to_string(family_seen_.size()) +
+                                     " media families but only " +
+                                     std::to_string(options_.device_count) +
+                                     " are provided. All members must be provided.",
+                                 ErrorCode::kMissing));
     }
   }
   if (options_.mode == RestoreMode::kVerifyOnly) return r;
@@ -170,7 +172,7 @@ Status RecoverDatabase(const Catalog& catalog, const std::string& name) {
   VDIBK_ASSIGN_OR_RETURN(MetaLock lock, MetaLock::Acquire(catalog.MetaPath(name)));
   VDIBK_ASSIGN_OR_RETURN(Database db, catalog.Open(name));
   if (db.state() == DbState::kOnline) {
-    return SqlError(3153, "The database is already fully recovered.");
+    return SqlErrorStatus(3153, "The database is already fully recovered.");
   }
   db.mutable_meta().state = DbState::kOnline;
   return db.SaveMeta();

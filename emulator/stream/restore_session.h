@@ -14,7 +14,7 @@
 #include "emulator/db/catalog.h"
 #include "emulator/stream/backup_set_info.h"
 #include "emulator/stream/device_parser.h"
-#include "emulator/stream/restore_options.h"
+#include "emulator/stream/restore_request.h"
 #include "emulator/stream/restore_staging.h"
 
 namespace vdibk::emulator {
@@ -26,13 +26,13 @@ struct RestoreResult {
   DbState state = DbState::kOnline;
   uint64_t pages = 0;         // pages read from all devices
   uint64_t bytes = 0;         // stream bytes read from all devices
-  uint64_t direct_bytes = 0;  // data file bytes written with O_DIRECT (RestoreOptions::direct_io)
+  uint64_t direct_bytes = 0;  // data file bytes written with O_DIRECT (RestoreRequest::direct_io)
 };
 
 class RestoreSession : private ParserSink {
  public:
   static Result<std::unique_ptr<RestoreSession>> Begin(const Catalog& catalog,
-                                                       RestoreOptions options);
+                                                       RestoreRequest options);
   ~RestoreSession() override;
   RestoreSession(const RestoreSession&) = delete;
   RestoreSession& operator=(const RestoreSession&) = delete;
@@ -53,7 +53,7 @@ class RestoreSession : private ParserSink {
   Result<RestoreResult> Finish();
 
  private:
-  RestoreSession(const Catalog& catalog, RestoreOptions options);
+  RestoreSession(const Catalog& catalog, RestoreRequest options);
   Status OnSetInfo(uint32_t device, const BackupSetInfo& info) override;
   Status OnRunData(uint32_t device, const RunHeader& run, bool log, uint64_t offset_in_run,
                    const uint8_t* data, size_t len) override;
@@ -63,7 +63,7 @@ class RestoreSession : private ParserSink {
   }
 
   Catalog catalog_;
-  RestoreOptions options_;
+  RestoreRequest options_;
   std::vector<std::unique_ptr<DeviceParser>> parsers_;
   mutable std::mutex mu_;
   Status error_;  // guarded by mu_

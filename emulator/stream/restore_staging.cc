@@ -9,9 +9,9 @@
 #include <cstring>
 #include <set>
 
+#include "emulator/base/sql_error.h"
 #include "emulator/db/log_file.h"
 #include "emulator/db/meta_lock.h"
-#include "emulator/db/sql_error.h"
 
 namespace vdibk::emulator {
 namespace {
@@ -66,7 +66,7 @@ RestoreStaging::StagedFile* RestoreStaging::Find(uint32_t file_id) {
 }
 
 Result<std::unique_ptr<RestoreStaging>> RestoreStaging::Prepare(const Catalog& catalog,
-                                                                const RestoreOptions& options,
+                                                                const RestoreRequest& options,
                                                                 const BackupSetInfo& info) {
   std::unique_ptr<RestoreStaging> s(new RestoreStaging());
   s->catalog_ = catalog;
@@ -75,7 +75,8 @@ Result<std::unique_ptr<RestoreStaging>> RestoreStaging::Prepare(const Catalog& c
   VDIBK_RETURN_IF_ERROR(Catalog::ValidateName(s->target_));
   bool log_stmt = options.mode == RestoreMode::kLog;
   if (log_stmt != (info.kind == BackupKind::kLog)) {
-    return SqlError(3135, std::string("The backup set in file 'device0' was created by ") +
+    return SqlErrorStatus(3135,
+                          std::string("The backup set in file 'device0' was created by ") +
                               (info.kind == BackupKind::kLog ? "BACKUP LOG" : "BACKUP DATABASE") +
                               " and cannot be used for this restore operation.");
   }
@@ -90,13 +91,14 @@ Result<std::unique_ptr<RestoreStaging>> RestoreStaging::Prepare(const Catalog& c
   if (info.kind == BackupKind::kFull) {
     if (s->current_ && !options.replace && s->current_->state() == DbState::kOnline) {
       if (info.database_name != t) {
-        return SqlError(3154,
-                        "The backup set holds a backup of a database other than the "
-                        "existing '" +
-                            t + "' database.");
+        return SqlErrorStatus(3154,
+                              "The backup set holds a backup of a database other than the "
+                              "existing '" +
+                                  t + "' database.");
       }
       if (!s->current_->simple_recovery()) {
-        return SqlError(3159, "The tail of the log for the database \"" + t +
+        return SqlErrorStatus(3159,
+                              "The tail of the log for the database \"" + t +
                                   "\" has not been backed up. Use BACKUP LOG WITH NORECOVERY to "
                                   "backup the log if it contains work you do not want to lose. "
                                   "Use the WITH REPLACE or the WITH STOPAT clause of the RESTORE "
@@ -105,33 +107,33 @@ Result<std::unique_ptr<RestoreStaging>> RestoreStaging::Prepare(const Catalog& c
     }
   } else {
     if (!s->current_ || s->current_->state() != DbState::kRestoring) {
-      return SqlError(3117,
-                      "The log or differential backup cannot be restored because no files "
-                      "are ready to rollforward.");
+      return SqlErrorStatus(3117,
+                            "The log or differential backup cannot be restored because no files "
+                            "are ready to rollforward.");
     }
     const DbMeta& m = s->current_->meta();
     if (info.kind == BackupKind::kDifferential &&
         !(m.restore_base_guid == info.differential_base_guid)) {
-      return SqlError(3136,
-                      "This differential backup cannot be restored because the database "
-                      "has not been restored to the correct earlier state.");
+      return SqlErrorStatus(3136,
+                            "This differential backup cannot be restored because the database "
+                            "has not been restored to the correct earlier state.");
     }
     if (info.kind == BackupKind::kLog) {
       std::string at = std::to_string(m.restore_lsn);
       if (info.first_lsn > m.restore_lsn) {
-        return SqlError(4305, "The log in this backup set begins at LSN " +
-                                  std::to_string(info.first_lsn) +
-                                  ", which is too recent to apply to the database. An earlier log "
-                                  "backup that includes LSN " +
-                                  at + " can be restored.");
+        return SqlErrorStatus(
+            4305, "The log in this backup set begins at LSN " + std::to_string(info.first_lsn) +
+                      ", which is too recent to apply to the database. An earlier log "
+                      "backup that includes LSN " +
+                      at + " can be restored.");
       }
       if (info.last_lsn < m.restore_lsn ||
           (info.last_lsn == m.restore_lsn && info.first_lsn != info.last_lsn)) {
-        return SqlError(4326, "The log in this backup set terminates at LSN " +
-                                  std::to_string(info.last_lsn) +
-                                  ", which is too early to apply to the database. A more recent "
-                                  "log backup that includes LSN " +
-                                  at + " can be restored.");
+        return SqlErrorStatus(
+            4326, "The log in this backup set terminates at LSN " + std::to_string(info.last_lsn) +
+                      ", which is too early to apply to the database. A more recent "
+                      "log backup that includes LSN " +
+                      at + " can be restored.");
       }
     }
   }
@@ -139,14 +141,15 @@ Result<std::unique_ptr<RestoreStaging>> RestoreStaging::Prepare(const Catalog& c
   return s;
 }
 
-Status RestoreStaging::PlaceFiles(const RestoreOptions& options) {
+Status RestoreStaging::PlaceFiles(const RestoreRequest& options) {
   if (options.direct_io) direct_.resize(options.device_count);
   for (const RestoreMove& mv : options.moves) {
     bool found = false;
     for (const BackupFileInfo& f : info_.files)
       found = found || SameName(f.logical_name, mv.logical_name);
     if (!found) {
-      return SqlError(3234, "Logical file '" + mv.logical_name + "' is not part of database '" +
+      return SqlErrorStatus(3234,
+                            "Logical file '" + mv.logical_name + "' is not part of database '" +
                                 info_.database_name +
                                 "'. Use RESTORE FILELISTONLY to list the logical file names.");
     }
@@ -187,10 +190,10 @@ Status RestoreStaging::PlaceFiles(const RestoreOptions& options) {
     }
     sf.final_path = sf.id.external ? sf.id.path : db_dir + "/" + sf.id.path;
     if (!finals.insert(sf.final_path).second) {
-      return SqlError(3176,
-                      "File '" + sf.final_path +
-                          "' is claimed by more than one file of the "
-                          "backup set. Use WITH MOVE to identify a valid location for each file.");
+      return SqlErrorStatus(
+          3176, "File '" + sf.final_path +
+                    "' is claimed by more than one file of the "
+                    "backup set. Use WITH MOVE to identify a valid location for each file.");
     }
     if (sf.id.external && !existing) {
       // A file of another database is never overwritten; other existing files need REPLACE.
@@ -201,24 +204,24 @@ Status RestoreStaging::PlaceFiles(const RestoreOptions& options) {
         if (!other.ok()) continue;
         for (const DbFile& of : other->files()) {
           if (of.full_path == sf.final_path) {
-            return SqlError(1834, "The file '" + sf.final_path +
-                                      "' cannot be overwritten.  It is "
-                                      "being used by database '" +
-                                      name + "'.");
+            return SqlErrorStatus(1834, "The file '" + sf.final_path +
+                                            "' cannot be overwritten.  It is "
+                                            "being used by database '" +
+                                            name + "'.");
           }
         }
       }
       bool ours = current_ && current_->FindFile(bf.file_id) &&
                   current_->FindFile(bf.file_id)->full_path == sf.final_path;
       if (PathExists(sf.final_path) && !options.replace && !ours) {
-        return SqlError(3142,
-                        "File \"" + bf.logical_name +
-                            "\" cannot be restored over the "
-                            "existing \"" +
-                            sf.final_path +
-                            "\". Reissue the RESTORE statement "
-                            "using WITH REPLACE to overwrite pre-existing files, or WITH MOVE "
-                            "to identify an alternate location.");
+        return SqlErrorStatus(
+            3142, "File \"" + bf.logical_name +
+                      "\" cannot be restored over the "
+                      "existing \"" +
+                      sf.final_path +
+                      "\". Reissue the RESTORE statement "
+                      "using WITH REPLACE to overwrite pre-existing files, or WITH MOVE "
+                      "to identify an alternate location.");
       }
     }
     sf.temp_path = sf.id.external ? sf.final_path + ".vdi-restoring-" + std::to_string(::getpid())
@@ -249,10 +252,10 @@ Status RestoreStaging::WriteRun(uint32_t device, const RunHeader& run, bool log,
   if (f == nullptr || run.file_offset + run.length > f->size ||
       log != (info_.kind == BackupKind::kLog) || (log && f->type != FileType::kLog) ||
       (log && run.file_offset < kLogHeaderSize)) {
-    return SqlError(3241,
-                    "The media family on device 'device' is incorrectly formed. SQL Server "
-                    "cannot process this media family.",
-                    ErrorCode::kIntegrity)
+    return SqlErrorStatus(3241,
+                          "The media family on device 'device' is incorrectly formed. SQL Server "
+                          "cannot process this media family.",
+                          ErrorCode::kIntegrity)
         .WithContext("run of file " + std::to_string(run.file_id) + " does not fit the file list");
   }
   if (!log && f->direct_fd.get() >= 0) {
@@ -339,10 +342,10 @@ Status RestoreStaging::ApplyLog() {
   VDIBK_RETURN_IF_ERROR(PreadFull(log_bytes_.get(), bytes.data(), total, 0, "staged log"));
   Result<std::vector<LogRecord>> records = ParseLogRecords(bytes.data(), total, info_.first_lsn);
   if (!records.ok()) {
-    return SqlError(3241,
-                    "The media family on device 'device' is incorrectly formed. SQL Server "
-                    "cannot process this media family.",
-                    ErrorCode::kIntegrity)
+    return SqlErrorStatus(3241,
+                          "The media family on device 'device' is incorrectly formed. SQL Server "
+                          "cannot process this media family.",
+                          ErrorCode::kIntegrity)
         .WithContext(records.status().message());
   }
   uint64_t end = records->empty() ? info_.first_lsn : records->back().lsn + 1;

@@ -16,7 +16,7 @@
 #include "emulator/db/file_io.h"
 #include "emulator/stream/backup_set_info.h"
 #include "emulator/stream/mtf_format.h"
-#include "emulator/stream/restore_options.h"
+#include "emulator/stream/restore_request.h"
 
 namespace vdibk::emulator {
 
@@ -26,7 +26,7 @@ class RestoreStaging {
   // name), 3117 (no restoring database for a differential/log), 3136 (wrong differential base),
   // 4305/4326 (log does not follow on), 3135 (backup kind does not fit the statement).
   static Result<std::unique_ptr<RestoreStaging>> Prepare(const Catalog& catalog,
-                                                         const RestoreOptions& options,
+                                                         const RestoreRequest& options,
                                                          const BackupSetInfo& info);
   ~RestoreStaging();
   RestoreStaging(const RestoreStaging&) = delete;
@@ -70,7 +70,7 @@ class RestoreStaging {
   // Writes out the aligned part of `b` with O_DIRECT and the rest buffered; empties it.
   Status FlushDirect(DirectBuffer& b);
   RestoreStaging() : catalog_("") {}
-  Status PlaceFiles(const RestoreOptions& options);
+  Status PlaceFiles(const RestoreRequest& options);
   Status ApplyLog();
   StagedFile* Find(uint32_t file_id);
   void Discard();

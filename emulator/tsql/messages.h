@@ -7,7 +7,7 @@
 #include <string>
 #include <string_view>
 
-#include "emulator/tsql/sql_error.h"
+#include "emulator/base/sql_error.h"
 
 // Every function returns a complete SqlError with SQL Server's number, level and usual state and
 // line 1; callers set `.line` to the statement's line. Texts follow SQL Server's wording where

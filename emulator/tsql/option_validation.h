@@ -4,7 +4,7 @@
 #ifndef VDIBK_EMULATOR_TSQL_OPTION_VALIDATION_H_
 #define VDIBK_EMULATOR_TSQL_OPTION_VALIDATION_H_
 
-#include "emulator/tsql/sql_error.h"
+#include "emulator/base/sql_error.h"
 #include "emulator/tsql/statements.h"
 
 namespace vdibk::emulator::tsql {

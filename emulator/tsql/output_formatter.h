@@ -8,8 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "emulator/base/sql_error.h"
 #include "emulator/tsql/result_set.h"
-#include "emulator/tsql/sql_error.h"
 
 namespace vdibk::emulator::tsql {
 

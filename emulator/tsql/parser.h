@@ -7,7 +7,7 @@
 
 #include <string_view>
 
-#include "emulator/tsql/sql_error.h"
+#include "emulator/base/sql_error.h"
 #include "emulator/tsql/statements.h"
 #include "shared/base/result.h"
 

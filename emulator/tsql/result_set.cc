@@ -1,6 +1,8 @@
 // Column factories and sqlcmd display widths.
 #include "emulator/tsql/result_set.h"
 
+#include <ctime>
+
 namespace vdibk::emulator::tsql {
 namespace {
 constexpr int kMaxVariableWidth = 256;  // sqlcmd -y default for (max) types
@@ -8,6 +10,15 @@ Column Make(std::string name, ColumnType type, int size = 0) {
   return Column{std::move(name), type, size};
 }
 }  // namespace
+
+std::string DateTimeCell(int64_t unix_seconds) {
+  const auto t = static_cast<std::time_t>(unix_seconds);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S.000", &tm);
+  return buf;
+}
 
 Column IntColumn(std::string name) { return Make(std::move(name), ColumnType::kInt); }
 Column BigIntColumn(std::string name) { return Make(std::move(name), ColumnType::kBigInt); }

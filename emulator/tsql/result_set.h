@@ -51,6 +51,10 @@ Column NVarCharColumn(std::string name, int chars);  // chars 0 = max
 Column DateTimeColumn(std::string name);
 Column UniqueIdentifierColumn(std::string name);
 
+// A datetime cell: `unix_seconds` in UTC (the emulator's server time zone) as sqlcmd prints it,
+// "YYYY-MM-DD hh:mm:ss.000".
+std::string DateTimeCell(int64_t unix_seconds);
+
 // Width of the type as sqlcmd displays it (int 11, bigint 20, smallint 6, tinyint 3, bit 1,
 // decimal(p) p+2, float 24, datetime 23, uniqueidentifier 36, n/varchar(n) n (max: 256),
 // varbinary(n) 2+2n (max: 514)). The printed column is at least as wide as the name.

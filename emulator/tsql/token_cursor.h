@@ -9,7 +9,7 @@
 #include <string_view>
 #include <vector>
 
-#include "emulator/tsql/sql_error.h"
+#include "emulator/base/sql_error.h"
 #include "emulator/tsql/token.h"
 
 namespace vdibk::emulator::tsql {

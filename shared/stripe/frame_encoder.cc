@@ -13,6 +13,8 @@
 #include <cstring>
 #include <vector>
 
+#include "shared/base/little_endian.h"
+
 namespace vdibk::stripe {
 namespace {
 
@@ -31,10 +33,6 @@ int BlockSizeId(uint32_t block_size) {
     default:
       return 0;
   }
-}
-
-void PutLe32(uint8_t* p, uint32_t v) {
-  for (int i = 0; i < 4; ++i) p[i] = static_cast<uint8_t>(v >> (8 * i));
 }
 
 }  // namespace
@@ -86,8 +84,8 @@ struct FrameEncoder::Impl {
         c = n;
         size_word = static_cast<uint32_t>(n) | kLz4StoredBlockBit;
       }
-      PutLe32(word, size_word);
-      PutLe32(body + c, XXH32(body, static_cast<size_t>(c), 0));
+      StoreLe<uint32_t>(word, size_word);
+      StoreLe<uint32_t>(body + c, XXH32(body, static_cast<size_t>(c), 0));
       pos += 8 + static_cast<size_t>(c);
     }
     return file.Append(out.data(), pos);
@@ -103,7 +101,7 @@ struct FrameEncoder::Impl {
     for (size_t i = 0; i < blocks; ++i) {
       const size_t off = i * block_size;
       const size_t n = std::min<size_t>(block_size, size - off);
-      PutLe32(words[i].data(), static_cast<uint32_t>(n) | kLz4StoredBlockBit);
+      StoreLe<uint32_t>(words[i].data(), static_cast<uint32_t>(n) | kLz4StoredBlockBit);
       pieces.push_back({words[i].data(), 4});
       pieces.push_back({data + off, n});
     }
@@ -142,7 +140,7 @@ Status FrameEncoder::Begin(WritableFile& out) {
   if (impl_->in_frame) return Status::Failed("frame already open");
   impl_->in_frame = true;
   std::array<uint8_t, 7> h{};
-  PutLe32(h.data(), kLz4FrameMagic);
+  StoreLe<uint32_t>(h.data(), kLz4FrameMagic);
   // FLG: version 01, independent blocks, block checksums (lz4 mode only), content checksum; no
   // content size or dictionary id. BD: the block size. HC: second byte of XXH32 over FLG and BD.
   h[4] = kLz4FlgVersion | kLz4FlgIndependentBlocks | kLz4FlgContentChecksum |
@@ -170,7 +168,7 @@ Status FrameEncoder::End(WritableFile& out) {
   if (!impl_->in_frame) return Status::Failed("no open frame");
   impl_->in_frame = false;
   std::array<uint8_t, 8> end{};  // the end mark (0), then the content checksum
-  PutLe32(end.data() + 4, XXH32_digest(impl_->content));
+  StoreLe<uint32_t>(end.data() + 4, XXH32_digest(impl_->content));
   return out.Append(end.data(), end.size());
 }
 

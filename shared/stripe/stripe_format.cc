@@ -6,6 +6,7 @@
 
 #include <xxhash.h>
 
+#include "shared/base/little_endian.h"
 #include "shared/stripe/digest.h"
 
 namespace vdibk::stripe {
@@ -19,9 +20,9 @@ constexpr size_t kMaxTrailerPayload = 1u << 30;
 class Writer {
  public:
   void U8(uint8_t v) { out_.push_back(v); }
-  void U16(uint16_t v) { Le(v, 2); }
-  void U32(uint32_t v) { Le(v, 4); }
-  void U64(uint64_t v) { Le(v, 8); }
+  void U16(uint16_t v) { Le(v); }
+  void U32(uint32_t v) { Le(v); }
+  void U64(uint64_t v) { Le(v); }
   void Bytes(const void* p, size_t n) {
     auto* b = static_cast<const uint8_t*>(p);
     out_.insert(out_.end(), b, b + n);
@@ -29,8 +30,11 @@ class Writer {
   std::vector<uint8_t>& out() { return out_; }
 
  private:
-  void Le(uint64_t v, int n) {
-    for (int i = 0; i < n; ++i) out_.push_back(static_cast<uint8_t>(v >> (8 * i)));
+  template <typename T>
+  void Le(T v) {
+    uint8_t b[sizeof(T)];
+    StoreLe(b, v);
+    out_.insert(out_.end(), b, b + sizeof(T));
   }
   std::vector<uint8_t> out_;
 };
@@ -39,10 +43,10 @@ class Writer {
 class Reader {
  public:
   explicit Reader(std::span<const uint8_t> b) : b_(b) {}
-  bool U8(uint8_t* v) { return Le(v, 1); }
-  bool U16(uint16_t* v) { return Le(v, 2); }
-  bool U32(uint32_t* v) { return Le(v, 4); }
-  bool U64(uint64_t* v) { return Le(v, 8); }
+  bool U8(uint8_t* v) { return Le(v); }
+  bool U16(uint16_t* v) { return Le(v); }
+  bool U32(uint32_t* v) { return Le(v); }
+  bool U64(uint64_t* v) { return Le(v); }
   bool Bytes(void* p, size_t n) {
     if (b_.size() - pos_ < n) return false;
     std::memcpy(p, b_.data() + pos_, n);
@@ -53,21 +57,15 @@ class Reader {
 
  private:
   template <typename T>
-  bool Le(T* v, size_t n) {
-    if (b_.size() - pos_ < n) return false;
-    uint64_t r = 0;
-    for (size_t i = 0; i < n; ++i) r |= static_cast<uint64_t>(b_[pos_ + i]) << (8 * i);
-    pos_ += n;
-    *v = static_cast<T>(r);
+  bool Le(T* v) {
+    if (b_.size() - pos_ < sizeof(T)) return false;
+    *v = LoadLe<T>(b_.data() + pos_);
+    pos_ += sizeof(T);
     return true;
   }
   std::span<const uint8_t> b_;
   size_t pos_ = 0;
 };
-
-uint32_t LoadLe32(const uint8_t* p) {
-  return uint32_t{p[0]} | uint32_t{p[1]} << 8 | uint32_t{p[2]} << 16 | uint32_t{p[3]} << 24;
-}
 
 std::string Hex32(uint32_t v) {
   char buf[16];
@@ -120,12 +118,12 @@ Result<std::vector<uint8_t>> EncodeHeaderFrame(const StripeHeader& h) {
 
 Result<size_t> PeekHeaderFrameSize(std::span<const uint8_t> first8) {
   if (first8.size() < kSkippableHeaderBytes) return Corrupt("file too short for a stripe header");
-  uint32_t magic = LoadLe32(first8.data());
+  uint32_t magic = LoadLe<uint32_t>(first8.data());
   if (magic == kLz4FrameMagic) {
     return Corrupt("plain lz4 file without a vdibackup header (not a stripe)");
   }
   if (magic != kHeaderFrameMagic) return Corrupt("not a stripe: bad magic " + Hex32(magic));
-  uint32_t size = LoadLe32(first8.data() + 4);
+  uint32_t size = LoadLe<uint32_t>(first8.data() + 4);
   if (size < kHeaderFixed + 8 || size > kMaxHeaderPayload) {
     return Corrupt("stripe header size " + std::to_string(size) + " out of range");
   }
@@ -202,8 +200,8 @@ std::vector<uint8_t> EncodeTrailerFrame(const StripeTrailer& t) {
 
 Result<size_t> PeekTrailerFrameSize(std::span<const uint8_t> last8) {
   if (last8.size() != kTrailerFooterBytes) return Corrupt("stripe trailer footer short");
-  uint32_t payload = LoadLe32(last8.data());
-  if (LoadLe32(last8.data() + 4) != kTrailerEndTag) {
+  uint32_t payload = LoadLe<uint32_t>(last8.data());
+  if (LoadLe<uint32_t>(last8.data() + 4) != kTrailerEndTag) {
     return Corrupt("stripe has no trailer (truncated or never finalized)");
   }
   if (payload < kTrailerFixed + 16 || payload > kMaxTrailerPayload) {
@@ -215,8 +213,8 @@ Result<size_t> PeekTrailerFrameSize(std::span<const uint8_t> last8) {
 Result<StripeTrailer> DecodeTrailerFrame(std::span<const uint8_t> bytes) {
   if (bytes.size() < kSkippableHeaderBytes + kTrailerFixed + 16)
     return Corrupt("trailer too short");
-  uint32_t magic = LoadLe32(bytes.data());
-  uint32_t payload = LoadLe32(bytes.data() + 4);
+  uint32_t magic = LoadLe<uint32_t>(bytes.data());
+  uint32_t payload = LoadLe<uint32_t>(bytes.data() + 4);
   if (magic != kTrailerFrameMagic) return Corrupt("trailer: bad frame magic " + Hex32(magic));
   if (payload != bytes.size() - kSkippableHeaderBytes) return Corrupt("trailer: size mismatch");
   size_t sum_at = bytes.size() - 16;

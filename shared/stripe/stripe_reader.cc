@@ -10,6 +10,7 @@
 #include <cstring>
 #include <vector>
 
+#include "shared/base/little_endian.h"
 #include "shared/stripe/digest.h"
 
 namespace vdibk::stripe {
@@ -17,10 +18,6 @@ namespace {
 
 constexpr size_t kInputBuffer = 256u << 10;  // grows to a whole block plus its words
 constexpr size_t kLz4FrameHeaderMax = 19;    // magic, FLG, BD, content size, dict id, HC
-
-uint32_t LoadLe32(const uint8_t* p) {
-  return uint32_t{p[0]} | uint32_t{p[1]} << 8 | uint32_t{p[2]} << 16 | uint32_t{p[3]} << 24;
-}
 
 Status ReadExactly(ReadableFile& f, uint64_t off, std::vector<uint8_t>* out, size_t n) {
   out->resize(n);
@@ -159,8 +156,7 @@ struct StripeReader::State {
     if (Lz4HeaderChecksum(std::span<const uint8_t>(d, desc)) != d[desc]) {
       return Corrupt("lz4 frame header checksum mismatch");
     }
-    content_size = 0;
-    for (int i = 0; has_content_size && i < 8; ++i) content_size |= uint64_t{d[2 + i]} << (8 * i);
+    content_size = has_content_size ? LoadLe<uint64_t>(d + 2) : 0;
     block_max = 1u << (8 + 2 * id);
     block_sums = (flg & kLz4FlgBlockChecksum) != 0;
     content_sum = (flg & kLz4FlgContentChecksum) != 0;
@@ -178,10 +174,10 @@ struct StripeReader::State {
   Status StartFrame() {
     VDIBK_RETURN_IF_ERROR(Fill(8));
     if (avail() < 4) return Corrupt("stray bytes after the last frame");
-    uint32_t magic = LoadLe32(&in[in_pos]);
+    uint32_t magic = LoadLe<uint32_t>(&in[in_pos]);
     if ((magic & kSkippableMagicMask) == kSkippableMagicBase) {
       if (avail() < 8) return Corrupt("truncated skippable frame");
-      uint64_t size = LoadLe32(&in[in_pos + 4]);
+      uint64_t size = LoadLe<uint32_t>(&in[in_pos + 4]);
       if (consumed() + 8 + size > region_end)
         return Corrupt("skippable frame overruns the trailer");
       SkipBytes(8 + size);
@@ -211,7 +207,7 @@ struct StripeReader::State {
     if (content_sum) {
       VDIBK_RETURN_IF_ERROR(Fill(4));
       if (avail() < 4) return FrameCorrupt("truncated content checksum");
-      if (check_content && LoadLe32(&in[in_pos]) != XXH32_digest(frame_sum)) {
+      if (check_content && LoadLe<uint32_t>(&in[in_pos]) != XXH32_digest(frame_sum)) {
         return FrameCorrupt("content checksum mismatch");
       }
       in_pos += 4;
@@ -228,7 +224,7 @@ struct StripeReader::State {
   Result<size_t> DecodeBlock(uint8_t* out) {
     VDIBK_RETURN_IF_ERROR(Fill(4));
     if (avail() < 4) return FrameCorrupt("truncated lz4 frame");
-    const uint32_t word = LoadLe32(&in[in_pos]);
+    const uint32_t word = LoadLe<uint32_t>(&in[in_pos]);
     if (word == 0) {
       in_pos += 4;
       VDIBK_RETURN_IF_ERROR(EndFrame());
@@ -244,7 +240,7 @@ struct StripeReader::State {
     VDIBK_RETURN_IF_ERROR(Fill(need));
     if (avail() < need) return FrameCorrupt("truncated lz4 block");
     const uint8_t* src = &in[in_pos + 4];
-    if (block_sums && XXH32(src, size, 0) != LoadLe32(src + size)) {
+    if (block_sums && XXH32(src, size, 0) != LoadLe<uint32_t>(src + size)) {
       return FrameCorrupt("block checksum mismatch");
     }
     size_t n = size;

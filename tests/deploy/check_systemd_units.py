@@ -60,9 +60,15 @@ def seconds(value):
     return int(m.group(1)) * (60 if m.group(2) in ("min", "m") else 1)
 
 
-def accepted_flags(source_file):
-    with open(os.path.join(SRC, source_file)) as f:
-        return set(re.findall(r'"(--[a-z0-9-]+)"', f.read()))
+def accepted_flags(*source_files):
+    """The "--flags" a program declares: its options file, plus the options the commands share
+    (coordinator/cli/command_support.cc) and those of every program (--log-format, --help:
+    shared/base/command_line.cc)."""
+    flags = set()
+    for source_file in source_files + ("shared/base/command_line.cc",):
+        with open(os.path.join(SRC, source_file)) as f:
+            flags |= set(re.findall(r'"(--[a-z0-9-]+)"', f.read()))
+    return flags
 
 
 def verify(units):
@@ -152,7 +158,7 @@ def main():
     check(last(backup, s, "Type") == "oneshot", "backup@: Type=oneshot")
     check("backup --database %i" in (last(backup, s, "ExecStart") or ""),
           "backup@: backs up database %i")
-    known = accepted_flags("coordinator/cli/backup_options.cc") | accepted_flags("coordinator/main.cc")
+    known = accepted_flags("coordinator/cli/backup_options.cc", "coordinator/cli/command_support.cc")
     unknown = set(exec_flags(backup)) - known
     check(not unknown, "backup@: flags vdibackup backup does not accept: %s" % sorted(unknown))
 

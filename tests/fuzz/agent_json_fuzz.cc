@@ -15,7 +15,7 @@
 #include "agent/audit_log.h"
 #include "agent/authenticator.h"
 #include "agent/job_policy.h"
-#include "agent/json_text.h"
+#include "shared/base/json_check.h"
 #include "proto/agent.pb.h"
 #include "tests/fuzz/fuzz_support.h"
 

@@ -76,7 +76,7 @@ std::vector<std::string> FuzzSeeds() {
     e.type = static_cast<EventType>(t);
     e.request_id = 7;
     e.server_name = "vdi-emulator";
-    e.message = tsql::SqlError{3013, 16, 1, "BACKUP DATABASE is terminating abnormally.", 2, ""};
+    e.message = SqlError{3013, 16, 1, "BACKUP DATABASE is terminating abnormally.", 2, ""};
     e.columns = {{"name", tsql::ColumnType::kNVarChar, 128}, {"n", tsql::ColumnType::kInt, 4}};
     e.row = {tsql::Cell("db"), std::nullopt};
     e.row_count = 1;

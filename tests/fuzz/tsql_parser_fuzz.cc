@@ -16,8 +16,8 @@
 namespace vdibk::emulator::tsql {
 namespace {
 
-// What an error keeps through a Status (sql_error.h): one line each, so a newline in the text
-// becomes a blank; the procedure is not carried (the emulator has none).
+// What an error keeps through a Status (emulator/base/sql_error.h): one line each, so a newline in
+// the text becomes a blank; the procedure is not carried (the emulator has none).
 SqlError ThroughStatus(SqlError e) {
   std::replace(e.text.begin(), e.text.end(), '\n', ' ');
   e.procedure.clear();

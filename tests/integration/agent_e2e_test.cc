@@ -20,6 +20,7 @@
 #include <sstream>
 #include <thread>
 
+#include "tests/harness/emulator_fixture.h"
 #include "tests/harness/subprocess.h"
 #include "tests/harness/test_dirs.h"
 #include "tests/integration/agent_http_client.h"
@@ -30,22 +31,11 @@ namespace {
 
 using namespace std::chrono_literals;
 namespace fs = std::filesystem;
-using vdibk::testing::BinDir;
+using vdibk::testing::Bin;
 using vdibk::testing::HttpCall;
 using vdibk::testing::HttpReply;
 using vdibk::testing::RawClient;
 using vdibk::testing::Subprocess;
-using vdibk::testing::TempDir;
-
-std::string Bin(const std::string& name) { return BinDir() + "/" + name; }
-
-int RunProgram(const std::vector<std::string>& argv) {
-  Subprocess p(argv);
-  while (p.ReadLine(60s)) {
-  }
-  auto st = p.Wait(60s);
-  return st && WIFEXITED(*st) ? WEXITSTATUS(*st) : -1;
-}
 
 // The value of `"field":<number or string>` in a JSON text ("" if absent).
 std::string Field(const std::string& json, const std::string& field) {
@@ -75,16 +65,10 @@ bool BackupWriting(const std::string& repo, const std::string& database) {
   return false;
 }
 
-class AgentE2eTest : public ::testing::Test {
+class AgentE2eTest : public vdibk::testing::EmulatorFixture {
  protected:
   void SetUp() override {
-    data_ = dir_.Join("data");
-    repo_ = dir_.Join("repo");
-    fs::create_directories(repo_);
-    endpoint_ = "ipc://" + dir_.Join("sql.sock");
-    ASSERT_EQ(RunProgram({Bin("vdi-emulator"), "create-database", "sales", "--data-dir", data_,
-                          "--size", "16M"}),
-              0);
+    ASSERT_NO_FATAL_FAILURE(CreateDatabase("sales", "16M"));
     StartEmulator();
     // sd_notify: a datagram socket the agent reports to.
     notify_path_ = dir_.Join("notify.sock");
@@ -102,21 +86,12 @@ class AgentE2eTest : public ::testing::Test {
       agent_->Kill(SIGTERM);
       agent_->Wait(60s);
     }
-    StopEmulator();
+    EmulatorFixture::TearDown();
     if (notify_fd_ >= 0) close(notify_fd_);
   }
   void StartEmulator() {
     // Device 0 waits 50 ms before each command: small transfers make a backup slow to cancel.
-    emulator_ = std::make_unique<Subprocess>(
-        std::vector<std::string>{Bin("vdi-emulator"), "serve", "--data-dir", data_, "--listen",
-                                 endpoint_, "--fault", "slow-device=0:50"});
-    ASSERT_TRUE(emulator_->WaitForLine("vdi-emulator: listening on", 20s));
-  }
-  void StopEmulator() {
-    if (!emulator_) return;
-    emulator_->Kill(SIGTERM);
-    EXPECT_TRUE(emulator_->Wait(20s));
-    emulator_.reset();
+    StartServer(FaultArgs("slow-device=0:50"));
   }
   // The agent's stdout and stderr (its log) both come through agent_'s pipe.
   // `ready`: the start of the last listening line the agent prints (docs/agent.md).
@@ -182,11 +157,9 @@ class AgentE2eTest : public ::testing::Test {
   }
 
   static constexpr const char* kToken = "e2e-admin-token-0123456789";
-  TempDir dir_;
-  std::string data_, repo_, endpoint_, notify_path_, ready_line_;
+  std::string notify_path_, ready_line_;
   int notify_fd_ = -1;
   uint16_t port_ = 0;
-  std::unique_ptr<Subprocess> emulator_;
   std::unique_ptr<Subprocess> agent_;
 };
 
@@ -245,7 +218,7 @@ TEST_F(AgentE2eTest, BackupCancelMetricsHealthReadinessAndSigterm) {
   EXPECT_NE(list.find("\"id\":" + cancel_id + ","), std::string::npos) << list;
 
   // Readiness follows the SQL side.
-  StopEmulator();
+  StopServer();
   ready = Api("GET", "/readyz");
   EXPECT_EQ(ready.status, 503) << ready.body;
   EXPECT_NE(ready.body.find("\"failing\":[\"sql\"]"), std::string::npos) << ready.body;

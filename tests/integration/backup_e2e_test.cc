@@ -11,6 +11,7 @@
 #include <fstream>
 #include <thread>
 
+#include "tests/harness/emulator_fixture.h"
 #include "tests/harness/programs.h"
 #include "tests/harness/subprocess.h"
 #include "tests/harness/test_dirs.h"
@@ -22,37 +23,18 @@ using namespace std::chrono_literals;
 namespace fs = std::filesystem;
 using vdibk::testing::Bin;
 using vdibk::testing::Children;
-using vdibk::testing::Cmdline;
 using vdibk::testing::Finish;
 using vdibk::testing::Outcome;
 using vdibk::testing::ReadAll;
 using vdibk::testing::RunProgram;
-using vdibk::testing::ServeEmulator;
 using vdibk::testing::SetDirs;
-using vdibk::testing::StartMerged;
 using vdibk::testing::Subprocess;
-using vdibk::testing::TempDir;
 
-class BackupE2eTest : public ::testing::Test {
+class BackupE2eTest : public vdibk::testing::EmulatorFixture {
  protected:
   void StartEmulator(const std::string& fault = "") {
-    data_ = dir_.Join("data");
-    repo_ = dir_.Join("repo");
-    fs::create_directories(repo_);
-    endpoint_ = "ipc://" + dir_.Join("sql.sock");
-    Outcome c = RunProgram(
-        {Bin("vdi-emulator"), "create-database", "sales", "--data-dir", data_, "--size", "16M"});
-    ASSERT_EQ(c.exit_code, 0) << c.out;
-    std::vector<std::string> extra;
-    if (!fault.empty()) extra = {"--fault", fault};
-    server_ = ServeEmulator(data_, endpoint_, extra);
-    ASSERT_TRUE(server_);
-  }
-  void TearDown() override {
-    if (server_) {
-      server_->Kill(SIGTERM);
-      EXPECT_TRUE(server_->Wait(20s));
-    }
+    ASSERT_NO_FATAL_FAILURE(CreateDatabase("sales", "16M"));
+    StartServer(FaultArgs(fault));
   }
   std::vector<std::string> BackupArgv(int devices, int workers) {
     return {Bin("vdibackup"), "backup",
@@ -62,9 +44,6 @@ class BackupE2eTest : public ::testing::Test {
             "--workers",      std::to_string(workers),
             "--server",       endpoint_,
             "--json"};
-  }
-  Outcome Sql(const std::string& query) {
-    return RunProgram({Bin("sqlcmd"), "-S", endpoint_, "-b", "-Q", query});
   }
   // Backs up with `devices`/`workers`, decompresses every stripe with the lz4 CLI, restores them
   // as database `copy` and compares its files with the source's.
@@ -96,10 +75,6 @@ class BackupE2eTest : public ::testing::Test {
     EXPECT_EQ(ReadAll(data_ + "/sales/sales_log.ldf"), ReadAll(data_ + "/copy/copy_log.ldf"));
     EXPECT_GT(ReadAll(data_ + "/copy/copy.mdf").size(), 0u);
   }
-
-  TempDir dir_;
-  std::string data_, repo_, endpoint_;
-  std::unique_ptr<Subprocess> server_;
 };
 
 TEST_F(BackupE2eTest, OneDeviceOneWorkerRestoresByteIdentical) {

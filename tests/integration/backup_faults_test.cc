@@ -14,10 +14,10 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
-#include <sstream>
 #include <thread>
 
 #include "coordinator/repo/set_lock.h"
+#include "tests/harness/emulator_fixture.h"
 #include "tests/harness/programs.h"
 #include "tests/harness/subprocess.h"
 #include "tests/harness/test_dirs.h"
@@ -37,7 +37,6 @@ using vdibk::testing::Outcome;
 using vdibk::testing::PollUntil;
 using vdibk::testing::ReadAll;
 using vdibk::testing::RunProgram;
-using vdibk::testing::ServeEmulator;
 using vdibk::testing::SetDirs;
 using vdibk::testing::StartMerged;
 using vdibk::testing::WorkerId;
@@ -45,7 +44,6 @@ using vdibk::testing::Workers;
 using Child = vdibk::testing::WorkerProcess;
 using vdibk::testing::ShmLeftovers;
 using vdibk::testing::Subprocess;
-using vdibk::testing::TempDir;
 using Clock = std::chrono::steady_clock;
 
 // Every file below the database's folder of the repository (stripes, partials, manifests).
@@ -71,48 +69,22 @@ std::string Describe(const std::vector<fs::path>& paths) {
   return s;
 }
 
-// Rows of database sales in the emulator's server-wide backup history
-// (emulator/db/backup_history.h).
-int HistoryEntries(const std::string& history) {
-  std::istringstream in(history);
-  int n = 0;
-  for (std::string line; std::getline(in, line);) n += line.find("\tsales\t") != std::string::npos;
-  return n;
-}
-
-class BackupFaultsTest : public ::testing::Test {
+class BackupFaultsTest : public vdibk::testing::EmulatorFixture {
  protected:
-  void SetUp() override {
-    data_ = dir_.Join("data");
-    repo_ = dir_.Join("repo");
-    fs::create_directories(repo_);
-    endpoint_ = "ipc://" + dir_.Join("sql.sock");
-    set_name_ = "vdbkfault_" + std::to_string(getpid()) + "_" +
-                std::to_string(Clock::now().time_since_epoch().count() % 1000000007);
-  }
+  void SetUp() override { set_name_ = TestSetName("vdbkfault_"); }
 
   void StartEmulator(const std::string& size, const std::string& fault = "") {
-    Outcome c = RunProgram(
-        {Bin("vdi-emulator"), "create-database", "sales", "--data-dir", data_, "--size", size});
-    ASSERT_EQ(c.exit_code, 0) << c.out;
-    std::vector<std::string> extra;
-    if (!fault.empty()) extra = {"--fault", fault};
-    server_ = ServeEmulator(data_, endpoint_, extra);
-    ASSERT_TRUE(server_);
-    meta_before_ = ReadAll(MetaPath());
+    ASSERT_NO_FATAL_FAILURE(CreateDatabase("sales", size));
+    ASSERT_NO_FATAL_FAILURE(StartServer(FaultArgs(fault)));
+    meta_before_ = ReadAll(HistoryPath());
     ldf_before_ = ReadAll(data_ + "/sales/sales_log.ldf");
     ASSERT_FALSE(ldf_before_.empty());
   }
 
   void TearDown() override {
-    if (server_) {
-      server_->Kill(SIGTERM);
-      EXPECT_TRUE(server_->Wait(20s));
-    }
+    EmulatorFixture::TearDown();
     if (!mount_.empty()) umount2(mount_.c_str(), MNT_DETACH);
   }
-
-  std::string MetaPath() const { return data_ + "/.vdi-emulator/backupset"; }
 
   std::vector<std::string> BackupArgv(int devices, int workers,
                                       const std::vector<std::string>& extra = {}) {
@@ -151,7 +123,7 @@ class BackupFaultsTest : public ::testing::Test {
       Outcome w = RunProgram(
           {Bin("vdi-emulator"), "workload", "sales", "--data-dir", data_, "--changes", "50"});
       ASSERT_EQ(w.exit_code, 0) << w.out;
-      meta_before_ = ReadAll(MetaPath());
+      meta_before_ = ReadAll(HistoryPath());
       ldf_before_ = ReadAll(data_ + "/sales/sales_log.ldf");
     }
     auto backup =
@@ -166,7 +138,7 @@ class BackupFaultsTest : public ::testing::Test {
 
   // The failed backup changed nothing on the server, left nothing in the repo or /dev/shm.
   void ExpectNothingChanged() {
-    EXPECT_EQ(HistoryEntries(ReadAll(MetaPath())), HistoryEntries(meta_before_))
+    EXPECT_EQ(HistoryEntries(ReadAll(HistoryPath())), HistoryEntries(meta_before_))
         << "the emulator recorded the failed BACKUP in its history";
     EXPECT_TRUE(ReadAll(data_ + "/sales/sales_log.ldf") == ldf_before_) << "the log changed";
     EXPECT_TRUE(SetDirs(repo_, "sales").empty())
@@ -174,10 +146,8 @@ class BackupFaultsTest : public ::testing::Test {
     EXPECT_EQ(ShmLeftovers(set_name_), "");
   }
 
-  TempDir dir_;
-  std::string data_, repo_, endpoint_, set_name_, mount_;
+  std::string set_name_, mount_;
   std::string meta_before_, ldf_before_;
-  std::unique_ptr<Subprocess> server_;
 };
 
 // SIGTERM to vdibackup mid-backup: abort, exit 5 quickly, workers reaped, nothing left.
@@ -270,7 +240,7 @@ TEST_F(BackupFaultsTest, KilledCoordinatorLeavesNoWorkersAndNextBackupWorks) {
   for (pid_t p : others) {
     if (Alive(p)) kill(p, SIGKILL);
   }
-  EXPECT_EQ(HistoryEntries(ReadAll(MetaPath())), HistoryEntries(meta_before_));
+  EXPECT_EQ(HistoryEntries(ReadAll(HistoryPath())), HistoryEntries(meta_before_));
   EXPECT_TRUE(ReadAll(data_ + "/sales/sales_log.ldf") == ldf_before_);
   // The dead coordinator could not remove its set directory; the workers removed their partial
   // stripes on abort, and no manifest exists, so it is garbage by design (DESIGN.md §6). Only its
@@ -287,7 +257,7 @@ TEST_F(BackupFaultsTest, KilledCoordinatorLeavesNoWorkersAndNextBackupWorks) {
   set_name_ += "b";
   Outcome again = RunProgram(BackupArgv(2, 2));
   ASSERT_EQ(again.exit_code, 0) << again.out;
-  EXPECT_EQ(HistoryEntries(ReadAll(MetaPath())), HistoryEntries(meta_before_) + 1);
+  EXPECT_EQ(HistoryEntries(ReadAll(HistoryPath())), HistoryEntries(meta_before_) + 1);
   int manifests = 0;
   for (const fs::path& p : RepoFiles(repo_, "sales")) manifests += p.filename() == "manifest.vdbk";
   EXPECT_EQ(manifests, 1);

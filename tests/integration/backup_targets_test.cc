@@ -18,6 +18,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "tests/harness/emulator_fixture.h"
 #include "tests/harness/programs.h"
 #include "tests/harness/subprocess.h"
 #include "tests/harness/test_dirs.h"
@@ -28,18 +29,11 @@ namespace {
 using namespace std::chrono_literals;
 namespace fs = std::filesystem;
 using vdibk::testing::Bin;
-using vdibk::testing::Children;
-using vdibk::testing::Cmdline;
-using vdibk::testing::Finish;
 using vdibk::testing::Outcome;
 using vdibk::testing::ReadAll;
 using vdibk::testing::RunMerged;
-using vdibk::testing::ServeEmulator;
-using vdibk::testing::SetDirs;
 using vdibk::testing::ShmLeftovers;
-using vdibk::testing::StartMerged;
 using vdibk::testing::Subprocess;
-using vdibk::testing::TempDir;
 
 // Runs argv with stdin/stdout/stderr on a new pseudo-terminal; everything it printed, raw.
 Outcome RunOnTerminal(const std::vector<std::string>& argv) {
@@ -98,42 +92,20 @@ std::string Describe(const std::vector<fs::path>& paths) {
   return s;
 }
 
-// Rows of database sales in the emulator's server-wide backup history
-// (emulator/db/backup_history.h).
-int HistoryEntries(const std::string& history) {
-  std::istringstream in(history);
-  int n = 0;
-  for (std::string line; std::getline(in, line);) n += line.find("\tsales\t") != std::string::npos;
-  return n;
-}
-
-class BackupTargetsE2eTest : public ::testing::Test {
+class BackupTargetsE2eTest : public vdibk::testing::EmulatorFixture {
  protected:
   void SetUp() override {
-    data_ = dir_.Join("data");
-    repo_ = dir_.Join("repo");
     t1_ = dir_.Join("t1");
     t2_ = dir_.Join("t2");
-    for (const std::string& d : {repo_, t1_, t2_}) fs::create_directories(d);
-    endpoint_ = "ipc://" + dir_.Join("sql.sock");
-    set_name_ =
-        "vdbktgt_" + std::to_string(getpid()) + "_" +
-        std::to_string(std::chrono::steady_clock::now().time_since_epoch().count() % 1000000007);
+    for (const std::string& d : {t1_, t2_}) fs::create_directories(d);
+    set_name_ = TestSetName("vdbktgt_");
   }
   void StartEmulator(const std::string& size, const std::string& fault = "") {
-    Outcome c = RunMerged(
-        {Bin("vdi-emulator"), "create-database", "sales", "--data-dir", data_, "--size", size});
-    ASSERT_EQ(c.exit_code, 0) << c.out;
-    std::vector<std::string> extra;
-    if (!fault.empty()) extra = {"--fault", fault};
-    server_ = ServeEmulator(data_, endpoint_, extra);
-    ASSERT_TRUE(server_);
+    ASSERT_NO_FATAL_FAILURE(CreateDatabase("sales", size));
+    StartServer(FaultArgs(fault));
   }
   void TearDown() override {
-    if (server_) {
-      server_->Kill(SIGTERM);
-      EXPECT_TRUE(server_->Wait(20s));
-    }
+    EmulatorFixture::TearDown();
     if (!mount_.empty()) umount2(mount_.c_str(), MNT_DETACH);
   }
   std::vector<std::string> BackupArgv(int devices, int workers,
@@ -153,11 +125,8 @@ class BackupTargetsE2eTest : public ::testing::Test {
                       "copy", "--move", "sales=copy.mdf", "--move", "sales_log=copy_log.ldf",
                       "--server", endpoint_, "--json"});
   }
-  std::string MetaPath() const { return data_ + "/.vdi-emulator/backupset"; }
 
-  TempDir dir_;
-  std::string data_, repo_, t1_, t2_, endpoint_, set_name_, mount_;
-  std::unique_ptr<Subprocess> server_;
+  std::string t1_, t2_, set_name_, mount_;
 };
 
 // 3 devices over 2 targets: stripes 1 and 3 on t1, stripe 2 on t2, the manifest alone in the
@@ -216,7 +185,7 @@ TEST_F(BackupTargetsE2eTest, MissingStripeInATargetDirFailsRestoreWithExit4) {
 // --target null: compressed and counted, nothing kept, the BACKUP completes on the server.
 TEST_F(BackupTargetsE2eTest, NullTargetCompletesAndKeepsNothing) {
   StartEmulator("16M");
-  const int history = HistoryEntries(ReadAll(MetaPath()));
+  const int history = HistoryEntries(ReadAll(HistoryPath()));
   Outcome b = RunMerged(BackupArgv(2, 2, {"--target", "null", "--json"}));
   ASSERT_EQ(b.exit_code, 0) << b.out;
   EXPECT_NE(b.out.find("\"status\":\"ok\""), std::string::npos) << b.out;
@@ -225,7 +194,7 @@ TEST_F(BackupTargetsE2eTest, NullTargetCompletesAndKeepsNothing) {
   EXPECT_EQ(b.out.find("\"raw_bytes\":0,"), std::string::npos) << b.out;         // data flowed
   EXPECT_EQ(b.out.find("\"compressed_bytes\":0,"), std::string::npos) << b.out;  // and was lz4'd
   EXPECT_TRUE(Entries(repo_).empty()) << Describe(Entries(repo_));
-  EXPECT_EQ(HistoryEntries(ReadAll(MetaPath())), history + 1);  // the server saw a good BACKUP
+  EXPECT_EQ(HistoryEntries(ReadAll(HistoryPath())), history + 1);  // the server saw a good BACKUP
   EXPECT_EQ(ShmLeftovers(set_name_), "");
   // The text summary says so too.
   set_name_ += "t";
@@ -237,14 +206,14 @@ TEST_F(BackupTargetsE2eTest, NullTargetCompletesAndKeepsNothing) {
 
 TEST_F(BackupTargetsE2eTest, MissingTargetExits78BeforeAnyBackup) {
   StartEmulator("16M");
-  const std::string meta = ReadAll(MetaPath());
+  const std::string meta = ReadAll(HistoryPath());
   Outcome b = RunMerged(BackupArgv(2, 2, {"--target", t1_, "--target", dir_.Join("nope")}));
   EXPECT_EQ(b.exit_code, 78) << b.out;
   EXPECT_NE(b.out.find(dir_.Join("nope")), std::string::npos) << b.out;
   EXPECT_EQ(b.out.find("running: BACKUP"), std::string::npos) << b.out;
   EXPECT_TRUE(Entries(repo_).empty()) << Describe(Entries(repo_));
   EXPECT_TRUE(Entries(t1_).empty()) << Describe(Entries(t1_));
-  EXPECT_EQ(HistoryEntries(ReadAll(MetaPath())), HistoryEntries(meta));
+  EXPECT_EQ(HistoryEntries(ReadAll(HistoryPath())), HistoryEntries(meta));
   EXPECT_EQ(ShmLeftovers(set_name_), "");
 }
 
@@ -263,7 +232,7 @@ TEST_F(BackupTargetsE2eTest, FullTargetCleansEveryTarget) {
   }
   mount_ = t2_;
   StartEmulator("64M");
-  const std::string meta = ReadAll(MetaPath());
+  const std::string meta = ReadAll(HistoryPath());
   Outcome b = RunMerged(
       BackupArgv(4, 2, {"--target", t1_, "--target", t2_, "--compression", "none", "--json"}));
   EXPECT_EQ(b.exit_code, 6) << b.out;
@@ -274,7 +243,7 @@ TEST_F(BackupTargetsE2eTest, FullTargetCleansEveryTarget) {
   EXPECT_TRUE(Entries(repo_ + "/sales").empty()) << Describe(Entries(repo_ + "/sales"));
   EXPECT_TRUE(Entries(t1_ + "/sales").empty()) << Describe(Entries(t1_ + "/sales"));
   EXPECT_TRUE(Entries(t2_ + "/sales").empty()) << Describe(Entries(t2_ + "/sales"));
-  EXPECT_EQ(HistoryEntries(ReadAll(MetaPath())), HistoryEntries(meta));
+  EXPECT_EQ(HistoryEntries(ReadAll(HistoryPath())), HistoryEntries(meta));
   EXPECT_EQ(ShmLeftovers(set_name_), "");
 }
 

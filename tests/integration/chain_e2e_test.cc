@@ -15,6 +15,7 @@
 #include "proto/manifest.pb.h"
 #include "shared/stripe/directory_target.h"
 #include "shared/stripe/manifest_io.h"
+#include "tests/harness/emulator_fixture.h"
 #include "tests/harness/programs.h"
 #include "tests/harness/subprocess.h"
 #include "tests/harness/test_dirs.h"
@@ -25,17 +26,9 @@ namespace {
 using namespace std::chrono_literals;
 namespace fs = std::filesystem;
 using vdibk::testing::Bin;
-using vdibk::testing::Children;
-using vdibk::testing::Cmdline;
-using vdibk::testing::Finish;
 using vdibk::testing::Outcome;
 using vdibk::testing::ReadAll;
 using vdibk::testing::RunMerged;
-using vdibk::testing::ServeEmulator;
-using vdibk::testing::SetDirs;
-using vdibk::testing::StartMerged;
-using vdibk::testing::Subprocess;
-using vdibk::testing::TempDir;
 
 std::set<std::string> Dirs(const std::string& path) {
   std::set<std::string> out;
@@ -46,24 +39,11 @@ std::set<std::string> Dirs(const std::string& path) {
 
 int64_t Lsn(const std::string& s) { return s.empty() ? -1 : std::stoll(s); }
 
-class ChainE2eTest : public ::testing::Test {
+class ChainE2eTest : public vdibk::testing::EmulatorFixture {
  protected:
   void SetUp() override {
-    data_ = dir_.Join("data");
-    repo_ = dir_.Join("repo");
-    fs::create_directories(repo_);
-    endpoint_ = "ipc://" + dir_.Join("sql.sock");
-    Outcome c = RunMerged(
-        {Bin("vdi-emulator"), "create-database", "sales", "--data-dir", data_, "--size", "16M"});
-    ASSERT_EQ(c.exit_code, 0) << c.out;
-    server_ = ServeEmulator(data_, endpoint_);
-    ASSERT_TRUE(server_);
-  }
-  void TearDown() override {
-    if (server_) {
-      server_->Kill(SIGTERM);
-      EXPECT_TRUE(server_->Wait(20s));
-    }
+    ASSERT_NO_FATAL_FAILURE(CreateDatabase("sales", "16M"));
+    StartServer();
   }
   // Runs one backup of `db`; returns the new set directory ("" on failure) and its manifest.
   std::string Backup(const std::string& type, const std::string& db = "sales",
@@ -99,10 +79,6 @@ class ChainE2eTest : public ::testing::Test {
                       "copy", "--move", "sales=copy.mdf", "--move", "sales_log=copy_log.ldf",
                       "--server", endpoint_, "--json"});
   }
-
-  TempDir dir_;
-  std::string data_, repo_, endpoint_;
-  std::unique_ptr<Subprocess> server_;
 };
 
 TEST_F(ChainE2eTest, FullDiffLogsRestoreToTheLastBackupByteForByte) {

@@ -18,6 +18,7 @@
 #include "proto/manifest.pb.h"
 #include "shared/stripe/directory_target.h"
 #include "shared/stripe/manifest_io.h"
+#include "tests/harness/emulator_fixture.h"
 #include "tests/harness/programs.h"
 #include "tests/harness/subprocess.h"
 #include "tests/harness/test_dirs.h"
@@ -33,37 +34,20 @@ using vdibk::testing::Outcome;
 using vdibk::testing::PollUntil;
 using vdibk::testing::ReadAll;
 using vdibk::testing::RunMerged;
-using vdibk::testing::ServeEmulator;
 using vdibk::testing::SetDirs;
 using vdibk::testing::StartMerged;
-using vdibk::testing::Subprocess;
-using vdibk::testing::TempDir;
 
 constexpr const char* kLinkFailure =
     "Sqlcmd: Error: Microsoft ODBC Driver 17 for SQL Server : Communication link failure.";
 
-class CommitOutcomeTest : public ::testing::Test {
+class CommitOutcomeTest : public vdibk::testing::EmulatorFixture {
  protected:
-  void SetUp() override {
-    data_ = dir_.Join("data");
-    repo_ = dir_.Join("repo");
-    fs::create_directories(repo_);
-    endpoint_ = "ipc://" + dir_.Join("sql.sock");
-    Outcome c = RunMerged(
-        {Bin("vdi-emulator"), "create-database", "sales", "--data-dir", data_, "--size", "16M"});
-    ASSERT_EQ(c.exit_code, 0) << c.out;
-  }
+  void SetUp() override { CreateDatabase("sales", "16M"); }
   void TearDown() override {
-    if (server_) {
-      server_->Kill(SIGTERM);
-      server_->Wait(20s);
-    }
+    EmulatorFixture::TearDown();
     if (!mount_.empty()) umount2(mount_.c_str(), MNT_DETACH);
   }
-  void Serve(const std::vector<std::string>& extra = {}) {
-    server_ = ServeEmulator(data_, endpoint_, extra);
-    ASSERT_TRUE(server_);
-  }
+  void Serve(const std::vector<std::string>& extra = {}) { StartServer(extra); }
   // A sqlcmd that runs the real one, but loses the connection right after a BACKUP statement
   // completed (the server committed it; the client sees only a link failure). With
   // `history_down`, every msdb query fails the same way (the server cannot be asked).
@@ -143,9 +127,7 @@ class CommitOutcomeTest : public ::testing::Test {
   std::string Mdf() { return ReadAll(data_ + "/sales/sales.mdf"); }
   std::string Ldf() { return ReadAll(data_ + "/sales/sales_log.ldf"); }
 
-  TempDir dir_;
-  std::string data_, repo_, endpoint_, mount_;
-  std::unique_ptr<Subprocess> server_;
+  std::string mount_;
 };
 
 // Case 1: the connection drops after each commit (full, diff, log): every set survives,

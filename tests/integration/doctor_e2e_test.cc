@@ -15,6 +15,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "tests/harness/emulator_fixture.h"
 #include "tests/harness/programs.h"
 #include "tests/harness/subprocess.h"
 #include "tests/harness/test_dirs.h"
@@ -25,17 +26,8 @@ namespace {
 using namespace std::chrono_literals;
 namespace fs = std::filesystem;
 using vdibk::testing::Bin;
-using vdibk::testing::Children;
-using vdibk::testing::Cmdline;
-using vdibk::testing::Finish;
 using vdibk::testing::Outcome;
-using vdibk::testing::ReadAll;
-using vdibk::testing::RunProgram;
-using vdibk::testing::ServeEmulator;
-using vdibk::testing::SetDirs;
-using vdibk::testing::StartMerged;
 using vdibk::testing::Subprocess;
-using vdibk::testing::TempDir;
 
 // Runs argv with stdout and stderr merged (through sh, exec'd).
 // `s` as one sh word.
@@ -70,24 +62,14 @@ std::vector<std::string> Lines(const std::string& text) {
   return out;
 }
 
-class DoctorE2eTest : public ::testing::Test {
+class DoctorE2eTest : public vdibk::testing::EmulatorFixture {
  protected:
   void SetUp() override {
-    data_ = dir_.Join("data");
-    repo_ = dir_.Join("repo");
-    fs::create_directories(repo_);
-    endpoint_ = "ipc://" + dir_.Join("sql.sock");
-    Outcome c = RunMerged(
-        {Bin("vdi-emulator"), "create-database", "sales", "--data-dir", data_, "--size", "8M"});
-    ASSERT_EQ(c.exit_code, 0) << c.out;
-    server_ = ServeEmulator(data_, endpoint_);
-    ASSERT_TRUE(server_);
+    ASSERT_NO_FATAL_FAILURE(CreateDatabase("sales", "8M"));
+    StartServer();
   }
   void TearDown() override {
-    if (server_) {
-      server_->Kill(SIGTERM);
-      EXPECT_TRUE(server_->Wait(20s));
-    }
+    EmulatorFixture::TearDown();
     EXPECT_EQ(ProbesOfEndedProcesses(), "");
     EXPECT_TRUE(fs::is_empty(repo_) || fs::exists(repo_ + "/sales"));
   }
@@ -107,10 +89,6 @@ class DoctorE2eTest : public ::testing::Test {
     return {Bin("vdibackup"), "doctor",    "--repo", repo_,    "--server",
             endpoint_,        "--devices", "2",      "--tape", "/dev/null"};
   }
-
-  TempDir dir_;
-  std::string data_, repo_, endpoint_;
-  std::unique_ptr<Subprocess> server_;
 };
 
 TEST_F(DoctorE2eTest, EveryCheckPassesAndIsPrinted) {

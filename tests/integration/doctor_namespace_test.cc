@@ -10,6 +10,7 @@
 #include <chrono>
 #include <filesystem>
 
+#include "tests/harness/emulator_fixture.h"
 #include "tests/harness/programs.h"
 #include "tests/harness/subprocess.h"
 #include "tests/harness/test_dirs.h"
@@ -21,16 +22,8 @@ using namespace std::chrono_literals;
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
 using vdibk::testing::Bin;
-using vdibk::testing::Children;
-using vdibk::testing::Cmdline;
-using vdibk::testing::Finish;
 using vdibk::testing::Outcome;
-using vdibk::testing::ReadAll;
-using vdibk::testing::RunProgram;
-using vdibk::testing::SetDirs;
-using vdibk::testing::StartMerged;
 using vdibk::testing::Subprocess;
-using vdibk::testing::TempDir;
 
 // `s` as one sh word.
 std::string ShellQuote(const std::string& s) {
@@ -54,23 +47,9 @@ Outcome RunMerged(const std::vector<std::string>& argv, const std::string& env =
 
 const char* kUnshare = "/usr/bin/unshare";
 
-class DoctorContainerModeTest : public ::testing::Test {
+class DoctorContainerModeTest : public vdibk::testing::EmulatorFixture {
  protected:
-  void SetUp() override {
-    data_ = dir_.Join("data");
-    repo_ = dir_.Join("repo");
-    fs::create_directories(repo_);
-    endpoint_ = "ipc://" + dir_.Join("sql.sock");
-    Outcome c = RunMerged(
-        {Bin("vdi-emulator"), "create-database", "sales", "--data-dir", data_, "--size", "8M"});
-    ASSERT_EQ(c.exit_code, 0) << c.out;
-  }
-  void TearDown() override {
-    if (server_) {
-      server_->Kill(SIGTERM);
-      EXPECT_TRUE(server_->Wait(20s));
-    }
-  }
+  void SetUp() override { CreateDatabase("sales", "8M"); }
   // Starts the emulator in our namespaces, or (isolated) in new IPC and mount namespaces with a
   // private /dev/shm. Returns false with `why` when that is not permitted here.
   bool StartEmulator(bool isolated, std::string* why) {
@@ -107,10 +86,6 @@ class DoctorContainerModeTest : public ::testing::Test {
     return {Bin("vdibackup"), "backup",  "--database", "sales", "--repo",       repo_,
             "--server",       endpoint_, "--devices",  "1",     "--no-progress"};
   }
-
-  TempDir dir_;
-  std::string data_, repo_, endpoint_;
-  std::unique_ptr<Subprocess> server_;
 };
 
 TEST_F(DoctorContainerModeTest, SeparateIpcNamespaceAndShmFailWithExit78AndTheFix) {

@@ -12,6 +12,7 @@
 
 #include <filesystem>
 
+#include "tests/harness/emulator_fixture.h"
 #include "tests/harness/programs.h"
 #include "tests/harness/subprocess.h"
 #include "tests/harness/test_dirs.h"
@@ -22,42 +23,25 @@ namespace {
 using namespace std::chrono_literals;
 namespace fs = std::filesystem;
 using vdibk::testing::Bin;
-using vdibk::testing::Children;
-using vdibk::testing::Cmdline;
 using vdibk::testing::Finish;
 using vdibk::testing::Outcome;
-using vdibk::testing::ReadAll;
-using vdibk::testing::RunProgram;
-using vdibk::testing::ServeEmulator;
-using vdibk::testing::SetDirs;
 using vdibk::testing::ShmLeftovers;
 using vdibk::testing::StartMerged;
 using vdibk::testing::Subprocess;
-using vdibk::testing::TempDir;
 
-class ExternalWorkersTest : public ::testing::Test {
+class ExternalWorkersTest : public vdibk::testing::EmulatorFixture {
  protected:
   void SetUp() override {
-    data_ = dir_.Join("data");
-    repo_ = dir_.Join("repo");
     run_ = dir_.Join("run");
-    fs::create_directories(repo_);
     ASSERT_EQ(::mkdir(run_.c_str(), 0700), 0);
     hub_ = "ipc://" + run_ + "/hub";
-    sql_ = "ipc://" + dir_.Join("sql.sock");
-    set_name_ = "vdbkext_" + std::to_string(getpid());
-    Outcome c = Finish(*StartMerged(
-        {Bin("vdi-emulator"), "create-database", "sales", "--data-dir", data_, "--size", "16M"}));
-    ASSERT_EQ(c.exit_code, 0) << c.out;
-    server_ = ServeEmulator(data_, sql_);
-    ASSERT_TRUE(server_);
+    set_name_ = TestSetName("vdbkext_");
+    ASSERT_NO_FATAL_FAILURE(CreateDatabase("sales", "16M"));
+    StartServer();
   }
   void TearDown() override {
     for (auto& w : workers_) w->Kill(SIGKILL);
-    if (server_) {
-      server_->Kill(SIGTERM);
-      EXPECT_TRUE(server_->Wait(20s));
-    }
+    EmulatorFixture::TearDown();
   }
   Subprocess& StartWorker(const std::string& id) {
     workers_.push_back(StartMerged(
@@ -78,7 +62,7 @@ class ExternalWorkersTest : public ::testing::Test {
                                   "--worker-endpoint",
                                   hub_,
                                   "--server",
-                                  sql_,
+                                  endpoint_,
                                   "--set-name",
                                   set_name_,
                                   "--json"};
@@ -90,9 +74,7 @@ class ExternalWorkersTest : public ::testing::Test {
     return fs::is_empty(repo_ + "/sales", ec) || !fs::exists(repo_ + "/sales");
   }
 
-  TempDir dir_;
-  std::string data_, repo_, run_, hub_, sql_, set_name_;
-  std::unique_ptr<Subprocess> server_;
+  std::string run_, hub_, set_name_;
   std::vector<std::unique_ptr<Subprocess>> workers_;
 };
 
@@ -144,7 +126,7 @@ TEST_F(ExternalWorkersTest, NonPrivateDirectoryAndBusyEndpointAreConfigurationEr
 
   Outcome missing = Finish(*StartMerged(
       {Bin("vdibackup"), "backup", "--database", "sales", "--repo", repo_, "--worker-endpoint",
-       "ipc://" + run_ + "/nodir/hub", "--server", sql_, "--json"}));
+       "ipc://" + run_ + "/nodir/hub", "--server", endpoint_, "--json"}));
   EXPECT_EQ(missing.exit_code, 78) << missing.out;
   EXPECT_NE(missing.out.find("does not exist"), std::string::npos) << missing.out;
   EXPECT_TRUE(RepoEmpty());

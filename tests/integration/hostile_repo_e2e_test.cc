@@ -14,6 +14,7 @@
 #include <filesystem>
 #include <set>
 
+#include "tests/harness/emulator_fixture.h"
 #include "tests/harness/programs.h"
 #include "tests/harness/subprocess.h"
 #include "tests/harness/test_dirs.h"
@@ -29,39 +30,19 @@ using vdibk::testing::Finish;
 using vdibk::testing::FlagValue;
 using vdibk::testing::Outcome;
 using vdibk::testing::PollUntil;
-using vdibk::testing::ReadAll;
 using vdibk::testing::RunMerged;
-using vdibk::testing::ServeEmulator;
 using vdibk::testing::SetDirs;
 using vdibk::testing::StartMerged;
 using vdibk::testing::Subprocess;
-using vdibk::testing::TempDir;
 using vdibk::testing::Workers;
 
 // Longer than any of these commands needs; a hang is killed (exit 137) and fails the test.
 constexpr int kTimeoutSeconds = 60;
 
-class HostileRepoE2eTest : public ::testing::Test {
+class HostileRepoE2eTest : public vdibk::testing::EmulatorFixture {
  protected:
-  void SetUp() override {
-    data_ = dir_.Join("data");
-    repo_ = dir_.Join("repo");
-    fs::create_directories(repo_);
-    endpoint_ = "ipc://" + dir_.Join("sql.sock");
-    Outcome c = RunMerged(
-        {Bin("vdi-emulator"), "create-database", "sales", "--data-dir", data_, "--size", "8M"});
-    ASSERT_EQ(c.exit_code, 0) << c.out;
-  }
-  void Serve(const std::vector<std::string>& extra = {}) {
-    server_ = ServeEmulator(data_, endpoint_, extra);
-    ASSERT_TRUE(server_);
-  }
-  void TearDown() override {
-    if (server_) {
-      server_->Kill(SIGTERM);
-      EXPECT_TRUE(server_->Wait(20s));
-    }
-  }
+  void SetUp() override { CreateDatabase("sales", "8M"); }
+  void Serve(const std::vector<std::string>& extra = {}) { StartServer(extra); }
   // vdibackup ARGS under `timeout -s KILL`: a hang ends as exit 137.
   static Outcome Vdibackup(const std::vector<std::string>& args) {
     std::vector<std::string> argv{"timeout", "-s", "KILL", std::to_string(kTimeoutSeconds),
@@ -104,10 +85,6 @@ class HostileRepoE2eTest : public ::testing::Test {
     }
     return out;
   }
-
-  TempDir dir_;
-  std::string data_, repo_, endpoint_;
-  std::unique_ptr<Subprocess> server_;
 };
 
 TEST_F(HostileRepoE2eTest, FifoInPlaceOfAStripeFailsVerifyAndRestoreAtOnce) {

@@ -13,6 +13,7 @@
 #include <fstream>
 #include <set>
 
+#include "tests/harness/emulator_fixture.h"
 #include "tests/harness/programs.h"
 #include "tests/harness/subprocess.h"
 #include "tests/harness/test_dirs.h"
@@ -23,37 +24,15 @@ namespace {
 using namespace std::chrono_literals;
 namespace fs = std::filesystem;
 using vdibk::testing::Bin;
-using vdibk::testing::Children;
-using vdibk::testing::Cmdline;
-using vdibk::testing::Finish;
 using vdibk::testing::Outcome;
-using vdibk::testing::ReadAll;
 using vdibk::testing::RunMerged;
-using vdibk::testing::ServeEmulator;
-using vdibk::testing::SetDirs;
 using vdibk::testing::ShmLeftovers;
-using vdibk::testing::StartMerged;
-using vdibk::testing::Subprocess;
-using vdibk::testing::TempDir;
 
-class RepoToolsE2eTest : public ::testing::Test {
+class RepoToolsE2eTest : public vdibk::testing::EmulatorFixture {
  protected:
   void SetUp() override {
-    data_ = dir_.Join("data");
-    repo_ = dir_.Join("repo");
-    fs::create_directories(repo_);
-    endpoint_ = "ipc://" + dir_.Join("sql.sock");
-    Outcome c = RunMerged(
-        {Bin("vdi-emulator"), "create-database", "sales", "--data-dir", data_, "--size", "16M"});
-    ASSERT_EQ(c.exit_code, 0) << c.out;
-    server_ = ServeEmulator(data_, endpoint_);
-    ASSERT_TRUE(server_);
-  }
-  void TearDown() override {
-    if (server_) {
-      server_->Kill(SIGTERM);
-      EXPECT_TRUE(server_->Wait(20s));
-    }
+    ASSERT_NO_FATAL_FAILURE(CreateDatabase("sales", "16M"));
+    StartServer();
   }
   Outcome Vdibackup(std::vector<std::string> args) {
     args.insert(args.begin(), Bin("vdibackup"));
@@ -82,10 +61,6 @@ class RepoToolsE2eTest : public ::testing::Test {
     }
     return out;
   }
-
-  TempDir dir_;
-  std::string data_, repo_, endpoint_;
-  std::unique_ptr<Subprocess> server_;
 };
 
 TEST_F(RepoToolsE2eTest, BackupVerifiesListsAndAFlippedByteFailsVerify) {

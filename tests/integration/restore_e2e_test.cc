@@ -16,6 +16,7 @@
 #include "proto/manifest.pb.h"
 #include "shared/stripe/directory_target.h"
 #include "shared/stripe/manifest_io.h"
+#include "tests/harness/emulator_fixture.h"
 #include "tests/harness/programs.h"
 #include "tests/harness/subprocess.h"
 #include "tests/harness/test_dirs.h"
@@ -26,38 +27,17 @@ namespace {
 using namespace std::chrono_literals;
 namespace fs = std::filesystem;
 using vdibk::testing::Bin;
-using vdibk::testing::Children;
-using vdibk::testing::Cmdline;
-using vdibk::testing::Finish;
 using vdibk::testing::Outcome;
 using vdibk::testing::ReadAll;
 using vdibk::testing::RunMerged;
-using vdibk::testing::ServeEmulator;
-using vdibk::testing::SetDirs;
-using vdibk::testing::StartMerged;
-using vdibk::testing::Subprocess;
-using vdibk::testing::TempDir;
 
-class RestoreE2eTest : public ::testing::Test {
+class RestoreE2eTest : public vdibk::testing::EmulatorFixture {
  protected:
   void SetUp() override {
-    data_ = dir_.Join("data");
-    repo_ = dir_.Join("repo");
-    fs::create_directories(repo_);
-    endpoint_ = "ipc://" + dir_.Join("sql.sock");
-    Outcome c = RunMerged(
-        {Bin("vdi-emulator"), "create-database", "sales", "--data-dir", data_, "--size", "16M"});
-    ASSERT_EQ(c.exit_code, 0) << c.out;
-    server_ = ServeEmulator(data_, endpoint_, ExtraServeArgs(), &ready_line_);
-    ASSERT_TRUE(server_);
+    ASSERT_NO_FATAL_FAILURE(CreateDatabase("sales", "16M"));
+    StartServer(ExtraServeArgs());
   }
   virtual std::vector<std::string> ExtraServeArgs() const { return {}; }
-  void TearDown() override {
-    if (server_) {
-      server_->Kill(SIGTERM);
-      EXPECT_TRUE(server_->Wait(20s));
-    }
-  }
   // Backs up `sales` and returns the set directory.
   fs::path Backup(int devices, int workers) {
     std::vector<fs::path> sets = BackupSets(devices, workers);
@@ -111,10 +91,6 @@ class RestoreE2eTest : public ::testing::Test {
     replace.replace = true;
     ASSERT_TRUE(stripe::WriteManifest(t, stripe::kManifestFileName, m, replace).ok());
   }
-
-  TempDir dir_;
-  std::string data_, repo_, endpoint_, ready_line_;
-  std::unique_ptr<Subprocess> server_;
 };
 
 // Against a server that reads and writes its data files with O_DIRECT (serve --direct-io), as
@@ -125,7 +101,7 @@ class RestoreE2eDirectIoTest : public RestoreE2eTest {
 };
 
 TEST_F(RestoreE2eDirectIoTest, FourDevicesTwoWorkersRoundTripIsByteIdentical) {
-  EXPECT_NE(ready_line_.find("direct I/O"), std::string::npos) << ready_line_;
+  EXPECT_NE(server_ready_line_.find("direct I/O"), std::string::npos) << server_ready_line_;
   RoundTrip(4, 2);
 }
 

@@ -15,6 +15,7 @@
 #include <sstream>
 #include <thread>
 
+#include "tests/harness/emulator_fixture.h"
 #include "tests/harness/programs.h"
 #include "tests/harness/subprocess.h"
 #include "tests/harness/test_dirs.h"
@@ -30,14 +31,12 @@ using vdibk::testing::Outcome;
 using vdibk::testing::PollUntil;
 using vdibk::testing::ReadAll;
 using vdibk::testing::RunMerged;
-using vdibk::testing::ServeEmulator;
 using vdibk::testing::StartMerged;
 using vdibk::testing::WorkerId;
 using vdibk::testing::Workers;
 using Child = vdibk::testing::WorkerProcess;
 using vdibk::testing::ShmLeftovers;
 using vdibk::testing::Subprocess;
-using vdibk::testing::TempDir;
 using Clock = std::chrono::steady_clock;
 
 // The rest of a run whose first lines (`head`) the test already read.
@@ -47,18 +46,11 @@ Outcome Finish(Subprocess& p, const std::string& head, Clock::time_point t0 = Cl
   return r;
 }
 
-class RestoreFaultsTest : public ::testing::Test {
+class RestoreFaultsTest : public vdibk::testing::EmulatorFixture {
  protected:
   void SetUp() override {
-    data_ = dir_.Join("data");
-    repo_ = dir_.Join("repo");
-    fs::create_directories(repo_);
-    endpoint_ = "ipc://" + dir_.Join("sql.sock");
-    set_name_ = "vdbkrfault_" + std::to_string(getpid()) + "_" +
-                std::to_string(Clock::now().time_since_epoch().count() % 1000000007);
-    Outcome c = RunMerged(
-        {Bin("vdi-emulator"), "create-database", "sales", "--data-dir", data_, "--size", "64M"});
-    ASSERT_EQ(c.exit_code, 0) << c.out;
+    set_name_ = TestSetName("vdbkrfault_");
+    CreateDatabase("sales", "64M");
   }
   // Serves with `fault` (default: device 0 waits 50 ms before every command, so a restore in
   // 64 KiB reads takes ~25 s) and backs `sales` up over 2 devices.
@@ -74,18 +66,7 @@ class RestoreFaultsTest : public ::testing::Test {
     ASSERT_TRUE(server_->Wait(20s));
     Serve(fault);  // the faults apply to every BACKUP/RESTORE of the server
   }
-  void Serve(const std::string& fault) {
-    std::vector<std::string> extra;
-    if (!fault.empty()) extra = {"--fault", fault};
-    server_ = ServeEmulator(data_, endpoint_, extra);
-    ASSERT_TRUE(server_);
-  }
-  void TearDown() override {
-    if (server_) {
-      server_->Kill(SIGTERM);
-      EXPECT_TRUE(server_->Wait(20s));
-    }
-  }
+  void Serve(const std::string& fault) { StartServer(FaultArgs(fault)); }
 
   // Starts the restore to a new name and returns once the VDI set is configured and (with
   // `mid_stream`) the server is writing its staged files (data is flowing), with the workers in
@@ -162,9 +143,7 @@ class RestoreFaultsTest : public ::testing::Test {
     EXPECT_TRUE(ReadAll(data_ + "/sales/sales.mdf") == ReadAll(data_ + "/copy/copy.mdf"));
   }
 
-  TempDir dir_;
-  std::string data_, repo_, endpoint_, set_name_, head_;
-  std::unique_ptr<Subprocess> server_;
+  std::string set_name_, head_;
   std::vector<Child> workers_;
 };
 

@@ -7,6 +7,7 @@
 
 #include <filesystem>
 
+#include "tests/harness/emulator_fixture.h"
 #include "tests/harness/programs.h"
 #include "tests/harness/subprocess.h"
 #include "tests/harness/test_dirs.h"
@@ -20,24 +21,12 @@ using vdibk::testing::Bin;
 using vdibk::testing::Outcome;
 using vdibk::testing::ReadAll;
 using vdibk::testing::RunMerged;
-using vdibk::testing::ServeEmulator;
-using vdibk::testing::Subprocess;
-using vdibk::testing::TempDir;
 
-class RestoreRefusalsE2eTest : public ::testing::Test {
+class RestoreRefusalsE2eTest : public vdibk::testing::EmulatorFixture {
  protected:
   void SetUp() override {
-    data_ = dir_.Join("data");
-    repo_ = dir_.Join("repo");
-    fs::create_directories(repo_);
-    endpoint_ = "ipc://" + dir_.Join("sql.sock");
-    for (const char* db : {"sales", "hr"}) {
-      Outcome c = RunMerged(
-          {Bin("vdi-emulator"), "create-database", db, "--data-dir", data_, "--size", "8M"});
-      ASSERT_EQ(c.exit_code, 0) << c.out;
-    }
-    server_ = ServeEmulator(data_, endpoint_);
-    ASSERT_TRUE(server_);
+    for (const char* db : {"sales", "hr"}) ASSERT_NO_FATAL_FAILURE(CreateDatabase(db, "8M"));
+    ASSERT_NO_FATAL_FAILURE(StartServer());
     Outcome b = RunMerged({Bin("vdibackup"), "backup", "--database", "sales", "--repo", repo_,
                            "--devices", "2", "--server", endpoint_, "--no-progress"});
     ASSERT_EQ(b.exit_code, 0) << b.out;
@@ -47,12 +36,6 @@ class RestoreRefusalsE2eTest : public ::testing::Test {
     ASSERT_EQ(w.exit_code, 0) << w.out;
     sales_mdf_ = ReadAll(data_ + "/sales/sales.mdf");
     hr_mdf_ = ReadAll(data_ + "/hr/hr.mdf");
-  }
-  void TearDown() override {
-    if (server_) {
-      server_->Kill(SIGTERM);
-      EXPECT_TRUE(server_->Wait(20s));
-    }
   }
   Outcome Restore(const std::vector<std::string>& extra) {
     std::vector<std::string> argv{"timeout",        "-s",      "KILL",       "120",
@@ -76,9 +59,7 @@ class RestoreRefusalsE2eTest : public ::testing::Test {
     EXPECT_FALSE(fs::exists(data_ + "/.vdi-emulator/copy.meta")) << r.out;
   }
 
-  TempDir dir_;
-  std::string data_, repo_, endpoint_, sales_mdf_, hr_mdf_;
-  std::unique_ptr<Subprocess> server_;
+  std::string sales_mdf_, hr_mdf_;
 };
 
 TEST_F(RestoreRefusalsE2eTest, AsMustNameAnotherDatabaseUnlessReplaceIsExplicit) {

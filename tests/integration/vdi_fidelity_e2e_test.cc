@@ -9,10 +9,10 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
-#include <sstream>
 
 #include "shared/stripe/directory_target.h"
 #include "shared/stripe/stripe_reader.h"
+#include "tests/harness/emulator_fixture.h"
 #include "tests/harness/programs.h"
 #include "tests/harness/subprocess.h"
 #include "tests/harness/test_dirs.h"
@@ -27,47 +27,19 @@ using vdibk::testing::Finish;
 using vdibk::testing::Outcome;
 using vdibk::testing::ReadAll;
 using vdibk::testing::RunMerged;
-using vdibk::testing::ServeEmulator;
 using vdibk::testing::SetDirs;
 using vdibk::testing::ShmLeftovers;
 using vdibk::testing::StartMerged;
-using vdibk::testing::Subprocess;
-using vdibk::testing::TempDir;
 
 constexpr int kExtraFlushes = 5;
 
-// Rows of database sales in the emulator's backup history (emulator/db/backup_history.h).
-int HistoryEntries(const std::string& history) {
-  std::istringstream in(history);
-  int n = 0;
-  for (std::string line; std::getline(in, line);) n += line.find("\tsales\t") != std::string::npos;
-  return n;
-}
-
-class VdiFidelityE2eTest : public ::testing::Test {
+class VdiFidelityE2eTest : public vdibk::testing::EmulatorFixture {
  protected:
   void StartEmulator(const std::string& fault) {
-    data_ = dir_.Join("data");
-    repo_ = dir_.Join("repo");
-    fs::create_directories(repo_);
-    endpoint_ = "ipc://" + dir_.Join("sql.sock");
-    set_name_ =
-        "vdbkfid_" + std::to_string(getpid()) + "_" +
-        std::to_string(std::chrono::steady_clock::now().time_since_epoch().count() % 1000000007);
-    Outcome c = RunMerged(
-        {Bin("vdi-emulator"), "create-database", "sales", "--data-dir", data_, "--size", "16M"});
-    ASSERT_EQ(c.exit_code, 0) << c.out;
-    std::vector<std::string> extra;
-    if (!fault.empty()) extra = {"--fault", fault};
-    server_ = ServeEmulator(data_, endpoint_, extra);
-    ASSERT_TRUE(server_);
-    history_before_ = ReadAll(data_ + "/.vdi-emulator/backupset");
-  }
-  void TearDown() override {
-    if (server_) {
-      server_->Kill(SIGTERM);
-      EXPECT_TRUE(server_->Wait(20s));
-    }
+    set_name_ = TestSetName("vdbkfid_");
+    ASSERT_NO_FATAL_FAILURE(CreateDatabase("sales", "16M"));
+    ASSERT_NO_FATAL_FAILURE(StartServer(FaultArgs(fault)));
+    history_before_ = ReadAll(HistoryPath());
   }
   Outcome Backup(int devices, int workers, const std::vector<std::string>& extra = {}) {
     std::vector<std::string> argv{Bin("vdibackup"),
@@ -126,14 +98,11 @@ class VdiFidelityE2eTest : public ::testing::Test {
   // The failed backup left nothing: no set directory, no history row, no shared memory.
   void ExpectNothingLeft() {
     EXPECT_TRUE(SetDirs(repo_, "sales").empty());
-    EXPECT_EQ(HistoryEntries(ReadAll(data_ + "/.vdi-emulator/backupset")),
-              HistoryEntries(history_before_));
+    EXPECT_EQ(HistoryEntries(ReadAll(HistoryPath())), HistoryEntries(history_before_));
     EXPECT_EQ(ShmLeftovers(set_name_), "");
   }
 
-  TempDir dir_;
-  std::string data_, repo_, endpoint_, set_name_, history_before_;
-  std::unique_ptr<Subprocess> server_;
+  std::string set_name_, history_before_;
 };
 
 TEST_F(VdiFidelityE2eTest, ExtraFlushesTwoDevicesTwoWorkersRestoreByteIdentical) {

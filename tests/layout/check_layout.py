@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """The tree's layout rules (coordinator/README.md): which folder may include which, one README of
-at most 15 lines per coordinator and agent folder, and no two source files of one name.
+at most 15 lines per coordinator and agent folder, no two source files of one name, and no folder
+of tests that is not built.
 
 Usage: check_layout.py REPO_ROOT. Prints every violation and exits 1 if there is one."""
 import os
@@ -85,6 +86,11 @@ def main(root):
                         if folder not in rule:
                             problems.append(f'{rel}: includes {inc}, but {rel_dir} may include only '
                                             + ', '.join(sorted(rule)))
+    # Every folder of unit tests with test sources is built (a missing CMakeLists.txt drops them).
+    for dirpath, dirnames, filenames in os.walk(os.path.join(root, 'tests')):
+        dirnames[:] = [d for d in dirnames if d not in ('build', 'corpus', 'regressions')]
+        if any(f.endswith('_test.cc') for f in filenames) and 'CMakeLists.txt' not in filenames:
+            problems.append(f'{os.path.relpath(dirpath, root)}: tests without a CMakeLists.txt')
     for name, places in sorted(names.items()):
         if len(places) > 1:
             problems.append(f'{name}: one file name for several files: ' + ', '.join(sorted(places)))

@@ -11,7 +11,7 @@
 #include <thread>
 
 #include "futex.h"
-#include "liveness.h"
+#include "participant_lock.h"
 #include "shm_names.h"
 #include "vdierror.h"
 

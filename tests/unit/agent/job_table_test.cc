@@ -12,9 +12,9 @@
 
 #include "agent/agent_api.h"
 #include "agent/agent_metrics.h"
-#include "agent/json_text.h"
+#include "shared/base/json_check.h"
 #include "coordinator/progress/progress_display_json.h"
-#include "shared/base/json_string.h"
+#include "shared/base/json_text.h"
 #include "tests/harness/test_dirs.h"
 
 namespace vdibk::coordinator {

@@ -9,6 +9,7 @@
 #include "shared/stripe/directory_target.h"
 #include "shared/stripe/stripe_reader.h"
 #include "tests/harness/test_dirs.h"
+#include "tests/unit/workers/stripe_dir.h"
 
 namespace vdibk::workers {
 namespace {
@@ -23,10 +24,6 @@ StripeSetSpec Spec() {
   s.max_transfer_size = 1 << 20;
   s.devices = {{1, "set_1", "stripe-02-of-04.lz4", ""}, {3, "set_3", "stripe-04-of-04.lz4", ""}};
   return s;
-}
-
-std::unique_ptr<stripe::Target> Dir(const vdibk::testing::TempDir& d) {
-  return std::make_unique<stripe::DirectoryTarget>(d.path());
 }
 
 TEST(DeviceStripesTest, WritesFlushesAndFinalizesEachDevice) {

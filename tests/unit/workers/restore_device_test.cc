@@ -9,12 +9,13 @@
 
 #include "shared/stripe/directory_target.h"
 #include "tests/harness/test_dirs.h"
+#include "tests/unit/workers/stripe_dir.h"
 #include "workers/device_stripes.h"
 
 namespace vdibk::workers {
 namespace {
 
-StripeSetSpec Spec() {
+StripeSetSpec RestoreSpec() {
   StripeSetSpec s;
   s.set_id[0] = 7;
   s.database = "sales";
@@ -22,10 +23,6 @@ StripeSetSpec Spec() {
   s.max_transfer_size = 1 << 20;
   s.devices = {{1, "set_1", "stripe-02-of-02.lz4", ""}};
   return s;
-}
-
-std::unique_ptr<stripe::Target> Dir(const vdibk::testing::TempDir& d) {
-  return std::make_unique<stripe::DirectoryTarget>(d.path());
 }
 
 std::string Pattern(size_t n) {
@@ -36,7 +33,7 @@ std::string Pattern(size_t n) {
 
 // Writes device 1's stripe through DeviceStripes (the backup path).
 void WriteStripe(const vdibk::testing::TempDir& d, const std::string& data) {
-  Result<DeviceStripes> w = DeviceStripes::Open(Spec(), Dir(d));
+  Result<DeviceStripes> w = DeviceStripes::Open(RestoreSpec(), Dir(d));
   ASSERT_TRUE(w.ok()) << w.status().ToString();
   ASSERT_TRUE(w->Append(1, data.data(), data.size()).ok());
   ASSERT_TRUE(w->Finalize(1).ok());
@@ -46,7 +43,7 @@ TEST(RestoreStripesTest, ServesReadsOfAnySizeThenEof) {
   vdibk::testing::TempDir d;
   const std::string data = Pattern(300000);
   WriteStripe(d, data);
-  Result<RestoreStripes> r = RestoreStripes::Open(Spec(), Dir(d));
+  Result<RestoreStripes> r = RestoreStripes::Open(RestoreSpec(), Dir(d));
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   EXPECT_EQ(r->device_indexes(), std::vector<uint32_t>{1});
   std::string got;
@@ -68,7 +65,7 @@ TEST(RestoreStripesTest, ForeignSetIsMissingAndCorruptionIsIntegrity) {
   vdibk::testing::TempDir d;
   const std::string data = Pattern(200000);
   WriteStripe(d, data);
-  StripeSetSpec other = Spec();
+  StripeSetSpec other = RestoreSpec();
   other.set_id[0] = 8;
   EXPECT_EQ(RestoreStripes::Open(other, Dir(d)).status().code(), ErrorCode::kMissing);
 
@@ -80,7 +77,7 @@ TEST(RestoreStripesTest, ForeignSetIsMissingAndCorruptionIsIntegrity) {
   }
   bytes[bytes.size() / 2] ^= 0x20;
   std::ofstream(path, std::ios::binary | std::ios::trunc) << bytes;
-  Result<RestoreStripes> r = RestoreStripes::Open(Spec(), Dir(d));
+  Result<RestoreStripes> r = RestoreStripes::Open(RestoreSpec(), Dir(d));
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   std::vector<char> buf(65536);
   Status st;

@@ -12,6 +12,7 @@
 #include "shared/stripe/manifest_io.h"
 #include "shared/stripe/stripe_writer.h"
 #include "tests/harness/test_dirs.h"
+#include "tests/unit/coordinator/repo/repo_test_util.h"
 
 namespace vdibk::coordinator {
 namespace {
@@ -19,11 +20,7 @@ namespace {
 namespace fs = std::filesystem;
 constexpr const char* kSet = "20240101T000000Z_full";
 
-std::string StripeName(uint32_t i, uint32_t n) {
-  char buf[64];
-  std::snprintf(buf, sizeof(buf), "stripe-%02u-of-%02u.lz4", i + 1, n);
-  return buf;
-}
+using testing::StripeName;
 
 class RestoreSetTargetsTest : public ::testing::Test {
  protected:

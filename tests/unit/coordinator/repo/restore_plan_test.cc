@@ -12,17 +12,14 @@
 #include "shared/stripe/manifest_io.h"
 #include "shared/stripe/stripe_writer.h"
 #include "tests/harness/test_dirs.h"
+#include "tests/unit/coordinator/repo/repo_test_util.h"
 
 namespace vdibk::coordinator {
 namespace {
 
 namespace fs = std::filesystem;
 
-std::string StripeName(uint32_t i, uint32_t n) {
-  char buf[64];
-  std::snprintf(buf, sizeof(buf), "stripe-%02u-of-%02u.lz4", i + 1, n);
-  return buf;
-}
+using testing::StripeName;
 
 // Writes a set of `n` stripes with set id `id` and its manifest (state `state`) into `dir`.
 void WriteSet(const std::string& dir, uint32_t n, uint8_t id,

@@ -4,9 +4,9 @@
 
 #include <gtest/gtest.h>
 
+#include "emulator/base/sql_error.h"
 #include "emulator/db/database_generator.h"
 #include "emulator/db/file_io.h"
-#include "emulator/db/sql_error.h"
 #include "tests/harness/status_matchers.h"
 #include "tests/harness/test_dirs.h"
 

@@ -14,8 +14,8 @@ namespace vdibk::emulator::testing {
 
 class RecordingSink : public frontend::ISqlSink {
  public:
-  void Message(const tsql::SqlError& m) override { Add(m); }
-  void Error(const tsql::SqlError& e) override { Add(e); }
+  void Message(const SqlError& m) override { Add(m); }
+  void Error(const SqlError& e) override { Add(e); }
   void BeginResult(const std::vector<tsql::Column>&) override {}
   void Row(const tsql::Row&) override {}
   void EndResult(std::optional<uint64_t>) override {}
@@ -32,7 +32,7 @@ class RecordingSink : public frontend::ISqlSink {
     return dropped_;
   }
 
-  std::vector<tsql::SqlError> all() {
+  std::vector<SqlError> all() {
     std::lock_guard l(mu_);
     return items_;
   }
@@ -62,12 +62,12 @@ class RecordingSink : public frontend::ISqlSink {
   }
 
  private:
-  void Add(const tsql::SqlError& e) {
+  void Add(const SqlError& e) {
     std::lock_guard l(mu_);
     items_.push_back(e);
   }
   std::mutex mu_;
-  std::vector<tsql::SqlError> items_;
+  std::vector<SqlError> items_;
   bool dropped_ = false;
 };
 

@@ -6,9 +6,9 @@
 #include <algorithm>
 #include <filesystem>
 
+#include "emulator/base/sql_error.h"
 #include "emulator/db/catalog.h"
 #include "emulator/db/database_generator.h"
-#include "emulator/db/sql_error.h"
 #include "emulator/engine/database_freeze.h"
 #include "emulator/engine/executor.h"
 #include "tests/harness/test_dirs.h"

@@ -9,7 +9,7 @@
 #include <thread>
 #include <vector>
 
-#include "emulator/db/sql_error.h"
+#include "emulator/base/sql_error.h"
 #include "emulator/engine/vdi_server_run.h"
 #include "tests/unit/emulator/engine/vdi_statement_fixture.h"
 
@@ -60,7 +60,7 @@ TEST_F(AbortPathsTest, SnapshotNeedsExactlyOneDevice) {
   // The engine refuses it too, whoever calls it.
   BackupOptions two_families;
   two_families.devices = 2;
-  auto job = BackupJob::Begin(*catalog_, "sales", two_families);
+  auto job = BackupSession::Begin(*catalog_, "sales", two_families);
   ASSERT_TRUE(job.ok());
   VdiRunOptions two;
   two.devices = {"a", "b"};

@@ -29,7 +29,7 @@ class MediaModeTest : public ::testing::Test {
   Status Backup(MemoryClientOptions copt) {
     BackupOptions bopt;
     bopt.devices = copt.devices;
-    auto job = BackupJob::Begin(*catalog_, "sales", bopt);
+    auto job = BackupSession::Begin(*catalog_, "sales", bopt);
     if (!job.ok()) return job.status();
     client_ = std::make_unique<MemoryVdiClient>(vdibk::testing::UniqueName("mode"), copt);
     EXPECT_EQ(client_->Start(), NOERROR);
@@ -47,7 +47,7 @@ class MediaModeTest : public ::testing::Test {
     client_->SetStreams(std::move(streams));
     client_->SetMarks(std::move(marks));
     EXPECT_EQ(client_->Start(), NOERROR);
-    RestoreOptions ro;
+    RestoreRequest ro;
     ro.target_name = target;
     ro.device_count = copt.devices;
     auto session = RestoreSession::Begin(*catalog_, ro);

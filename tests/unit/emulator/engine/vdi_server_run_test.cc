@@ -8,9 +8,9 @@
 #include <filesystem>
 #include <fstream>
 
+#include "emulator/base/sql_error.h"
 #include "emulator/db/catalog.h"
 #include "emulator/db/database_generator.h"
-#include "emulator/db/sql_error.h"
 #include "emulator/db/workload.h"
 #include "tests/harness/test_dirs.h"
 #include "tests/unit/emulator/engine/memory_vdi_client.h"
@@ -41,7 +41,7 @@ class VdiRunTest : public ::testing::Test {
                 std::vector<std::string>* out, FaultPlan faults = {},
                 MemoryVdiClient** keep = nullptr) {
     bopt.devices = copt.devices;
-    auto job = BackupJob::Begin(*catalog_, db, bopt);
+    auto job = BackupSession::Begin(*catalog_, db, bopt);
     if (!job.ok()) return job.status();
     client_ = std::make_unique<MemoryVdiClient>(vdibk::testing::UniqueName("emu"), copt);
     EXPECT_EQ(client_->Start(), NOERROR);
@@ -57,7 +57,7 @@ class VdiRunTest : public ::testing::Test {
     if (keep) *keep = client_.get();
     return st;
   }
-  Result<RestoreResult> Restore(const std::vector<std::string>& streams, RestoreOptions ropts) {
+  Result<RestoreResult> Restore(const std::vector<std::string>& streams, RestoreRequest ropts) {
     MemoryClientOptions copt;
     copt.devices = static_cast<uint32_t>(streams.size());
     client_ = std::make_unique<MemoryVdiClient>(vdibk::testing::UniqueName("emur"), copt);
@@ -104,7 +104,7 @@ TEST_F(VdiRunTest, BackupAndRestoreRoundTripOn1_2_8Devices) {
     EXPECT_EQ(client_->count(VDC_Flush), static_cast<int>(devices));
     for (const auto& s : streams) EXPECT_EQ(s.size() % 65536, 0u);
     std::string target = "copy" + std::to_string(devices);
-    RestoreOptions r;
+    RestoreRequest r;
     r.target_name = target;
     r.moves = {{"sales", target + "_data.mdf"}};
     auto result = Restore(streams, r);
@@ -223,7 +223,7 @@ TEST_F(VdiRunTest, SlowDeviceStillCompletes) {
 }
 
 TEST_F(VdiRunTest, WrongDeviceCountIsRefused) {
-  auto job = BackupJob::Begin(*catalog_, "sales", {});
+  auto job = BackupSession::Begin(*catalog_, "sales", {});
   ASSERT_TRUE(job.ok());
   VdiRunOptions ropt;
   ropt.devices = {"a", "b"};

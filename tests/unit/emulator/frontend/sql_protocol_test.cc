@@ -24,7 +24,7 @@ TEST(SqlProtocolTest, EventRoundTrips) {
   SqlEvent err;
   err.type = EventType::kError;
   err.request_id = 3;
-  err.message = tsql::SqlError{3013, 16, 1, "BACKUP DATABASE is terminating abnormally.", 2, "p"};
+  err.message = SqlError{3013, 16, 1, "BACKUP DATABASE is terminating abnormally.", 2, "p"};
   auto e = DecodeEvent(EncodeEvent(err));
   ASSERT_TRUE(e.ok());
   EXPECT_EQ(e->message, err.message);

@@ -2,8 +2,8 @@
 // an uncommitted log backup leaves the log for the next one, LSN gaps and wrong bases fail.
 #include <gtest/gtest.h>
 
+#include "emulator/base/sql_error.h"
 #include "emulator/db/database_generator.h"
-#include "emulator/db/sql_error.h"
 #include "emulator/db/workload.h"
 #include "tests/harness/status_matchers.h"
 #include "tests/harness/test_dirs.h"
@@ -30,7 +30,7 @@ class BackupChainTest : public ::testing::Test {
     ASSERT_OK(RunWorkload(db, {n, seed}));
   }
   Status RestoreStep(const testutil::Streams& s, RestoreMode mode, bool recovery) {
-    RestoreOptions r;
+    RestoreRequest r;
     r.mode = mode;
     r.target_name = "copy";
     r.recovery = recovery;
@@ -86,7 +86,7 @@ TEST_F(BackupChainTest, UncommittedLogBackupLeavesTheLog) {
   Work(5, 2);
   auto next = Backup(cat_, "db", Fixed(BackupKind::kLog, 1, 3));
   ASSERT_OK(next);
-  RestoreOptions h;
+  RestoreRequest h;
   h.mode = RestoreMode::kHeaderOnly;
   BackupSetInfo a = Restore(cat_, failed.value(), h).value().header;
   BackupSetInfo b = Restore(cat_, next.value(), h).value().header;
@@ -129,7 +129,7 @@ TEST_F(BackupChainTest, RuleErrors) {
   Work(3, 1);
   auto diff = Backup(cat_, "db", Fixed(BackupKind::kDifferential, 1, 3));
   ASSERT_OK(diff);
-  RestoreOptions h;
+  RestoreRequest h;
   h.mode = RestoreMode::kHeaderOnly;
   EXPECT_EQ(Restore(cat_, diff.value(), h).value().header.differential_base_guid,
             Guid::FromSeed(1));

@@ -88,7 +88,7 @@ TEST_F(BackupStreamTest, DirectIoGivesTheSameBytes) {
   }
   BackupOptions o = Fixed(BackupKind::kFull, 1);
   o.direct_io = true;
-  std::unique_ptr<BackupJob> job = std::move(BackupJob::Begin(cat_, "db", o).value());
+  std::unique_ptr<BackupSession> job = std::move(BackupSession::Begin(cat_, "db", o).value());
   const int probe = ::open(mdf.c_str(), O_RDONLY | O_DIRECT);
   if (probe < 0) GTEST_SKIP() << "this filesystem refuses O_DIRECT: the buffered fallback was used";
   ::close(probe);
@@ -98,7 +98,7 @@ TEST_F(BackupStreamTest, DirectIoGivesTheSameBytes) {
 TEST_F(BackupStreamTest, FillReturnsBlockMultiplesAndZeroAtEnd) {
   BackupOptions o = Fixed(BackupKind::kFull, 1);
   o.block_size = 512;
-  std::unique_ptr<BackupJob> job = std::move(BackupJob::Begin(cat_, "db", o).value());
+  std::unique_ptr<BackupSession> job = std::move(BackupSession::Begin(cat_, "db", o).value());
   std::vector<uint8_t> buf(64 * 1024);
   size_t n;
   do {
@@ -113,8 +113,8 @@ TEST_F(BackupStreamTest, FillReturnsBlockMultiplesAndZeroAtEnd) {
 }
 
 TEST_F(BackupStreamTest, CommitBeforeTheEndFailsAndChangesNothing) {
-  std::unique_ptr<BackupJob> job =
-      std::move(BackupJob::Begin(cat_, "db", Fixed(BackupKind::kFull, 1)).value());
+  std::unique_ptr<BackupSession> job =
+      std::move(BackupSession::Begin(cat_, "db", Fixed(BackupKind::kFull, 1)).value());
   std::vector<uint8_t> buf(65536);
   ASSERT_OK(job->device(0).Fill(buf.data(), buf.size()));
   EXPECT_FALSE(job->Commit().ok());
@@ -127,7 +127,7 @@ TEST_F(BackupStreamTest, MetadataOnlyCarriesNoPages) {
   Result<testutil::Streams> s = Backup(cat_, "db", o, true);
   ASSERT_OK(s);
   EXPECT_LT(s.value()[0].size(), 70000u);
-  RestoreOptions r;
+  RestoreRequest r;
   r.mode = RestoreMode::kFileListOnly;
   Result<RestoreResult> rows = testutil::Restore(cat_, s.value(), r);
   ASSERT_OK(rows);
@@ -137,10 +137,10 @@ TEST_F(BackupStreamTest, MetadataOnlyCarriesNoPages) {
 
 TEST_F(BackupStreamTest, BadOptionsAreRejected) {
   BackupOptions o = Fixed(BackupKind::kFull, 65);
-  EXPECT_EQ(BackupJob::Begin(cat_, "db", o).status().code(), ErrorCode::kUsage);
+  EXPECT_EQ(BackupSession::Begin(cat_, "db", o).status().code(), ErrorCode::kUsage);
   o.devices = 1;
   o.block_size = 1000;
-  EXPECT_EQ(BackupJob::Begin(cat_, "db", o).status().code(), ErrorCode::kUsage);
+  EXPECT_EQ(BackupSession::Begin(cat_, "db", o).status().code(), ErrorCode::kUsage);
 }
 
 }  // namespace

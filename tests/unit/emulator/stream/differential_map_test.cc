@@ -7,9 +7,9 @@
 #include <map>
 #include <set>
 
+#include "emulator/base/sql_error.h"
 #include "emulator/db/database_generator.h"
 #include "emulator/db/file_io.h"
-#include "emulator/db/sql_error.h"
 #include "emulator/db/workload.h"
 #include "emulator/stream/device_parser.h"
 #include "tests/harness/status_matchers.h"
@@ -107,7 +107,7 @@ class DifferentialMapTest : public ::testing::Test {
     return e;
   }
   void RestoreInto(const testutil::Streams& s, bool recovery) {
-    RestoreOptions r;
+    RestoreRequest r;
     r.mode = RestoreMode::kDatabase;
     r.target_name = "copy";
     r.recovery = recovery;

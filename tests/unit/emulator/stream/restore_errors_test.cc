@@ -2,9 +2,9 @@
 // stream (3203); the target is never touched and no staging is left behind.
 #include <gtest/gtest.h>
 
+#include "emulator/base/sql_error.h"
 #include "emulator/db/database_generator.h"
 #include "emulator/db/file_io.h"
-#include "emulator/db/sql_error.h"
 #include "tests/harness/status_matchers.h"
 #include "tests/harness/test_dirs.h"
 #include "tests/unit/emulator/stream/stream_test_util.h"
@@ -33,7 +33,7 @@ class RestoreErrorsTest : public ::testing::Test {
     before_ = Snapshot(cat_.DatabaseDir("target"));
   }
   Status RestoreOver(const testutil::Streams& s) {
-    RestoreOptions r;
+    RestoreRequest r;
     r.target_name = "target";
     r.replace = true;
     return Restore(cat_, s, r, 3000).status();

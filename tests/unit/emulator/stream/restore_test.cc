@@ -4,9 +4,9 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include "emulator/base/sql_error.h"
 #include "emulator/db/database_generator.h"
 #include "emulator/db/file_io.h"
-#include "emulator/db/sql_error.h"
 #include "tests/harness/status_matchers.h"
 #include "tests/harness/test_dirs.h"
 #include "tests/unit/emulator/stream/stream_test_util.h"
@@ -40,7 +40,7 @@ TEST_P(RoundTripTest, FullRestoreIsByteIdentical) {
   o.chunk_size = 256 << 10;
   Result<testutil::Streams> s = Backup(cat_, "src", o, true, 3 * 65536);
   ASSERT_OK(s);
-  RestoreOptions r;
+  RestoreRequest r;
   r.target_name = "copy";
   Result<RestoreResult> res = Restore(cat_, s.value(), r, 5 * 4096 + 512);  // other read sizes
   ASSERT_OK(res);
@@ -52,7 +52,7 @@ TEST_P(RoundTripTest, FullRestoreIsByteIdentical) {
   EXPECT_EQ(copy.state(), DbState::kOnline);
 }
 
-// RestoreOptions::direct_io (serve --direct-io): data files written with O_DIRECT from each
+// RestoreRequest::direct_io (serve --direct-io): data files written with O_DIRECT from each
 // device's aligned buffer, pieces of any size; the same files.
 TEST_P(RoundTripTest, DirectIoRestoreIsByteIdentical) {
   uint32_t devices = GetParam();
@@ -60,7 +60,7 @@ TEST_P(RoundTripTest, DirectIoRestoreIsByteIdentical) {
   o.chunk_size = 256 << 10;
   Result<testutil::Streams> s = Backup(cat_, "src", o, true, 3 * 65536);
   ASSERT_OK(s);
-  RestoreOptions r;
+  RestoreRequest r;
   r.target_name = "copy";
   r.direct_io = true;
   Result<RestoreResult> res = Restore(cat_, s.value(), r, 5 * 4096 + 512);
@@ -80,7 +80,7 @@ TEST_F(RestoreTest, MoveAndNewName) {
   Result<testutil::Streams> s = Backup(cat_, "src", Fixed(BackupKind::kFull, 2));
   ASSERT_OK(s);
   testing::TempDir elsewhere;
-  RestoreOptions r;
+  RestoreRequest r;
   r.target_name = "moved";
   r.moves = {{"src", "data/primary.mdf"}, {"SRC_LOG", elsewhere.Join("moved_log.ldf")}};
   ASSERT_OK(Restore(cat_, s.value(), r));
@@ -109,7 +109,7 @@ TEST_F(RestoreTest, ReplaceRules) {
   CreateDatabaseOptions o;
   o.size_bytes = 64 << 10;
   ASSERT_OK(CreateDatabase(cat_, "other", o));
-  RestoreOptions r;
+  RestoreRequest r;
   r.target_name = "other";
   EXPECT_EQ(SqlErrorNumber(Restore(cat_, s.value(), r).status()), 3154);
   r.target_name = "";
@@ -124,7 +124,7 @@ TEST_F(RestoreTest, ReplaceRules) {
 TEST_F(RestoreTest, NoRecoveryLeavesRestoringThenRecover) {
   Result<testutil::Streams> s = Backup(cat_, "src", Fixed(BackupKind::kFull, 1));
   ASSERT_OK(s);
-  RestoreOptions r;
+  RestoreRequest r;
   r.target_name = "r";
   r.recovery = false;
   Result<RestoreResult> res = Restore(cat_, s.value(), r);
@@ -132,7 +132,8 @@ TEST_F(RestoreTest, NoRecoveryLeavesRestoringThenRecover) {
   EXPECT_EQ(res->state, DbState::kRestoring);
   Database db = cat_.Open("r").value();
   EXPECT_EQ(db.state(), DbState::kRestoring);
-  EXPECT_EQ(SqlErrorNumber(BackupJob::Begin(cat_, "r", Fixed(BackupKind::kFull, 1)).status()), 927);
+  EXPECT_EQ(SqlErrorNumber(BackupSession::Begin(cat_, "r", Fixed(BackupKind::kFull, 1)).status()),
+            927);
   ASSERT_OK(RecoverDatabase(cat_, "r"));
   EXPECT_EQ(cat_.Open("r").value().state(), DbState::kOnline);
 }
@@ -140,7 +141,7 @@ TEST_F(RestoreTest, NoRecoveryLeavesRestoringThenRecover) {
 TEST_F(RestoreTest, HeaderOnlyFileListOnlyVerifyOnly) {
   Result<testutil::Streams> s = Backup(cat_, "src", Fixed(BackupKind::kFull, 2));
   ASSERT_OK(s);
-  RestoreOptions r;
+  RestoreRequest r;
   r.mode = RestoreMode::kHeaderOnly;
   Result<RestoreResult> h = Restore(cat_, s.value(), r);
   ASSERT_OK(h);
@@ -173,13 +174,13 @@ TEST_F(RestoreTest, NestedDirectoryOfArbitraryFilesRoundTrips) {
   ASSERT_OK(WriteFileAtomic(pg + "/postgresql.conf", "shared_buffers = 128MB\n"));
   Result<testutil::Streams> s = Backup(cat_, "pg", Fixed(BackupKind::kFull, 2));
   ASSERT_OK(s);
-  RestoreOptions r;
+  RestoreRequest r;
   r.target_name = "pg2";
   ASSERT_OK(Restore(cat_, s.value(), r, 1000));
   EXPECT_EQ(Snapshot(cat_.DatabaseDir("pg2")), Snapshot(pg));
   EXPECT_EQ(Snapshot(cat_.DatabaseDir("pg2")).size(), 5u);
   // No log file: SIMPLE recovery, BACKUP LOG refused.
-  EXPECT_EQ(SqlErrorNumber(BackupJob::Begin(cat_, "pg", Fixed(BackupKind::kLog, 1)).status()),
+  EXPECT_EQ(SqlErrorNumber(BackupSession::Begin(cat_, "pg", Fixed(BackupKind::kLog, 1)).status()),
             4208);
 }
 

@@ -18,7 +18,7 @@ BackupOptions Fixed(BackupKind kind, uint32_t devices, uint64_t seed) {
   return o;
 }
 
-Result<Streams> Drain(BackupJob& job, size_t fill_size) {
+Result<Streams> Drain(BackupSession& job, size_t fill_size) {
   Streams out(job.device_count());
   std::vector<uint8_t> buf(fill_size);
   bool more = true;
@@ -36,13 +36,13 @@ Result<Streams> Drain(BackupJob& job, size_t fill_size) {
 
 Result<Streams> Backup(const Catalog& cat, const std::string& db, const BackupOptions& o,
                        bool commit, size_t fill_size) {
-  VDIBK_ASSIGN_OR_RETURN(std::unique_ptr<BackupJob> job, BackupJob::Begin(cat, db, o));
+  VDIBK_ASSIGN_OR_RETURN(std::unique_ptr<BackupSession> job, BackupSession::Begin(cat, db, o));
   VDIBK_ASSIGN_OR_RETURN(Streams s, Drain(*job, fill_size));
   if (commit) VDIBK_RETURN_IF_ERROR(job->Commit());
   return s;
 }
 
-Result<RestoreResult> Restore(const Catalog& cat, const Streams& streams, RestoreOptions o,
+Result<RestoreResult> Restore(const Catalog& cat, const Streams& streams, RestoreRequest o,
                               size_t piece) {
   o.device_count = static_cast<uint32_t>(streams.size());
   VDIBK_ASSIGN_OR_RETURN(std::unique_ptr<RestoreSession> s, RestoreSession::Begin(cat, o));

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "emulator/stream/backup_job.h"
+#include "emulator/stream/backup_session.h"
 #include "emulator/stream/restore_session.h"
 
 namespace vdibk::emulator::testutil {
@@ -19,13 +19,13 @@ using Streams = std::vector<std::vector<uint8_t>>;
 BackupOptions Fixed(BackupKind kind, uint32_t devices, uint64_t seed = 1);
 
 // Drains every device with Fill() calls of `fill_size`, round robin. Leaves the job uncommitted.
-Result<Streams> Drain(BackupJob& job, size_t fill_size);
+Result<Streams> Drain(BackupSession& job, size_t fill_size);
 // Begin + Drain + (optionally) Commit.
 Result<Streams> Backup(const Catalog& cat, const std::string& db, const BackupOptions& o,
                        bool commit = true, size_t fill_size = 65536);
 
 // Feeds the streams in pieces of `piece` bytes, alternating devices, then Finish().
-Result<RestoreResult> Restore(const Catalog& cat, const Streams& streams, RestoreOptions o,
+Result<RestoreResult> Restore(const Catalog& cat, const Streams& streams, RestoreRequest o,
                               size_t piece = 32768);
 
 // Relative path -> content of every regular file under `dir`.

@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include "emulator/tsql/parser.h"
+#include "tests/unit/emulator/tsql/parse_error.h"
 
 namespace vdibk::emulator::tsql {
 namespace {
@@ -13,12 +14,6 @@ BackupStatement ParseOneBackup(std::string_view sql) {
   const auto* b = std::get_if<BackupStatement>(&out.batch.statements[0].body);
   EXPECT_NE(b, nullptr);
   return b ? *b : BackupStatement{};
-}
-
-SqlError FirstError(std::string_view sql) {
-  ParseOutput out = Parse(sql);
-  EXPECT_FALSE(out.ok());
-  return out.ok() ? SqlError{} : out.errors.items()[0];
 }
 
 TEST(ParserBackupTest, VirtualDeviceSampleStatement) {

@@ -3,6 +3,7 @@
 
 #include "emulator/tsql/parser.h"
 #include "tests/harness/status_matchers.h"
+#include "tests/unit/emulator/tsql/parse_error.h"
 
 namespace vdibk::emulator::tsql {
 namespace {
@@ -11,12 +12,6 @@ Batch ParseOk(std::string_view sql) {
   auto r = ParseBatch(sql);
   EXPECT_TRUE(r.ok()) << r.status().ToString();
   return r.ok() ? r.value() : Batch{};
-}
-
-SqlError FirstError(std::string_view sql) {
-  ParseOutput out = Parse(sql);
-  EXPECT_FALSE(out.ok()) << sql;
-  return out.ok() ? SqlError{} : out.errors.items()[0];
 }
 
 TEST(ParserMiscTest, CreateDatabaseSimpleAndWithFiles) {
@@ -115,29 +110,6 @@ TEST(ParserMiscTest, ErrorNumbersAndStatus) {
   EXPECT_EQ(m.items()[0].number, 105);
   EXPECT_EQ(m.items()[0].line, 2);
   EXPECT_EQ(m.items()[0].text, "Unclosed quotation mark after the character string 'x'.");
-}
-
-TEST(SqlErrorTest, StatusRoundTripAndForeignStatuses) {
-  SqlMessages in;
-  in.Info(4035, "Processed 1 pages.");
-  in.Add(SqlError{3201, 16, 2, "Cannot open backup device 'x'.", 4, ""});
-  in.Add(SqlError{3013, 16, 1, "RESTORE DATABASE is terminating abnormally.", 4, ""});
-  SqlMessages out = SqlMessagesFromStatus(ToStatus(in));
-  ASSERT_EQ(out.size(), 2u);  // informational messages are not errors
-  EXPECT_EQ(out.items()[0], in.items()[1]);
-  EXPECT_EQ(out.items()[1], in.items()[2]);
-  // emulator/db style ("Msg N, Level L, State 1: text", possibly with context) decodes too.
-  SqlMessages db = SqlMessagesFromStatus(
-      Status::SqlError("restore: Msg 3154, Level 16, State 1: The backup set holds ..."));
-  ASSERT_EQ(db.size(), 1u);
-  EXPECT_EQ(db.items()[0].number, 3154);
-  EXPECT_EQ(db.items()[0].text, "The backup set holds ...");
-  SqlMessages generic = SqlMessagesFromStatus(Status::TargetIo("disk full"));
-  EXPECT_EQ(generic.items()[0].number, 50000);
-  EXPECT_EQ(generic.items()[0].text, "disk full");
-  EXPECT_TRUE(SqlMessagesFromStatus(Status::Ok()).empty());
-  EXPECT_EQ(in.MaxLevel(), 16);
-  EXPECT_EQ(in.FirstError().number, 3201);
 }
 
 }  // namespace

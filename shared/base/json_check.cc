@@ -1,10 +1,10 @@
 // Recursive-descent JSON checker (no values are built).
-#include "agent/json_text.h"
+#include "shared/base/json_check.h"
 
 #include <cstddef>
 #include <cstdint>
 
-namespace vdibk::coordinator {
+namespace vdibk {
 namespace {
 
 class Checker {
@@ -142,4 +142,4 @@ class Checker {
 
 bool IsJsonText(std::string_view text) { return Checker(text).Text(); }
 
-}  // namespace vdibk::coordinator
+}  // namespace vdibk

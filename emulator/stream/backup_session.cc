@@ -1,6 +1,6 @@
-// BackupJob implementation: rule checks, run planning (full / differential / log / metadata-only)
-// and the commit step.
-#include "emulator/stream/backup_job.h"
+// BackupSession implementation: rule checks, run planning (full / differential / log /
+// metadata-only) and the commit step.
+#include "emulator/stream/backup_session.h"
 
 #include <fcntl.h>
 
@@ -8,10 +8,10 @@
 #include <chrono>
 #include <cstring>
 
+#include "emulator/base/sql_error.h"
 #include "emulator/db/backup_history.h"
 #include "emulator/db/log_file.h"
 #include "emulator/db/meta_lock.h"
-#include "emulator/db/sql_error.h"
 
 namespace vdibk::emulator {
 namespace {
@@ -25,9 +25,9 @@ void AddRuns(std::vector<BackupRun>& runs, uint32_t file_index, uint64_t begin, 
 
 }  // namespace
 
-Result<std::unique_ptr<BackupJob>> BackupJob::Begin(const Catalog& catalog,
-                                                    const std::string& database,
-                                                    const BackupOptions& options) {
+Result<std::unique_ptr<BackupSession>> BackupSession::Begin(const Catalog& catalog,
+                                                            const std::string& database,
+                                                            const BackupOptions& options) {
   if (options.devices < 1 || options.devices > 64) {
     return Status::Usage("backup device count must be 1..64");
   }
@@ -41,7 +41,7 @@ Result<std::unique_ptr<BackupJob>> BackupJob::Begin(const Catalog& catalog,
   if (options.metadata_only && (options.kind != BackupKind::kFull || options.devices != 1)) {
     return Status::Usage("a metadata-only (SNAPSHOT) backup must be a full backup to one device");
   }
-  std::unique_ptr<BackupJob> job(new BackupJob());
+  std::unique_ptr<BackupSession> job(new BackupSession());
   job->catalog_ = catalog;
   job->options_ = options;
   VDIBK_ASSIGN_OR_RETURN(Database db, catalog.Open(database));
@@ -49,19 +49,20 @@ Result<std::unique_ptr<BackupJob>> BackupJob::Begin(const Catalog& catalog,
   const DbMeta& m = db.meta();
   if (options.kind == BackupKind::kLog) {
     if (db.simple_recovery()) {
-      return SqlError(4208,
-                      "The statement BACKUP LOG is not allowed while the recovery model is "
-                      "SIMPLE. Use BACKUP DATABASE or change the recovery model using ALTER "
-                      "DATABASE.");
+      return SqlErrorStatus(4208,
+                            "The statement BACKUP LOG is not allowed while the recovery model is "
+                            "SIMPLE. Use BACKUP DATABASE or change the recovery model using ALTER "
+                            "DATABASE.");
     }
     if (!m.has_full_backup) {
-      return SqlError(4214,
-                      "BACKUP LOG cannot be performed because there is no current database "
-                      "backup.");
+      return SqlErrorStatus(4214,
+                            "BACKUP LOG cannot be performed because there is no current database "
+                            "backup.");
     }
   }
   if (options.kind == BackupKind::kDifferential && m.diff_base_guid.IsZero()) {
-    return SqlError(3035, "Cannot perform a differential backup for database \"" + database +
+    return SqlErrorStatus(3035,
+                          "Cannot perform a differential backup for database \"" + database +
                               "\", because a current database backup does not exist. Perform a "
                               "full database backup by reissuing BACKUP DATABASE, omitting the "
                               "WITH DIFFERENTIAL option.");
@@ -71,7 +72,7 @@ Result<std::unique_ptr<BackupJob>> BackupJob::Begin(const Catalog& catalog,
   return job;
 }
 
-Status BackupJob::Plan(const BackupOptions& o) {
+Status BackupSession::Plan(const BackupOptions& o) {
   const Database& db = *db_;
   BackupSetInfo& info = source_.info;
   info.database_name = db.name();
@@ -168,20 +169,20 @@ Status BackupJob::Plan(const BackupOptions& o) {
   return Status::Ok();
 }
 
-bool BackupJob::all_done() const {
+bool BackupSession::all_done() const {
   for (const auto& d : devices_) {
     if (!d->done()) return false;
   }
   return true;
 }
 
-size_t BackupJob::direct_files() const {
+size_t BackupSession::direct_files() const {
   size_t n = 0;
   for (const UniqueFd& fd : source_.direct_fds) n += fd.get() >= 0 ? 1 : 0;
   return n;
 }
 
-Status BackupJob::Commit() {
+Status BackupSession::Commit() {
   if (committed_) return Status::Ok();
   if (!all_done()) return Status::Failed("backup job committed before every device finished");
   const BackupSetInfo& info = source_.info;

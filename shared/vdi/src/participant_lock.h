@@ -2,8 +2,8 @@
 // (OFD) write lock on its own byte of the control object; the kernel drops it when the process
 // dies, so a peer whose slot is Active but whose byte is unlocked has died. Works across pid
 // namespaces (it only needs the same /dev/shm).
-#ifndef VDIBK_SHARED_VDI_SRC_LIVENESS_H_
-#define VDIBK_SHARED_VDI_SRC_LIVENESS_H_
+#ifndef VDIBK_SHARED_VDI_SRC_PARTICIPANT_LOCK_H_
+#define VDIBK_SHARED_VDI_SRC_PARTICIPANT_LOCK_H_
 
 #include <cstdint>
 
@@ -18,4 +18,4 @@ bool ParticipantLockHeld(int fd, uint32_t slot);
 
 }  // namespace vdibk::vdi
 
-#endif  // VDIBK_SHARED_VDI_SRC_LIVENESS_H_
+#endif  // VDIBK_SHARED_VDI_SRC_PARTICIPANT_LOCK_H_

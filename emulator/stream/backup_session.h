@@ -1,9 +1,9 @@
-// BackupJob: one BACKUP DATABASE / BACKUP LOG of the emulator. Begin() checks the SQL Server rules,
-// plans which file ranges go to which device and creates one DeviceStream per device; Commit()
-// records the outcome (history, differential base, log truncation) only once the caller knows the
-// backup succeeded, so a failed or aborted backup changes nothing.
-#ifndef VDIBK_EMULATOR_STREAM_BACKUP_JOB_H_
-#define VDIBK_EMULATOR_STREAM_BACKUP_JOB_H_
+// BackupSession: one BACKUP DATABASE / BACKUP LOG of the emulator. Begin() checks the SQL Server
+// rules, plans which file ranges go to which device and creates one DeviceStream per device;
+// Commit() records the outcome (history, differential base, log truncation) only once the caller
+// knows the backup succeeded, so a failed or aborted backup changes nothing.
+#ifndef VDIBK_EMULATOR_STREAM_BACKUP_SESSION_H_
+#define VDIBK_EMULATOR_STREAM_BACKUP_SESSION_H_
 
 #include <cstdint>
 #include <memory>
@@ -39,15 +39,15 @@ struct BackupOptions {
 
 // Owns the database snapshot, open files and the device streams. Not movable (the streams point
 // into it); device streams may be filled from different threads, Commit() after all are done.
-class BackupJob {
+class BackupSession {
  public:
   // Errors in SQL Server's words: 911 no database, 927 restoring, 4208 BACKUP LOG under SIMPLE,
   // 4214 no full backup yet, 3035 differential without base; bad options are kUsage.
-  static Result<std::unique_ptr<BackupJob>> Begin(const Catalog& catalog,
-                                                  const std::string& database,
-                                                  const BackupOptions& options);
-  BackupJob(const BackupJob&) = delete;
-  BackupJob& operator=(const BackupJob&) = delete;
+  static Result<std::unique_ptr<BackupSession>> Begin(const Catalog& catalog,
+                                                      const std::string& database,
+                                                      const BackupOptions& options);
+  BackupSession(const BackupSession&) = delete;
+  BackupSession& operator=(const BackupSession&) = delete;
 
   const BackupSetInfo& info() const { return source_.info; }  // family fields of device 0
   uint32_t device_count() const { return static_cast<uint32_t>(devices_.size()); }
@@ -68,7 +68,7 @@ class BackupJob {
   Status CommitLogBackup() { return Commit(); }
 
  private:
-  BackupJob() = default;
+  BackupSession() = default;
   Status Plan(const BackupOptions& options);
   Catalog catalog_{""};
   std::optional<Database> db_;
@@ -81,4 +81,4 @@ class BackupJob {
 
 }  // namespace vdibk::emulator
 
-#endif  // VDIBK_EMULATOR_STREAM_BACKUP_JOB_H_
+#endif  // VDIBK_EMULATOR_STREAM_BACKUP_SESSION_H_

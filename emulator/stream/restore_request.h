@@ -1,6 +1,7 @@
-// Options of one RESTORE (DATABASE | LOG | HEADERONLY | FILELISTONLY | VERIFYONLY) in the emulator.
-#ifndef VDIBK_EMULATOR_STREAM_RESTORE_OPTIONS_H_
-#define VDIBK_EMULATOR_STREAM_RESTORE_OPTIONS_H_
+// RestoreRequest: what one RESTORE (DATABASE | LOG | HEADERONLY | FILELISTONLY | VERIFYONLY) asks
+// of the emulator's restore (RestoreSession, RestoreStaging, the snapshot restore).
+#ifndef VDIBK_EMULATOR_STREAM_RESTORE_REQUEST_H_
+#define VDIBK_EMULATOR_STREAM_RESTORE_REQUEST_H_
 
 #include <cstdint>
 #include <string>
@@ -17,7 +18,7 @@ struct RestoreMove {
   std::string path;
 };
 
-struct RestoreOptions {
+struct RestoreRequest {
   RestoreMode mode = RestoreMode::kDatabase;
   std::string target_name;  // database to restore into; Default (empty): the name in the backup
   std::vector<RestoreMove> moves;
@@ -33,4 +34,4 @@ struct RestoreOptions {
 
 }  // namespace vdibk::emulator
 
-#endif  // VDIBK_EMULATOR_STREAM_RESTORE_OPTIONS_H_
+#endif  // VDIBK_EMULATOR_STREAM_RESTORE_REQUEST_H_

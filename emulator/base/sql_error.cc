@@ -1,12 +1,12 @@
-// SqlMessages bookkeeping and the SqlError <-> Status encoding.
-#include "emulator/tsql/sql_error.h"
+// SqlMessages bookkeeping and the one SqlError <-> Status encoding.
+#include "emulator/base/sql_error.h"
 
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <string_view>
 
-namespace vdibk::emulator::tsql {
+namespace vdibk::emulator {
 
 void SqlMessages::Info(int number, std::string text, int line) {
   SqlError m;
@@ -43,15 +43,19 @@ namespace {
 
 std::string EncodeLine(const SqlError& e) {
   char head[96];
-  std::snprintf(head, sizeof head, "Msg %d, Level %d, State %d, Line %d: ", e.number, e.level,
-                e.state, e.line);
+  if (e.line == 1) {
+    std::snprintf(head, sizeof head, "Msg %d, Level %d, State %d: ", e.number, e.level, e.state);
+  } else {
+    std::snprintf(head, sizeof head, "Msg %d, Level %d, State %d, Line %d: ", e.number, e.level,
+                  e.state, e.line);
+  }
   std::string line(head);
   for (char c : e.text) line += (c == '\n') ? ' ' : c;
   return line;
 }
 
-// Parses "[context: ]Msg N, Level L, State S[, Line X]: text" (the ", Line X" part is optional so
-// Status values of emulator/db's SqlError decode too); false when the line has another shape.
+// Parses "[context: ]Msg N, Level L, State S[, Line X]: text" (no ", Line X": line 1); false when
+// the line has another shape.
 bool DecodeLine(std::string_view line, SqlError* out) {
   size_t at = line.find("Msg ");
   if (at == std::string_view::npos) return false;
@@ -77,7 +81,7 @@ bool DecodeLine(std::string_view line, SqlError* out) {
 
 }  // namespace
 
-Status ToStatus(const SqlError& error) { return Status::SqlError(EncodeLine(error)); }
+Status ToStatus(const SqlError& error, ErrorCode code) { return Status(code, EncodeLine(error)); }
 
 Status ToStatus(const SqlMessages& messages) {
   std::string text;
@@ -88,6 +92,15 @@ Status ToStatus(const SqlMessages& messages) {
   }
   if (text.empty()) return Status::Ok();
   return Status::SqlError(std::move(text));
+}
+
+Status SqlErrorStatus(int number, std::string text, ErrorCode code, int level) {
+  SqlError e;
+  e.number = number;
+  e.level = level;
+  e.state = 1;
+  e.text = std::move(text);
+  return ToStatus(e, code);
 }
 
 SqlMessages SqlMessagesFromStatus(const Status& status) {
@@ -120,4 +133,16 @@ SqlMessages SqlMessagesFromStatus(const Status& status) {
   return out;
 }
 
-}  // namespace vdibk::emulator::tsql
+int SqlErrorNumber(const Status& status) {
+  const std::string& m = status.message();
+  SqlError e;
+  return DecodeLine(std::string_view(m).substr(0, m.find('\n')), &e) ? e.number : 0;
+}
+
+std::string SqlErrorText(const Status& status) {
+  const std::string& m = status.message();
+  SqlError e;
+  return DecodeLine(std::string_view(m).substr(0, m.find('\n')), &e) ? e.text : m;
+}
+
+}  // namespace vdibk::emulator

@@ -1,5 +1,5 @@
-// OFD byte-range locks used as death detectors (see liveness.h).
-#include "liveness.h"
+// OFD byte-range locks used as death detectors (see participant_lock.h).
+#include "participant_lock.h"
 
 #include <fcntl.h>
 
