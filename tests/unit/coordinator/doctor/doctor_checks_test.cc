@@ -15,12 +15,6 @@
 namespace vdibk::coordinator {
 namespace {
 
-constexpr uint64_t kMiB = 1024 * 1024;
-
-bool Has(const std::string& text, const std::string& what) {
-  return text.find(what) != std::string::npos;
-}
-
 SqlIdentity Mssql(std::vector<uint32_t> gids, bool known = true) {
   SqlIdentity who;
   who.creds.uid = kDefaultSqlUid;

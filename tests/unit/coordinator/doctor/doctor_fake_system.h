@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cstdint>
 #include <fstream>
 #include <functional>
 #include <map>
@@ -18,6 +19,13 @@
 #include "tests/harness/test_dirs.h"
 
 namespace vdibk::coordinator {
+
+inline constexpr uint64_t kMiB = 1024 * 1024;
+
+// True when `what` occurs in `text` (a check's detail or fix).
+inline bool Has(const std::string& text, const std::string& what) {
+  return text.find(what) != std::string::npos;
+}
 
 class FakeDoctorSystem : public OsDoctorSystem {
  public:

@@ -14,12 +14,6 @@
 namespace vdibk::coordinator {
 namespace {
 
-constexpr uint64_t kMiB = 1024 * 1024;
-
-bool Has(const std::string& text, const std::string& what) {
-  return text.find(what) != std::string::npos;
-}
-
 // A fake sqlcmd that answers SELECT 1 and SERVERPROPERTY('ProcessID') with `pid`.
 std::string GoodSqlcmd(const vdibk::testing::TempDir& dir, int pid) {
   return WriteFakeSqlcmd(dir, "case \"$5\" in\n  *ProcessID*) echo " + std::to_string(pid) +

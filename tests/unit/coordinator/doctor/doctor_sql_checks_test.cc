@@ -13,10 +13,6 @@ namespace {
 
 using namespace std::chrono_literals;
 
-bool Has(const std::string& text, const std::string& what) {
-  return text.find(what) != std::string::npos;
-}
-
 TEST(DoctorSqlcmdTest, MissingProgramFailsWithTheFlag) {
   FakeDoctorSystem sys;
   SqlcmdRunner sql("/nonexistent/sqlcmd", ".");
