@@ -262,12 +262,18 @@ TEST_F(CommitOutcomeTest, FailedPromotionKeepsTheSetForReconcile) {
   for (const std::string type : {"full", "diff", "log"}) {
     if (type != "full") Workload(type == "diff" ? 1 : 2);
     squeeze();
+    const std::vector<fs::path> earlier = SetDirs(repo_, "sales");
     Outcome b = Backup(type);
     release();
     EXPECT_EQ(b.exit_code, 2) << type << "\n" << b.out;
     EXPECT_NE(b.out.find("could not be promoted"), std::string::npos) << b.out;
     EXPECT_NE(b.out.find("stays unconfirmed"), std::string::npos) << b.out;
-    const std::string set = NewestSet();
+    // The set this backup made: not the newest name, since a backup in the same second as the
+    // one before gets the same stamp and "_diff"/"_log" sort before "_full".
+    std::string set;
+    for (const fs::path& d : SetDirs(repo_, "sales")) {
+      if (std::find(earlier.begin(), earlier.end(), d) == earlier.end()) set = d.string();
+    }
     ASSERT_TRUE(set.ends_with("_" + type)) << set;
     EXPECT_EQ(Manifest(set).state(), proto::MANIFEST_STATE_PENDING) << type;
     if (type == "log") break;  // the last one is confirmed after the refused restore below
