@@ -42,9 +42,7 @@ README_MAX_LINES = 15
 def include_folder(path):
     """The project folder an include names ("coordinator/repo/x.h" -> "coordinator/repo")."""
     parts = path.split('/')
-    if parts[0] in ('coordinator', 'agent') and len(parts) > 2:
-        return '/'.join(parts[:2])
-    if parts[0] in ('shared',) and len(parts) > 2:
+    if parts[0] in ('coordinator', 'agent', 'shared') and len(parts) > 2:
         return '/'.join(parts[:2])
     return parts[0] if len(parts) > 1 else None
 
