@@ -85,7 +85,12 @@ class CommitOutcomeTest : public vdibk::testing::EmulatorFixture {
                                      "--confirm-timeout",
                                      "2"};
     argv.insert(argv.end(), extra.begin(), extra.end());
-    return RunMerged(argv);
+    const std::vector<fs::path> earlier = SetDirs(repo_, "sales");
+    Outcome out = RunMerged(argv);
+    for (const fs::path& d : SetDirs(repo_, "sales")) {
+      if (std::find(earlier.begin(), earlier.end(), d) == earlier.end()) last_set_ = d.string();
+    }
+    return out;
   }
   Outcome Restore(std::vector<std::string> extra = {}) {
     std::vector<std::string> argv = {Bin("vdibackup"), "restore",  "--database",
@@ -108,12 +113,9 @@ class CommitOutcomeTest : public vdibk::testing::EmulatorFixture {
                            "--changes", "60", "--seed", std::to_string(seed)});
     ASSERT_EQ(w.exit_code, 0) << w.out;
   }
-  // The newest set directory of sales (names sort in time order).
-  std::string NewestSet() {
-    std::vector<fs::path> sets = SetDirs(repo_, "sales");
-    std::sort(sets.begin(), sets.end());
-    return sets.empty() ? "" : sets.back().string();
-  }
+  // The set directory the last Backup() made. Not the newest name: a backup in the same second
+  // as the one before gets the same stamp, and "_diff"/"_log" sort before "_full".
+  std::string NewestSet() const { return last_set_; }
   proto::Manifest Manifest(const std::string& set_dir) {
     stripe::DirectoryTarget t(set_dir);
     Result<proto::Manifest> m = stripe::ReadManifest(t, stripe::kManifestFileName);
@@ -128,6 +130,7 @@ class CommitOutcomeTest : public vdibk::testing::EmulatorFixture {
   std::string Ldf() { return ReadAll(data_ + "/sales/sales_log.ldf"); }
 
   std::string mount_;
+  std::string last_set_;
 };
 
 // Case 1: the connection drops after each commit (full, diff, log): every set survives,
