@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 # Chaos run (issue 13 item 6): N iterations of a random fault at a random moment of a vdibackup
-# backup or restore against vdi-emulator: kill -9 of a worker, the coordinator, sqlcmd or the
-# server; SIGSTOP of a worker or the coordinator; EIO or ENOSPC on the stripe target; a worker
+# backup or restore against vdi-emulator: kill -9 of a worker, the coordinator (at a random moment,
+# or right after it created its VDI set, before the server attached), sqlcmd or the server; SIGSTOP of a worker or the coordinator; EIO or ENOSPC on the stripe target; a worker
 # dying at a protocol point; a server commit that stalls; a connection dropped after the commit.
 # After each iteration the invariants are checked:
 #   1. every backup the server's history records is in the repository, COMPLETE or unconfirmed;
@@ -32,6 +32,8 @@ FAULTS = {
     "none": "no fault",
     "kill-worker": "SIGKILL of a vdibackup-worker",
     "kill-coordinator": "SIGKILL of vdibackup",
+    "kill-coordinator-in-create": "SIGKILL of vdibackup right after it created its VDI set, before "
+                                  "the server attached (its sqlcmd, a wrapper, kills it)",
     "kill-sqlcmd": "SIGKILL of the sqlcmd running a statement",
     "kill-server": "SIGKILL of vdi-emulator (restarted afterwards)",
     "stop-worker": "SIGSTOP of a vdibackup-worker (SIGCONT after the job)",
@@ -44,6 +46,12 @@ FAULTS = {
 }
 BACKUP_ONLY = {"target-eio", "target-enospc", "worker-dies-at-complete", "commit-stall",
                "drop-after-commit"}
+# Faults applied through the job's command line, not by apply().
+ARGV_FAULTS = {"kill-coordinator-in-create"}
+# The age guard of the orphaned-set sweep for every job here (VDIBACKUP_ORPHAN_MIN_AGE): a killed
+# coordinator's orphan is aged past it before the next job, which must remove it. Below the
+# default 60 s, so no vdibackup of a test running meanwhile takes our orphans first.
+ORPHAN_MIN_AGE = 20
 # The emulator's fault specs for the server-side faults (see emulator/README.md).
 SERVER_FAULTS = {"commit-stall": "commit-stall-ms=3000", "drop-after-commit": "drop-after-commit=1"}
 
@@ -75,7 +83,9 @@ class Chaos:
         self.endpoint = "ipc://" + os.path.join(self.work, "sql.sock")
         rl.become_subreaper()
         self.scope = rl.Scope(self.work)
-        self.env = self.scope.env(dict(os.environ, VDI_EMULATOR_ENDPOINT=self.endpoint))
+        self.env = self.scope.env(dict(os.environ, VDI_EMULATOR_ENDPOINT=self.endpoint,
+                                       VDIBACKUP_ORPHAN_MIN_AGE=str(ORPHAN_MIN_AGE)))
+        self.killer = self.write_killer_sqlcmd()
         self.server_fault = None
         self.server = None
         self.stats = collections.defaultdict(lambda: {"runs": 0, "exits": collections.Counter(),
@@ -95,6 +105,27 @@ class Chaos:
         self.server_fault = fault
 
     # --- the jobs ----------------------------------------------------------------------------
+    def write_killer_sqlcmd(self):
+        """A sqlcmd that SIGKILLs its caller when asked to run the BACKUP or RESTORE statement:
+        the coordinator has created its VDI set by then and the server has not attached."""
+        path = os.path.join(self.work, "sqlcmd-killer")
+        with open(path, "w") as f:
+            f.write("#!/bin/sh\n"
+                    "case \"$*\" in *'BACKUP DATABASE'*|*'BACKUP LOG'*|*'RESTORE DATABASE'*|"
+                    "*'RESTORE LOG'*) kill -9 $PPID; exit 1;; esac\n"
+                    f"exec '{self.bin}/sqlcmd' \"$@\"\n")
+        os.chmod(path, 0o700)
+        return path
+
+    def age_orphans(self):
+        """Ages our VDI sets' objects past ORPHAN_MIN_AGE, as if the next job came later."""
+        past = time.time() - ORPHAN_MIN_AGE - 10
+        for name in self.scope.shm_objects():
+            try:
+                os.utime(os.path.join("/dev/shm", name), (past, past))
+            except OSError:
+                pass
+
     def backup_argv(self, kind):
         return [f"{self.bin}/vdibackup", "backup", "--database", DB, "--repo", self.repo,
                 "--devices", "2", "--workers", str(random.choice([2, 3])), "--type", kind,
@@ -112,7 +143,7 @@ class Chaos:
         p = subprocess.Popen(argv, stdout=log, stderr=subprocess.STDOUT, env=env)
         stopped = []
         t0 = time.monotonic()
-        applied = fault in ("none",) or fault in BACKUP_ONLY
+        applied = fault in ("none",) or fault in BACKUP_ONLY or fault in ARGV_FAULTS
         while p.poll() is None:
             if not applied and time.monotonic() - t0 >= at:
                 applied = self.apply(fault, p.pid, stopped)
@@ -206,8 +237,9 @@ class Chaos:
                          (f"{DB}/{DB}_log.ldf", "copy/copy_log.ldf")):
             if not rl.same_file(os.path.join(self.data, src), os.path.join(self.data, dst)):
                 self.violation(key, f"restored {dst} differs from {src}")
-        # 4. Nothing leaked, once the next job ran (it sweeps the IPC directory a SIGKILLed
-        # coordinator left; orphaned workers notice the silence within 3 heartbeats).
+        # 4. Nothing leaked, once the next job ran (it sweeps the IPC directory and the orphaned
+        # VDI set a SIGKILLed coordinator left; orphaned workers notice the silence within 3
+        # heartbeats).
         deadline = time.monotonic() + 10
         while True:
             leaked = rl.leaks(baseline, self.scope.snapshot())
@@ -265,6 +297,8 @@ class Chaos:
                 argv = self.backup_argv(random.choice(["log", "log", "diff", "full"]))
             else:
                 argv = self.restore_argv()
+            if fault == "kill-coordinator-in-create":
+                argv += ["--sqlcmd", self.killer]
             at = random.uniform(0, 1.3 * durations[op])
             code, out = self.run_job(argv, env, fault, at)
             self.stats[key]["runs"] += 1
@@ -275,6 +309,8 @@ class Chaos:
                     last = [ln for ln in out.splitlines() if "failed" in ln or "warn" in ln]
                     print("    " + (last[-1] if last else out.strip()[-300:])[:400],
                           file=sys.stderr)
+            if fault.startswith("kill-coordinator"):
+                self.age_orphans()  # the next job sweeps the set the dead coordinator left
             self.check(key, baseline)
             done += 1
         self.server.stop()

@@ -12,6 +12,7 @@
 #include "coordinator/cli/backup_options.h"
 #include "coordinator/pipeline/backup_report.h"
 #include "coordinator/cli/command_support.h"
+#include "coordinator/doctor/doctor_orphans.h"
 #include "coordinator/doctor/doctor_runner.h"
 #include "coordinator/sql/server_watch.h"
 #include "coordinator/sql/sql_runner.h"
@@ -26,6 +27,7 @@ int RunBackupCommand(const std::vector<std::string>& args, const std::string& bi
   }
   InstallStopSignalHandlers();
   SqlcmdRunner sql(options->sqlcmd, options->server);
+  SweepOrphanedSetsAtStart();  // sets of killed runs: before the preflight sizes /dev/shm
   // vdibackup doctor's fatal checks, before the device set exists (exit 78 with the fix).
   OsDoctorSystem preflight_system;
   DoctorPlan preflight;

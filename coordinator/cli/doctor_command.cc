@@ -5,9 +5,11 @@
 #include <cstdio>
 #include <cstdlib>
 #include <thread>
+#include <utility>
 
 #include "agent/config/agent_config.h"
 #include "coordinator/cli/command_support.h"
+#include "coordinator/doctor/doctor_orphans.h"
 #include "coordinator/sql/sql_runner.h"
 #include "shared/base/command_line.h"
 #include "shared/base/json_text.h"
@@ -191,8 +193,11 @@ int RunDoctorCommand(const std::vector<std::string>& args, const std::string& bi
   }
   OsDoctorSystem sys;
   SqlcmdRunner sql(options->plan.sqlcmd, options->plan.server);
+  // Orphaned sets go first: their buffer segments count against the shm-space check.
+  CheckResult orphans = CheckOrphanedSets();
   std::vector<CheckResult> results = RunDoctorChecks(options->plan, sys, sql);
   results.push_back(SweepIpcDirs());
+  results.push_back(std::move(orphans));
   const bool failed = AnyFailed(results);
   log::Info(std::string("doctor: ") + std::to_string(results.size()) + " checks, " +
             (failed ? "some failed" : "none failed"));

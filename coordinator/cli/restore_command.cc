@@ -9,6 +9,7 @@
 #include "coordinator/repo/chain_history.h"
 #include "coordinator/cli/cli_progress.h"
 #include "coordinator/cli/command_support.h"
+#include "coordinator/doctor/doctor_orphans.h"
 #include "coordinator/doctor/doctor_runner.h"
 #include "coordinator/progress/progress_display.h"
 #include "coordinator/repo/restore_chain.h"
@@ -186,6 +187,7 @@ int RunRestoreCommand(const std::vector<std::string>& args, const std::string& b
   }
   InstallStopSignalHandlers();
   SqlcmdRunner sql(options->sqlcmd, options->server);
+  SweepOrphanedSetsAtStart();  // sets of killed runs: before the preflight sizes /dev/shm
   // vdibackup doctor's fatal checks, before the device set exists (exit 78 with the fix). The
   // server's default BUFFERCOUNT is 4 per device (one per stripe).
   OsDoctorSystem preflight_system;

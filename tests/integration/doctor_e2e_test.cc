@@ -95,12 +95,12 @@ TEST_F(DoctorE2eTest, EveryCheckPassesAndIsPrinted) {
   Outcome d = RunMerged(DoctorArgv());
   EXPECT_EQ(d.exit_code, 0) << d.out;
   for (const char* name : {"shm-space", "sqlcmd", "shm-probe", "libsqlvdi", "namespace", "repo",
-                           "tape /dev/null", "ipc-dirs"}) {
+                           "tape /dev/null", "ipc-dirs", "orphan-sets"}) {
     EXPECT_NE(d.out.find(std::string("PASS  ") + name), std::string::npos) << name << "\n" << d.out;
   }
   EXPECT_NE(d.out.find("SQL Server pid " + std::to_string(server_->pid())), std::string::npos)
       << d.out;
-  EXPECT_NE(d.out.find("8 checks: 0 failed"), std::string::npos) << d.out;
+  EXPECT_NE(d.out.find("9 checks: 0 failed"), std::string::npos) << d.out;
   EXPECT_EQ(d.out.find("FAIL"), std::string::npos) << d.out;
   EXPECT_TRUE(fs::is_empty(repo_)) << "the repo probe was left behind";
 }
@@ -113,10 +113,10 @@ TEST_F(DoctorE2eTest, ConfigFileChecksWhatTheAgentUsesAndOptionsOverrideIt) {
   Outcome d = RunMerged({Bin("vdibackup"), "doctor", "--config", config});
   EXPECT_EQ(d.exit_code, 0) << d.out;
   for (const char* name : {"shm-space", "sqlcmd", "shm-probe", "libsqlvdi", "namespace", "repo",
-                           "tape /dev/null", "listen", "ipc-dirs"}) {
+                           "tape /dev/null", "listen", "ipc-dirs", "orphan-sets"}) {
     EXPECT_NE(d.out.find(std::string("PASS  ") + name), std::string::npos) << name << "\n" << d.out;
   }
-  EXPECT_NE(d.out.find("9 checks: 0 failed"), std::string::npos) << d.out;
+  EXPECT_NE(d.out.find("10 checks: 0 failed"), std::string::npos) << d.out;
   EXPECT_NE(d.out.find(repo_), std::string::npos) << d.out;  // the config's repo was checked
   // An option overrides the file: a repo that does not exist fails, exit 78.
   d = RunMerged({Bin("vdibackup"), "doctor", "--config", config, "--repo", dir_.Join("nope")});
@@ -149,7 +149,7 @@ TEST_F(DoctorE2eTest, JsonReportIsOneObjectWithEveryCheck) {
     found = true;
     EXPECT_EQ(s->fields().at("status").string_value(), "ok");
     const auto& checks = s->fields().at("checks").list_value().values();
-    ASSERT_EQ(checks.size(), 8) << line;
+    ASSERT_EQ(checks.size(), 9) << line;
     for (const auto& c : checks) {
       EXPECT_EQ(c.struct_value().fields().at("status").string_value(), "pass") << line;
     }

@@ -32,6 +32,7 @@ using vdibk::testing::Outcome;
 using vdibk::testing::PollUntil;
 using vdibk::testing::RunMerged;
 using vdibk::testing::SetDirs;
+using vdibk::testing::ShmLeftovers;
 using vdibk::testing::StartMerged;
 using vdibk::testing::Subprocess;
 using vdibk::testing::Workers;
@@ -195,23 +196,34 @@ TEST_F(HostileRepoE2eTest, ConcurrentBackupsOfOneDatabaseAllSucceedWithDistinctS
 }
 
 // kill -9 of the coordinator leaves its ipc directory; `vdibackup doctor` removes it and says so.
+// The kill comes once data flows (the server has attached to the VDI set), so the server removes
+// the set's /dev/shm objects when it sees the coordinator die: killed earlier, between its
+// Create and the server's attach, nobody would, and the orphan (vdi_orphans.h) would outlive the
+// test. The set is named by the test, so TearDown removes whatever a failed run left.
 TEST_F(HostileRepoE2eTest, DoctorRemovesTheIpcDirectoryOfAKilledCoordinator) {
   Serve({"--fault", "slow-device=0:50"});
   // A TMPDIR of its own: no other test's vdibackup sweeps this directory first.
   const std::string tmp = dir_.Join("tmp");
   fs::create_directories(tmp);
   const std::vector<std::string> env{"TMPDIR=" + tmp};
-  auto backup =
-      StartMerged({Bin("vdibackup"), "backup", "--database", "sales", "--repo", repo_, "--devices",
-                   "2", "--max-transfer-size", "65536", "--server", endpoint_, "--no-progress"},
-                  env);
-  std::vector<vdibk::testing::WorkerProcess> workers;
+  const std::string set_name = TestSetName("vdbkhostile_");
+  auto backup = StartMerged({Bin("vdibackup"), "backup", "--database", "sales", "--repo", repo_,
+                             "--devices", "2", "--max-transfer-size", "65536", "--server",
+                             endpoint_, "--no-progress", "--set-name", set_name},
+                            env);
   ASSERT_TRUE(PollUntil(
       [&] {
-        workers = Workers(backup->pid());
-        return workers.size() == 2;
+        std::error_code ec;
+        for (const fs::path& s : SetDirs(repo_, "sales")) {
+          for (const auto& e : fs::directory_iterator(s, ec)) {
+            if (e.path().extension() == ".partial") return true;
+          }
+        }
+        return false;
       },
       30s));
+  std::vector<vdibk::testing::WorkerProcess> workers = Workers(backup->pid());
+  ASSERT_EQ(workers.size(), 2u);
   const std::string endpoint = FlagValue(workers[0].cmdline, "--connect");
   ASSERT_EQ(endpoint.rfind("ipc://", 0), 0u) << workers[0].cmdline;
   const fs::path ipc_dir = fs::path(endpoint.substr(6)).parent_path();
@@ -232,6 +244,9 @@ TEST_F(HostileRepoE2eTest, DoctorRemovesTheIpcDirectoryOfAKilledCoordinator) {
       EXPECT_TRUE(PollUntil([&] { return !Alive(w.pid); }, 15s)) << w.cmdline;
     }
   }
+  // The server saw the primary die, aborted the BACKUP and removed the set's objects.
+  EXPECT_TRUE(PollUntil([&] { return ShmLeftovers(set_name).empty(); }, 30s))
+      << ShmLeftovers(set_name);
 }
 
 }  // namespace

@@ -20,6 +20,8 @@ constexpr uint32_t kSlotsPerDevice = 64;   // commands in flight per device (que
 constexpr uint32_t kMaxParticipants = 66;  // primary, server, up to 64 secondaries
 constexpr uint32_t kPrimarySlot = 0;
 constexpr uint32_t kServerSlot = 1;
+// The lock byte (participant_lock.h) a remover of a dead set holds (dead_set.h); no participant.
+constexpr uint32_t kCleanerSlot = kMaxParticipants;
 constexpr uint32_t kMaxBuffers = 4096;  // index fits the 12-bit handle field
 constexpr uint32_t kMaxSegments = 8;
 constexpr uint32_t kNameMax = 128;     // device names, including the terminating NUL

@@ -3,6 +3,8 @@
 
 #include <fcntl.h>
 
+#include <cerrno>
+
 namespace vdibk::vdi {
 namespace {
 
@@ -24,6 +26,14 @@ struct flock MakeLock(short type, uint32_t slot) {
 bool LockParticipant(int fd, uint32_t slot) {
   struct flock fl = MakeLock(F_WRLCK, slot);
   return fcntl(fd, F_OFD_SETLK, &fl) == 0;
+}
+
+bool LockParticipantWait(int fd, uint32_t slot) {
+  for (;;) {
+    struct flock fl = MakeLock(F_WRLCK, slot);
+    if (fcntl(fd, F_OFD_SETLKW, &fl) == 0) return true;
+    if (errno != EINTR) return false;
+  }
 }
 
 void UnlockParticipant(int fd, uint32_t slot) {

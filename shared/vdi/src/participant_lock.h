@@ -11,6 +11,8 @@ namespace vdibk::vdi {
 
 // Takes the lock of `slot` on `fd` (non-blocking). False if another holder has it.
 bool LockParticipant(int fd, uint32_t slot);
+// Takes the lock of `slot` on `fd`, waiting while another holder has it. False on error.
+bool LockParticipantWait(int fd, uint32_t slot);
 // Releases the lock of `slot` on `fd`.
 void UnlockParticipant(int fd, uint32_t slot);
 // True if some open file description other than `fd`'s holds the lock of `slot`.

@@ -10,6 +10,7 @@
 #include <random>
 #include <thread>
 
+#include "dead_set.h"
 #include "futex.h"
 #include "participant_lock.h"
 #include "shm_names.h"
@@ -67,24 +68,18 @@ SetCore::~SetCore() {
 int SetCore::CreateAsPrimary(const std::string& set_name, const VDConfig& cfg) {
   set_name_ = set_name;
   const std::string ctl = ControlShmName(set_name);
-  for (int attempt = 0; attempt < 2; ++attempt) {
+  // Two tries: the name may be taken by a stale set of a dead creator, removed in between.
+  for (int attempt = 0; attempt < 2 && !control_.mapped(); ++attempt) {
     int err = 0;
     int rc = control_.Create(ctl, sizeof(ControlBlock), ObjectMode(), 4096, &err);
     if (rc == NOERROR) break;
     if (err != EEXIST) return err == EACCES || err == EPERM ? VD_E_SECURITY : VD_E_MEMORY;
-    // The name exists: a live set (any participant still holds its lock) or a stale leftover.
-    Segment probe;
-    int perr = 0;
-    if (probe.Open(ctl, 4096, &perr) != NOERROR) {
-      if (perr == ENOENT) continue;  // removed meanwhile
+    // The name exists: a live set (any participant still holds its lock) or a stale leftover,
+    // which goes (waiting for a concurrent orphan sweep judging it, if any).
+    DeadSetResult dead = RemoveDeadSet(EncodeSetName(set_name), std::chrono::seconds(0), true);
+    if (dead.outcome != DeadSetOutcome::kRemoved && dead.outcome != DeadSetOutcome::kGone) {
       return VD_E_PROTOCOL;
     }
-    for (uint32_t s = 0; s < kMaxParticipants; ++s) {
-      if (ParticipantLockHeld(probe.fd(), s)) return VD_E_PROTOCOL;
-    }
-    probe.Reset();
-    for (const auto& obj : ListSetObjects(set_name)) Segment::Unlink(obj);
-    if (attempt == 1) return VD_E_PROTOCOL;
   }
   if (!control_.mapped()) return VD_E_PROTOCOL;
   // Hold our liveness lock before anything else can look at the segment.
