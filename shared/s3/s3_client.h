@@ -38,9 +38,9 @@ struct PutObjectOptions {
   // Send If-None-Match: * (fail with 412 if the key exists). S3 honours it; some servers ignore
   // it, so it is a guard, not a lock.
   bool if_none_match = false;
-  std::string content_type;
+  std::string content_type = {};
   // Base64 Content-MD5 of a streamed body (memory bodies get theirs computed); empty: none.
-  std::string content_md5;
+  std::string content_md5 = {};
 };
 
 struct ListObjectsRequest {

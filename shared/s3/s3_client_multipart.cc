@@ -89,6 +89,11 @@ Result<CompleteMultipartUploadResult> S3Client::CompleteMultipartUpload(
   }
   Result<CompleteMultipartUploadResult> result = ParseCompleteMultipartUpload(r->body);
   if (!result.ok()) return Context(result.status(), call.operation, bucket, key);
+  if (result->etag.empty()) result->etag = std::string(r->Header("etag").value_or(""));
+  if (result->etag.empty()) {  // Ceph 16 answers <ETag></ETag>: ask the object
+    VDIBK_ASSIGN_OR_RETURN(ObjectInfo head, HeadObject(bucket, key));
+    result->etag = head.etag;
+  }
   VDIBK_RETURN_IF_ERROR(check(result->etag));
   return result;
 }

@@ -12,7 +12,7 @@ namespace {
 // Parses `body` and checks that its root element is `root`.
 Result<XmlDocument> ParseAs(std::string_view body, std::string_view root) {
   Result<XmlDocument> doc = XmlDocument::Parse(body);
-  if (!doc.ok()) return doc.status().WithContext(std::string("S3 ") + std::string(root));
+  if (!doc.ok()) return doc.status().WithContext("<" + std::string(root) + ">");
   if (doc->root().name() != root)
     return Status::Integrity("S3 answered <" + std::string(doc->root().name()) +
                              "> where <" + std::string(root) + "> was expected");
@@ -52,7 +52,7 @@ Result<ListObjectsPage> ParseListObjectsV2(std::string_view body) {
   for (const XmlElement& c : r.Children("Contents")) {
     ObjectSummary o;
     o.key = c.ChildText("Key");
-    if (o.key.empty()) return Status::Integrity("S3 ListObjectsV2: <Contents> without a <Key>");
+    if (o.key.empty()) return Status::Integrity("ListObjectsV2: <Contents> without a <Key>");
     VDIBK_ASSIGN_OR_RETURN(o.size, ParseUint(c.ChildText("Size"), "Size"));
     o.etag = c.ChildText("ETag");
     o.last_modified = c.ChildText("LastModified");
@@ -63,14 +63,14 @@ Result<ListObjectsPage> ParseListObjectsV2(std::string_view body) {
   page.truncated = IsTrue(r.ChildText("IsTruncated"));
   page.next_continuation_token = r.ChildText("NextContinuationToken");
   if (page.truncated && page.next_continuation_token.empty())
-    return Status::Integrity("S3 ListObjectsV2: truncated without a NextContinuationToken");
+    return Status::Integrity("ListObjectsV2: truncated without a NextContinuationToken");
   return page;
 }
 
 Result<std::string> ParseInitiateMultipartUpload(std::string_view body) {
   VDIBK_ASSIGN_OR_RETURN(XmlDocument doc, ParseAs(body, "InitiateMultipartUploadResult"));
   std::string id = doc.root().ChildText("UploadId");
-  if (id.empty()) return Status::Integrity("S3 CreateMultipartUpload: no UploadId");
+  if (id.empty()) return Status::Integrity("CreateMultipartUpload: no UploadId");
   return id;
 }
 
@@ -79,8 +79,7 @@ Result<CompleteMultipartUploadResult> ParseCompleteMultipartUpload(std::string_v
   const XmlElement r = doc.root();
   CompleteMultipartUploadResult out{r.ChildText("Location"), r.ChildText("Bucket"),
                                     r.ChildText("Key"), r.ChildText("ETag")};
-  if (out.etag.empty()) return Status::Integrity("S3 CompleteMultipartUpload: no ETag");
-  return out;
+  return out;  // the ETag may be empty (Ceph 16 sends <ETag></ETag>)
 }
 
 Result<ListMultipartUploadsPage> ParseListMultipartUploads(std::string_view body) {
@@ -90,14 +89,14 @@ Result<ListMultipartUploadsPage> ParseListMultipartUploads(std::string_view body
   for (const XmlElement& u : r.Children("Upload")) {
     MultipartUploadInfo info{u.ChildText("Key"), u.ChildText("UploadId"), u.ChildText("Initiated")};
     if (info.key.empty() || info.upload_id.empty())
-      return Status::Integrity("S3 ListMultipartUploads: <Upload> without Key or UploadId");
+      return Status::Integrity("ListMultipartUploads: <Upload> without Key or UploadId");
     page.uploads.push_back(std::move(info));
   }
   page.truncated = IsTrue(r.ChildText("IsTruncated"));
   page.next_key_marker = r.ChildText("NextKeyMarker");
   page.next_upload_id_marker = r.ChildText("NextUploadIdMarker");
   if (page.truncated && page.next_key_marker.empty() && page.next_upload_id_marker.empty())
-    return Status::Integrity("S3 ListMultipartUploads: truncated without a next marker");
+    return Status::Integrity("ListMultipartUploads: truncated without a next marker");
   return page;
 }
 

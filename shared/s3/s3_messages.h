@@ -54,7 +54,7 @@ struct CompletedPart {
 };
 
 struct CompleteMultipartUploadResult {
-  std::string location, bucket, key, etag;
+  std::string location, bucket, key, etag;  // etag may be empty (Ceph 16 sends none)
 };
 
 struct DeleteObjectError {
