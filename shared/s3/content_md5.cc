@@ -18,8 +18,8 @@ Md5Digest Md5Of(std::string_view data) {
 
 std::string Base64(const uint8_t* data, size_t size) {
   std::string out(4 * ((size + 2) / 3) + 1, '\0');
-  const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()), data,
-                                static_cast<int>(size));
+  const int n =
+      EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()), data, static_cast<int>(size));
   out.resize(n > 0 ? static_cast<size_t>(n) : 0);
   return out;
 }
@@ -42,9 +42,12 @@ std::optional<std::string> MultipartEtag(const std::vector<std::string>& part_et
       int v = 0;
       for (size_t j = i; j < i + 2; ++j) {
         const char c = hex[j];
-        if (c >= '0' && c <= '9') v = v * 16 + (c - '0');
-        else if (c >= 'a' && c <= 'f') v = v * 16 + (c - 'a' + 10);
-        else return std::nullopt;
+        if (c >= '0' && c <= '9')
+          v = v * 16 + (c - '0');
+        else if (c >= 'a' && c <= 'f')
+          v = v * 16 + (c - 'a' + 10);
+        else
+          return std::nullopt;
       }
       concatenated += static_cast<char>(v);
     }

@@ -63,8 +63,8 @@ Result<AwsCredentials> CredentialsFromIni(std::string_view text, std::string_vie
   if (it == sections.end()) {
     std::string names;
     for (const std::string& n : order) names += (names.empty() ? "" : ", ") + n;
-    return Status::Configuration(where + ": no profile [" + std::string(profile) + "] (profiles: " +
-                                 (names.empty() ? "none" : names) +
+    return Status::Configuration(where + ": no profile [" + std::string(profile) +
+                                 "] (profiles: " + (names.empty() ? "none" : names) +
                                  "); set AWS_PROFILE or add the section");
   }
   AwsCredentials creds;

@@ -50,36 +50,44 @@ struct HttpRequest {
 
 // Why a request got no HTTP response. The S3 client decides what is worth a retry.
 enum class TransportError {
-  kNone,         // a response arrived (any status)
-  kConnect,      // connection refused / host unreachable
-  kResolve,      // the host name does not resolve
-  kTimeout,      // connect timeout or the low-speed limit
-  kConnection,   // reset, closed early, send/receive failure mid-request
-  kTls,          // certificate or handshake failure
-  kBodySource,   // the body source or sink failed (its message is in detail)
-  kOther,        // anything else (bad URL, out of memory, ...)
+  kNone,        // a response arrived (any status)
+  kConnect,     // connection refused / host unreachable
+  kResolve,     // the host name does not resolve
+  kTimeout,     // connect timeout or the low-speed limit
+  kConnection,  // reset, closed early, send/receive failure mid-request
+  kTls,         // certificate or handshake failure
+  kBodySource,  // the body source or sink failed (its message is in detail)
+  kOther,       // anything else (bad URL, out of memory, ...)
 };
 
 inline std::string_view TransportErrorName(TransportError e) {
   switch (e) {
-    case TransportError::kNone: return "none";
-    case TransportError::kConnect: return "connection failed";
-    case TransportError::kResolve: return "host not found";
-    case TransportError::kTimeout: return "timed out";
-    case TransportError::kConnection: return "connection lost";
-    case TransportError::kTls: return "TLS failure";
-    case TransportError::kBodySource: return "body source/sink failed";
-    case TransportError::kOther: return "transport failure";
+    case TransportError::kNone:
+      return "none";
+    case TransportError::kConnect:
+      return "connection failed";
+    case TransportError::kResolve:
+      return "host not found";
+    case TransportError::kTimeout:
+      return "timed out";
+    case TransportError::kConnection:
+      return "connection lost";
+    case TransportError::kTls:
+      return "TLS failure";
+    case TransportError::kBodySource:
+      return "body source/sink failed";
+    case TransportError::kOther:
+      return "transport failure";
   }
   return "transport failure";
 }
 
 struct HttpResponse {
   TransportError error = TransportError::kNone;
-  std::string detail;                // when error != kNone: what went wrong (never a secret)
-  long status = 0;                   // HTTP status when error == kNone
-  std::vector<HttpHeader> headers;   // names lower-cased, of the final response
-  std::string body;                  // the whole body unless a sink took a 2xx one
+  std::string detail;               // when error != kNone: what went wrong (never a secret)
+  long status = 0;                  // HTTP status when error == kNone
+  std::vector<HttpHeader> headers;  // names lower-cased, of the final response
+  std::string body;                 // the whole body unless a sink took a 2xx one
 
   // The first header named `lower_name`, if any.
   std::optional<std::string_view> Header(std::string_view lower_name) const {

@@ -25,9 +25,9 @@ RetryClock& RealRetryClock();
 struct RetryOptions {
   // Total time one request may take, its retries and waits included: no retry starts after it.
   std::chrono::milliseconds budget{120'000};
-  std::chrono::milliseconds base_delay{100};  // the first retry waits up to this
+  std::chrono::milliseconds base_delay{100};    // the first retry waits up to this
   std::chrono::milliseconds max_delay{20'000};  // no single wait is longer
-  int max_attempts = 0;  // 0: as many as the budget allows
+  int max_attempts = 0;                         // 0: as many as the budget allows
 };
 
 // Decides and waits between attempts. Copyable; thread-safe (the jitter source is locked).

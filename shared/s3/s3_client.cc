@@ -25,8 +25,7 @@ std::optional<uint64_t> ToUint(std::string_view s) {
 
 ObjectInfo InfoFrom(const HttpResponse& r) {
   ObjectInfo info;
-  if (auto len = r.Header("content-length"))
-    info.content_length = ToUint(*len).value_or(0);
+  if (auto len = r.Header("content-length")) info.content_length = ToUint(*len).value_or(0);
   info.size = info.content_length;
   if (auto range = r.Header("content-range")) {  // "bytes 0-9/100"
     const size_t slash = range->rfind('/');
@@ -62,7 +61,8 @@ Result<std::unique_ptr<S3Client>> S3Client::Create(const S3Config& config) {
 
 HttpRequest S3Client::BuildRequest(const Call& call, Status& error) {
   const bool path_style = config_.UsePathStyle(call.bucket);
-  const std::string host = path_style ? config_.host : std::string(call.bucket) + "." + config_.host;
+  const std::string host =
+      path_style ? config_.host : std::string(call.bucket) + "." + config_.host;
   std::string path = path_style ? "/" + std::string(call.bucket) : std::string();
   if (!call.key.empty() || !path_style) path += "/" + std::string(call.key);
 
@@ -117,9 +117,9 @@ Result<HttpResponse> S3Client::Execute(const Call& call) {
     Status build_error;
     HttpRequest request = BuildRequest(call, build_error);
     if (!build_error.ok())
-      return Status(build_error.code(), Redact("S3 " + std::string(call.operation) + ": " +
-                                                   build_error.message(),
-                                               creds.secret_access_key, creds.session_token));
+      return Status(build_error.code(),
+                    Redact("S3 " + std::string(call.operation) + ": " + build_error.message(),
+                           creds.secret_access_key, creds.session_token));
     HttpResponse response = transport_->Send(request);
     const bool success = response.error == TransportError::kNone && response.status >= 200 &&
                          response.status < 300 &&
@@ -163,8 +163,8 @@ Result<std::string> S3Client::PutObject(std::string_view bucket, std::string_vie
 
 Result<std::string> S3Client::PutObject(std::string_view bucket, std::string_view key,
                                         HttpBodySource& source, const PutObjectOptions& options) {
-  Call call{.operation = "PutObject", .method = "PUT", .bucket = bucket, .key = key,
-            .source = &source};
+  Call call{
+      .operation = "PutObject", .method = "PUT", .bucket = bucket, .key = key, .source = &source};
   if (!options.content_md5.empty()) call.headers.push_back({"Content-MD5", options.content_md5});
   if (!options.content_type.empty()) call.headers.push_back({"Content-Type", options.content_type});
   if (options.if_none_match) call.headers.push_back({"If-None-Match", "*"});

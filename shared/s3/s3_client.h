@@ -28,10 +28,10 @@ struct ByteRange {
 };
 
 struct ObjectInfo {
-  uint64_t size = 0;          // of the object (a ranged GET: the whole object's, from Content-Range)
+  uint64_t size = 0;  // of the object (a ranged GET: the whole object's, from Content-Range)
   uint64_t content_length = 0;  // of this response's body
-  std::string etag;           // quotes included
-  std::string last_modified;  // HTTP date as sent
+  std::string etag;             // quotes included
+  std::string last_modified;    // HTTP date as sent
 };
 
 struct PutObjectOptions {
@@ -85,8 +85,7 @@ class S3Client {
   Result<ListObjectsPage> ListObjectsV2Page(std::string_view bucket,
                                             const ListObjectsRequest& request);
   // Every object under `prefix`, all pages (max_keys_per_page each) in S3's (key) order.
-  Result<std::vector<ObjectSummary>> ListObjectsV2(std::string_view bucket,
-                                                   std::string_view prefix,
+  Result<std::vector<ObjectSummary>> ListObjectsV2(std::string_view bucket, std::string_view prefix,
                                                    int max_keys_per_page = 1000);
 
   // Returns the upload id.

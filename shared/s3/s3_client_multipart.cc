@@ -21,9 +21,11 @@ Status Context(Status s, std::string_view operation, std::string_view bucket,
 
 }  // namespace
 
-Result<std::string> S3Client::CreateMultipartUpload(std::string_view bucket,
-                                                    std::string_view key) {
-  Call call{.operation = "CreateMultipartUpload", .method = "POST", .bucket = bucket, .key = key,
+Result<std::string> S3Client::CreateMultipartUpload(std::string_view bucket, std::string_view key) {
+  Call call{.operation = "CreateMultipartUpload",
+            .method = "POST",
+            .bucket = bucket,
+            .key = key,
             .query = {{"uploads", ""}}};
   VDIBK_ASSIGN_OR_RETURN(HttpResponse r, Execute(call));
   Result<std::string> id = ParseInitiateMultipartUpload(r.body);
@@ -37,10 +39,13 @@ Result<std::string> S3Client::UploadPart(std::string_view bucket, std::string_vi
   if (part_number < 1 || part_number > 10000)
     return Status::Usage("S3 UploadPart: part number " + std::to_string(part_number) +
                          " is outside 1..10000");
-  Call call{.operation = "UploadPart", .method = "PUT", .bucket = bucket, .key = key,
-            .query = {{"partNumber", std::to_string(part_number)},
-                      {"uploadId", std::string(upload_id)}},
-            .body = data};
+  Call call{
+      .operation = "UploadPart",
+      .method = "PUT",
+      .bucket = bucket,
+      .key = key,
+      .query = {{"partNumber", std::to_string(part_number)}, {"uploadId", std::string(upload_id)}},
+      .body = data};
   call.headers.push_back({"Content-MD5", ContentMd5(std::string_view(data.data(), data.size()))});
   VDIBK_ASSIGN_OR_RETURN(HttpResponse r, Execute(call));
   const std::string etag(r.Header("etag").value_or(""));
@@ -70,9 +75,13 @@ Result<CompleteMultipartUploadResult> S3Client::CompleteMultipartUpload(
                              std::to_string(parts.size()) + " parts sent");
   };
 
-  Call call{.operation = "CompleteMultipartUpload", .method = "POST", .bucket = bucket,
-            .key = key, .query = {{"uploadId", std::string(upload_id)}},
-            .body = std::span<const char>(xml->data(), xml->size()), .error_in_200 = true};
+  Call call{.operation = "CompleteMultipartUpload",
+            .method = "POST",
+            .bucket = bucket,
+            .key = key,
+            .query = {{"uploadId", std::string(upload_id)}},
+            .body = std::span<const char>(xml->data(), xml->size()),
+            .error_in_200 = true};
   call.headers.push_back({"Content-MD5", ContentMd5(*xml)});
   call.headers.push_back({"Content-Type", "application/xml"});
   Result<HttpResponse> r = Execute(call);
@@ -100,7 +109,10 @@ Result<CompleteMultipartUploadResult> S3Client::CompleteMultipartUpload(
 
 Status S3Client::AbortMultipartUpload(std::string_view bucket, std::string_view key,
                                       std::string_view upload_id) {
-  Call call{.operation = "AbortMultipartUpload", .method = "DELETE", .bucket = bucket, .key = key,
+  Call call{.operation = "AbortMultipartUpload",
+            .method = "DELETE",
+            .bucket = bucket,
+            .key = key,
             .query = {{"uploadId", std::string(upload_id)}}};
   Result<HttpResponse> r = Execute(call);
   return r.ok() ? Status::Ok() : r.status();
@@ -111,7 +123,9 @@ Result<std::vector<MultipartUploadInfo>> S3Client::ListMultipartUploads(std::str
   std::vector<MultipartUploadInfo> all;
   std::string key_marker, id_marker;
   for (;;) {
-    Call call{.operation = "ListMultipartUploads", .method = "GET", .bucket = bucket,
+    Call call{.operation = "ListMultipartUploads",
+              .method = "GET",
+              .bucket = bucket,
               .query = {{"uploads", ""}}};
     if (!prefix.empty()) call.query.push_back({"prefix", std::string(prefix)});
     if (!key_marker.empty()) call.query.push_back({"key-marker", key_marker});
@@ -131,7 +145,9 @@ Result<std::vector<MultipartUploadInfo>> S3Client::ListMultipartUploads(std::str
 
 Result<ListObjectsPage> S3Client::ListObjectsV2Page(std::string_view bucket,
                                                     const ListObjectsRequest& request) {
-  Call call{.operation = "ListObjectsV2", .method = "GET", .bucket = bucket,
+  Call call{.operation = "ListObjectsV2",
+            .method = "GET",
+            .bucket = bucket,
             .query = {{"list-type", "2"}}};
   if (!request.prefix.empty()) call.query.push_back({"prefix", request.prefix});
   if (!request.delimiter.empty()) call.query.push_back({"delimiter", request.delimiter});
@@ -171,8 +187,11 @@ Result<std::vector<DeleteObjectError>> S3Client::DeleteObjects(
         keys.begin() + static_cast<ptrdiff_t>(std::min(keys.size(), at + kDeleteBatch)));
     Result<std::string> xml = BuildDeleteObjects(batch, /*quiet=*/true);
     if (!xml.ok()) return Context(xml.status(), "DeleteObjects", bucket);
-    Call call{.operation = "DeleteObjects", .method = "POST", .bucket = bucket,
-              .query = {{"delete", ""}}, .body = std::span<const char>(xml->data(), xml->size())};
+    Call call{.operation = "DeleteObjects",
+              .method = "POST",
+              .bucket = bucket,
+              .query = {{"delete", ""}},
+              .body = std::span<const char>(xml->data(), xml->size())};
     call.headers.push_back({"Content-MD5", ContentMd5(*xml)});
     call.headers.push_back({"Content-Type", "application/xml"});
     VDIBK_ASSIGN_OR_RETURN(HttpResponse r, Execute(call));

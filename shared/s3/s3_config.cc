@@ -27,7 +27,8 @@ Status ParseEndpoint(std::string url, const std::string& from, S3Config& config)
   while (!rest.empty() && rest.back() == '/') rest.pop_back();
   if (rest.empty()) return Status::Configuration(shown + ": no host");
   if (rest.find_first_of("/?#@ ") != std::string::npos)
-    return Status::Configuration(shown + ": only scheme, host and port are allowed (no path, "
+    return Status::Configuration(shown +
+                                 ": only scheme, host and port are allowed (no path, "
                                  "query or user)");
   config.host = rest;
   return Status::Ok();
@@ -37,9 +38,12 @@ Status ParseEndpoint(std::string url, const std::string& from, S3Config& config)
 
 bool S3Config::UsePathStyle(std::string_view bucket) const {
   switch (addressing) {
-    case AddressingStyle::kPath: return true;
-    case AddressingStyle::kVirtualHost: return false;
-    case AddressingStyle::kAuto: break;
+    case AddressingStyle::kPath:
+      return true;
+    case AddressingStyle::kVirtualHost:
+      return false;
+    case AddressingStyle::kAuto:
+      break;
   }
   return custom_endpoint || bucket.find('.') != std::string_view::npos ||
          !IsValidBucketName(bucket);
@@ -56,8 +60,8 @@ EnvLookup ProcessEnvironment() {
 Result<S3Config> LoadS3Config(const S3Flags& flags, const EnvLookup& env) {
   S3Config config;
   // Region first: AWS's default endpoint depends on it.
-  config.region = !flags.region.empty()            ? flags.region
-                  : !Get(env, "AWS_REGION").empty() ? Get(env, "AWS_REGION")
+  config.region = !flags.region.empty()                     ? flags.region
+                  : !Get(env, "AWS_REGION").empty()         ? Get(env, "AWS_REGION")
                   : !Get(env, "AWS_DEFAULT_REGION").empty() ? Get(env, "AWS_DEFAULT_REGION")
                                                             : "us-east-1";
   for (char c : config.region)
@@ -75,9 +79,12 @@ Result<S3Config> LoadS3Config(const S3Flags& flags, const EnvLookup& env) {
     config.host = "s3." + config.region + ".amazonaws.com";
   }
 
-  if (flags.addressing.empty() || flags.addressing == "auto") config.addressing = AddressingStyle::kAuto;
-  else if (flags.addressing == "path") config.addressing = AddressingStyle::kPath;
-  else if (flags.addressing == "virtual") config.addressing = AddressingStyle::kVirtualHost;
+  if (flags.addressing.empty() || flags.addressing == "auto")
+    config.addressing = AddressingStyle::kAuto;
+  else if (flags.addressing == "path")
+    config.addressing = AddressingStyle::kPath;
+  else if (flags.addressing == "virtual")
+    config.addressing = AddressingStyle::kVirtualHost;
   else
     return Status::Usage("--s3-addressing '" + flags.addressing.substr(0, 40) +
                          "': use auto, path or virtual");
@@ -87,10 +94,10 @@ Result<S3Config> LoadS3Config(const S3Flags& flags, const EnvLookup& env) {
   const std::string secret = Get(env, "AWS_SECRET_ACCESS_KEY");
   if (flags.profile.empty() && (!access.empty() || !secret.empty())) {
     if (access.empty() || secret.empty())
-      return Status::Configuration(std::string("AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY go "
-                                               "together; only ") +
-                                   (access.empty() ? "AWS_SECRET_ACCESS_KEY" : "AWS_ACCESS_KEY_ID") +
-                                   " is set");
+      return Status::Configuration(
+          std::string("AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY go "
+                      "together; only ") +
+          (access.empty() ? "AWS_SECRET_ACCESS_KEY" : "AWS_ACCESS_KEY_ID") + " is set");
     config.credentials = {access, secret, Get(env, "AWS_SESSION_TOKEN")};
     config.credentials_source = "environment";
     return config;
@@ -102,8 +109,9 @@ Result<S3Config> LoadS3Config(const S3Flags& flags, const EnvLookup& env) {
   if (path.empty()) {
     const std::string home = Get(env, "HOME");
     if (home.empty())
-      return Status::Configuration("no S3 credentials: set AWS_ACCESS_KEY_ID and "
-                                   "AWS_SECRET_ACCESS_KEY or AWS_SHARED_CREDENTIALS_FILE");
+      return Status::Configuration(
+          "no S3 credentials: set AWS_ACCESS_KEY_ID and "
+          "AWS_SECRET_ACCESS_KEY or AWS_SHARED_CREDENTIALS_FILE");
     path = home + "/.aws/credentials";
   }
   Result<AwsCredentials> creds = ReadCredentialsFile(path, profile);

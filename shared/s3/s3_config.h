@@ -20,11 +20,11 @@ enum class AddressingStyle { kAuto, kPath, kVirtualHost };
 
 // What the command line gave (empty: not given).
 struct S3Flags {
-  std::string endpoint = {};   // --s3-endpoint URL
-  std::string region = {};     // --s3-region
-  std::string profile = {};    // --s3-profile (credentials file profile)
-  std::string addressing = {}; // --s3-addressing auto|path|virtual
-  std::string ca_file = {};    // --s3-ca-file PEM
+  std::string endpoint = {};    // --s3-endpoint URL
+  std::string region = {};      // --s3-region
+  std::string profile = {};     // --s3-profile (credentials file profile)
+  std::string addressing = {};  // --s3-addressing auto|path|virtual
+  std::string ca_file = {};     // --s3-ca-file PEM
 };
 
 struct S3Config {

@@ -20,7 +20,8 @@ struct Diagnosis {
 Diagnosis Diagnose(const S3Error& e) {
   const std::string& c = e.body.code;
   switch (e.transport) {
-    case TransportError::kNone: break;
+    case TransportError::kNone:
+      break;
     case TransportError::kResolve:
       return {ErrorCode::kConfiguration, "check the endpoint (--s3-endpoint / AWS_ENDPOINT_URL)"};
     case TransportError::kTls:
@@ -29,8 +30,10 @@ Diagnosis Diagnose(const S3Error& e) {
     case TransportError::kConnect:
       return {ErrorCode::kTargetIo,
               "check that the S3 endpoint is up and reachable (--s3-endpoint / AWS_ENDPOINT_URL)"};
-    case TransportError::kBodySource: return {ErrorCode::kTargetIo, ""};
-    default: return {ErrorCode::kTargetIo, "check the network path to the S3 endpoint"};
+    case TransportError::kBodySource:
+      return {ErrorCode::kTargetIo, ""};
+    default:
+      return {ErrorCode::kTargetIo, "check the network path to the S3 endpoint"};
   }
   if (OneOf(c, {"InvalidAccessKeyId", "SignatureDoesNotMatch", "InvalidToken", "ExpiredToken",
                 "TokenRefreshRequired"}))
@@ -39,7 +42,8 @@ Diagnosis Diagnose(const S3Error& e) {
             "file profile"};
   if (c == "RequestTimeTooSkewed")
     return {ErrorCode::kConfiguration, "check this machine's clock (NTP)"};
-  if (OneOf(c, {"AuthorizationHeaderMalformed", "PermanentRedirect", "IllegalLocationConstraintException"}) ||
+  if (OneOf(c, {"AuthorizationHeaderMalformed", "PermanentRedirect",
+                "IllegalLocationConstraintException"}) ||
       e.http_status == 301)
     return {ErrorCode::kConfiguration,
             "check the region (AWS_REGION) and the addressing style against the bucket's"};
@@ -76,7 +80,8 @@ S3Error S3Error::FromResponse(const HttpResponse& response) {
 
 bool IsTransient(const S3Error& e) {
   switch (e.transport) {
-    case TransportError::kNone: break;
+    case TransportError::kNone:
+      break;
     case TransportError::kConnect:
     case TransportError::kTimeout:
     case TransportError::kConnection:

@@ -9,8 +9,10 @@ bool IsLowerAlnum(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '
 bool LooksLikeIpv4(std::string_view s) {
   int dots = 0;
   for (char c : s) {
-    if (c == '.') ++dots;
-    else if (c < '0' || c > '9') return false;
+    if (c == '.')
+      ++dots;
+    else if (c < '0' || c > '9')
+      return false;
   }
   return dots == 3;
 }
@@ -26,7 +28,9 @@ bool IsValidBucketName(std::string_view b) {
   return !LooksLikeIpv4(b);
 }
 
-std::string S3Location::ToString() const { return "s3://" + bucket + (prefix.empty() ? "" : "/" + prefix); }
+std::string S3Location::ToString() const {
+  return "s3://" + bucket + (prefix.empty() ? "" : "/" + prefix);
+}
 
 Result<S3Location> S3Location::Parse(std::string_view url) {
   const std::string shown = "'" + std::string(url.substr(0, 200)) + "'";
@@ -36,7 +40,8 @@ Result<S3Location> S3Location::Parse(std::string_view url) {
   std::string_view rest = url.substr(kScheme.size());
   const size_t slash = rest.find('/');
   const std::string_view bucket = rest.substr(0, slash);
-  if (bucket.empty()) return Status::Usage("S3 location " + shown + ": no bucket (s3://BUCKET/PREFIX)");
+  if (bucket.empty())
+    return Status::Usage("S3 location " + shown + ": no bucket (s3://BUCKET/PREFIX)");
   if (!IsValidBucketName(bucket))
     return Status::Usage("S3 location " + shown + ": '" + std::string(bucket) +
                          "' is not a valid bucket name (3-63 characters of a-z, 0-9, '.' and '-', "

@@ -14,8 +14,8 @@ Result<XmlDocument> ParseAs(std::string_view body, std::string_view root) {
   Result<XmlDocument> doc = XmlDocument::Parse(body);
   if (!doc.ok()) return doc.status().WithContext("<" + std::string(root) + ">");
   if (doc->root().name() != root)
-    return Status::Integrity("S3 answered <" + std::string(doc->root().name()) +
-                             "> where <" + std::string(root) + "> was expected");
+    return Status::Integrity("S3 answered <" + std::string(doc->root().name()) + "> where <" +
+                             std::string(root) + "> was expected");
   return doc;
 }
 
@@ -110,8 +110,7 @@ Result<std::vector<DeleteObjectError>> ParseDeleteObjectsResult(std::string_view
 
 Result<std::string> BuildCompleteMultipartUpload(const std::vector<CompletedPart>& parts) {
   if (parts.empty()) return Status::Usage("CompleteMultipartUpload needs at least one part");
-  std::string xml =
-      "<CompleteMultipartUpload xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">";
+  std::string xml = "<CompleteMultipartUpload xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">";
   int last = 0;
   for (const CompletedPart& p : parts) {
     if (p.part_number < 1 || p.part_number > 10000 || p.part_number <= last)

@@ -15,7 +15,7 @@ namespace vdibk::s3 {
 
 // <Error>: S3's error body. Any field may be empty.
 struct S3ErrorBody {
-  std::string code;        // "NoSuchKey", "SlowDown", ...
+  std::string code;  // "NoSuchKey", "SlowDown", ...
   std::string message;
   std::string request_id;
   std::string resource;

@@ -20,9 +20,7 @@ bool NameIs(xmlNode* n, std::string_view name) {
 
 }  // namespace
 
-std::string_view XmlElement::name() const {
-  return reinterpret_cast<const char*>(node_->name);
-}
+std::string_view XmlElement::name() const { return reinterpret_cast<const char*>(node_->name); }
 
 std::string XmlElement::Text() const {
   xmlChar* content = xmlNodeGetContent(node_);
@@ -66,7 +64,8 @@ Result<XmlDocument> XmlDocument::Parse(std::string_view text) {
   xmlFreeParserCtxt(ctxt);
   if (!doc || !xmlDocGetRootElement(doc)) {
     if (doc) xmlFreeDoc(doc);
-    return Status::Integrity("malformed XML: " + (why.empty() ? std::string("no root element") : why));
+    return Status::Integrity("malformed XML: " +
+                             (why.empty() ? std::string("no root element") : why));
   }
   return XmlDocument(doc);
 }
@@ -94,14 +93,30 @@ Result<std::string> XmlEscape(std::string_view text) {
   for (char ch : text) {
     const auto c = static_cast<unsigned char>(ch);
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&apos;"; break;
-      case '\t': out += "&#9;"; break;
-      case '\n': out += "&#10;"; break;
-      case '\r': out += "&#13;"; break;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&apos;";
+        break;
+      case '\t':
+        out += "&#9;";
+        break;
+      case '\n':
+        out += "&#10;";
+        break;
+      case '\r':
+        out += "&#13;";
+        break;
       default:
         if (c < 0x20) {
           char hex[8];

@@ -229,7 +229,8 @@ TEST_F(S3ClientE2eTest, ListMultipartUploadsAndAbort) {
   Result<std::string> a = client_->CreateMultipartUpload(bucket_, "client/mpu/a");
   Result<std::string> b = client_->CreateMultipartUpload(bucket_, "client/mpu/b");
   ASSERT_TRUE(a.ok() && b.ok());
-  Result<std::vector<MultipartUploadInfo>> open = client_->ListMultipartUploads(bucket_, "client/mpu/");
+  Result<std::vector<MultipartUploadInfo>> open =
+      client_->ListMultipartUploads(bucket_, "client/mpu/");
   ASSERT_TRUE(open.ok()) << open.status().ToString();
   ASSERT_EQ(open->size(), 2u);
   EXPECT_EQ((*open)[0].key, "client/mpu/a");
@@ -238,7 +239,8 @@ TEST_F(S3ClientE2eTest, ListMultipartUploadsAndAbort) {
 
   EXPECT_TRUE(client_->AbortMultipartUpload(bucket_, "client/mpu/a", *a).ok());
   EXPECT_TRUE(client_->AbortMultipartUpload(bucket_, "client/mpu/b", *b).ok());
-  Result<std::vector<MultipartUploadInfo>> after = client_->ListMultipartUploads(bucket_, "client/mpu/");
+  Result<std::vector<MultipartUploadInfo>> after =
+      client_->ListMultipartUploads(bucket_, "client/mpu/");
   ASSERT_TRUE(after.ok());
   EXPECT_TRUE(after->empty());
   Status again = client_->AbortMultipartUpload(bucket_, "client/mpu/a", *a);

@@ -13,7 +13,8 @@ using std::chrono::milliseconds;
 
 TEST(RetryPolicyTest, WaitsGrowWithinTheDoublingCap) {
   FakeRetryClock clock;
-  RetryPolicy policy({.budget = milliseconds(1'000'000), .base_delay = milliseconds(100),
+  RetryPolicy policy({.budget = milliseconds(1'000'000),
+                      .base_delay = milliseconds(100),
                       .max_delay = milliseconds(1600)},
                      &clock, 42);
   RetryPolicy::Attempts a = policy.Begin();
@@ -30,7 +31,8 @@ TEST(RetryPolicyTest, WaitsGrowWithinTheDoublingCap) {
 
 TEST(RetryPolicyTest, JitterSpreadsTheWaits) {
   FakeRetryClock clock;
-  RetryPolicy policy({.budget = milliseconds(10'000'000), .base_delay = milliseconds(1000),
+  RetryPolicy policy({.budget = milliseconds(10'000'000),
+                      .base_delay = milliseconds(1000),
                       .max_delay = milliseconds(1000)},
                      &clock, 7);
   RetryPolicy::Attempts a = policy.Begin();
@@ -57,7 +59,8 @@ TEST(RetryPolicyTest, SameSeedSameWaits) {
 
 TEST(RetryPolicyTest, BudgetEndsTheRetries) {
   FakeRetryClock clock;
-  RetryPolicy policy({.budget = milliseconds(2000), .base_delay = milliseconds(400),
+  RetryPolicy policy({.budget = milliseconds(2000),
+                      .base_delay = milliseconds(400),
                       .max_delay = milliseconds(400)},
                      &clock, 1);
   RetryPolicy::Attempts a = policy.Begin();

@@ -24,8 +24,8 @@ const std::string kEtagOfX = "\"9dd4e461268c8034f5c8564e155c67a6\"";  // MD5("x"
 std::span<const char> Span(const std::string& s) { return {s.data(), s.size()}; }
 
 std::string Xml(const std::string& root, const std::string& inner) {
-  return "<" + root + " xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">" + inner + "</" +
-         root + ">";
+  return "<" + root + " xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">" + inner + "</" + root +
+         ">";
 }
 
 std::string ErrorXml(const std::string& code, const std::string& message = "m") {
@@ -46,7 +46,8 @@ class S3ClientTest : public ::testing::Test {
   void Rebuild(RetryOptions retry = {}) {
     auto transport = std::make_unique<FakeHttpTransport>();
     fake_ = transport.get();
-    client_ = std::make_unique<S3Client>(config_, std::move(transport), RetryPolicy(retry, &clock_, 1));
+    client_ =
+        std::make_unique<S3Client>(config_, std::move(transport), RetryPolicy(retry, &clock_, 1));
   }
   // No message may hold a secret or the Authorization header.
   void ExpectClean(const std::string& text) {
@@ -64,7 +65,8 @@ class S3ClientTest : public ::testing::Test {
 
 TEST_F(S3ClientTest, PutObjectRequest) {
   fake_->Respond(200, "", {{"etag", kEtagOfX}});
-  Result<std::string> etag = client_->PutObject("bkt", "a b/c+d", Span("x"), {.if_none_match = true});
+  Result<std::string> etag =
+      client_->PutObject("bkt", "a b/c+d", Span("x"), {.if_none_match = true});
   ASSERT_TRUE(etag.ok()) << etag.status().ToString();
   EXPECT_EQ(*etag, kEtagOfX);
   ASSERT_EQ(fake_->requests.size(), 1u);
@@ -98,7 +100,8 @@ TEST_F(S3ClientTest, VirtualHostAddressing) {
   ASSERT_TRUE(client_->ListObjectsV2("bkt", "p/").ok());
   EXPECT_EQ(fake_->requests[0].url, "http://bkt.s3.test:9000/dir/k");
   EXPECT_EQ(fake_->requests[0].Header("Host"), "bkt.s3.test:9000");
-  EXPECT_EQ(fake_->requests[1].url, "http://bkt.s3.test:9000/?list-type=2&prefix=p%2F&max-keys=1000");
+  EXPECT_EQ(fake_->requests[1].url,
+            "http://bkt.s3.test:9000/?list-type=2&prefix=p%2F&max-keys=1000");
 }
 
 TEST_F(S3ClientTest, TransientFailuresAreRetried) {
@@ -152,7 +155,8 @@ TEST_F(S3ClientTest, PermanentFailuresAreNotRetried) {
 }
 
 TEST_F(S3ClientTest, BudgetRunsOut) {
-  Rebuild({.budget = milliseconds(5000), .base_delay = milliseconds(1000),
+  Rebuild({.budget = milliseconds(5000),
+           .base_delay = milliseconds(1000),
            .max_delay = milliseconds(1000)});
   for (int i = 0; i < 100; ++i) fake_->Fail(TransportError::kConnect, "Connection refused");
   ::testing::internal::CaptureStderr();
@@ -173,8 +177,8 @@ TEST_F(S3ClientTest, BudgetRunsOut) {
 TEST_F(S3ClientTest, SecretsNeverInMessages) {
   // A server (or proxy) that echoes what it got, secrets included, in its error message, and a
   // transport error quoting the token: both reach messages only redacted.
-  const std::string echo = std::string("canonical request had x-amz-security-token:") + kToken +
-                           " and key " + kSecret;
+  const std::string echo =
+      std::string("canonical request had x-amz-security-token:") + kToken + " and key " + kSecret;
   fake_->Respond(403, ErrorXml("SignatureDoesNotMatch", echo));
   Result<std::string> r = client_->GetObject("bkt", "k");
   ASSERT_FALSE(r.ok());
@@ -304,7 +308,8 @@ class S3ClientCompleteTest : public S3ClientTest {
 TEST_F(S3ClientCompleteTest, ChecksTheMultipartEtag) {
   EXPECT_TRUE(expected_.ends_with("-3"));
   fake_->Respond(200, Done(expected_));
-  Result<CompleteMultipartUploadResult> r = client_->CompleteMultipartUpload("bkt", "k", "up", parts_);
+  Result<CompleteMultipartUploadResult> r =
+      client_->CompleteMultipartUpload("bkt", "k", "up", parts_);
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   const SentRequest& sent = fake_->requests[0];
   EXPECT_EQ(sent.method, "POST");
@@ -324,7 +329,8 @@ TEST_F(S3ClientCompleteTest, ErrorInA200IsRetried) {
   fake_->Respond(200, ErrorXml("InternalError"));
   fake_->Respond(200, Done(expected_));
   ::testing::internal::CaptureStderr();
-  Result<CompleteMultipartUploadResult> r = client_->CompleteMultipartUpload("bkt", "k", "up", parts_);
+  Result<CompleteMultipartUploadResult> r =
+      client_->CompleteMultipartUpload("bkt", "k", "up", parts_);
   ::testing::internal::GetCapturedStderr();
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   EXPECT_EQ(fake_->requests.size(), 2u);
@@ -335,7 +341,8 @@ TEST_F(S3ClientCompleteTest, RetryFindingTheUploadDoneChecksTheObject) {
   fake_->Respond(404, ErrorXml("NoSuchUpload"));
   fake_->Respond(200, "", {{"etag", "\"" + expected_ + "\""}});  // HEAD
   ::testing::internal::CaptureStderr();
-  Result<CompleteMultipartUploadResult> r = client_->CompleteMultipartUpload("bkt", "k", "up", parts_);
+  Result<CompleteMultipartUploadResult> r =
+      client_->CompleteMultipartUpload("bkt", "k", "up", parts_);
   ::testing::internal::GetCapturedStderr();
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   EXPECT_EQ(fake_->requests[2].method, "HEAD");
@@ -358,9 +365,10 @@ TEST_F(S3ClientCompleteTest, RetryFindingTheUploadDoneChecksTheObject) {
 }
 
 TEST_F(S3ClientTest, ListObjectsV2FollowsContinuationTokens) {
-  fake_->Respond(200, Xml("ListBucketResult",
-                          "<IsTruncated>true</IsTruncated><NextContinuationToken>t+1/=</"
-                          "NextContinuationToken><Contents><Key>p/a</Key><Size>1</Size></Contents>"));
+  fake_->Respond(200,
+                 Xml("ListBucketResult",
+                     "<IsTruncated>true</IsTruncated><NextContinuationToken>t+1/=</"
+                     "NextContinuationToken><Contents><Key>p/a</Key><Size>1</Size></Contents>"));
   fake_->Respond(200, Xml("ListBucketResult",
                           "<IsTruncated>false</IsTruncated><Contents><Key>p/b</Key><Size>2</Size>"
                           "</Contents>"));
@@ -369,8 +377,9 @@ TEST_F(S3ClientTest, ListObjectsV2FollowsContinuationTokens) {
   ASSERT_EQ(all->size(), 2u);
   EXPECT_EQ((*all)[1].key, "p/b");
   EXPECT_EQ(fake_->requests[0].url, "http://s3.test:9000/bkt?list-type=2&prefix=p%2F&max-keys=1");
-  EXPECT_EQ(fake_->requests[1].url,
-            "http://s3.test:9000/bkt?list-type=2&prefix=p%2F&continuation-token=t%2B1%2F%3D&max-keys=1");
+  EXPECT_EQ(
+      fake_->requests[1].url,
+      "http://s3.test:9000/bkt?list-type=2&prefix=p%2F&continuation-token=t%2B1%2F%3D&max-keys=1");
 
   const std::string loop = Xml("ListBucketResult",
                                "<IsTruncated>true</IsTruncated><NextContinuationToken>same"
@@ -389,8 +398,9 @@ TEST_F(S3ClientTest, DeleteObjectsInBatches) {
   std::vector<std::string> keys;
   for (int i = 0; i < 2500; ++i) keys.push_back("k" + std::to_string(i));
   fake_->Respond(200, Xml("DeleteResult", ""));
-  fake_->Respond(200, Xml("DeleteResult", "<Error><Key>k1500</Key><Code>AccessDenied</Code>"
-                                          "<Message>no</Message></Error>"));
+  fake_->Respond(200, Xml("DeleteResult",
+                          "<Error><Key>k1500</Key><Code>AccessDenied</Code>"
+                          "<Message>no</Message></Error>"));
   fake_->Respond(200, Xml("DeleteResult", ""));
   Result<std::vector<DeleteObjectError>> r = client_->DeleteObjects("bkt", keys);
   ASSERT_TRUE(r.ok()) << r.status().ToString();

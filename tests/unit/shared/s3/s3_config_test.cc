@@ -87,10 +87,11 @@ class S3ConfigTest : public ::testing::Test {
 };
 
 TEST_F(S3ConfigTest, EnvironmentCredentialsAndEndpoint) {
-  Result<S3Config> c = LoadS3Config(
-      {}, Env({{"AWS_ENDPOINT_URL", "http://127.0.0.1:7480/"}, {"AWS_ACCESS_KEY_ID", "AK"},
-               {"AWS_SECRET_ACCESS_KEY", "SK"}, {"AWS_SESSION_TOKEN", "TOK"},
-               {"AWS_DEFAULT_REGION", "eu-central-1"}}));
+  Result<S3Config> c = LoadS3Config({}, Env({{"AWS_ENDPOINT_URL", "http://127.0.0.1:7480/"},
+                                             {"AWS_ACCESS_KEY_ID", "AK"},
+                                             {"AWS_SECRET_ACCESS_KEY", "SK"},
+                                             {"AWS_SESSION_TOKEN", "TOK"},
+                                             {"AWS_DEFAULT_REGION", "eu-central-1"}}));
   ASSERT_TRUE(c.ok()) << c.status().ToString();
   EXPECT_EQ(c->scheme, "http");
   EXPECT_EQ(c->host, "127.0.0.1:7480");
@@ -105,9 +106,12 @@ TEST_F(S3ConfigTest, EnvironmentCredentialsAndEndpoint) {
 }
 
 TEST_F(S3ConfigTest, Precedence) {
-  auto env = Env({{"AWS_ENDPOINT_URL", "http://a:1"}, {"AWS_ENDPOINT_URL_S3", "https://b:2"},
-                  {"AWS_REGION", "r-1"}, {"AWS_DEFAULT_REGION", "r-2"},
-                  {"AWS_ACCESS_KEY_ID", "AK"}, {"AWS_SECRET_ACCESS_KEY", "SK"}});
+  auto env = Env({{"AWS_ENDPOINT_URL", "http://a:1"},
+                  {"AWS_ENDPOINT_URL_S3", "https://b:2"},
+                  {"AWS_REGION", "r-1"},
+                  {"AWS_DEFAULT_REGION", "r-2"},
+                  {"AWS_ACCESS_KEY_ID", "AK"},
+                  {"AWS_SECRET_ACCESS_KEY", "SK"}});
   Result<S3Config> c = LoadS3Config({}, env);
   ASSERT_TRUE(c.ok());
   EXPECT_EQ(c->host, "b:2");
@@ -159,9 +163,9 @@ TEST_F(S3ConfigTest, CredentialsFile) {
   EXPECT_EQ(c->credentials.session_token, "prodtoken");
 
   // A profile flag wins over the environment's keys.
-  c = LoadS3Config({.profile = "cfg"},
-                   Env({{"AWS_SHARED_CREDENTIALS_FILE", path}, {"AWS_ACCESS_KEY_ID", "AK"},
-                        {"AWS_SECRET_ACCESS_KEY", "SK"}}));
+  c = LoadS3Config({.profile = "cfg"}, Env({{"AWS_SHARED_CREDENTIALS_FILE", path},
+                                            {"AWS_ACCESS_KEY_ID", "AK"},
+                                            {"AWS_SECRET_ACCESS_KEY", "SK"}}));
   ASSERT_TRUE(c.ok());
   EXPECT_EQ(c->credentials.access_key_id, "AKIDCFG");
 

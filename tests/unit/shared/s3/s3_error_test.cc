@@ -33,13 +33,12 @@ TEST(S3ErrorTest, TransientFailures) {
 }
 
 TEST(S3ErrorTest, PermanentFailures) {
-  for (TransportError t :
-       {TransportError::kResolve, TransportError::kTls, TransportError::kBodySource,
-        TransportError::kOther})
+  for (TransportError t : {TransportError::kResolve, TransportError::kTls,
+                           TransportError::kBodySource, TransportError::kOther})
     EXPECT_FALSE(IsTransient(Transport(t))) << TransportErrorName(t);
-  for (const char* code : {"InvalidAccessKeyId", "SignatureDoesNotMatch", "AccessDenied",
-                           "NoSuchBucket", "NoSuchKey", "NoSuchUpload", "InvalidPart",
-                           "BadDigest", "RequestTimeTooSkewed"})
+  for (const char* code :
+       {"InvalidAccessKeyId", "SignatureDoesNotMatch", "AccessDenied", "NoSuchBucket", "NoSuchKey",
+        "NoSuchUpload", "InvalidPart", "BadDigest", "RequestTimeTooSkewed"})
     EXPECT_FALSE(IsTransient(Http(code == std::string("NoSuchBucket") ? 404 : 403, code))) << code;
   EXPECT_FALSE(IsTransient(Http(403)));
   EXPECT_FALSE(IsTransient(Http(404)));

@@ -18,15 +18,15 @@ std::string Doc(const std::string& root, const std::string& inner) {
 }
 
 TEST(S3MessagesTest, ListObjectsV2Page) {
-  const std::string body = Doc(
-      "ListBucketResult",
-      "<Name>b</Name><Prefix>p/</Prefix><KeyCount>2</KeyCount><MaxKeys>2</MaxKeys>"
-      "<IsTruncated>true</IsTruncated><NextContinuationToken>tok/+=</NextContinuationToken>"
-      "<Contents><Key>p/a&amp;b &lt;1&gt;</Key><LastModified>2024-01-02T03:04:05.000Z"
-      "</LastModified><ETag>&quot;0cc175b9c0f1b6a831c399e269772661&quot;</ETag><Size>1</Size>"
-      "<StorageClass>STANDARD</StorageClass></Contents>"
-      "<Contents><Key>p/\xd0\xba</Key><ETag>\"x-2\"</ETag><Size>10737418240</Size></Contents>"
-      "<CommonPrefixes><Prefix>p/dir/</Prefix></CommonPrefixes>");
+  const std::string body =
+      Doc("ListBucketResult",
+          "<Name>b</Name><Prefix>p/</Prefix><KeyCount>2</KeyCount><MaxKeys>2</MaxKeys>"
+          "<IsTruncated>true</IsTruncated><NextContinuationToken>tok/+=</NextContinuationToken>"
+          "<Contents><Key>p/a&amp;b &lt;1&gt;</Key><LastModified>2024-01-02T03:04:05.000Z"
+          "</LastModified><ETag>&quot;0cc175b9c0f1b6a831c399e269772661&quot;</ETag><Size>1</Size>"
+          "<StorageClass>STANDARD</StorageClass></Contents>"
+          "<Contents><Key>p/\xd0\xba</Key><ETag>\"x-2\"</ETag><Size>10737418240</Size></Contents>"
+          "<CommonPrefixes><Prefix>p/dir/</Prefix></CommonPrefixes>");
   Result<ListObjectsPage> page = ParseListObjectsV2(body);
   ASSERT_TRUE(page.ok()) << page.status().ToString();
   ASSERT_EQ(page->objects.size(), 2u);
@@ -49,7 +49,8 @@ TEST(S3MessagesTest, ListObjectsV2LastAndEmptyPages) {
   EXPECT_FALSE(empty->truncated);
   // Without a namespace too (some servers).
   EXPECT_TRUE(ParseListObjectsV2("<ListBucketResult><IsTruncated>false</IsTruncated>"
-                                 "</ListBucketResult>").ok());
+                                 "</ListBucketResult>")
+                  .ok());
 }
 
 TEST(S3MessagesTest, ListObjectsV2Refusals) {
@@ -57,7 +58,8 @@ TEST(S3MessagesTest, ListObjectsV2Refusals) {
   Result<ListObjectsPage> r =
       ParseListObjectsV2(Doc("ListBucketResult", "<IsTruncated>true</IsTruncated>"));
   EXPECT_EQ(r.status().code(), ErrorCode::kIntegrity);
-  r = ParseListObjectsV2(Doc("ListBucketResult", "<Contents><Key>k</Key><Size>12x</Size></Contents>"));
+  r = ParseListObjectsV2(
+      Doc("ListBucketResult", "<Contents><Key>k</Key><Size>12x</Size></Contents>"));
   EXPECT_EQ(r.status().code(), ErrorCode::kIntegrity);
   EXPECT_NE(r.status().message().find("Size"), std::string::npos);
   r = ParseListObjectsV2(Doc("ListBucketResult", "<Contents><Size>1</Size></Contents>"));
@@ -108,8 +110,8 @@ TEST(S3MessagesTest, ErrorBody) {
 }
 
 TEST(S3MessagesTest, MultipartResults) {
-  Result<std::string> id = ParseInitiateMultipartUpload(
-      Doc("InitiateMultipartUploadResult", "<Bucket>b</Bucket><Key>k</Key><UploadId>2~abc</UploadId>"));
+  Result<std::string> id = ParseInitiateMultipartUpload(Doc(
+      "InitiateMultipartUploadResult", "<Bucket>b</Bucket><Key>k</Key><UploadId>2~abc</UploadId>"));
   ASSERT_TRUE(id.ok());
   EXPECT_EQ(*id, "2~abc");
   EXPECT_FALSE(ParseInitiateMultipartUpload(Doc("InitiateMultipartUploadResult", "")).ok());
@@ -122,12 +124,12 @@ TEST(S3MessagesTest, MultipartResults) {
   EXPECT_EQ(done->etag, "\"3858f62230ac3c915f300c664312c11f-9\"");
   EXPECT_EQ(done->key, "k");
 
-  Result<ListMultipartUploadsPage> uploads = ParseListMultipartUploads(Doc(
-      "ListMultipartUploadsResult",
-      "<Bucket>b</Bucket><IsTruncated>true</IsTruncated><NextKeyMarker>k2</NextKeyMarker>"
-      "<NextUploadIdMarker>u2</NextUploadIdMarker>"
-      "<Upload><Key>k1</Key><UploadId>u1</UploadId><Initiated>2024-01-01T00:00:00Z</Initiated>"
-      "</Upload><Upload><Key>k2</Key><UploadId>u2</UploadId></Upload>"));
+  Result<ListMultipartUploadsPage> uploads = ParseListMultipartUploads(
+      Doc("ListMultipartUploadsResult",
+          "<Bucket>b</Bucket><IsTruncated>true</IsTruncated><NextKeyMarker>k2</NextKeyMarker>"
+          "<NextUploadIdMarker>u2</NextUploadIdMarker>"
+          "<Upload><Key>k1</Key><UploadId>u1</UploadId><Initiated>2024-01-01T00:00:00Z</Initiated>"
+          "</Upload><Upload><Key>k2</Key><UploadId>u2</UploadId></Upload>"));
   ASSERT_TRUE(uploads.ok()) << uploads.status().ToString();
   ASSERT_EQ(uploads->uploads.size(), 2u);
   EXPECT_EQ(uploads->uploads[0].key, "k1");
@@ -136,8 +138,9 @@ TEST(S3MessagesTest, MultipartResults) {
   EXPECT_TRUE(uploads->truncated);
   EXPECT_EQ(uploads->next_key_marker, "k2");
   EXPECT_EQ(uploads->next_upload_id_marker, "u2");
-  EXPECT_FALSE(ParseListMultipartUploads(Doc("ListMultipartUploadsResult",
-                                             "<Upload><Key>k</Key></Upload>")).ok());
+  EXPECT_FALSE(
+      ParseListMultipartUploads(Doc("ListMultipartUploadsResult", "<Upload><Key>k</Key></Upload>"))
+          .ok());
 }
 
 TEST(S3MessagesTest, DeleteResultPerKeyErrors) {
