@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "coordinator/cli/command_support.h"
+#include "coordinator/pipeline/worker_pool.h"
 #include "coordinator/progress/progress_display_json.h"
 #include "shared/base/command_line.h"
 
@@ -58,7 +59,7 @@ void Define(CommandLine& cl, BackupArgs& a) {
          "Virtual devices (stripes), 1..64 (default: min(cores, 4), at least one per --target)");
   cl.U32("--workers", &o.workers, "M",
          "Worker processes, 1..64; more than --devices fan a device's buffers out to several "
-         "compressors (default: --devices)");
+         "compressors (default: --devices, at most max(4, cores))");
   cl.U32("--buffer-count", &o.buffer_count, "B",
          "VDI buffers in /dev/shm, --devices..4096 (default: 4 per device or worker, the more)");
   cl.U32("--max-transfer-size", &o.max_transfer_size, "BYTES",
@@ -172,7 +173,9 @@ Result<BackupSpec> ParseBackupOptions(const std::vector<std::string>& args,
                          std::to_string(o.devices) + " devices: every target needs a stripe");
   }
   if (o.devices > 64) return Status::Usage("--devices must be 1..64");
-  if (o.workers == 0) o.workers = o.devices;
+  if (o.workers == 0) {
+    o.workers = WorkerPool::DefaultCount(o.devices, std::thread::hardware_concurrency());
+  }
   // More workers than devices fan a device's buffers out to several encoders (proto §9).
   if (o.workers > 64) return Status::Usage("--workers must be 1..64");
   if (o.max_transfer_size == 0 || o.max_transfer_size % 65536 != 0 ||

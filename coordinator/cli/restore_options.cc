@@ -100,7 +100,7 @@ void Define(CommandLine& cl, RestoreArgs& a) {
           "Restore the chain the repository has even when a set it needs is unconfirmed, corrupt "
           "or missing: exit 1 naming them (default: refuse, exit 4)");
   cl.U32("--workers", &o.workers, "M",
-         "Worker processes, 1..64 (default: one per stripe)");
+         "Worker processes, 1..64 (default: one per stripe, at most max(4, cores))");
   cl.U32("--max-transfer-size", &o.max_transfer_size, "BYTES",
          "Largest transfer, a multiple of 65536 up to 4194304 (default: the backup's)");
   cl.Text("--set-name", &o.set_name, "NAME", "The VDI device set's name (default: a fresh one)");

@@ -83,7 +83,9 @@ RestoreJob::~RestoreJob() {
 Result<RestoreReport> RestoreJob::Run() {
   const auto t0 = std::chrono::steady_clock::now();
   devices_count_ = static_cast<uint32_t>(plan_.stripe_files.size());
-  workers_ = options_.workers == 0 ? devices_count_ : std::min(options_.workers, devices_count_);
+  workers_ = options_.workers == 0
+                 ? WorkerPool::DefaultCount(devices_count_, std::thread::hardware_concurrency())
+                 : std::min(options_.workers, devices_count_);
   max_transfer_size_ =
       options_.max_transfer_size != 0 ? options_.max_transfer_size : plan_.max_transfer_size;
   report_.database = options_.database;

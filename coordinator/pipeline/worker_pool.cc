@@ -6,6 +6,7 @@
 #include <sys/file.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 
 #include "shared/base/log.h"
@@ -13,6 +14,11 @@
 #include "shared/transport/ipc_dir.h"
 
 namespace vdibk::coordinator {
+
+uint32_t WorkerPool::DefaultCount(uint32_t devices, unsigned cores) {
+  const uint32_t cap = std::max<uint32_t>(4, cores);
+  return std::min(devices, cap);
+}
 
 namespace {
 

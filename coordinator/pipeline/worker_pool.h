@@ -45,6 +45,10 @@ class WorkerPool {
   void End(std::chrono::milliseconds grace = std::chrono::milliseconds(2000));
 
   static std::string WorkerId(uint32_t index) { return "w" + std::to_string(index); }
+  // The worker count when the user gives none: one per device up to max(4, cores). A worker
+  // serves devices d, d + M, d + 2M, ...; past the cores, more processes only add start-up, page
+  // tables and context switches (docs/performance.md, the control path).
+  static uint32_t DefaultCount(uint32_t devices, unsigned cores);
   const std::string& endpoint() const { return endpoint_; }
   bool external() const { return lock_fd_ >= 0; }
 
