@@ -1,9 +1,8 @@
 #!/usr/bin/env bash
 # Control-path benchmark (issue 15): vdibackup against the emulator's native BACKUP TO
 # DISK='/dev/null' at 4 MiB (a) and 64 KiB (c) transfers, the device-count scaling of one
-# database (e, with the default worker count), and the CPU of our processes per VDI command; medians
-# of interleaved runs in one
-# run. Prints a markdown table for docs/performance.md.
+# database (e, with the default worker count), and the CPU of our processes per VDI command;
+# medians of interleaved runs in one run. Prints a markdown table for docs/performance.md.
 # Usage: bench/pipeline/run_command_cost.sh [build dir, default build]
 #   env: BENCH_DB_SIZE (default 1G), BENCH_ROUNDS (default 5), BENCH_DEVICES (default
 #   "1 2 4 8 16 32 64"), BENCH_WORK (default mktemp), BENCH_NO_TOUCH=1 (skip the memory warm-up)
