@@ -93,7 +93,13 @@ Status BackupJob::KeepUnconfirmed(ErrorCode code, const std::string& why) {
 Status BackupJob::ConfirmCommitted(const StatementOutcome& outcome) {
   const bool succeeded = outcome.verdict == StatementVerdict::kSucceeded;
   if (targets_->discard()) {  // --target null keeps nothing: the statement's word is all
-    if (succeeded) return Status::Ok();
+    if (succeeded) {
+      // The workers end as after a kept set: told to shut down, not terminated by a signal
+      // (which each would log as an abort of a backup that succeeded).
+      hub_->ShutdownAll();
+      if (!hub_->WaitForExits(std::chrono::seconds(10))) log::Warn("workers slow to exit");
+      return Status::Ok();
+    }
     return outcome.verdict == StatementVerdict::kFailed
                ? Status::SqlError("BACKUP failed: " + outcome.detail)
                : Status::Aborted("the BACKUP's outcome is unknown: " + outcome.detail);

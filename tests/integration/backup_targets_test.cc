@@ -196,6 +196,9 @@ TEST_F(BackupTargetsE2eTest, NullTargetCompletesAndKeepsNothing) {
   EXPECT_TRUE(Entries(repo_).empty()) << Describe(Entries(repo_));
   EXPECT_EQ(HistoryEntries(ReadAll(HistoryPath())), history + 1);  // the server saw a good BACKUP
   EXPECT_EQ(ShmLeftovers(set_name_), "");
+  // The workers were told to shut down, not terminated (which each logs as an abort).
+  EXPECT_EQ(b.out.find("stopped by a signal"), std::string::npos) << b.out;
+  EXPECT_EQ(b.out.find(" error "), std::string::npos) << b.out;
   // The text summary says so too.
   set_name_ += "t";
   Outcome t = RunMerged(BackupArgv(1, 1, {"--target", "null"}));
