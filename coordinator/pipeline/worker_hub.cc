@@ -394,8 +394,7 @@ void WorkerHub::HandleMessage(const std::string& peer, const transport::Message&
     if (m.sender != peer) {
       // fall through to the violation below, outside the lock
     } else if (m.seq != p.last_inbound_seq + 1) {
-      seq_problem =
-          "seq " + std::to_string(m.seq) + " after " + std::to_string(p.last_inbound_seq);
+      seq_problem = "seq " + std::to_string(m.seq) + " after " + std::to_string(p.last_inbound_seq);
     } else {
       p.last_inbound_seq = m.seq;
       ready = p.ready;
