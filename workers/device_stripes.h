@@ -26,7 +26,7 @@ struct StripeAssignment {
   bool owner = true;        // false: fan-out encoder only (the stripe is another worker's)
 };
 
-// Everything the worker needs to open its stripes (converted from proto Assign at the edge).
+// Everything the worker needs to open its stripes (converted from the Assign message at the edge).
 struct StripeSetSpec {
   stripe::SetId set_id{};
   std::string database;

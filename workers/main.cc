@@ -52,7 +52,7 @@ int main(int argc, char** argv) {
       return vdibk::ExitCodeFor(spec.status().code());
     }
     if (*spec) {
-      make_target = [faults = **spec](const vdibk::proto::Assign& a, const std::string& dir)
+      make_target = [faults = **spec](const vdibk::transport::Assign& a, const std::string& dir)
           -> vdibk::Result<std::unique_ptr<vdibk::stripe::Target>> {
         auto inner = vdibk::workers::DefaultTarget(a, dir);
         if (!inner.ok()) return inner.status();

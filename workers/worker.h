@@ -13,20 +13,14 @@
 #include "shared/base/result.h"
 #include "shared/stripe/target.h"
 #include "shared/transport/data_socket.h"
-#include "shared/transport/envelope_codec.h"
+#include "shared/transport/message_io.h"
+#include "shared/transport/pipeline_messages.h"
 #include "shared/base/clock.h"
 #include "workers/buffer_mapper.h"
 #include "workers/device_stripes.h"
 #include "workers/failpoint.h"
 #include "workers/restore_device.h"
 #include "workers/worker_options.h"
-
-namespace vdibk::proto {
-class Envelope;
-class Assign;
-class Reply;
-class ReadRequest;
-}  // namespace vdibk::proto
 
 namespace vdibk::transport {
 class Channel;
@@ -37,10 +31,10 @@ namespace vdibk::workers {
 // Makes the target of one stripe directory of an Assign (the device's target_dir, else the
 // Assign's): by default a DirectoryTarget on it, or a NullTarget for TARGET_KIND_NULL.
 using TargetFactory = std::function<Result<std::unique_ptr<stripe::Target>>(
-    const proto::Assign&, const std::string& dir)>;
+    const transport::Assign&, const std::string& dir)>;
 
 // The production TargetFactory.
-Result<std::unique_ptr<stripe::Target>> DefaultTarget(const proto::Assign& assign,
+Result<std::unique_ptr<stripe::Target>> DefaultTarget(const transport::Assign& assign,
                                                       const std::string& dir);
 
 // One job. Not thread-safe; Run() blocks on the calling thread until the job ends.
@@ -70,17 +64,17 @@ class Worker {
   Status ServeData(transport::Channel& channel);
   // Handles one message; sets done_ when the job ends. A returned error ends the job (Abort
   // has already been sent to the coordinator when appropriate).
-  Status Handle(transport::Channel& channel, const proto::Envelope& env);
-  Status HandleAssign(transport::Channel& channel, const proto::Assign& assign);
-  // Sends the gathered replies first (order is kept), then `env`.
-  Status Send(transport::Channel& channel, proto::Envelope& env);
-  Status SendNow(transport::Channel& channel, proto::Envelope& env);
+  Status Handle(transport::Channel& channel, const transport::Body& body);
+  Status HandleAssign(transport::Channel& channel, const transport::Assign& assign);
+  // Sends the gathered replies first (order is kept), then `body`.
+  Status Send(transport::Channel& channel, transport::Body body);
+  Status SendNow(transport::Channel& channel, transport::Body body);
   // The replies of one wake-up as one message: a Reply, or a Batch of them (README.md §5.1).
   Status FlushReplies(transport::Channel& channel);
-  Status HandleRead(transport::Channel& channel, const proto::ReadRequest& request);
+  Status HandleRead(transport::Channel& channel, const transport::ReadRequest& request);
   // Encode / Place / Adopt (fan-out, worker_fanout.cc).
-  Status HandleFanout(transport::Channel& channel, const proto::Envelope& env);
-  Status SendReply(transport::Channel& channel, const proto::Reply& reply);
+  Status HandleFanout(transport::Channel& channel, const transport::Body& body);
+  Status SendReply(transport::Channel& channel, transport::Reply reply);
   Status SendAbort(transport::Channel& channel, const Status& cause);
   Status SendHeartbeat(transport::Channel& channel);
 
@@ -98,7 +92,7 @@ class Worker {
   Clock::time_point last_sent_{};
   // While the messages of one wake-up are handled, replies gather here (SendReply).
   bool gathering_ = false;
-  std::vector<proto::Reply> replies_;
+  std::vector<transport::Reply> replies_;
   // The data socket of a spawned worker (kDataFdVariable), and while its requests are handled,
   // replies go there.
   std::optional<transport::DataSocket> data_;

@@ -4,8 +4,8 @@
 
 #include <cstdint>
 
-#include "proto/envelope.pb.h"
 #include "shared/base/status.h"
+#include "shared/transport/pipeline_messages.h"
 #include "vdi.h"
 
 namespace vdibk::workers {
@@ -26,18 +26,18 @@ inline uint32_t CompletionCodeFor(const Status& st) {
   }
 }
 
-inline proto::Reply ReplyFor(const proto::RequestHeader& h, uint32_t handle) {
-  proto::Reply r;
-  r.set_device(h.device());
-  r.set_command_seq(h.command_seq());
-  r.set_buffer_handle(handle);
+inline transport::Reply ReplyFor(const transport::RequestHeader& h, uint32_t handle) {
+  transport::Reply r;
+  r.device = h.device;
+  r.command_seq = h.command_seq;
+  r.buffer_handle = handle;
   return r;
 }
 
-inline void SetError(proto::Reply& r, const Status& st) {
-  r.set_status(static_cast<uint32_t>(st.code()));
-  r.set_completion_code(CompletionCodeFor(st));
-  r.set_message(st.message());
+inline void SetError(transport::Reply& r, const Status& st) {
+  r.status = static_cast<uint32_t>(st.code());
+  r.completion_code = CompletionCodeFor(st);
+  r.message = st.message();
 }
 
 }  // namespace vdibk::workers

@@ -2,7 +2,6 @@
 // buffers are encoded by several workers at once, placed into the owner's stripe at offsets that
 // keep the stream order, and adopted by the owner in command order before they are completed.
 #include "coordinator/pipeline/backup_job.h"
-#include "proto/envelope.pb.h"
 #include "vdi.h"
 
 namespace vdibk::coordinator {
@@ -33,13 +32,7 @@ Status BackupJob::IssueEncode(uint32_t device, uint64_t seq, uint32_t handle, vo
   req.kind = RequestKind::kEncode;
   req.handle = handle;
   req.size = c.size;
-  proto::Envelope env;
-  proto::EncodeRequest* e = env.mutable_encode();
-  e->mutable_header()->set_device(device);
-  e->mutable_header()->set_command_seq(seq);
-  e->set_buffer_handle(handle);
-  e->set_size(c.size);
-  return dispatcher_->Issue(req, std::move(env));
+  return dispatcher_->Issue(req, transport::EncodeRequest{{device, seq}, handle, c.size});
 }
 
 bool BackupJob::DrainFanout(uint32_t device) {
@@ -52,33 +45,26 @@ Status BackupJob::IssueSteps(const std::vector<FanoutStep>& steps) {
     Outstanding req;
     req.device = s.device;
     req.seq = s.command.seq;
-    proto::Envelope env;
+    const transport::RequestHeader h{s.device, s.command.seq};
+    transport::Body body;
     if (s.kind == FanoutStep::Kind::kPlace) {
       req.worker = s.command.encoder;
       req.kind = RequestKind::kPlace;
-      proto::PlaceRequest* p = env.mutable_place();
-      p->mutable_header()->set_device(s.device);
-      p->mutable_header()->set_command_seq(s.command.seq);
-      p->set_frame_offset(s.frame_offset);
+      body = transport::PlaceRequest{h, s.frame_offset};
     } else {
       req.worker = WorkerFor(s.device);
       req.kind = RequestKind::kAdopt;
       req.handle = s.command.handle;
       req.size = s.command.size;
-      proto::AdoptRequest* a = env.mutable_adopt();
-      a->mutable_header()->set_device(s.device);
-      a->mutable_header()->set_command_seq(s.command.seq);
-      a->set_buffer_handle(s.command.handle);
-      a->set_size(s.command.size);
-      a->set_frame_offset(s.frame_offset);
-      a->set_frame_bytes(s.frame_bytes);
+      body = transport::AdoptRequest{h, s.command.handle, s.command.size, s.frame_offset,
+                                     s.frame_bytes};
     }
-    VDIBK_RETURN_IF_ERROR(dispatcher_->Issue(req, std::move(env)));
+    VDIBK_RETURN_IF_ERROR(dispatcher_->Issue(req, std::move(body)));
   }
   return Status::Ok();
 }
 
-void BackupJob::OnFanoutReply(const Outstanding& req, const proto::Reply& reply) {
+void BackupJob::OnFanoutReply(const Outstanding& req, const transport::Reply& reply) {
   if (!fanout_) {
     Fail(Status::Aborted("fan-out reply from worker " + req.worker + " without fan-out"));
     return;
@@ -87,7 +73,7 @@ void BackupJob::OnFanoutReply(const Outstanding& req, const proto::Reply& reply)
   switch (req.kind) {
     case RequestKind::kEncode: {
       Result<std::vector<FanoutStep>> steps =
-          fanout_->Encoded(req.device, req.seq, reply.compressed_bytes());
+          fanout_->Encoded(req.device, req.seq, reply.compressed_bytes);
       st = steps.ok() ? IssueSteps(*steps) : steps.status();
       break;
     }
@@ -102,9 +88,9 @@ void BackupJob::OnFanoutReply(const Outstanding& req, const proto::Reply& reply)
         st = done.status();
         break;
       }
-      progress_->AddBytes(req.device, reply.bytes());
+      progress_->AddBytes(req.device, reply.bytes);
       dispatcher_->Complete(req.device, static_cast<VDC_Command*>(done->command), ERROR_SUCCESS,
-                            reply.bytes());
+                            reply.bytes);
       return;
     }
     default:

@@ -38,6 +38,18 @@ std::string FreshSetDirName(const BackupSpec& o) {
   return SetDirName(std::chrono::system_clock::now(), BackupKindName(o.type));
 }
 
+transport::BackupType AssignBackupType(BackupKind kind) {
+  switch (kind) {
+    case BackupKind::kFull:
+      return transport::BackupType::kFull;
+    case BackupKind::kDiff:
+      return transport::BackupType::kDiff;
+    case BackupKind::kLog:
+      return transport::BackupType::kLog;
+  }
+  return transport::BackupType::kFull;
+}
+
 }  // namespace
 
 BackupJob::BackupJob(BackupSpec options, SqlRunner& sql, const std::atomic<bool>* stop,
@@ -201,46 +213,41 @@ Status BackupJob::AssignWorkers() {
                           std::to_string(options_.workers - 1));
   }
   for (uint32_t w = 0; w < options_.workers; ++w) {
-    proto::Envelope env;
-    proto::Assign* a = env.mutable_assign();
-    a->set_set_name(set_name_);
-    a->set_backup_set_id(std::string(set_id_.begin(), set_id_.end()));
-    a->set_database(options_.database);
-    a->set_backup_type(ManifestBackupType(options_.type));
-    a->set_direction(proto::DIRECTION_BACKUP);
-    a->set_target_kind(targets_->discard() ? proto::TARGET_KIND_NULL
-                                           : proto::TARGET_KIND_DIRECTORY);
-    a->set_target_dir(set_dir_);
-    a->set_compression(options_.compression == CompressionKind::kNone ? proto::COMPRESSION_NONE
-                                                                      : proto::COMPRESSION_LZ4);
-    a->set_compression_level(options_.lz4_level);
-    a->set_device_count(options_.devices);
-    a->set_max_transfer_size(options_.max_transfer_size);
+    transport::Assign a;
+    a.set_name = set_name_;
+    a.backup_set_id = std::string(set_id_.begin(), set_id_.end());
+    a.database = options_.database;
+    a.backup_type = AssignBackupType(options_.type);
+    a.direction = transport::Direction::kBackup;
+    a.target_kind =
+        targets_->discard() ? transport::TargetKind::kNull : transport::TargetKind::kDirectory;
+    a.target_dir = set_dir_;
+    a.compression = options_.compression == CompressionKind::kNone ? transport::Compression::kNone
+                                                                   : transport::Compression::kLz4;
+    a.compression_level = options_.lz4_level;
+    a.device_count = options_.devices;
+    a.max_transfer_size = options_.max_transfer_size;
     for (uint32_t d = w; d < options_.devices; d += options_.workers) {
-      proto::DeviceAssignment* da = a->add_devices();
-      da->set_device_index(d);
-      da->set_device_name(DeviceName(set_name_, d));
-      da->set_stripe_file(StripeFileName(d, options_.devices));
-      da->set_target_dir(targets_->StripeDir(d));  // stripe d on target d mod T
+      transport::DeviceAssignment& da = a.devices.emplace_back();
+      da.device_index = d;
+      da.device_name = DeviceName(set_name_, d);
+      da.stripe_file = StripeFileName(d, options_.devices);
+      da.target_dir = targets_->StripeDir(d);  // stripe d on target d mod T
       DeviceReport& r = report_.devices[d];
       r.location = targets_->Location(d);
       r.stripe_dir = targets_->StripeDir(d);
       r.index = d;
-      r.device_name = da->device_name();
-      r.stripe_file = da->stripe_file();
+      r.device_name = da.device_name;
+      r.stripe_file = da.stripe_file;
       r.worker = "w" + std::to_string(w);
     }
     // Fan-out: a worker beyond the devices encodes for device w mod devices (its owner's stripe).
     if (w >= options_.devices) {
       const uint32_t d = w % options_.devices;
-      proto::DeviceAssignment* da = a->add_devices();
-      da->set_device_index(d);
-      da->set_device_name(DeviceName(set_name_, d));
-      da->set_stripe_file(StripeFileName(d, options_.devices));
-      da->set_target_dir(targets_->StripeDir(d));
-      da->set_role(proto::DEVICE_ROLE_ENCODER);
+      a.devices.push_back({d, DeviceName(set_name_, d), StripeFileName(d, options_.devices),
+                           targets_->StripeDir(d), transport::DeviceRole::kEncoder});
     }
-    hub_->Post("w" + std::to_string(w), std::move(env));
+    hub_->Post("w" + std::to_string(w), std::move(a));
   }
   return hub_->WaitForReady(kWorkerReadyTimeout);
 }
@@ -256,8 +263,8 @@ Status BackupJob::OnCommand(uint32_t d, VDC_Command* cmd, bool* completed) {
   req.worker = WorkerFor(d);
   req.device = d;
   req.command = cmd;
-  proto::Envelope env;
-  proto::RequestHeader* h = nullptr;
+  transport::Body body;
+  transport::RequestHeader* h = nullptr;  // of the request in `body`
   switch (cmd->commandCode) {
     case VDC_Write: {
       Result<uint32_t> handle = dispatcher_->BufferHandle(d, cmd);
@@ -271,23 +278,23 @@ Status BackupJob::OnCommand(uint32_t d, VDC_Command* cmd, bool* completed) {
       req.kind = RequestKind::kWrite;
       req.handle = *handle;
       req.size = static_cast<uint32_t>(cmd->size);
-      proto::WriteRequest* w = env.mutable_write();
-      w->set_buffer_handle(req.handle);
-      w->set_size(req.size);
-      w->set_position(cmd->position);
-      h = w->mutable_header();
+      auto& w = body.emplace<transport::WriteRequest>();
+      w.buffer_handle = req.handle;
+      w.size = req.size;
+      w.position = cmd->position;
+      h = &w.header;
       break;
     }
     case VDC_Flush:
       if (!DrainFanout(d)) return failure();
       req.kind = RequestKind::kFlush;
-      h = env.mutable_flush()->mutable_header();
+      h = &body.emplace<transport::FlushRequest>().header;
       break;
     case VDC_Complete:
       if (!DrainFanout(d)) return failure();
       req.kind = RequestKind::kComplete;
       progress_->SetState(d, DeviceState::kFinalizing);
-      h = env.mutable_complete()->mutable_header();
+      h = &body.emplace<transport::CompleteRequest>().header;
       break;
     case VDC_ClearError:
       dispatcher_->Complete(d, cmd, ERROR_SUCCESS);
@@ -301,28 +308,28 @@ Status BackupJob::OnCommand(uint32_t d, VDC_Command* cmd, bool* completed) {
       return Status::Ok();
   }
   req.seq = ++seq;
-  h->set_device(d);
-  h->set_command_seq(req.seq);
+  h->device = d;
+  h->command_seq = req.seq;
   // Without waking the hub: the dispatcher flushes when the device has no command at hand.
-  return dispatcher_->Issue(req, std::move(env), /*wake=*/false);
+  return dispatcher_->Issue(req, std::move(body), /*wake=*/false);
 }
 
-void BackupJob::OnReply(const Outstanding& req, const proto::Reply& reply) {
+void BackupJob::OnReply(const Outstanding& req, const transport::Reply& reply) {
   auto* cmd = static_cast<VDC_Command*>(req.command);
-  if (reply.status() != 0) {
-    ErrorCode code = ErrorCodeFromWire(reply.status());
+  if (reply.status != 0) {
+    ErrorCode code = ErrorCodeFromWire(reply.status);
     if (cmd) {
-      uint32_t cc = reply.completion_code() != 0 ? reply.completion_code() : ERROR_IO_DEVICE;
+      uint32_t cc = reply.completion_code != 0 ? reply.completion_code : ERROR_IO_DEVICE;
       dispatcher_->Complete(req.device, cmd, static_cast<int>(cc));
     }
     Fail(Status(code, "worker " + req.worker + ", device " + std::to_string(req.device) + ": " +
-                          reply.message()));
+                          reply.message));
     return;
   }
   switch (req.kind) {
     case RequestKind::kWrite:
-      progress_->AddBytes(req.device, reply.bytes());
-      dispatcher_->Complete(req.device, cmd, ERROR_SUCCESS, reply.bytes());
+      progress_->AddBytes(req.device, reply.bytes);
+      dispatcher_->Complete(req.device, cmd, ERROR_SUCCESS, reply.bytes);
       return;
     case RequestKind::kFlush:
       dispatcher_->Complete(req.device, cmd, ERROR_SUCCESS);
@@ -343,15 +350,15 @@ void BackupJob::OnReply(const Outstanding& req, const proto::Reply& reply) {
 
 // A stripe is finalized. When all are, the manifest is written (PENDING) and only then are the
 // VDC_Complete commands completed with success (reliability.md §1.9 step 3).
-void BackupJob::OnComplete(const Outstanding& req, const proto::Reply& reply) {
+void BackupJob::OnComplete(const Outstanding& req, const transport::Reply& reply) {
   std::vector<std::pair<uint32_t, void*>> to_complete;
   {
     std::lock_guard<std::mutex> lock(mu_);
     DeviceReport& r = report_.devices[req.device];
-    r.raw_bytes = reply.bytes();
-    r.compressed_bytes = reply.compressed_bytes();
-    r.raw_digest = reply.digest();
-    r.file_digest = reply.file_digest();
+    r.raw_bytes = reply.bytes;
+    r.compressed_bytes = reply.compressed_bytes;
+    r.raw_digest = reply.digest;
+    r.file_digest = reply.file_digest;
     device_done_[req.device] = true;
     progress_->SetState(req.device, DeviceState::kDone);
     if (req.command) complete_commands_.emplace_back(req.device, req.command);
@@ -396,11 +403,7 @@ Status BackupJob::FinalizeWithoutComplete() {
     req.kind = RequestKind::kComplete;
     progress_->SetState(d, DeviceState::kFinalizing);
     req.seq = ++device_seq_[d];
-    proto::Envelope env;
-    proto::RequestHeader* h = env.mutable_complete()->mutable_header();
-    h->set_device(d);
-    h->set_command_seq(req.seq);
-    VDIBK_RETURN_IF_ERROR(dispatcher_->Issue(req, std::move(env)));
+    VDIBK_RETURN_IF_ERROR(dispatcher_->Issue(req, transport::CompleteRequest{{d, req.seq}}));
   }
   {
     std::unique_lock<std::mutex> lock(mu_);

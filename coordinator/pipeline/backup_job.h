@@ -68,7 +68,7 @@ class BackupJob final : public JobStrategy {
   Status AssignWorkers() override;
   void OnDeviceOpen(uint32_t device) override;
   Status OnCommand(uint32_t device, VDC_Command* cmd, bool* completed) override;
-  void OnReply(const Outstanding& req, const proto::Reply& reply) override;
+  void OnReply(const Outstanding& req, const transport::Reply& reply) override;
   Status AfterDevices() override;
   bool AcceptFailure(const Status& cause) override;
   void OnFailed(const Status& cause) override;
@@ -88,7 +88,7 @@ class BackupJob final : public JobStrategy {
   bool acked() const;
   Status failure() const { return dispatcher_->failure(); }
   std::string WorkerFor(uint32_t device) const;
-  void OnComplete(const Outstanding& req, const proto::Reply& reply);
+  void OnComplete(const Outstanding& req, const transport::Reply& reply);
   // Fan-out (backup_fanout.cc; more workers than devices): the workers that encode `device`'s
   // buffers (its owner first); fan-out is on for a device with more than one.
   std::vector<std::string> EncodersFor(uint32_t device) const;
@@ -98,7 +98,7 @@ class BackupJob final : public JobStrategy {
   // Device thread: before Flush/Complete, every earlier write must be adopted. False: failed.
   bool DrainFanout(uint32_t device);
   // Hub thread: an Encode, Place or Adopt reply (status ok).
-  void OnFanoutReply(const Outstanding& req, const proto::Reply& reply);
+  void OnFanoutReply(const Outstanding& req, const transport::Reply& reply);
   Status IssueSteps(const std::vector<FanoutStep>& steps);
 
   BackupSpec options_;

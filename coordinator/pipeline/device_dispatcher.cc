@@ -59,9 +59,9 @@ void DeviceDispatcher::Fail(const Status& cause) {
   if (link_) link_->AbortAll(first);
 }
 
-Status DeviceDispatcher::Issue(const Outstanding& req, proto::Envelope env, bool wake) {
+Status DeviceDispatcher::Issue(const Outstanding& req, transport::Body body, bool wake) {
   if (!link_) return Status::Failed("no workers to issue a request to");
-  return link_->Issue(req, std::move(env), wake);
+  return link_->Issue(req, std::move(body), wake);
 }
 
 void DeviceDispatcher::Complete(uint32_t device, VDC_Command* cmd, int completion_code,
@@ -79,7 +79,7 @@ Result<uint32_t> DeviceDispatcher::BufferHandle(uint32_t device, VDC_Command* cm
   return static_cast<uint32_t>(handle);
 }
 
-void DeviceDispatcher::OnReply(const Outstanding& req, const proto::Reply& reply) {
+void DeviceDispatcher::OnReply(const Outstanding& req, const transport::Reply& reply) {
   job_.OnReply(req, reply);
 }
 

@@ -54,7 +54,7 @@ class DeviceDispatcher final : public HubListener {
 
   // --- For the strategy (thread-safe) ---
   // Issues a request to a worker (see WorkerLink::Issue).
-  Status Issue(const Outstanding& req, proto::Envelope env, bool wake = true);
+  Status Issue(const Outstanding& req, transport::Body body, bool wake = true);
   void Complete(uint32_t device, VDC_Command* cmd, int completion_code, uint64_t bytes = 0);
   Result<uint32_t> BufferHandle(uint32_t device, VDC_Command* cmd);
   // Records the first failure the strategy accepts (true if `cause` was it), without aborting.
@@ -70,7 +70,7 @@ class DeviceDispatcher final : public HubListener {
   const std::vector<std::string>& device_names() const { return device_names_; }
 
   // HubListener (hub thread).
-  void OnReply(const Outstanding& req, const proto::Reply& reply) override;
+  void OnReply(const Outstanding& req, const transport::Reply& reply) override;
   void OnFailure(const Status& cause) override { Fail(cause); }
 
  private:

@@ -9,8 +9,8 @@
 #include <vector>
 
 #include "coordinator/pipeline/outstanding_table.h"
-#include "proto/envelope.pb.h"
 #include "shared/base/result.h"
+#include "shared/transport/pipeline_messages.h"
 #include "vdi.h"
 
 namespace vdibk::coordinator {
@@ -41,7 +41,7 @@ class JobStrategy {
   // (`*completed` true).
   virtual Status OnCommand(uint32_t device, VDC_Command* cmd, bool* completed) = 0;
   // A validated reply of a worker to a request issued through the dispatcher (hub thread).
-  virtual void OnReply(const Outstanding& req, const proto::Reply& reply) = 0;
+  virtual void OnReply(const Outstanding& req, const transport::Reply& reply) = 0;
   // Every device got VD_E_CLOSE and nothing failed (e.g. finalize stripes without VDC_Complete,
   // let the workers go). An error fails the job.
   virtual Status AfterDevices() = 0;

@@ -169,26 +169,24 @@ Status RestoreJob::AssignWorkers() {
       pool_->external() ? milliseconds(options_.external.wait_ms) : kWorkerHelloTimeout));
   const proto::Manifest& m = plan_.manifest;
   for (uint32_t w = 0; w < workers_; ++w) {
-    proto::Envelope env;
-    proto::Assign* a = env.mutable_assign();
-    a->set_set_name(report_.set_name);
-    a->set_backup_set_id(m.set_id());
-    a->set_database(m.database());
-    a->set_backup_type(m.backup_type());
-    a->set_direction(proto::DIRECTION_RESTORE);
-    a->set_target_kind(proto::TARGET_KIND_DIRECTORY);
-    a->set_target_dir(plan_.set_dir);
-    a->set_compression(m.compression());
-    a->set_device_count(devices_count_);
-    a->set_max_transfer_size(max_transfer_size_);
+    transport::Assign a;
+    a.set_name = report_.set_name;
+    a.backup_set_id = m.set_id();
+    a.database = m.database();
+    // The manifest stores control.proto's BackupType and Compression: the same numbers.
+    a.backup_type = static_cast<transport::BackupType>(m.backup_type());
+    a.direction = transport::Direction::kRestore;
+    a.target_kind = transport::TargetKind::kDirectory;
+    a.target_dir = plan_.set_dir;
+    a.compression = static_cast<transport::Compression>(m.compression());
+    a.device_count = devices_count_;
+    a.max_transfer_size = max_transfer_size_;
     for (uint32_t d = w; d < devices_count_; d += workers_) {
-      proto::DeviceAssignment* da = a->add_devices();
-      da->set_device_index(d);
-      da->set_device_name(DeviceName(report_.set_name, d));
-      da->set_stripe_file(plan_.stripe_files[d]);
-      da->set_target_dir(plan_.stripe_dirs[d]);  // the set dir or the stripe's --target dir
+      // The stripe's directory: the set dir or the stripe's --target dir.
+      a.devices.push_back({d, DeviceName(report_.set_name, d), plan_.stripe_files[d],
+                           plan_.stripe_dirs[d]});
     }
-    hub.Post(WorkerPool::WorkerId(w), std::move(env));
+    hub.Post(WorkerPool::WorkerId(w), std::move(a));
   }
   return hub.WaitForReady(kWorkerReadyTimeout);
 }
@@ -217,38 +215,32 @@ Status RestoreJob::OnCommand(uint32_t d, VDC_Command* cmd, bool* completed) {
   req.handle = *handle;
   req.size = static_cast<uint32_t>(cmd->size);
   req.seq = ++device_seq_[d];
-  proto::Envelope env;
-  proto::ReadRequest* r = env.mutable_read();
-  r->set_buffer_handle(req.handle);
-  r->set_size(req.size);
-  r->set_position(cmd->position);
-  r->mutable_header()->set_device(d);
-  r->mutable_header()->set_command_seq(req.seq);
+  transport::ReadRequest r{{d, req.seq}, req.handle, req.size, cmd->position};
   // Without waking the hub: the dispatcher flushes when the device has no command at hand.
-  return dispatcher_->Issue(req, std::move(env), /*wake=*/false);
+  return dispatcher_->Issue(req, std::move(r), /*wake=*/false);
 }
 
-void RestoreJob::OnReply(const Outstanding& req, const proto::Reply& reply) {
+void RestoreJob::OnReply(const Outstanding& req, const transport::Reply& reply) {
   auto* cmd = static_cast<VDC_Command*>(req.command);
-  if (reply.status() != 0) {
+  if (reply.status != 0) {
     // Record the cause first so that the server's reaction (closing/aborting the other devices)
     // cannot replace it, then fail the command and abort the set.
     Status cause(
-        ErrorCodeFromWire(reply.status()),
-        "worker " + req.worker + ", device " + std::to_string(req.device) + ": " + reply.message());
+        ErrorCodeFromWire(reply.status),
+        "worker " + req.worker + ", device " + std::to_string(req.device) + ": " + reply.message);
     dispatcher_->Record(cause);
-    uint32_t cc = reply.completion_code() != 0 ? reply.completion_code() : ERROR_IO_DEVICE;
+    uint32_t cc = reply.completion_code != 0 ? reply.completion_code : ERROR_IO_DEVICE;
     dispatcher_->Complete(req.device, cmd, static_cast<int>(cc));
     Fail(cause);
     return;
   }
-  bytes_ += reply.bytes();
-  const bool eof = reply.bytes() < req.size;
+  bytes_ += reply.bytes;
+  const bool eof = reply.bytes < req.size;
   if (progress_) {
-    progress_->AddBytes(req.device, reply.bytes());
+    progress_->AddBytes(req.device, reply.bytes);
     progress_->SetState(req.device, eof ? DeviceState::kDone : DeviceState::kWriting);
   }
-  dispatcher_->Complete(req.device, cmd, eof ? ERROR_HANDLE_EOF : ERROR_SUCCESS, reply.bytes());
+  dispatcher_->Complete(req.device, cmd, eof ? ERROR_HANDLE_EOF : ERROR_SUCCESS, reply.bytes);
 }
 
 Status RestoreJob::FinishSql(bool failed_already) {

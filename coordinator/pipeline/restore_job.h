@@ -72,7 +72,7 @@ class RestoreJob final : public JobStrategy {
   void OnConfigured(const VDConfig& cfg) override;
   Status AssignWorkers() override;
   Status OnCommand(uint32_t device, VDC_Command* cmd, bool* completed) override;
-  void OnReply(const Outstanding& req, const proto::Reply& reply) override;
+  void OnReply(const Outstanding& req, const transport::Reply& reply) override;
   Status AfterDevices() override;
   Status Finish(SqlExecution& sql, bool failed) override;
 

@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "shared/base/log.h"
-#include "shared/transport/envelope_codec.h"
+#include "shared/transport/message_io.h"
 #include "shared/transport/poller.h"
 
 namespace vdibk::coordinator {
@@ -111,20 +111,20 @@ void WorkerHub::Wake() {
   if (wake_fd_ >= 0) (void)!write(wake_fd_, &one, sizeof(one));
 }
 
-void WorkerHub::Post(const std::string& worker, proto::Envelope env) {
+void WorkerHub::Post(const std::string& worker, transport::Body body) {
   {
     std::lock_guard<std::mutex> lock(mu_);
-    outbox_.emplace_back(worker, std::move(env));
+    outbox_.emplace_back(worker, std::move(body));
   }
   Wake();
 }
 
-Status WorkerHub::Issue(const Outstanding& req, proto::Envelope env, bool wake) {
+Status WorkerHub::Issue(const Outstanding& req, transport::Body body, bool wake) {
   VDIBK_RETURN_IF_ERROR(table_.Add(req));
   if (auto it = data_.find(req.worker); it != data_.end()) {
     DataPath& path = *it->second;
     std::lock_guard<std::mutex> lock(path.mu);
-    path.pending.push_back(std::move(env));
+    path.pending.push_back(std::move(body));
     if (wake) {
       Status st = SendData(path);
       if (!st.ok()) return Status::Aborted("worker " + req.worker + " unreachable: " + st.message());
@@ -134,11 +134,11 @@ Status WorkerHub::Issue(const Outstanding& req, proto::Envelope env, bool wake) 
     return Status::Ok();
   }
   if (wake) {
-    Post(req.worker, std::move(env));
+    Post(req.worker, std::move(body));
     return Status::Ok();
   }
   std::lock_guard<std::mutex> lock(mu_);
-  outbox_.emplace_back(req.worker, std::move(env));
+  outbox_.emplace_back(req.worker, std::move(body));
   unwoken_ = true;
   return Status::Ok();
 }
@@ -167,10 +167,8 @@ void WorkerHub::AbortAll(const Status& cause) {
     for (auto& [id, p] : peers_) {
       if (p.ending || p.exited) continue;
       p.ending = true;
-      proto::Envelope env;
-      env.mutable_abort()->set_code(static_cast<uint32_t>(cause.code()));
-      env.mutable_abort()->set_message(cause.message());
-      outbox_.emplace_back(id, std::move(env));
+      outbox_.emplace_back(
+          id, transport::Abort{static_cast<uint32_t>(cause.code()), cause.message()});
     }
   }
   Wake();
@@ -183,9 +181,7 @@ void WorkerHub::ShutdownAll() {
       if (p.ending || p.exited) continue;
       p.ending = true;
       p.shutdown_sent = true;
-      proto::Envelope env;
-      env.mutable_shutdown()->set_reason("backup finished");
-      outbox_.emplace_back(id, std::move(env));
+      outbox_.emplace_back(id, transport::Shutdown{"backup finished"});
     }
   }
   Wake();
@@ -308,49 +304,45 @@ void WorkerHub::Loop() {
 // Data requests queued for one worker go out as one Batch (one message, one wake-up on each
 // side); any other message to that worker first sends what was gathered, so order is kept.
 void WorkerHub::SendOutbox() {
-  std::deque<std::pair<std::string, proto::Envelope>> queued;
+  std::deque<std::pair<std::string, transport::Body>> queued;
   {
     std::lock_guard<std::mutex> lock(mu_);
     queued.swap(outbox_);
     unwoken_ = false;
   }
-  std::map<std::string, proto::Envelope> gathered;  // worker -> a Batch or a single request
+  std::map<std::string, transport::Batch> gathered;  // worker -> its data requests
   auto send_gathered = [&](std::string worker) {  // a copy: the entry is erased
     auto it = gathered.find(worker);
     if (it == gathered.end()) return;
-    proto::Envelope env = std::move(it->second);
+    transport::Batch batch = std::move(it->second);
     gathered.erase(it);
-    if (env.batch().items_size() == 1) {
-      proto::Envelope single = std::move(*env.mutable_batch()->mutable_items(0));
-      return SendNow(worker, std::move(single));
-    }
-    SendNow(worker, std::move(env));
+    if (batch.items.size() == 1) return SendNow(worker, std::move(batch.items.front()));
+    SendNow(worker, std::move(batch));
   };
-  for (auto& [worker, env] : queued) {
-    if (!transport::IsDataRequest(env)) {
+  for (auto& [worker, body] : queued) {
+    if (!transport::IsDataRequest(body)) {
       send_gathered(worker);
-      SendNow(worker, std::move(env));
+      SendNow(worker, std::move(body));
       continue;
     }
-    *gathered[worker].mutable_batch()->add_items() = std::move(env);
+    gathered[worker].items.push_back(std::move(body));
   }
   while (!gathered.empty()) send_gathered(gathered.begin()->first);
 }
 
-void WorkerHub::SendNow(const std::string& worker, proto::Envelope env) {
+void WorkerHub::SendNow(const std::string& worker, transport::Body body) {
+  transport::Message m{kSender, 0, std::move(body)};
   bool ending = false;
   {
     std::lock_guard<std::mutex> lock(mu_);
     auto it = peers_.find(worker);
     if (it == peers_.end() || it->second.exited) return;
     Peer& p = it->second;
-    env.set_protocol_version(proto::PROTOCOL_VERSION_CURRENT);
-    env.set_sender(kSender);
-    env.set_seq(p.next_seq++);
+    m.seq = p.next_seq++;
     p.last_sent = clock_.Now();
     ending = p.ending;
   }
-  Status st = transport::SendEnvelopeTo(router_, worker, env, kSendTimeout);
+  Status st = transport::SendMessageTo(router_, worker, m, kSendTimeout);
   if (!st.ok()) {
     if (ending) {
       log::Debug("worker " + worker + " unreachable while ending: " + st.message());
@@ -363,7 +355,7 @@ void WorkerHub::SendNow(const std::string& worker, proto::Envelope env) {
 void WorkerHub::HandleInbound() {
   for (;;) {
     Result<std::optional<transport::Inbound>> r =
-        transport::ReceiveEnvelope(router_, milliseconds(0));
+        transport::ReceiveMessage(router_, milliseconds(0));
     if (!r.ok()) {
       Fail(r.status().WithContext("coordinator socket"));
       return;
@@ -377,11 +369,11 @@ void WorkerHub::HandleInbound() {
     }
     std::optional<uint32_t> cred_pid;
     if (in.credentials) cred_pid = static_cast<uint32_t>(in.credentials->pid);
-    HandleMessage(in.peer, in.envelope, cred_pid);
+    HandleMessage(in.peer, in.message, cred_pid);
   }
 }
 
-void WorkerHub::HandleMessage(const std::string& peer, const proto::Envelope& env,
+void WorkerHub::HandleMessage(const std::string& peer, const transport::Message& m,
                               const std::optional<uint32_t>& cred_pid) {
   auto violation = [&](const std::string& what) {
     std::lock_guard<std::mutex> lock(mu_);
@@ -399,107 +391,100 @@ void WorkerHub::HandleMessage(const std::string& peer, const proto::Envelope& en
       return;
     }
     Peer& p = it->second;
-    if (env.sender() != peer) {
+    if (m.sender != peer) {
       // fall through to the violation below, outside the lock
-    } else if (env.seq() != p.last_inbound_seq + 1) {
-      seq_problem =
-          "seq " + std::to_string(env.seq()) + " after " + std::to_string(p.last_inbound_seq);
+    } else if (m.seq != p.last_inbound_seq + 1) {
+      seq_problem = "seq " + std::to_string(m.seq) + " after " + std::to_string(p.last_inbound_seq);
     } else {
-      p.last_inbound_seq = env.seq();
+      p.last_inbound_seq = m.seq;
       ready = p.ready;
       if (p.hello) liveness_.Touch(peer);
     }
   }
-  if (env.sender() != peer) return Fail(violation("sender '" + env.sender() + "'"));
+  if (m.sender != peer) return Fail(violation("sender '" + m.sender + "'"));
   if (!seq_problem.empty()) return Fail(violation(seq_problem));
-  switch (env.body_case()) {
-    case proto::Envelope::kHello: {
-      const proto::Hello& h = env.hello();
-      std::string problem;
-      {
-        std::lock_guard<std::mutex> lock(mu_);
-        Peer& p = peers_[peer];
-        if (p.hello)
-          problem = "second Hello";
-        else if (h.worker_id() != peer)
-          problem = "Hello names '" + h.worker_id() + "'";
-        else if (h.uid() != getuid())
-          problem = "Hello uid " + std::to_string(h.uid());
-        else if (p.pid != 0 && h.pid() != static_cast<uint32_t>(p.pid))
-          problem = "Hello pid " + std::to_string(h.pid()) + " is not the spawned pid";
-        else if (cred_pid && *cred_pid != h.pid())
-          problem = "Hello pid does not match the connection's pid";
-        if (problem.empty()) {
-          p.hello = true;
-          liveness_.Touch(peer);
-        }
+  if (const auto* h = std::get_if<transport::Hello>(&m.body)) {
+    std::string problem;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      Peer& p = peers_[peer];
+      if (p.hello)
+        problem = "second Hello";
+      else if (h->worker_id != peer)
+        problem = "Hello names '" + h->worker_id + "'";
+      else if (h->uid != getuid())
+        problem = "Hello uid " + std::to_string(h->uid);
+      else if (p.pid != 0 && h->pid != static_cast<uint32_t>(p.pid))
+        problem = "Hello pid " + std::to_string(h->pid) + " is not the spawned pid";
+      else if (cred_pid && *cred_pid != h->pid)
+        problem = "Hello pid does not match the connection's pid";
+      if (problem.empty()) {
+        p.hello = true;
+        liveness_.Touch(peer);
       }
-      if (!problem.empty()) return Fail(violation(problem));
-      cv_.notify_all();
-      return;
     }
-    case proto::Envelope::kReady: {
-      bool ok = false;
-      {
-        std::lock_guard<std::mutex> lock(mu_);
-        Peer& p = peers_[peer];
-        ok = p.hello && !p.ready;
-        if (ok) p.ready = true;
-      }
-      if (!ok) return Fail(violation("unexpected Ready"));
-      cv_.notify_all();
-      return;
-    }
-    case proto::Envelope::kHeartbeat:
-      return;
-    case proto::Envelope::kShutdown: {
-      bool ok = false;
-      {
-        std::lock_guard<std::mutex> lock(mu_);
-        Peer& p = peers_[peer];
-        ok = p.shutdown_sent && !p.shutdown_acked;
-        if (ok) p.shutdown_acked = true;
-      }
-      if (!ok) return Fail(violation("Shutdown that was not asked for"));
-      cv_.notify_all();
-      return;
-    }
-    case proto::Envelope::kAbort: {
-      ErrorCode code = ErrorCodeFromWire(env.abort().code());
-      if (code == ErrorCode::kOk) code = ErrorCode::kAborted;
-      return Fail(Status(code, "worker " + peer + " aborted: " + env.abort().message()));
-    }
-    case proto::Envelope::kReply:
-      if (!ready) return Fail(violation("Reply before Ready"));
-      return HandleReply(peer, env.reply());
-    case proto::Envelope::kBatch: {
-      if (!ready) return Fail(violation("Batch before Ready"));
-      for (const proto::Envelope& item : env.batch().items()) {
-        if (item.body_case() != proto::Envelope::kReply) {
-          return Fail(violation("Batch item of type " + std::to_string(item.body_case())));
-        }
-      }
-      for (const proto::Envelope& item : env.batch().items()) HandleReply(peer, item.reply());
-      return;
-    }
-    default:
-      return Fail(violation("message type " + std::to_string(env.body_case())));
+    if (!problem.empty()) return Fail(violation(problem));
+    cv_.notify_all();
+    return;
   }
+  if (std::holds_alternative<transport::Ready>(m.body)) {
+    bool ok = false;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      Peer& p = peers_[peer];
+      ok = p.hello && !p.ready;
+      if (ok) p.ready = true;
+    }
+    if (!ok) return Fail(violation("unexpected Ready"));
+    cv_.notify_all();
+    return;
+  }
+  if (std::holds_alternative<transport::Heartbeat>(m.body)) return;
+  if (std::holds_alternative<transport::Shutdown>(m.body)) {
+    bool ok = false;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      Peer& p = peers_[peer];
+      ok = p.shutdown_sent && !p.shutdown_acked;
+      if (ok) p.shutdown_acked = true;
+    }
+    if (!ok) return Fail(violation("Shutdown that was not asked for"));
+    cv_.notify_all();
+    return;
+  }
+  if (const auto* a = std::get_if<transport::Abort>(&m.body)) {
+    ErrorCode code = ErrorCodeFromWire(a->code);
+    if (code == ErrorCode::kOk) code = ErrorCode::kAborted;
+    return Fail(Status(code, "worker " + peer + " aborted: " + a->message));
+  }
+  if (const auto* r = std::get_if<transport::Reply>(&m.body)) {
+    if (!ready) return Fail(violation("Reply before Ready"));
+    return HandleReply(peer, *r);
+  }
+  if (const auto* b = std::get_if<transport::Batch>(&m.body)) {
+    if (!ready) return Fail(violation("Batch before Ready"));
+    for (const transport::Body& item : b->items) {
+      if (!std::holds_alternative<transport::Reply>(item)) {
+        return Fail(violation("Batch item of type " + std::to_string(transport::BodyNumber(item))));
+      }
+    }
+    for (const transport::Body& item : b->items)
+      HandleReply(peer, std::get<transport::Reply>(item));
+    return;
+  }
+  return Fail(violation("message type " + std::to_string(transport::BodyNumber(m.body))));
 }
 
 // The requests gathered for one worker as one packet (a Batch if more than one).
 Status WorkerHub::SendData(DataPath& path) {
-  proto::Envelope env;
+  transport::Message m{kSender, path.next_seq++, transport::Heartbeat{}};
   if (path.pending.size() == 1) {
-    env = std::move(path.pending.front());
+    m.body = std::move(path.pending.front());
   } else {
-    for (proto::Envelope& e : path.pending) *env.mutable_batch()->add_items() = std::move(e);
+    m.body = transport::Batch{std::move(path.pending)};
   }
   path.pending.clear();
-  env.set_protocol_version(proto::PROTOCOL_VERSION_CURRENT);
-  env.set_sender(kSender);
-  env.set_seq(path.next_seq++);
-  return path.socket.Send(env);
+  return path.socket.Send(m);
 }
 
 // A worker's data socket: its replies, handled on this thread.
@@ -520,37 +505,38 @@ void WorkerHub::ReadData(DataPath& path) {
     if (!r->has_value()) continue;
     const transport::DataSocket::Packet& packet = **r;
     if (!packet.status.ok()) return violation("malformed data packet: " + packet.status.message());
-    const proto::Envelope& env = packet.envelope;
-    if (env.sender() != peer) return violation("data packet from '" + env.sender() + "'");
-    if (env.seq() != path.last_inbound_seq + 1) {
-      return violation("data seq " + std::to_string(env.seq()) + " after " +
+    const transport::Message& m = packet.message;
+    if (m.sender != peer) return violation("data packet from '" + m.sender + "'");
+    if (m.seq != path.last_inbound_seq + 1) {
+      return violation("data seq " + std::to_string(m.seq) + " after " +
                        std::to_string(path.last_inbound_seq));
     }
-    path.last_inbound_seq = env.seq();
+    path.last_inbound_seq = m.seq;
     {
       std::lock_guard<std::mutex> lock(mu_);
       auto it = peers_.find(peer);
       if (it == peers_.end() || !it->second.ready) return violation("data before Ready");
       liveness_.Touch(peer);  // any message counts as a heartbeat
     }
-    if (env.body_case() == proto::Envelope::kReply) {
-      HandleReply(peer, env.reply());
+    if (const auto* r = std::get_if<transport::Reply>(&m.body)) {
+      HandleReply(peer, *r);
       continue;
     }
-    if (env.body_case() != proto::Envelope::kBatch) {
-      return violation("data packet of type " + std::to_string(env.body_case()));
+    const auto* b = std::get_if<transport::Batch>(&m.body);
+    if (!b) {
+      return violation("data packet of type " + std::to_string(transport::BodyNumber(m.body)));
     }
-    for (const proto::Envelope& item : env.batch().items()) {
-      if (item.body_case() != proto::Envelope::kReply) {
-        return violation("Batch item of type " + std::to_string(item.body_case()));
+    for (const transport::Body& item : b->items) {
+      if (!std::holds_alternative<transport::Reply>(item)) {
+        return violation("Batch item of type " + std::to_string(transport::BodyNumber(item)));
       }
     }
-    for (const proto::Envelope& item : env.batch().items()) HandleReply(peer, item.reply());
+    for (const transport::Body& item : b->items) HandleReply(peer, std::get<transport::Reply>(item));
   }
 }
 
-void WorkerHub::HandleReply(const std::string& peer, const proto::Reply& r) {
-  ReplyFacts f{r.device(), r.command_seq(), r.buffer_handle(), r.bytes(), r.status()};
+void WorkerHub::HandleReply(const std::string& peer, const transport::Reply& r) {
+  ReplyFacts f{r.device, r.command_seq, r.buffer_handle, r.bytes, r.status};
   Result<Outstanding> req = table_.Take(peer, f);
   if (!req.ok()) {
     {
@@ -614,9 +600,7 @@ void WorkerHub::CheckLiveness() {
   }
   for (const Status& f : failures) Fail(f);
   for (const std::string& id : due) {
-    proto::Envelope env;
-    env.mutable_heartbeat();
-    SendNow(id, std::move(env));
+    SendNow(id, transport::Heartbeat{});
   }
 }
 

@@ -19,13 +19,13 @@
 
 #include "coordinator/pipeline/outstanding_table.h"
 #include "coordinator/pipeline/worker_link.h"
-#include "proto/envelope.pb.h"
 #include "shared/base/child_process.h"
 #include "shared/base/result.h"
 #include "shared/transport/channel.h"
 #include "shared/transport/data_socket.h"
 #include "shared/base/clock.h"
 #include "shared/transport/liveness.h"
+#include "shared/transport/pipeline_messages.h"
 
 namespace vdibk::coordinator {
 
@@ -35,7 +35,7 @@ class HubListener {
  public:
   virtual ~HubListener() = default;
   // A validated reply (status may be an error) for `req`.
-  virtual void OnReply(const Outstanding& req, const proto::Reply& reply) = 0;
+  virtual void OnReply(const Outstanding& req, const transport::Reply& reply) = 0;
   // The first failure of the pipeline (worker died, went silent, violated the protocol, sent
   // Abort, was unreachable, or `stop` was raised). Called once.
   virtual void OnFailure(const Status& cause) = 0;
@@ -67,12 +67,12 @@ class WorkerHub final : public WorkerLink {
   // Joins the hub thread. Idempotent.
   void Stop();
 
-  // Queues `env` (seq/sender/version filled in by the hub) for `worker`. Thread-safe.
-  void Post(const std::string& worker, proto::Envelope env);
-  // Registers `req` as outstanding, then posts `env`. Thread-safe. With `wake` false the hub
+  // Queues `body` (the hub makes it a message: sender, seq) for `worker`. Thread-safe.
+  void Post(const std::string& worker, transport::Body body);
+  // Registers `req` as outstanding, then posts `body`. Thread-safe. With `wake` false the hub
   // thread is not woken (a device thread that has more commands at hand): Flush() wakes it, and
   // the hub sends the data requests queued for one worker as one Batch (proto/README.md §5.1).
-  Status Issue(const Outstanding& req, proto::Envelope env, bool wake = true) override;
+  Status Issue(const Outstanding& req, transport::Body body, bool wake = true) override;
   // Wakes the hub thread if anything was posted without waking it. Thread-safe.
   void Flush() override;
   // Sends Abort{cause} to every worker; later exits are expected. Thread-safe, idempotent.
@@ -98,7 +98,7 @@ class WorkerHub final : public WorkerLink {
     std::string worker;
     transport::DataSocket socket;
     std::mutex mu;
-    std::vector<proto::Envelope> pending;  // issued without wake, not sent yet
+    std::vector<transport::Body> pending;  // issued without wake, not sent yet
     uint64_t next_seq = 1;                 // per data socket, both directions
     uint64_t last_inbound_seq = 0;         // reader thread only
     std::thread reader;
@@ -123,12 +123,12 @@ class WorkerHub final : public WorkerLink {
             WorkerHubOptions options);
   void Loop();
   void SendOutbox();
-  void SendNow(const std::string& worker, proto::Envelope env);
+  void SendNow(const std::string& worker, transport::Body body);
   void HandleInbound();
-  void HandleReply(const std::string& peer, const proto::Reply& reply);
+  void HandleReply(const std::string& peer, const transport::Reply& reply);
   void ReadData(DataPath& path);
   Status SendData(DataPath& path);  // path.mu held
-  void HandleMessage(const std::string& peer, const proto::Envelope& env,
+  void HandleMessage(const std::string& peer, const transport::Message& m,
                      const std::optional<uint32_t>& cred_pid);
   void CheckChildren();
   void ClosePidfd(Peer& p);
@@ -147,7 +147,7 @@ class WorkerHub final : public WorkerLink {
   mutable std::mutex mu_;
   std::condition_variable cv_;
   std::map<std::string, Peer> peers_;
-  std::deque<std::pair<std::string, proto::Envelope>> outbox_;
+  std::deque<std::pair<std::string, transport::Body>> outbox_;
   bool unwoken_ = false;  // posted without Wake()
   // Fixed once Start ran (read without mu_).
   std::map<std::string, std::unique_ptr<DataPath>> data_;

@@ -5,8 +5,8 @@
 #define VDIBK_COORDINATOR_PIPELINE_WORKER_LINK_H_
 
 #include "coordinator/pipeline/outstanding_table.h"
-#include "proto/envelope.pb.h"
 #include "shared/base/result.h"
+#include "shared/transport/pipeline_messages.h"
 
 namespace vdibk::coordinator {
 
@@ -14,9 +14,9 @@ namespace vdibk::coordinator {
 class WorkerLink {
  public:
   virtual ~WorkerLink() = default;
-  // Registers `req` as outstanding (the credit rule) and sends `env` to req.worker. With `wake`
+  // Registers `req` as outstanding (the credit rule) and sends `body` to req.worker. With `wake`
   // false the request may wait for Flush() (several go out as one Batch).
-  virtual Status Issue(const Outstanding& req, proto::Envelope env, bool wake = true) = 0;
+  virtual Status Issue(const Outstanding& req, transport::Body body, bool wake = true) = 0;
   // Sends what Issue(..., false) queued.
   virtual void Flush() = 0;
   // Sends Abort{cause} to every worker. Idempotent.

@@ -1,4 +1,4 @@
-// DataSocket: SOCK_SEQPACKET packets of one Envelope each.
+// DataSocket: SOCK_SEQPACKET packets of one encoded Message each.
 #include "shared/transport/data_socket.h"
 
 #include <poll.h>
@@ -9,7 +9,7 @@
 #include <cstring>
 #include <vector>
 
-#include "shared/transport/envelope_codec.h"
+#include "shared/transport/message_codec.h"
 
 namespace vdibk::transport {
 
@@ -47,17 +47,10 @@ void DataSocket::Shutdown() {
   if (fd_ >= 0) shutdown(fd_, SHUT_RDWR);
 }
 
-Status DataSocket::Send(const proto::Envelope& env, size_t max_bytes) {
-  const size_t size = env.ByteSizeLong();
-  if (size > max_bytes) {
-    return Status::Failed("envelope of " + std::to_string(size) + " bytes exceeds the limit " +
-                          std::to_string(max_bytes));
-  }
-  thread_local std::vector<uint8_t> buf;
-  buf.resize(size);
-  if (!env.SerializeToArray(buf.data(), static_cast<int>(size))) {
-    return Status::Failed("envelope serialization failed");
-  }
+Status DataSocket::Send(const Message& m, size_t max_bytes) {
+  thread_local std::string buf;
+  VDIBK_RETURN_IF_ERROR(EncodeMessage(m, buf, max_bytes));
+  const size_t size = buf.size();
   for (;;) {
     ssize_t n = send(fd_, buf.data(), size, MSG_NOSIGNAL);
     if (n == static_cast<ssize_t>(size)) return Status::Ok();
@@ -86,11 +79,11 @@ Result<std::optional<DataSocket::Packet>> DataSocket::Receive(std::chrono::milli
     packet.status = Status::Integrity("packet of " + std::to_string(got) + " bytes exceeds the limit");
     return std::optional<Packet>(std::move(packet));
   }
-  Result<proto::Envelope> env = DecodeEnvelope(buf.data(), static_cast<size_t>(got), max_bytes);
-  if (env.ok()) {
-    packet.envelope = std::move(env).value();
+  Result<Message> m = DecodeMessage(buf.data(), static_cast<size_t>(got), max_bytes);
+  if (m.ok()) {
+    packet.message = std::move(m).value();
   } else {
-    packet.status = env.status();
+    packet.status = m.status();
   }
   return std::optional<Packet>(std::move(packet));
 }

@@ -1,5 +1,5 @@
 // DataSocket: the direct data path between the coordinator and one spawned worker (proto/README.md
-// §5.2): a SOCK_SEQPACKET socketpair, one Envelope per packet. No broker thread on either side: a
+// §5.2): a SOCK_SEQPACKET socketpair, one encoded Message (an Envelope) per packet. No broker thread on either side: a
 // send wakes the peer's reader at once, which is what a VDI command's round trip pays for.
 #ifndef VDIBK_SHARED_TRANSPORT_DATA_SOCKET_H_
 #define VDIBK_SHARED_TRANSPORT_DATA_SOCKET_H_
@@ -9,8 +9,8 @@
 #include <string>
 #include <utility>
 
-#include "proto/envelope.pb.h"
 #include "shared/base/result.h"
+#include "shared/transport/pipeline_messages.h"
 
 namespace vdibk::transport {
 
@@ -34,13 +34,13 @@ class DataSocket {
 
   // One packet (blocks while the peer's buffer is full). Errors: kAborted (the peer is gone),
   // kFailed (over max_bytes).
-  Status Send(const proto::Envelope& env, size_t max_bytes = 1 << 20);
+  Status Send(const Message& m, size_t max_bytes = 1 << 20);
   // Waits at most `timeout` (0: only what is there) for one packet and decodes it as
-  // DecodeEnvelope does: a malformed packet is the Inbound-like error in `decoded`. nullopt on
+  // DecodeMessage does: a malformed packet is the Inbound-like error in `status`. nullopt on
   // timeout. Errors: kAborted when the peer closed its end.
   struct Packet {
     Status status;  // decode result
-    proto::Envelope envelope;
+    Message message;
   };
   Result<std::optional<Packet>> Receive(std::chrono::milliseconds timeout,
                                         size_t max_bytes = 1 << 20);

@@ -1,48 +1,43 @@
-// Fuzz target: DecodeEnvelope (a pipeline message from a peer process). Invariants: errors are
-// kIntegrity or kConfiguration; a decoded envelope re-encodes and decodes equal; the limit holds.
+// Fuzz target: DecodeMessage (a pipeline message from a peer process, through shared/transport's
+// codec). Invariants: errors are kIntegrity or kConfiguration; a decoded message has no nested
+// Batch, re-encodes and decodes equal; the limit holds.
 #include <cstdint>
 #include <cstdlib>
 #include <string>
 #include <vector>
 
-#include <google/protobuf/io/coded_stream.h>
-#include <google/protobuf/io/zero_copy_stream_impl_lite.h>
-
-#include "shared/transport/envelope_codec.h"
+#include "proto/envelope.pb.h"
+#include "shared/transport/message_codec.h"
 #include "tests/fuzz/fuzz_support.h"
 
 namespace vdibk::transport {
 namespace {
 
-std::string Deterministic(const google::protobuf::Message& m) {
-  std::string out;
-  google::protobuf::io::StringOutputStream sos(&out);
-  google::protobuf::io::CodedOutputStream cos(&sos);
-  cos.SetSerializationDeterministic(true);
-  FUZZ_CHECK(m.SerializeToCodedStream(&cos), "a parsed message does not serialize");
-  return out;
-}
-
 void FuzzEnvelope(const uint8_t* data, size_t size) {
-  const zmq::message_t frame(data, size);
-  Result<proto::Envelope> env = DecodeEnvelope(frame);
+  Result<Message> m = DecodeMessage(data, size);
   if (size > 0) {  // one byte over a limit is refused before parsing
-    Result<proto::Envelope> over = DecodeEnvelope(frame, size - 1);
+    Result<Message> over = DecodeMessage(data, size, size - 1);
     fuzz::CheckError(over.status(), {ErrorCode::kIntegrity});
   }
-  if (!env.ok()) {
-    fuzz::CheckError(env.status(), {ErrorCode::kIntegrity, ErrorCode::kConfiguration});
+  if (!m.ok()) {
+    fuzz::CheckError(m.status(), {ErrorCode::kIntegrity, ErrorCode::kConfiguration});
     return;
   }
-  FUZZ_CHECK(env->protocol_version() == proto::PROTOCOL_VERSION_CURRENT, "wrong version accepted");
-  FUZZ_CHECK(env->body_case() != proto::Envelope::BODY_NOT_SET, "an envelope without a body");
-  Result<zmq::message_t> encoded = EncodeEnvelope(*env);
-  FUZZ_CHECK(encoded.ok(), "a decoded envelope does not encode: " + encoded.status().ToString());
-  FUZZ_CHECK(encoded->size() == env->ByteSizeLong(), "encoded size");
-  Result<proto::Envelope> again = DecodeEnvelope(*encoded);
-  FUZZ_CHECK(again.ok(), "a re-encoded envelope does not decode: " + again.status().ToString());
-  FUZZ_CHECK(again->body_case() == env->body_case(), "the round trip changed the body");
-  FUZZ_CHECK(Deterministic(*again) == Deterministic(*env), "the round trip changed the envelope");
+  if (const auto* batch = std::get_if<Batch>(&m->body)) {
+    for (const Body& item : batch->items) {
+      FUZZ_CHECK(!std::holds_alternative<Batch>(item), "a nested batch was accepted");
+    }
+  }
+  proto::Envelope env;
+  ToEnvelope(*m, env);
+  FUZZ_CHECK(env.protocol_version() == proto::PROTOCOL_VERSION_CURRENT, "wrong version encoded");
+  FUZZ_CHECK(static_cast<int>(env.body_case()) == BodyNumber(m->body), "the body number changed");
+  std::string encoded;
+  Status st = EncodeMessage(*m, encoded);
+  FUZZ_CHECK(st.ok(), "a decoded message does not encode: " + st.ToString());
+  Result<Message> again = DecodeMessage(encoded.data(), encoded.size());
+  FUZZ_CHECK(again.ok(), "a re-encoded message does not decode: " + again.status().ToString());
+  FUZZ_CHECK(*again == *m, "the round trip changed the message");
 }
 
 }  // namespace

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """The tree's layout rules (coordinator/README.md): which folder may include which, one README of
-at most 15 lines per coordinator and agent folder, no two source files of one name, and no folder
-of tests that is not built.
+at most 15 lines per coordinator and agent folder, no two source files of one name, no folder
+of tests that is not built, and the generated pipeline types (envelope, control, data .pb.h) only
+in shared/transport (its codec), proto/ and tests/.
 
 Usage: check_layout.py REPO_ROOT. Prints every violation and exits 1 if there is one."""
 import os
@@ -35,6 +36,10 @@ NEVER = {
 # File names several programs have on purpose.
 SHARED_NAMES = {'main.cc', 'CMakeLists.txt', 'README.md'}
 SOURCE_DIRS = ('coordinator', 'agent', 'workers', 'shared', 'emulator')
+# The pipeline protocol's generated headers: programs use shared/transport's domain messages
+# (pipeline_messages.h); only its codec converts (proto/README.md).
+PIPELINE_PB = ('proto/envelope.pb.h', 'proto/control.pb.h', 'proto/data.pb.h')
+PIPELINE_PB_FOLDERS = ('shared/transport', 'proto', 'tests')
 INCLUDE = re.compile(r'^\s*#\s*include\s+"([^"]+)"', re.M)
 README_MAX_LINES = 15
 
@@ -45,6 +50,27 @@ def include_folder(path):
     if parts[0] in ('coordinator', 'agent', 'shared') and len(parts) > 2:
         return '/'.join(parts[:2])
     return parts[0] if len(parts) > 1 else None
+
+
+def pipeline_pb_includes(root):
+    """Sources anywhere in the tree (build directories aside) outside PIPELINE_PB_FOLDERS that
+    include a generated pipeline header."""
+    problems = []
+    for dirpath, dirnames, filenames in os.walk(root):
+        rel_dir = os.path.relpath(dirpath, root)
+        dirnames[:] = [d for d in dirnames if not d.startswith(('build', '.'))
+                       and os.path.normpath(os.path.join(rel_dir, d)) not in PIPELINE_PB_FOLDERS]
+        for name in filenames:
+            if not name.endswith(('.h', '.cc', '.cpp', '.hpp')):
+                continue
+            rel = os.path.normpath(os.path.join(rel_dir, name))
+            with open(os.path.join(dirpath, name), encoding='utf-8', errors='replace') as f:
+                for inc in INCLUDE.findall(f.read()):
+                    if inc in PIPELINE_PB:
+                        problems.append(f'{rel}: includes {inc}: generated pipeline types only in '
+                                        + ', '.join(PIPELINE_PB_FOLDERS)
+                                        + ' (use shared/transport/pipeline_messages.h)')
+    return problems
 
 
 def main(root):
@@ -84,6 +110,7 @@ def main(root):
                         if folder not in rule:
                             problems.append(f'{rel}: includes {inc}, but {rel_dir} may include only '
                                             + ', '.join(sorted(rule)))
+    problems += pipeline_pb_includes(root)
     # Every folder of unit tests with test sources is built (a missing CMakeLists.txt drops them).
     for dirpath, dirnames, filenames in os.walk(os.path.join(root, 'tests')):
         dirnames[:] = [d for d in dirnames if d not in ('build', 'corpus', 'regressions')]

@@ -110,8 +110,8 @@ class FakeSet final : public VdiDeviceSet {
 class FakeLink final : public WorkerLink {
  public:
   explicit FakeLink(DeviceDispatcher& d) : dispatcher_(d) {}
-  Status Issue(const Outstanding& req, proto::Envelope env, bool wake) override {
-    (void)env;
+  Status Issue(const Outstanding& req, transport::Body body, bool wake) override {
+    (void)body;
     {
       std::lock_guard<std::mutex> lock(mu_);
       queued_.push_back(req);
@@ -128,13 +128,13 @@ class FakeLink final : public WorkerLink {
       if (!batch.empty()) ++flushes_;
     }
     for (const Outstanding& req : batch) {
-      proto::Reply r;
-      r.set_device(req.device);
-      r.set_command_seq(req.seq);
-      r.set_bytes(req.size);
+      transport::Reply r;
+      r.device = req.device;
+      r.command_seq = req.seq;
+      r.bytes = req.size;
       if (++answered_ == fail_at_) {
-        r.set_status(static_cast<uint32_t>(ErrorCode::kTargetIo));
-        r.set_message("disk on fire");
+        r.status = static_cast<uint32_t>(ErrorCode::kTargetIo);
+        r.message = "disk on fire";
       }
       dispatcher_.OnReply(req, r);
     }
@@ -194,16 +194,16 @@ class WriteStrategy final : public JobStrategy {
     req.handle = handle;
     req.size = static_cast<uint32_t>(cmd->size);
     req.command = cmd;
-    return dispatcher->Issue(req, proto::Envelope(), /*wake=*/false);
+    return dispatcher->Issue(req, transport::WriteRequest{}, /*wake=*/false);
   }
-  void OnReply(const Outstanding& req, const proto::Reply& reply) override {
+  void OnReply(const Outstanding& req, const transport::Reply& reply) override {
     auto* cmd = static_cast<VDC_Command*>(req.command);
-    if (reply.status() != 0) {
+    if (reply.status != 0) {
       dispatcher->Complete(req.device, cmd, ERROR_IO_DEVICE);
-      dispatcher->Fail(Status(ErrorCodeFromWire(reply.status()), reply.message()));
+      dispatcher->Fail(Status(ErrorCodeFromWire(reply.status), reply.message));
       return;
     }
-    dispatcher->Complete(req.device, cmd, ERROR_SUCCESS, reply.bytes());
+    dispatcher->Complete(req.device, cmd, ERROR_SUCCESS, reply.bytes);
   }
   Status AfterDevices() override {
     ++after_devices;

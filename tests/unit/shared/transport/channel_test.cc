@@ -7,8 +7,10 @@
 
 #include <chrono>
 
-#include "shared/transport/envelope_codec.h"
+#include "proto/envelope.pb.h"
 #include "shared/transport/ipc_dir.h"
+#include "shared/transport/message_codec.h"
+#include "shared/transport/message_io.h"
 #include "tests/harness/status_matchers.h"
 #include "tests/harness/test_dirs.h"
 
@@ -17,16 +19,12 @@ namespace {
 
 using namespace std::chrono_literals;
 
-proto::Envelope MakeHello(const std::string& id, uint64_t seq) {
-  proto::Envelope env;
-  env.set_protocol_version(proto::PROTOCOL_VERSION_CURRENT);
-  env.set_sender(id);
-  env.set_seq(seq);
-  auto* hello = env.mutable_hello();
-  hello->set_worker_id(id);
-  hello->set_pid(static_cast<uint32_t>(::getpid()));
-  hello->set_uid(::getuid());
-  return env;
+Message MakeHello(const std::string& id, uint64_t seq) {
+  Hello hello;
+  hello.worker_id = id;
+  hello.pid = static_cast<uint32_t>(::getpid());
+  hello.uid = ::getuid();
+  return Message{id, seq, hello};
 }
 
 class ChannelTest : public ::testing::Test {
@@ -42,7 +40,7 @@ class ChannelTest : public ::testing::Test {
   // Receives on `ch`, failing the test if nothing arrives within 5 s (a generous bound, not a
   // sleep: the call returns as soon as the message is there).
   Inbound MustReceive(Channel& ch) {
-    auto in = ReceiveEnvelope(ch, 5000ms);
+    auto in = ReceiveMessage(ch, 5000ms);
     EXPECT_OK(in);
     EXPECT_TRUE(in.ok() && in->has_value()) << "nothing received";
     return in.ok() && in->has_value() ? std::move(**in) : Inbound{};
@@ -62,32 +60,29 @@ TEST_F(ChannelTest, RoundTripWithPeerCredentials) {
   auto dealer = Channel::ConnectDealer(ctx_, endpoint_, opt);
   ASSERT_OK(dealer);
 
-  ASSERT_OK(SendEnvelope(*dealer, MakeHello("w0", 1), 5000ms));
+  ASSERT_OK(SendMessage(*dealer, MakeHello("w0", 1), 5000ms));
   Inbound in = MustReceive(*router);
   ASSERT_OK(in.status);
   EXPECT_EQ(in.peer, "w0");
-  EXPECT_EQ(in.envelope.hello().worker_id(), "w0");
+  EXPECT_EQ(std::get<Hello>(in.message.body).worker_id, "w0");
   ASSERT_TRUE(in.credentials.has_value());
   EXPECT_EQ(in.credentials->uid, ::getuid());
   EXPECT_EQ(in.credentials->pid, ::getpid());
 
-  proto::Envelope assign;
-  assign.set_protocol_version(proto::PROTOCOL_VERSION_CURRENT);
-  assign.set_sender("coordinator");
-  assign.set_seq(1);
-  assign.mutable_assign()->set_set_name("set1");
-  ASSERT_OK(SendEnvelopeTo(*router, "w0", assign, 5000ms));
+  Assign assign;
+  assign.set_name = "set1";
+  ASSERT_OK(SendMessageTo(*router, "w0", Message{"coordinator", 1, assign}, 5000ms));
   Inbound back = MustReceive(*dealer);
   ASSERT_OK(back.status);
   EXPECT_EQ(back.peer, "");
-  EXPECT_EQ(back.envelope.assign().set_name(), "set1");
+  EXPECT_EQ(std::get<Assign>(back.message.body).set_name, "set1");
 }
 
 TEST_F(ChannelTest, RecvTimesOutWithNothing) {
   auto router = Channel::BindRouter(ctx_, endpoint_);
   ASSERT_OK(router);
   auto start = std::chrono::steady_clock::now();
-  auto in = ReceiveEnvelope(*router, 50ms);
+  auto in = ReceiveMessage(*router, 50ms);
   ASSERT_OK(in);
   EXPECT_FALSE(in->has_value());
   EXPECT_GE(std::chrono::steady_clock::now() - start, 45ms);
@@ -96,7 +91,7 @@ TEST_F(ChannelTest, RecvTimesOutWithNothing) {
 TEST_F(ChannelTest, SendToUnknownPeerFailsInsteadOfDropping) {
   auto router = Channel::BindRouter(ctx_, endpoint_);
   ASSERT_OK(router);
-  Status s = SendEnvelopeTo(*router, "nobody", MakeHello("c", 1), 100ms);
+  Status s = SendMessageTo(*router, "nobody", MakeHello("c", 1), 100ms);
   EXPECT_EQ(s.code(), ErrorCode::kAborted);
   EXPECT_NE(s.message().find("peer unknown"), std::string::npos) << s.ToString();
 }
@@ -124,16 +119,15 @@ TEST_F(ChannelTest, GarbageAndWrongFramingAreErrorsOfThatPeer) {
   EXPECT_NE(in.status.message().find("frame"), std::string::npos);
 
   proto::Envelope empty;  // valid protobuf, but no version and no body
-  auto bytes = EncodeEnvelope(empty);
-  ASSERT_OK(bytes);
+  const std::string bytes = empty.SerializeAsString();
   Multipart one;
-  one.push_back(std::move(bytes).value());
+  one.emplace_back(bytes.data(), bytes.size());
   ASSERT_OK(dealer->Send(std::move(one), 5000ms));
   in = MustReceive(*router);
   EXPECT_EQ(in.status.code(), ErrorCode::kConfiguration) << in.status.ToString();
 
   // The channel still works after all that.
-  ASSERT_OK(SendEnvelope(*dealer, MakeHello("bad", 4), 5000ms));
+  ASSERT_OK(SendMessage(*dealer, MakeHello("bad", 4), 5000ms));
   in = MustReceive(*router);
   EXPECT_OK(in.status);
 }
@@ -148,18 +142,19 @@ TEST_F(ChannelTest, OversizedMessageNeverReachesTheRouter) {
   auto dealer = Channel::ConnectDealer(ctx_, endpoint_, opt);
   ASSERT_OK(dealer);
   // A small message first proves the connection is up (explicit readiness, no sleep).
-  ASSERT_OK(SendEnvelope(*dealer, MakeHello("big", 1), 5000ms));
+  ASSERT_OK(SendMessage(*dealer, MakeHello("big", 1), 5000ms));
   ASSERT_OK(MustReceive(*router).status);
 
-  proto::Envelope huge = MakeHello("big", 2);
-  huge.mutable_abort()->set_message(std::string(8192, 'x'));
-  ASSERT_OK(SendEnvelope(*dealer, huge, 5000ms));
+  Message huge = MakeHello("big", 2);
+  huge.body = Abort{0, std::string(8192, 'x')};
+  ASSERT_OK(SendMessage(*dealer, huge, 5000ms));
   // libzmq drops the connection on a message over ZMQ_MAXMSGSIZE; nothing is delivered.
-  auto in = ReceiveEnvelope(*router, 300ms);
+  auto in = ReceiveMessage(*router, 300ms);
   ASSERT_OK(in);
   EXPECT_FALSE(in->has_value());
   // And the codec refuses to build such a message in the first place.
-  EXPECT_FALSE(EncodeEnvelope(huge, 1024).ok());
+  std::string bytes;
+  EXPECT_FALSE(EncodeMessage(huge, bytes, 1024).ok());
 }
 
 TEST_F(ChannelTest, UidFilterRejectsOtherUsers) {
@@ -170,8 +165,8 @@ TEST_F(ChannelTest, UidFilterRejectsOtherUsers) {
   auto dealer = Channel::ConnectDealer(ctx_, endpoint_);
   ASSERT_OK(dealer);
   // With ZMQ_IMMEDIATE the dealer never gets a usable connection: the send times out.
-  Status s = SendEnvelope(*dealer, MakeHello("w", 1), 200ms);
-  auto in = ReceiveEnvelope(*router, 200ms);
+  Status s = SendMessage(*dealer, MakeHello("w", 1), 200ms);
+  auto in = ReceiveMessage(*router, 200ms);
   ASSERT_OK(in);
   EXPECT_FALSE(in->has_value());
   EXPECT_EQ(s.code(), ErrorCode::kAborted);

@@ -1,4 +1,4 @@
-// DataSocket (a socketpair of envelopes) and Poller (channels and descriptors together).
+// DataSocket (a socketpair of encoded messages) and Poller (channels and descriptors together).
 #include "shared/transport/data_socket.h"
 
 #include <gtest/gtest.h>
@@ -12,26 +12,23 @@ namespace {
 
 using std::chrono::milliseconds;
 
-proto::Envelope Reply(uint64_t seq) {
-  proto::Envelope env;
-  env.set_protocol_version(proto::PROTOCOL_VERSION_CURRENT);
-  env.set_sender("w0");
-  env.set_seq(seq);
-  env.mutable_reply()->set_command_seq(seq);
-  return env;
+Message ReplyMessage(uint64_t seq) {
+  transport::Reply r;
+  r.command_seq = seq;
+  return Message{"w0", seq, r};
 }
 
 TEST(DataSocketTest, OnePacketPerEnvelopeInOrder) {
   auto pair = DataSocket::Pair();
   ASSERT_TRUE(pair.ok());
   auto& [a, b] = *pair;
-  for (uint64_t i = 1; i <= 3; ++i) ASSERT_TRUE(a.Send(Reply(i)).ok());
+  for (uint64_t i = 1; i <= 3; ++i) ASSERT_TRUE(a.Send(ReplyMessage(i)).ok());
   for (uint64_t i = 1; i <= 3; ++i) {
     auto p = b.Receive(milliseconds(1000));
     ASSERT_TRUE(p.ok());
     ASSERT_TRUE(p->has_value());
     EXPECT_TRUE((*p)->status.ok());
-    EXPECT_EQ((*p)->envelope.reply().command_seq(), i);
+    EXPECT_EQ(std::get<transport::Reply>((*p)->message.body).command_seq, i);
   }
   auto none = b.Receive(milliseconds(0));
   ASSERT_TRUE(none.ok());
@@ -50,7 +47,7 @@ TEST(DataSocketTest, GarbageIsADecodeErrorAndAClosedPeerIsAborted) {
   EXPECT_EQ((*p)->status.code(), ErrorCode::kIntegrity);
   a = DataSocket();  // closes
   EXPECT_EQ(b.Receive(milliseconds(1000)).status().code(), ErrorCode::kAborted);
-  EXPECT_EQ(b.Send(Reply(1)).code(), ErrorCode::kAborted);
+  EXPECT_EQ(b.Send(ReplyMessage(1)).code(), ErrorCode::kAborted);
 }
 
 TEST(DataSocketTest, AdoptRefusesWhatIsNotASeqpacketSocket) {
@@ -73,7 +70,7 @@ TEST(PollerTest, ReportsWhichDescriptorIsReadable) {
   auto n = poller.Wait(milliseconds(0));
   ASSERT_TRUE(n.ok());
   EXPECT_EQ(*n, 0);
-  ASSERT_TRUE(a.Send(Reply(1)).ok());
+  ASSERT_TRUE(a.Send(ReplyMessage(1)).ok());
   n = poller.Wait(milliseconds(1000));
   ASSERT_TRUE(n.ok());
   EXPECT_EQ(*n, 1);
