@@ -61,9 +61,11 @@ void Define(CommandLine& cl, BackupArgs& a) {
          "Worker processes, 1..64; more than --devices fan a device's buffers out to several "
          "compressors (default: --devices, at most max(4, cores))");
   cl.U32("--buffer-count", &o.buffer_count, "B",
-         "VDI buffers in /dev/shm, --devices..4096 (default: 4 per device or worker, the more)");
+         "VDI buffers in /dev/shm, --devices..4096 (default: 4 per device or worker, the more; 2 "
+         "past 16 of them, see --max-transfer-size)");
   cl.U32("--max-transfer-size", &o.max_transfer_size, "BYTES",
-         "Largest transfer, a multiple of 65536 up to 4194304 (default: 4194304)");
+         "Largest transfer, a multiple of 65536 up to 4194304 (default: 4194304, smaller when the "
+         "default buffers would take more than 64 MiB: 8 devices 2 MiB, 16 1 MiB, 64 512 KiB)");
   cl.U32("--block-size", &o.block_size, "BYTES",
          "The backup's block size, a power of 2 from 512 to 65536 (default: 65536)");
   cl.Text("--compression", &a.compression, "lz4|none", "Stripe compression (default: lz4)");
@@ -101,6 +103,18 @@ std::string BackupUsage() {
   CommandLine cl = BackupCommandLine();
   Define(cl, a);
   return cl.Help();
+}
+
+BufferArea DefaultBufferArea(uint32_t devices, uint32_t workers) {
+  const uint32_t streams = std::max<uint32_t>({devices, workers, 1});
+  BufferArea a{4 * streams, 4u << 20};
+  auto bytes = [&] { return static_cast<uint64_t>(a.buffer_count) * a.max_transfer_size; };
+  while (bytes() > kDefaultBufferArea && a.max_transfer_size > (1u << 20)) a.max_transfer_size /= 2;
+  if (bytes() > kDefaultBufferArea) a.buffer_count = 2 * streams;
+  while (bytes() > kDefaultBufferArea && a.max_transfer_size > (64u << 10)) {
+    a.max_transfer_size /= 2;
+  }
+  return a;
 }
 
 Result<BackupSpec> ParseBackupOptions(const std::vector<std::string>& args,
@@ -185,7 +199,13 @@ Result<BackupSpec> ParseBackupOptions(const std::vector<std::string>& args,
   if (!IsPowerOfTwo(o.block_size) || o.block_size < 512 || o.block_size > 65536) {
     return Status::Usage("--block-size must be a power of 2 from 512 to 65536");
   }
-  // Four buffers per device, and per worker under fan-out so every encoder has work.
+  // Four buffers per device, and per worker under fan-out so every encoder has work; with many
+  // devices smaller ones, so the buffer area stays within kDefaultBufferArea.
+  if (!cl.Given("--buffer-count") && !cl.Given("--max-transfer-size")) {
+    const BufferArea area = DefaultBufferArea(o.devices, o.workers);
+    o.buffer_count = area.buffer_count;
+    o.max_transfer_size = area.max_transfer_size;
+  }
   if (o.buffer_count == 0) o.buffer_count = 4 * std::max(o.devices, o.workers);
   if (o.buffer_count < o.devices) return Status::Usage("--buffer-count must be >= --devices");
   if (o.buffer_count > kMaxBufferCount) {

@@ -1,6 +1,8 @@
 // The doctor subcommand: options -> RunDoctorChecks -> report and exit code.
 #include "coordinator/cli/doctor_command.h"
 
+#include "coordinator/cli/backup_options.h"
+
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
@@ -99,7 +101,7 @@ Result<DoctorOptions> ParseDoctorOptions(const std::vector<std::string>& args,
   Define(cl, a);
   VDIBK_RETURN_IF_ERROR(cl.Parse(args));
   DoctorOptions& o = a.o;
-  uint32_t devices = 0, buffer_count = 0, max_transfer = 4u << 20;
+  uint32_t devices = 0, buffer_count = 0, max_transfer = 0;  // 0: as backup's default
   // The file gives the defaults, the other options override them.
   if (cl.Given("--config")) {
     VDIBK_ASSIGN_OR_RETURN(AgentConfig c, LoadAgentConfig(a.config));
@@ -111,7 +113,7 @@ Result<DoctorOptions> ParseDoctorOptions(const std::vector<std::string>& args,
     o.plan.listen = std::make_pair(c.listen_host, c.listen_port);
     devices = c.default_devices;
     buffer_count = c.default_buffer_count;
-    if (c.default_max_transfer_size != 0) max_transfer = c.default_max_transfer_size;
+    max_transfer = c.default_max_transfer_size;
   }
   if (cl.Given("--repo")) o.plan.repo = a.repo;
   if (cl.Given("--devices")) {
@@ -122,7 +124,12 @@ Result<DoctorOptions> ParseDoctorOptions(const std::vector<std::string>& args,
     if (a.buffer_count == 0) return Status::Usage("--buffer-count must be at least 1, got 0");
     buffer_count = a.buffer_count;
   }
-  if (cl.Given("--max-transfer-size")) max_transfer = a.max_transfer;
+  if (cl.Given("--max-transfer-size")) {
+    if (a.max_transfer == 0) {
+      return Status::Usage("--max-transfer-size must be a multiple of 65536 up to 4194304");
+    }
+    max_transfer = a.max_transfer;
+  }
   if (cl.Given("--sqlcmd")) o.plan.sqlcmd = a.sqlcmd;
   if (cl.Given("--server")) o.plan.server = a.server;
   if (cl.Given("--tape")) o.plan.tapes = a.tapes;  // the command line's list replaces the file's
@@ -133,7 +140,13 @@ Result<DoctorOptions> ParseDoctorOptions(const std::vector<std::string>& args,
     devices = cores == 0 ? 1 : std::min(cores, 4u);
   }
   if (devices > 64) return Status::Usage("--devices must be 1..64");
-  if (max_transfer == 0 || max_transfer % 65536 != 0 || max_transfer > (4u << 20)) {
+  if (buffer_count == 0 && max_transfer == 0) {  // backup's defaults (backup_options.h)
+    const BufferArea area = DefaultBufferArea(devices, devices);
+    buffer_count = area.buffer_count;
+    max_transfer = area.max_transfer_size;
+  }
+  if (max_transfer == 0) max_transfer = 4u << 20;
+  if (max_transfer % 65536 != 0 || max_transfer > (4u << 20)) {
     return Status::Usage("--max-transfer-size must be a multiple of 65536 up to 4194304");
   }
   o.plan.buffer_count = buffer_count != 0 ? buffer_count : 4ull * devices;

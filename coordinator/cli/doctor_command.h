@@ -19,8 +19,8 @@ struct DoctorOptions {
   std::string config_path;  // --config FILE (the agent's YAML config), "" without
 };
 
-// Parses the arguments after "doctor". Defaults as for backup: devices min(cores, 4), buffer count
-// 4 per device, max transfer 4 MiB, sqlcmd "<bin dir>/sqlcmd", server $VDI_EMULATOR_ENDPOINT or
+// Parses the arguments after "doctor". Defaults as for backup: devices min(cores, 4), buffers
+// DefaultBufferArea (backup_options.h: 4 per device of 4 MiB within 64 MiB), sqlcmd "<bin dir>/sqlcmd", server $VDI_EMULATOR_ENDPOINT or
 // ".". With --config FILE the agent's config (agent/config/agent_config.h) gives repo, server, sqlcmd,
 // devices, buffer count, max transfer size, tapes and the listen address (checked for being
 // bindable); the other options override it. Every option but --tape and --sql-gid at most once;

@@ -19,7 +19,7 @@ struct BackupSpec {
   std::string repo;                       // --repo (required, must exist)
   uint32_t devices = 0;                   // --devices; default min(cores, 4), >= targets
   uint32_t workers = 0;                   // --workers; default = devices
-  uint32_t buffer_count = 0;              // --buffer-count; default 4 per device
+  uint32_t buffer_count = 0;              // --buffer-count; default DefaultBufferArea
   uint32_t max_transfer_size = 4u << 20;  // --max-transfer-size; 64 KiB multiple, <= 4 MiB
   uint32_t block_size = 65536;            // --block-size; power of 2, 512..65536
   CompressionKind compression = CompressionKind::kLz4;  // --compression lz4|none

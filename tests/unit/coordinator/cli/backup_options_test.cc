@@ -71,6 +71,39 @@ TEST(BackupOptionsTest, MoreWorkersThanDevicesFanOut) {
   EXPECT_EQ(o->buffer_count, 32u);  // four per worker
 }
 
+// The default buffers stay within 64 MiB of shared memory however many devices; given values
+// are kept as given.
+TEST(BackupOptionsTest, DefaultBufferAreaShrinksWithManyDevices) {
+  struct Row {
+    uint32_t devices, workers, count, transfer;
+  };
+  for (const Row& r : {Row{1, 1, 4, 4u << 20}, Row{4, 4, 16, 4u << 20}, Row{8, 4, 32, 2u << 20},
+                       Row{16, 4, 64, 1u << 20}, Row{32, 4, 64, 1u << 20},
+                       Row{64, 4, 128, 512u << 10}, Row{1, 8, 32, 2u << 20}}) {
+    const BufferArea a = DefaultBufferArea(r.devices, r.workers);
+    EXPECT_EQ(a.buffer_count, r.count) << r.devices << " devices";
+    EXPECT_EQ(a.max_transfer_size, r.transfer) << r.devices << " devices";
+    EXPECT_LE(static_cast<uint64_t>(a.buffer_count) * a.max_transfer_size, kDefaultBufferArea);
+    EXPECT_GE(a.buffer_count, r.devices);
+  }
+  auto o = ParseBackupOptions({"--database", "d", "--repo", "/r", "--devices", "64"}, "/b");
+  ASSERT_TRUE(o.ok()) << o.status().ToString();
+  EXPECT_EQ(o->buffer_count, 128u);
+  EXPECT_EQ(o->max_transfer_size, 512u << 10);
+  o = ParseBackupOptions(
+      {"--database", "d", "--repo", "/r", "--devices", "64", "--max-transfer-size", "4194304"},
+      "/b");
+  ASSERT_TRUE(o.ok()) << o.status().ToString();
+  EXPECT_EQ(o->buffer_count, 256u);  // four per device, as asked for 4 MiB: 1 GiB
+  EXPECT_EQ(o->max_transfer_size, 4u << 20);
+  o = ParseBackupOptions({"--database", "d", "--repo", "/r", "--devices", "64", "--buffer-count",
+                          "64"},
+                         "/b");
+  ASSERT_TRUE(o.ok()) << o.status().ToString();
+  EXPECT_EQ(o->buffer_count, 64u);
+  EXPECT_EQ(o->max_transfer_size, 4u << 20);
+}
+
 TEST(BackupOptionsTest, UsageErrors) {
   auto code = [](std::vector<std::string> a) {
     return ParseBackupOptions(a, "/b").status().code();

@@ -48,13 +48,14 @@ TEST(DoctorConfigTest, TheAgentsConfigGivesThePlan) {
   EXPECT_EQ(o->plan.listen->second, 8089);
 }
 
-TEST(DoctorConfigTest, WithoutBufferCountItIsFourPerConfiguredDevice) {
+// As backup would take them (DefaultBufferArea): 4 per device, transfers halved to stay in 64 MiB.
+TEST(DoctorConfigTest, WithoutBufferSettingsItIsBackupsDefaultForTheConfiguredDevices) {
   TempDir dir;
   Result<DoctorOptions> o = ParseDoctorOptions(
       {"--config", WriteConfig(dir, "repo: /r\ndefaults:\n  devices: 5\n")}, "/bin");
   ASSERT_TRUE(o.ok()) << o.status().ToString();
   EXPECT_EQ(o->plan.buffer_count, 20u);
-  EXPECT_EQ(o->plan.max_transfer_size, 4u << 20);
+  EXPECT_EQ(o->plan.max_transfer_size, 2u << 20);
   EXPECT_EQ(o->plan.sqlcmd, "/bin/sqlcmd");  // as the agent: the default next to vdibackup
 }
 
