@@ -43,7 +43,8 @@ Result<size_t> DeleteObjectsUnder(S3Client& client, std::string_view bucket,
   keys.reserve(objects.size());
   for (ObjectSummary& o : objects) keys.push_back(std::move(o.key));
   if (keys.empty()) return size_t{0};
-  VDIBK_ASSIGN_OR_RETURN(std::vector<DeleteObjectError> refused, client.DeleteObjects(bucket, keys));
+  VDIBK_ASSIGN_OR_RETURN(std::vector<DeleteObjectError> refused,
+                         client.DeleteObjects(bucket, keys));
   if (!refused.empty())
     return Status::TargetIo("S3 DeleteObjects s3://" + std::string(bucket) + "/" +
                             refused.front().key + ": " + refused.front().code + " " +

@@ -32,15 +32,16 @@ class SpanSink final : public HttpBodySink {
 };
 
 Status ShortObject(const std::string& bucket, const std::string& key, uint64_t offset) {
-  return Status::TargetIo("S3 GetObject s3://" + bucket + "/" + key + ": fewer bytes than asked at " +
-                          std::to_string(offset) + " (the object changed while it was read?)");
+  return Status::TargetIo("S3 GetObject s3://" + bucket + "/" + key +
+                          ": fewer bytes than asked at " + std::to_string(offset) +
+                          " (the object changed while it was read?)");
 }
 
 }  // namespace
 
-S3ReadableFile::S3ReadableFile(std::string bucket, std::string key, std::string name,
-                               uint64_t size, std::unique_ptr<S3Client> control,
-                               S3ClientFactory clients, const S3TargetOptions& options)
+S3ReadableFile::S3ReadableFile(std::string bucket, std::string key, std::string name, uint64_t size,
+                               std::unique_ptr<S3Client> control, S3ClientFactory clients,
+                               const S3TargetOptions& options)
     : bucket_(std::move(bucket)),
       key_(std::move(key)),
       name_(std::move(name)),
@@ -69,8 +70,9 @@ Result<size_t> S3ReadableFile::Direct(uint64_t offset, void* dst, size_t size) {
     ++stats_.direct_gets;
   }
   SpanSink sink(static_cast<char*>(dst), size);
-  VDIBK_ASSIGN_OR_RETURN(ObjectInfo info,
-                         control_->GetObject(bucket_, key_, sink, ByteRange{offset, offset + size - 1}));
+  VDIBK_ASSIGN_OR_RETURN(
+      ObjectInfo info,
+      control_->GetObject(bucket_, key_, sink, ByteRange{offset, offset + size - 1}));
   (void)info;
   if (sink.written() != size) return ShortObject(bucket_, key_, offset);
   return size;
@@ -139,7 +141,8 @@ Result<size_t> S3ReadableFile::FromWindow(std::unique_lock<std::mutex>& lk, uint
     chunk->read = true;
     const uint64_t in_chunk = at - k * options_.read_chunk;
     if (in_chunk >= chunk->data.size()) return ShortObject(bucket_, key_, at);
-    const size_t n = static_cast<size_t>(std::min<uint64_t>(size - done, chunk->data.size() - in_chunk));
+    const size_t n =
+        static_cast<size_t>(std::min<uint64_t>(size - done, chunk->data.size() - in_chunk));
     std::memcpy(dst + done, chunk->data.data() + in_chunk, n);
     done += n;
   }

@@ -30,7 +30,8 @@ Result<std::unique_ptr<stripe::WritableFile>> S3Target::Create(
   const std::string key = location_.Key(name);
   if (!options.replace) {
     Result<ObjectInfo> head = control->HeadObject(location_.bucket, key);
-    if (head.ok()) return Status::TargetIo("s3://" + location_.bucket + "/" + key + " already exists");
+    if (head.ok())
+      return Status::TargetIo("s3://" + location_.bucket + "/" + key + " already exists");
     if (head.status().code() != ErrorCode::kMissing) return head.status();
   }
   return std::unique_ptr<stripe::WritableFile>(std::make_unique<S3WritableFile>(

@@ -49,8 +49,8 @@ class S3Target final : public stripe::Target {
 
   // Checks (HeadObject) that `name` does not exist unless options.replace; the upload itself
   // starts with the first full part.
-  Result<std::unique_ptr<stripe::WritableFile>> Create(const std::string& name,
-                                                       const stripe::CreateOptions& options) override;
+  Result<std::unique_ptr<stripe::WritableFile>> Create(
+      const std::string& name, const stripe::CreateOptions& options) override;
   using Target::Create;
   // HeadObject (kMissing when there is no such object); the size is kept for the file's life.
   Result<std::unique_ptr<stripe::ReadableFile>> Open(const std::string& name) override;

@@ -19,7 +19,8 @@ std::span<const char> Span(const std::vector<char>& v) { return {v.data(), v.siz
 uint64_t PartSizeFor(int part_number, uint64_t initial) {
   const int doublings = std::max(0, part_number - 1) / kPartsPerDoubling;
   uint64_t size = std::min(initial, kMaxPartSize);
-  for (int i = 0; i < doublings && size < kMaxPartSize; ++i) size = std::min(size * 2, kMaxPartSize);
+  for (int i = 0; i < doublings && size < kMaxPartSize; ++i)
+    size = std::min(size * 2, kMaxPartSize);
   return size;
 }
 
@@ -104,7 +105,8 @@ Status S3WritableFile::Append(std::span<const stripe::ConstBuffer> pieces) {
     while (left > 0) {
       if (have_filling_ && filling_.size() == filling_limit_) VDIBK_RETURN_IF_ERROR(HandOff());
       if (!have_filling_) VDIBK_RETURN_IF_ERROR(TakeBuffer());
-      const size_t n = static_cast<size_t>(std::min<uint64_t>(left, filling_limit_ - filling_.size()));
+      const size_t n =
+          static_cast<size_t>(std::min<uint64_t>(left, filling_limit_ - filling_.size()));
       filling_.insert(filling_.end(), p, p + n);
       p += n;
       left -= n;

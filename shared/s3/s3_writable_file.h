@@ -94,7 +94,7 @@ class S3WritableFile final : public stripe::WritableFile {
   std::condition_variable cv_;
   Status error_;
   bool stop_ = false;
-  std::vector<char> filling_;  // owner only; counted as held while have_filling_
+  std::vector<char> filling_;   // owner only; counted as held while have_filling_
   uint64_t filling_limit_ = 0;  // its part's size
   bool have_filling_ = false;
   std::deque<Part> queued_;

@@ -244,8 +244,9 @@ HttpResponse FakeS3Server::Dispatch(const FakeS3Call& call, const HttpRequest& r
   if (op == "CreateMultipartUpload") {
     const std::string id = "upload-" + std::to_string(next_upload_++);
     uploads_[id] = Upload{key, {}};
-    return Answer(200, Xml("InitiateMultipartUploadResult",
-                           "<Bucket>b</Bucket><Key>" + key + "</Key><UploadId>" + id + "</UploadId>"));
+    return Answer(200,
+                  Xml("InitiateMultipartUploadResult",
+                      "<Bucket>b</Bucket><Key>" + key + "</Key><UploadId>" + id + "</UploadId>"));
   }
   if (op == "CompleteMultipartUpload") {
     auto up = uploads_.find(query.at("uploadId"));
@@ -255,8 +256,8 @@ HttpResponse FakeS3Server::Dispatch(const FakeS3Call& call, const HttpRequest& r
     std::string data;
     std::vector<std::string> etags;
     std::vector<std::pair<int, std::string>> listed;
-    for (auto it = std::sregex_iterator(body.begin(), body.end(), kPart); it != std::sregex_iterator();
-         ++it) {
+    for (auto it = std::sregex_iterator(body.begin(), body.end(), kPart);
+         it != std::sregex_iterator(); ++it) {
       std::string etag = (*it)[2];
       for (size_t at; (at = etag.find("&quot;")) != std::string::npos;) etag.replace(at, 6, "\"");
       listed.emplace_back(std::stoi((*it)[1]), etag);
@@ -274,8 +275,8 @@ HttpResponse FakeS3Server::Dispatch(const FakeS3Call& call, const HttpRequest& r
     objects_[key] = std::move(data);
     uploads_.erase(up);
     return Answer(200, Xml("CompleteMultipartUploadResult",
-                           "<Location>l</Location><Bucket>b</Bucket><Key>" + key + "</Key><ETag>\"" +
-                               MultipartEtag(etags).value_or("") + "\"</ETag>"));
+                           "<Location>l</Location><Bucket>b</Bucket><Key>" + key +
+                               "</Key><ETag>\"" + MultipartEtag(etags).value_or("") + "\"</ETag>"));
   }
   if (op == "AbortMultipartUpload") {
     if (!uploads_.erase(query.at("uploadId"))) return Error(404, "NoSuchUpload");
@@ -288,8 +289,8 @@ HttpResponse FakeS3Server::Dispatch(const FakeS3Call& call, const HttpRequest& r
   if (op == "DeleteObjects") {
     const std::string body = Body(request);
     static const std::regex kKey("<Key>([^<]*)</Key>");
-    for (auto it = std::sregex_iterator(body.begin(), body.end(), kKey); it != std::sregex_iterator();
-         ++it)
+    for (auto it = std::sregex_iterator(body.begin(), body.end(), kKey);
+         it != std::sregex_iterator(); ++it)
       objects_.erase((*it)[1]);
     return Answer(200, Xml("DeleteResult", ""));
   }
@@ -312,9 +313,9 @@ HttpResponse FakeS3Server::Dispatch(const FakeS3Call& call, const HttpRequest& r
   auto obj = objects_.find(key);
   if (op == "HeadObject") {
     if (obj == objects_.end()) return Answer(404);
-    return Answer(200, "",
-                  {{"content-length", std::to_string(obj->second.size())},
-                   {"etag", QuotedMd5(obj->second)}});
+    return Answer(
+        200, "",
+        {{"content-length", std::to_string(obj->second.size())}, {"etag", QuotedMd5(obj->second)}});
   }
   if (op == "GetObject") {
     if (obj == objects_.end()) return Error(404, "NoSuchKey");
@@ -328,8 +329,8 @@ HttpResponse FakeS3Server::Dispatch(const FakeS3Call& call, const HttpRequest& r
     if (first >= data.size()) return Error(416, "InvalidRange");
     last = std::min<uint64_t>(last, data.size() - 1);
     return Answer(206, data.substr(first, last - first + 1),
-                  {{"content-range", "bytes " + std::to_string(first) + "-" +
-                                         std::to_string(last) + "/" + std::to_string(data.size())}});
+                  {{"content-range", "bytes " + std::to_string(first) + "-" + std::to_string(last) +
+                                         "/" + std::to_string(data.size())}});
   }
   return Error(405, "MethodNotAllowed");
 }

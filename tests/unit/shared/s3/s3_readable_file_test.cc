@@ -73,7 +73,7 @@ TEST_F(S3TargetTest, WithoutReadAheadEveryReadIsOneRangedGet) {
   for (const FakeS3Call& c : server_.calls())
     if (c.op == "GetObject") ranges.push_back(c.range);
   EXPECT_EQ(ranges, (std::vector<std::string>{"bytes=0-1249", "bytes=1250-2499", "bytes=2500-3749",
-                                               "bytes=3750-4999"}));
+                                              "bytes=3750-4999"}));
 }
 
 TEST_F(S3TargetTest, AFailedChunkFailsTheReadThatNeedsIt) {

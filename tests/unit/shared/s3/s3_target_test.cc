@@ -34,8 +34,8 @@ TEST_F(S3TargetTest, AStripeRoundTripsThroughTheReaderAndTheVerifier) {
   const std::vector<uint8_t> raw = stripe::testing::MakeData(1 << 20);
   stripe::StripeWriterOptions wo;
   wo.frame_raw_bytes = 256 << 10;
-  Result<stripe::StripeWriter> w =
-      stripe::StripeWriter::Create(*target_, "stripe-01-of-02.lz4", stripe::testing::MakeHeader(0, 2), wo);
+  Result<stripe::StripeWriter> w = stripe::StripeWriter::Create(
+      *target_, "stripe-01-of-02.lz4", stripe::testing::MakeHeader(0, 2), wo);
   ASSERT_OK(w);
   for (size_t at = 0; at < raw.size(); at += 100'000)
     ASSERT_OK(w->Append(raw.data() + at, std::min<size_t>(100'000, raw.size() - at)));

@@ -123,7 +123,8 @@ TEST_F(S3TargetTest, APartThatKeepsFailingFailsTheFileAndAbortRemovesTheUpload) 
   ASSERT_OK(f);
   const std::string data = Pattern(8 * 1024);
   Status st;
-  for (size_t at = 0; at < data.size() && st.ok(); at += 512) st = (*f)->Append(data.data() + at, 512);
+  for (size_t at = 0; at < data.size() && st.ok(); at += 512)
+    st = (*f)->Append(data.data() + at, 512);
   if (st.ok()) st = (*f)->Sync();
   ASSERT_FALSE(st.ok());
   EXPECT_EQ(st.code(), ErrorCode::kConfiguration) << st.ToString();  // AccessDenied
