@@ -243,7 +243,13 @@ Status S3WritableFile::Commit() {
   }
   Result<CompleteMultipartUploadResult> done =
       control_->CompleteMultipartUpload(bucket_, key_, upload_id_, parts);
-  if (!done.ok()) return Fail(done.status());
+  if (!done.ok()) {
+    // An object whose ETag is not that of the parts sent is not to be kept. (With replace the
+    // key held an object before, which a failed Complete may have left: it is not deleted.)
+    if (done.status().code() == ErrorCode::kIntegrity && !replace_)
+      (void)control_->DeleteObject(bucket_, key_);
+    return Fail(done.status());
+  }
   committed_ = true;
   return Status::Ok();
 }

@@ -43,7 +43,8 @@ struct S3WriteStats {
 // being filled if it is at least min_part_size; a smaller tail stays in memory until Commit (S3
 // stores no part under 5 MiB but the last). Commit: a file that fits one part is one PutObject
 // (Content-MD5; If-None-Match unless replace); else the last part, then CompleteMultipartUpload
-// with every part's ETag (checked by S3Client). Without replace an existing object is refused
+// with every part's ETag (checked by S3Client: kIntegrity, and without replace the mismatching
+// object is deleted). Without replace an existing object is refused
 // (HeadObject before the upload is completed). Abort (also the destructor) stops the threads and
 // aborts the upload; the object never appears.
 class S3WritableFile final : public stripe::WritableFile {

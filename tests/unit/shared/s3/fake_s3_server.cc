@@ -274,9 +274,12 @@ HttpResponse FakeS3Server::Dispatch(const FakeS3Call& call, const HttpRequest& r
     }
     objects_[key] = std::move(data);
     uploads_.erase(up);
-    return Answer(200, Xml("CompleteMultipartUploadResult",
-                           "<Location>l</Location><Bucket>b</Bucket><Key>" + key +
-                               "</Key><ETag>\"" + MultipartEtag(etags).value_or("") + "\"</ETag>"));
+    return Answer(200,
+                  Xml("CompleteMultipartUploadResult",
+                      "<Location>l</Location><Bucket>b</Bucket><Key>" + key + "</Key><ETag>\"" +
+                          (wrong_complete_etag ? std::string(32, 'f') + "-1"
+                                               : MultipartEtag(etags).value_or("")) +
+                          "\"</ETag>"));
   }
   if (op == "AbortMultipartUpload") {
     if (!uploads_.erase(query.at("uploadId"))) return Error(404, "NoSuchUpload");

@@ -54,6 +54,8 @@ class FakeS3Server {
 
   // Parts but the last must have at least this many bytes (EntityTooSmall otherwise).
   uint64_t min_part_size = 0;
+  // CompleteMultipartUpload answers an ETag that is not the parts' (a server that garbled them).
+  bool wrong_complete_etag = false;
 
  private:
   struct Upload {

@@ -115,6 +115,13 @@ TEST_F(S3TargetTest, ARetriedPartGivesTheRightObject) {
   EXPECT_EQ(server_.Object("pre/retried"), data);
 }
 
+TEST_F(S3TargetTest, AnObjectWhoseEtagIsNotThePartsIsRefusedAndDeleted) {
+  server_.wrong_complete_etag = true;
+  Status st = Write("garbled", Pattern(3000));
+  EXPECT_EQ(st.code(), ErrorCode::kIntegrity) << st.ToString();
+  EXPECT_FALSE(server_.Object("pre/garbled"));
+}
+
 TEST_F(S3TargetTest, APartThatKeepsFailingFailsTheFileAndAbortRemovesTheUpload) {
   server_.SetFault([](const FakeS3Call& c) -> long {
     return c.op == "UploadPart" && c.part_number == 2 ? 403 : 0;
