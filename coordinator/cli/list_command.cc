@@ -103,7 +103,8 @@ std::string FormatListJson(const RepoCatalog& catalog) {
     const proto::Manifest& m = s.manifest;
     out += (i ? "," : "");
     out += "{\"database\":" + JsonString(s.database) + ",\"set\":" + JsonString(s.name) +
-           ",\"dir\":" + JsonString(s.location) + ",\"time\":" + JsonString(IsoTime(s.time_unix_ms)) +
+           ",\"dir\":" + JsonString(s.location) +
+           ",\"time\":" + JsonString(IsoTime(s.time_unix_ms)) +
            ",\"time_unix_ms\":" + std::to_string(s.time_unix_ms) +
            ",\"type\":" + JsonString(SetKindName(s.kind)) +
            ",\"copy_only\":" + (s.copy_only() ? "true" : "false") +

@@ -62,8 +62,8 @@ Status FinishLeftovers(const RepoStore& store, const std::vector<std::string>& d
       std::string targets;
       Status st = RemoveTargetDirs(store, db, name, &targets);
       if (st.ok()) st = store.DeleteHiddenSet(db, name);
-      *report += (st.ok() ? "finished removing " : "failed to finish removing ") + label + "\n" +
-                 targets;
+      *report +=
+          (st.ok() ? "finished removing " : "failed to finish removing ") + label + "\n" + targets;
       VDIBK_RETURN_IF_ERROR(st);
     }
   }
@@ -98,6 +98,12 @@ Result<bool> RemoveSet(const RepoStore& store, const CatalogSet& s, std::string*
 
 Status RunPrune(const PruneOptions& o, int64_t now_unix_ms, std::string* report, SqlRunner* sql) {
   VDIBK_ASSIGN_OR_RETURN(std::unique_ptr<RepoStore> store, OpenRepoStore(o.repo));
+  return RunPrune(*store, o, now_unix_ms, report, sql);
+}
+
+Status RunPrune(const RepoStore& repo, const PruneOptions& o, int64_t now_unix_ms,
+                std::string* report, SqlRunner* sql) {
+  const RepoStore* store = &repo;
   VDIBK_ASSIGN_OR_RETURN(RepoCatalog catalog, ScanRepo(*store, o.database));
   const bool any_unconfirmed = std::any_of(
       catalog.sets.begin(), catalog.sets.end(),

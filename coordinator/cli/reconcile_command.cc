@@ -6,8 +6,8 @@
 
 #include "coordinator/cli/command_support.h"
 #include "coordinator/repo/reconcile.h"
-#include "coordinator/repo/repo_store.h"
 #include "coordinator/repo/repo_catalog.h"
+#include "coordinator/repo/repo_store.h"
 #include "coordinator/sql/sql_runner.h"
 #include "shared/base/command_line.h"
 #include "shared/base/json_text.h"

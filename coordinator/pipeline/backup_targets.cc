@@ -28,8 +28,8 @@ Result<std::pair<dev_t, ino_t>> DirIdentity(const std::string& path, const std::
 }
 
 // The targets file: temp file, fsync, rename, fsync of the set directory.
-Status WriteTargetsFile(const RepoStore& store, const std::string& database,
-                        const std::string& set, const std::vector<std::string>& roots) {
+Status WriteTargetsFile(const RepoStore& store, const std::string& database, const std::string& set,
+                        const std::vector<std::string>& roots) {
   std::string text;
   for (const std::string& r : roots) text += r + "\n";
   const std::string set_dir = store.SetLocation(database, set);

@@ -8,8 +8,8 @@
 
 #include <cstdint>
 #include <memory>
-#include <string>
 #include <optional>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -34,20 +34,20 @@ class BackupTargets {
   // Opens the repository (OpenRepoStore: an s3:// repo is kConfiguration for now), checks that
   // it and every target is an existing directory (kConfiguration otherwise) and that no target
   // is the same directory as another (kUsage), then claims the set in the repo
-  // (RepoStore::TryCreateSet) and creates its directory on every target (fsync of each database folder), and the targets
-  // file (kTargetsFileName) when a target is not the repo. A target that is the repo itself
-  // holds its stripes in the repo set directory. The set directory's name is the first of
-  // `dir_name`, `dir_name`-02, ..., `dir_name`-99 (SetDirCandidate) that is free in the repo and
-  // on every target, claimed by mkdir (atomic: concurrent backups get distinct names; one taken
-  // on a target too moves every directory to the next name). Creates nothing for a null target.
-  // On error, whatever was created is removed. Errors: kConfiguration (also a symlinked database
-  // folder, repo_dirs.h), kUsage, kTargetIo (mkdir, all 99 names taken).
+  // (RepoStore::TryCreateSet) and creates its directory on every target (fsync of each database
+  // folder), and the targets file (kTargetsFileName) when a target is not the repo. A target that
+  // is the repo itself holds its stripes in the repo set directory. The set directory's name is the
+  // first of `dir_name`, `dir_name`-02, ..., `dir_name`-99 (SetDirCandidate) that is free in the
+  // repo and on every target, claimed by mkdir (atomic: concurrent backups get distinct names; one
+  // taken on a target too moves every directory to the next name). Creates nothing for a null
+  // target. On error, whatever was created is removed. Errors: kConfiguration (also a symlinked
+  // database folder, repo_dirs.h), kUsage, kTargetIo (mkdir, all 99 names taken).
   static Result<BackupTargets> Create(const BackupSpec& options, const std::string& dir_name);
   BackupTargets(BackupTargets&&) noexcept = default;
   BackupTargets& operator=(BackupTargets&&) noexcept = default;
 
-  bool discard() const { return discard_; }                // --target null
-  const std::string& set_dir() const { return set_dir_; }  // the repo set dir; "" if discard
+  bool discard() const { return discard_; }                  // --target null
+  const std::string& set_dir() const { return set_dir_; }    // the repo set dir; "" if discard
   const std::string& set_name() const { return set_name_; }  // "" if discard
   // The repository (null if discard).
   const RepoStore* store() const { return store_.get(); }

@@ -41,8 +41,7 @@ class LocalSetLease final : public SetLease {
 
 }  // namespace
 
-std::string LocalRepoStore::SetLocation(const std::string& database,
-                                        const std::string& set) const {
+std::string LocalRepoStore::SetLocation(const std::string& database, const std::string& set) const {
   return root_ + "/" + database + "/" + set;
 }
 
@@ -137,8 +136,7 @@ Status LocalRepoStore::HideSet(const std::string& database, const std::string& s
   return stripe::SyncDirectory(db_dir);
 }
 
-Result<std::vector<std::string>> LocalRepoStore::ListHiddenSets(
-    const std::string& database) const {
+Result<std::vector<std::string>> LocalRepoStore::ListHiddenSets(const std::string& database) const {
   if (!IsRepoComponent(database)) {
     return Status::Usage("database name '" + database + "' cannot be a repository folder");
   }

@@ -36,8 +36,7 @@ class LocalRepoStore final : public RepoStore {
   Result<std::unique_ptr<stripe::Target>> OpenHiddenSet(const std::string& database,
                                                         const std::string& set) const override;
   Status DeleteHiddenSet(const std::string& database, const std::string& set) const override;
-  std::string HiddenSetLocation(const std::string& database,
-                                const std::string& set) const override;
+  std::string HiddenSetLocation(const std::string& database, const std::string& set) const override;
   Result<std::unique_ptr<SetLease>> AcquireLease(const std::string& database,
                                                  const std::string& set) const override;
   Result<std::unique_ptr<SetLease>> TryAcquireLease(const std::string& database,

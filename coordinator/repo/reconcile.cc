@@ -23,8 +23,7 @@ const char* ReconcileResultName(ReconcileResult r) {
 }
 
 std::vector<ReconcileItem> ReconcileCatalog(SqlRunner& sql, const RepoStore& store,
-                                            RepoCatalog& catalog,
-                                            const ReconcileOptions& options,
+                                            RepoCatalog& catalog, const ReconcileOptions& options,
                                             const std::atomic<bool>* stop) {
   std::vector<ReconcileItem> out;
   std::string unreachable;  // set after the first unreachable answer

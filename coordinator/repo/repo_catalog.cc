@@ -119,8 +119,7 @@ CatalogSet ScanSet(const RepoStore& store, const std::string& database, const st
     s.newest_mtime_ms = listing->newest_mtime_ms;
   }
   Result<proto::Manifest> m = Status::Missing("no manifest");
-  if (Result<std::unique_ptr<stripe::Target>> target = store.OpenSet(database, name);
-      target.ok()) {
+  if (Result<std::unique_ptr<stripe::Target>> target = store.OpenSet(database, name); target.ok()) {
     m = stripe::ReadManifest(**target, stripe::kManifestFileName);
   } else {
     m = target.status();

@@ -6,8 +6,8 @@
 #include <cstdint>
 #include <filesystem>
 
-#include "coordinator/repo/repo_catalog.h"  // CompareLsn
 #include "coordinator/repo/local_repo_store.h"
+#include "coordinator/repo/repo_catalog.h"  // CompareLsn
 #include "coordinator/repo/repo_layout.h"
 #include "shared/base/log.h"
 #include "shared/stripe/manifest_io.h"

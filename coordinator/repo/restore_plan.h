@@ -23,8 +23,8 @@ struct RestorePlan {
   // By device index, where each stripe is: set_dir for a stripe in the set itself, else the set
   // directory on its --target root.
   std::vector<std::string> stripe_dirs;
-  uint32_t block_size = 0;                // the backup's VDI block size
-  uint32_t max_transfer_size = 0;         // the backup's max transfer size
+  uint32_t block_size = 0;         // the backup's VDI block size
+  uint32_t max_transfer_size = 0;  // the backup's max transfer size
   uint64_t raw_bytes() const;
 };
 

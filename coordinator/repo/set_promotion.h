@@ -6,8 +6,8 @@
 
 #include <string>
 
-#include "coordinator/sql/backup_history_row.h"
 #include "coordinator/repo/repo_store.h"
+#include "coordinator/sql/backup_history_row.h"
 #include "coordinator/sql/backup_kind.h"
 #include "proto/manifest.pb.h"
 #include "shared/base/result.h"

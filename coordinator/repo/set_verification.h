@@ -24,8 +24,8 @@ struct VerifyProblem {
 
 struct SetVerification {
   std::string database;
-  std::string set;      // set name
-  std::string set_dir;  // RepoStore::SetLocation
+  std::string set;          // set name
+  std::string set_dir;      // RepoStore::SetLocation
   uint32_t stripes = 0;     // stripes checked
   uint64_t raw_bytes = 0;   // raw bytes decoded and checked
   uint64_t file_bytes = 0;  // stripe bytes read
