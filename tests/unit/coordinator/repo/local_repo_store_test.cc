@@ -67,7 +67,7 @@ TEST_F(LocalRepoStoreTest, AFifoInASetIsListedButNeverOpened) {
   EXPECT_TRUE(listing->Has(stripe::kManifestFileName));
   Result<std::unique_ptr<stripe::Target>> set = store_.OpenSet("sales", "S_full");
   ASSERT_OK(set);
-  Result<std::unique_ptr<stripe::ReadableFile>> opened;
+  Result<std::unique_ptr<stripe::ReadableFile>> opened = Status::Aborted("not run");
   EXPECT_TRUE(
       vdibk::testing::ReturnsWithin([&] { opened = (*set)->Open(stripe::kManifestFileName); }, 5s,
                                     {Repo("sales/S_full/") + stripe::kManifestFileName}));
@@ -140,7 +140,7 @@ TEST_F(LocalRepoStoreTest, AFifoInPlaceOfTheLockFileIsNeverOpened) {
   ASSERT_TRUE(store_.TryCreateSet("sales", "S_full").value());
   const std::string lock = Repo("sales/S_full/.vdibackup.lock");
   ASSERT_TRUE(vdibk::testing::MakeFifo(lock));
-  Result<std::unique_ptr<SetLease>> lease;
+  Result<std::unique_ptr<SetLease>> lease = Status::Aborted("not run");
   EXPECT_TRUE(vdibk::testing::ReturnsWithin(
       [&] { lease = store_.TryAcquireLease("sales", "S_full"); }, 5s, {lock}));
   EXPECT_EQ(lease.status().code(), ErrorCode::kMissing);

@@ -36,7 +36,7 @@ class RepoOnMemoryStoreTest : public ::testing::Test {
     s.id = static_cast<uint8_t>(++ids_);
     s.first_lsn = first;
     s.last_lsn = last;
-    s.checkpoint_lsn = type == proto::BACKUP_TYPE_FULL ? last : "";
+    s.checkpoint_lsn = type == proto::BACKUP_TYPE_FULL ? last : first;
     s.database_backup_lsn = base;
     s.started_unix_ms = *ParseSetStamp(name);
     s.state = state;
@@ -116,6 +116,7 @@ TEST_F(RepoOnMemoryStoreTest, RestoreChainsVerifyAndPromotionThroughTheStore) {
   row.type = 'L';
   row.first_lsn = "200";
   row.last_lsn = "300";
+  row.checkpoint_lsn = "200";
   row.database_backup_lsn = "100";
   ASSERT_OK(PromoteSet(store_, "sales", "20240103T000000Z_log", row, "test"));
   EXPECT_EQ(FindSet(store_, "sales", "latest").value(), "20240103T000000Z_log");

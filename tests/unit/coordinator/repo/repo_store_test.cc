@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include "coordinator/cli/prune_command.h"
+#include "coordinator/cli/verify_command.h"
 #include "tests/harness/status_matchers.h"
 #include "tests/harness/test_dirs.h"
 
@@ -35,6 +37,18 @@ TEST(RepoStoreTest, S3RepositoriesAreNotBuiltYet) {
   EXPECT_NE(store.status().message().find("S3 repositories are not built yet"), std::string::npos)
       << store.status().ToString();
   EXPECT_NE(store.status().message().find("s3://bucket/prefix"), std::string::npos);
+}
+
+TEST(RepoStoreTest, CommandsRefuseAnS3RepositoryBeforeTouchingAnything) {
+  PruneOptions prune;
+  prune.repo = "s3://bucket/prefix";
+  prune.keep_full = 1;
+  std::string report;
+  EXPECT_EQ(RunPrune(prune, 0, &report).code(), ErrorCode::kConfiguration);
+  EXPECT_TRUE(report.empty()) << report;
+  VerifyOptions verify;
+  verify.repo = "s3://bucket";
+  EXPECT_EQ(RunVerify(verify).status().code(), ErrorCode::kConfiguration);
 }
 
 TEST(RepoStoreTest, APathIsALocalStore) {
