@@ -11,6 +11,7 @@
 #include "coordinator/cli/cli_progress.h"
 #include "coordinator/cli/backup_options.h"
 #include "coordinator/pipeline/backup_report.h"
+#include "coordinator/repo/repo_store.h"
 #include "coordinator/cli/command_support.h"
 #include "coordinator/doctor/doctor_orphans.h"
 #include "coordinator/doctor/doctor_runner.h"
@@ -24,6 +25,12 @@ int RunBackupCommand(const std::vector<std::string>& args, const std::string& bi
   Result<BackupSpec> options = ParseBackupOptions(args, bin_dir);
   if (!options.ok()) {
     return ReportUsageError("backup", options.status());
+  }
+  // The repository's kind before anything runs (an s3:// repository is not built yet).
+  if (!options->null_target) {
+    if (Result<std::unique_ptr<RepoStore>> store = OpenRepoStore(options->repo); !store.ok()) {
+      return ReportCommandFailure("backup", store.status(), options->json);
+    }
   }
   InstallStopSignalHandlers();
   SqlcmdRunner sql(options->sqlcmd, options->server);

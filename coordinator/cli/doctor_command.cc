@@ -12,6 +12,7 @@
 #include "agent/config/agent_config.h"
 #include "coordinator/cli/command_support.h"
 #include "coordinator/doctor/doctor_orphans.h"
+#include "coordinator/repo/repo_store.h"
 #include "coordinator/sql/sql_runner.h"
 #include "shared/base/command_line.h"
 #include "shared/base/json_text.h"
@@ -157,6 +158,8 @@ Result<DoctorOptions> ParseDoctorOptions(const std::vector<std::string>& args,
   if (cl.Given("--server") && o.plan.server.empty()) {
     return Status::Usage("--server must not be empty");
   }
+  // The repository's kind: an s3:// repository is not built yet (kConfiguration, exit 78).
+  if (!o.plan.repo.empty()) VDIBK_RETURN_IF_ERROR(OpenRepoStore(o.plan.repo).status());
   if (o.plan.sqlcmd.empty()) o.plan.sqlcmd = bin_dir + "/sqlcmd";
   if (o.plan.server.empty()) {
     const char* env = std::getenv("VDI_EMULATOR_ENDPOINT");

@@ -1,4 +1,4 @@
-// The list subcommand: ScanRepo -> table (aligned columns) or JSON.
+// The list subcommand: OpenRepoStore -> ScanRepo -> table (aligned columns) or JSON.
 #include "coordinator/cli/list_command.h"
 
 #include <algorithm>
@@ -7,6 +7,7 @@
 #include "coordinator/cli/command_support.h"
 #include "coordinator/cli/list_options.h"
 #include "coordinator/repo/repo_layout.h"
+#include "coordinator/repo/repo_store.h"
 #include "coordinator/repo/set_promotion.h"
 #include "shared/base/json_text.h"
 
@@ -102,7 +103,8 @@ std::string FormatListJson(const RepoCatalog& catalog) {
     const proto::Manifest& m = s.manifest;
     out += (i ? "," : "");
     out += "{\"database\":" + JsonString(s.database) + ",\"set\":" + JsonString(s.name) +
-           ",\"dir\":" + JsonString(s.dir) + ",\"time\":" + JsonString(IsoTime(s.time_unix_ms)) +
+           ",\"dir\":" + JsonString(s.location) +
+           ",\"time\":" + JsonString(IsoTime(s.time_unix_ms)) +
            ",\"time_unix_ms\":" + std::to_string(s.time_unix_ms) +
            ",\"type\":" + JsonString(SetKindName(s.kind)) +
            ",\"copy_only\":" + (s.copy_only() ? "true" : "false") +
@@ -133,7 +135,9 @@ int RunListCommand(const std::vector<std::string>& args) {
   if (!options.ok()) {
     return ReportUsageError("list", options.status());
   }
-  Result<RepoCatalog> catalog = ScanRepo(options->repo, options->database);
+  Result<std::unique_ptr<RepoStore>> store = OpenRepoStore(options->repo);
+  if (!store.ok()) return ReportCommandFailure("list", store.status(), options->json);
+  Result<RepoCatalog> catalog = ScanRepo(**store, options->database);
   if (!catalog.ok()) return ReportCommandFailure("list", catalog.status(), options->json);
   std::printf("%s", options->json ? (FormatListJson(*catalog) + "\n").c_str()
                                   : FormatListTable(*catalog).c_str());

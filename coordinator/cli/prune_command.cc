@@ -1,12 +1,10 @@
-// The prune subcommand: finish leftovers -> scan -> PlanPrune -> rename-then-delete each removal.
+// The prune subcommand: finish leftovers -> scan -> PlanPrune -> hide-then-delete each removal.
 #include "coordinator/cli/prune_command.h"
 
 #include <algorithm>
-#include <cerrno>
 #include <chrono>
 #include <cstdio>
-#include <filesystem>
-#include <optional>
+#include <memory>
 
 #include "coordinator/pipeline/backup_targets.h"
 #include "coordinator/cli/command_support.h"
@@ -14,75 +12,58 @@
 #include "coordinator/repo/prune_targets.h"
 #include "coordinator/repo/reconcile.h"
 #include "coordinator/repo/repo_catalog.h"
-#include "coordinator/repo/repo_dirs.h"
-#include "coordinator/repo/set_lock.h"
-#include "shared/stripe/directory_target.h"
+#include "coordinator/repo/repo_store.h"
 #include "shared/stripe/manifest_io.h"
 
 namespace vdibk::coordinator {
 namespace {
 
-namespace fs = std::filesystem;
-
-// Deletes a directory already renamed out of the repository's view.
-Status DeleteHidden(const std::string& hidden, const std::string& db_dir) {
-  std::error_code ec;
-  fs::remove_all(hidden, ec);
-  if (ec) {
-    return Status::FromErrno(ErrorCode::kTargetIo,
-                             "remove " + hidden + " (a later prune finishes it)", ec.value());
-  }
-  return stripe::SyncDirectory(db_dir);
-}
-
-// Where set directory `dir` has stripes on other --target roots: the manifest's stripe
-// locations, or without a readable manifest (a backup killed before it wrote one) the roots of
-// its targets file, as stripe entries. Neither: nothing is known elsewhere.
-proto::Manifest KnownLocations(const std::string& dir, const proto::Manifest* manifest) {
+// Where a set has stripes on other --target roots: the manifest's stripe locations, or without
+// a readable manifest (a backup killed before it wrote one) the roots of its targets file, as
+// stripe entries. Neither: nothing is known elsewhere.
+proto::Manifest KnownLocations(stripe::Target& set, const proto::Manifest* manifest) {
   if (manifest) return *manifest;
-  stripe::DirectoryTarget target(dir);
-  Result<proto::Manifest> m = stripe::ReadManifest(target, stripe::kManifestFileName);
+  Result<proto::Manifest> m = stripe::ReadManifest(set, stripe::kManifestFileName);
   if (m.ok()) return std::move(m).value();
   proto::Manifest roots;
-  for (const std::string& r : ReadTargetsFile(dir)) roots.add_stripes()->set_location(r);
+  for (const std::string& r : ReadTargetsFile(set)) roots.add_stripes()->set_location(r);
   return roots;
 }
 
-// Removes the set's stripe directories on other --target roots, as known from `hidden` (the
-// renamed set dir).
-Status RemoveTargetDirs(const std::string& hidden, const std::string& database,
+// Removes the set's stripe directories on other --target roots, as known from the hidden set.
+Status RemoveTargetDirs(const RepoStore& store, const std::string& database,
                         const std::string& set_name, std::string* report) {
-  return RemoveTargetSetDirs(KnownLocations(hidden, nullptr), database, set_name, report);
+  VDIBK_ASSIGN_OR_RETURN(std::unique_ptr<stripe::Target> hidden,
+                         store.OpenHiddenSet(database, set_name));
+  return RemoveTargetSetDirs(KnownLocations(*hidden, nullptr), database, set_name, report);
 }
 
 // Dry run: the target directories a removal would take with it.
-void DescribeTargetDirs(const CatalogSet& s, std::string* report) {
-  const proto::Manifest known = KnownLocations(s.dir, s.has_manifest() ? &s.manifest : nullptr);
+void DescribeTargetDirs(const RepoStore& store, const CatalogSet& s, std::string* report) {
+  Result<std::unique_ptr<stripe::Target>> set = store.OpenSet(s.database, s.name);
+  if (!set.ok()) return;
+  const proto::Manifest known = KnownLocations(**set, s.has_manifest() ? &s.manifest : nullptr);
   for (const TargetSetDir& t : ListTargetSetDirs(known, s.database, s.name)) {
     *report += t.problem.empty() ? "  would remove the stripes in " + t.dir + "\n"
                                  : "  would leave " + t.dir + " alone: " + t.problem + "\n";
   }
 }
 
-Status FinishLeftovers(const std::string& repo, const std::vector<std::string>& databases,
+Status FinishLeftovers(const RepoStore& store, const std::vector<std::string>& databases,
                        bool dry_run, std::string* report) {
   for (const std::string& db : databases) {
-    const std::string db_dir = repo + "/" + db;
-    std::error_code ec;
-    for (const auto& e : fs::directory_iterator(db_dir, ec)) {
-      const std::string name = e.path().filename().string();
-      if (name.rfind(kPruningPrefix, 0) != 0) continue;
-      VDIBK_RETURN_IF_ERROR(CheckRepoDir(db_dir + "/" + name));  // never through a symlink
+    VDIBK_ASSIGN_OR_RETURN(std::vector<std::string> hidden, store.ListHiddenSets(db));
+    for (const std::string& name : hidden) {
+      const std::string label = db + "/" + kPruningPrefix + name;
       if (dry_run) {
-        *report += "would finish removing " + db + "/" + name + "\n";
+        *report += "would finish removing " + label + "\n";
         continue;
       }
       std::string targets;
-      Status st = RemoveTargetDirs(db_dir + "/" + name, db,
-                                   name.substr(std::string(kPruningPrefix).size()), &targets);
-      if (st.ok()) st = DeleteHidden(db_dir + "/" + name, db_dir);
-      *report += (st.ok() ? "finished removing " : "failed to finish removing ") + db + "/" + name +
-                 "\n" + targets;
+      Status st = RemoveTargetDirs(store, db, name, &targets);
+      if (st.ok()) st = store.DeleteHiddenSet(db, name);
+      *report +=
+          (st.ok() ? "finished removing " : "failed to finish removing ") + label + "\n" + targets;
       VDIBK_RETURN_IF_ERROR(st);
     }
   }
@@ -91,47 +72,46 @@ Status FinishLeftovers(const std::string& repo, const std::vector<std::string>& 
 
 // Removes one set; returns false (with `why`) when it must be left alone after all.
 // `*targets` gets a line per directory removed on other --target roots.
-Result<bool> RemoveSet(const std::string& repo, const CatalogSet& s, std::string* why,
+Result<bool> RemoveSet(const RepoStore& store, const CatalogSet& s, std::string* why,
                        std::string* targets) {
-  std::optional<SetDirLock> lock;
+  std::unique_ptr<SetLease> lease;
   if (s.state != SetState::kGood) {
-    // Not a finished backup: make sure no backup owns it, and hold the lock while renaming.
-    VDIBK_ASSIGN_OR_RETURN(std::optional<SetDirLock> l, SetDirLock::TryAcquire(s.dir));
-    if (!l) {
+    // Not a finished backup: make sure no backup owns it, and hold the lease while hiding it.
+    VDIBK_ASSIGN_OR_RETURN(lease, store.TryAcquireLease(s.database, s.name));
+    if (!lease) {
       *why = "a running backup holds its lock";
       return false;
     }
-    lock = std::move(l);
-    lock->KeepFile();
-    if (ScanSet(repo, s.database, s.name).state != s.state) {
+    lease->KeepOnRelease();
+    if (ScanSet(store, s.database, s.name).state != s.state) {
       *why = "its state changed during the prune";
       return false;
     }
   }
-  const std::string db_dir = repo + "/" + s.database;
-  const std::string hidden = db_dir + "/" + kPruningPrefix + s.name;
-  std::error_code ec;
-  if (fs::exists(hidden, ec)) VDIBK_RETURN_IF_ERROR(DeleteHidden(hidden, db_dir));
-  if (std::rename(s.dir.c_str(), hidden.c_str()) != 0) {
-    return Status::FromErrno(ErrorCode::kTargetIo, "rename " + s.dir + " to " + hidden, errno);
-  }
-  VDIBK_RETURN_IF_ERROR(stripe::SyncDirectory(db_dir));
-  VDIBK_RETURN_IF_ERROR(RemoveTargetDirs(hidden, s.database, s.name, targets));
-  VDIBK_RETURN_IF_ERROR(DeleteHidden(hidden, db_dir));
+  VDIBK_RETURN_IF_ERROR(store.HideSet(s.database, s.name));
+  VDIBK_RETURN_IF_ERROR(RemoveTargetDirs(store, s.database, s.name, targets));
+  VDIBK_RETURN_IF_ERROR(store.DeleteHiddenSet(s.database, s.name));
   return true;
 }
 
 }  // namespace
 
 Status RunPrune(const PruneOptions& o, int64_t now_unix_ms, std::string* report, SqlRunner* sql) {
-  VDIBK_ASSIGN_OR_RETURN(RepoCatalog catalog, ScanRepo(o.repo, o.database));
+  VDIBK_ASSIGN_OR_RETURN(std::unique_ptr<RepoStore> store, OpenRepoStore(o.repo));
+  return RunPrune(*store, o, now_unix_ms, report, sql);
+}
+
+Status RunPrune(const RepoStore& repo, const PruneOptions& o, int64_t now_unix_ms,
+                std::string* report, SqlRunner* sql) {
+  const RepoStore* store = &repo;
+  VDIBK_ASSIGN_OR_RETURN(RepoCatalog catalog, ScanRepo(*store, o.database));
   const bool any_unconfirmed = std::any_of(
       catalog.sets.begin(), catalog.sets.end(),
       [](const CatalogSet& s) { return s.state == SetState::kUnconfirmed && !s.in_use; });
   if (sql && any_unconfirmed) {
     ReconcileOptions ro;
     ro.dry_run = o.dry_run;
-    for (const ReconcileItem& it : ReconcileCatalog(*sql, catalog, ro)) {
+    for (const ReconcileItem& it : ReconcileCatalog(*sql, *store, catalog, ro)) {
       const CatalogSet& s = catalog.sets[it.index];
       const bool confirmed = it.result == ReconcileResult::kConfirmed;
       *report +=
@@ -141,13 +121,12 @@ Status RunPrune(const PruneOptions& o, int64_t now_unix_ms, std::string* report,
     }
   }
   std::vector<std::string> databases;
-  std::error_code ec;
   if (o.database.empty()) {
-    VDIBK_ASSIGN_OR_RETURN(databases, ListDatabases(o.repo));
-  } else if (fs::is_directory(o.repo + "/" + o.database, ec)) {
-    databases.push_back(o.database);
+    VDIBK_ASSIGN_OR_RETURN(databases, store->ListDatabases());
+  } else {
+    databases.push_back(o.database);  // a database without a folder has no leftovers
   }
-  VDIBK_RETURN_IF_ERROR(FinishLeftovers(o.repo, databases, o.dry_run, report));
+  VDIBK_RETURN_IF_ERROR(FinishLeftovers(*store, databases, o.dry_run, report));
 
   PrunePolicy policy;
   policy.keep_full = o.keep_full;
@@ -164,11 +143,11 @@ Status RunPrune(const PruneOptions& o, int64_t now_unix_ms, std::string* report,
     const std::string label = s.database + "/" + s.name + " (" + r.reason + ")";
     if (o.dry_run) {
       *report += "would remove " + label + "\n";
-      DescribeTargetDirs(s, report);
+      DescribeTargetDirs(*store, s, report);
       continue;
     }
     std::string why, targets;
-    Result<bool> removed = RemoveSet(o.repo, s, &why, &targets);
+    Result<bool> removed = RemoveSet(*store, s, &why, &targets);
     if (!removed.ok()) {
       *report += "failed to remove " + label + ": " + removed.status().message() + "\n" + targets;
       return removed.status();

@@ -7,6 +7,7 @@
 #include "coordinator/cli/command_support.h"
 #include "coordinator/repo/reconcile.h"
 #include "coordinator/repo/repo_catalog.h"
+#include "coordinator/repo/repo_store.h"
 #include "coordinator/sql/sql_runner.h"
 #include "shared/base/command_line.h"
 #include "shared/base/json_text.h"
@@ -65,7 +66,9 @@ int RunReconcileCommand(const std::vector<std::string>& args, const std::string&
   if (!o.ok()) {
     return ReportUsageError("reconcile", o.status());
   }
-  Result<RepoCatalog> catalog = ScanRepo(o->repo, o->database);
+  Result<std::unique_ptr<RepoStore>> store = OpenRepoStore(o->repo);
+  if (!store.ok()) return ReportCommandFailure("reconcile", store.status(), o->json);
+  Result<RepoCatalog> catalog = ScanRepo(**store, o->database);
   if (!catalog.ok()) return ReportCommandFailure("reconcile", catalog.status(), o->json);
   if (!o->set.empty()) {
     bool found = false;
@@ -82,7 +85,7 @@ int RunReconcileCommand(const std::vector<std::string>& args, const std::string&
   ro.dry_run = o->dry_run;
   ro.set = o->set;
   ro.policy.budget = std::chrono::seconds(o->timeout_s);
-  const std::vector<ReconcileItem> items = ReconcileCatalog(sql, *catalog, ro, StopFlag());
+  const std::vector<ReconcileItem> items = ReconcileCatalog(sql, **store, *catalog, ro, StopFlag());
   ErrorCode worst = ErrorCode::kOk;
   auto raise = [&](ErrorCode c) {
     if (static_cast<int>(c) > static_cast<int>(worst)) worst = c;

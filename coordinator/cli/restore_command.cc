@@ -14,6 +14,7 @@
 #include "coordinator/progress/progress_display.h"
 #include "coordinator/repo/restore_chain.h"
 #include "coordinator/cli/restore_options.h"
+#include "coordinator/repo/repo_store.h"
 #include "coordinator/repo/restore_plan.h"
 #include "coordinator/sql/server_watch.h"
 #include "coordinator/sql/sql_runner.h"
@@ -38,10 +39,11 @@ struct RestorePlanning {
 // --allow-partial-chain, which keeps the shortfalls for the report.
 Result<RestorePlanning> PlanSets(const RestoreSpec& o) {
   RestorePlanning out;
-  std::vector<std::string> dirs;
+  VDIBK_ASSIGN_OR_RETURN(std::unique_ptr<RepoStore> store, OpenRepoStore(o.repo));
+  std::vector<std::string> sets;
   if (o.set == "latest") {
     std::vector<ChainBlocker> blockers;
-    VDIBK_ASSIGN_OR_RETURN(out.repo_sets, ListChainSets(o.repo, o.database, &blockers));
+    VDIBK_ASSIGN_OR_RETURN(out.repo_sets, ListChainSets(*store, o.database, &blockers));
     std::string gap;
     Result<std::vector<ChainSet>> chain =
         PlanRestoreChain(out.repo_sets, o.until_unix_ms, o.allow_partial_chain ? &gap : nullptr);
@@ -64,16 +66,16 @@ Result<RestorePlanning> PlanSets(const RestoreSpec& o) {
     }
     std::string names;
     for (const ChainSet& c : out.chain) {
-      dirs.push_back(c.dir);
+      sets.push_back(c.name);
       names += (names.empty() ? "" : ", ") + c.name;
     }
     log::Info("restore chain of " + std::to_string(out.chain.size()) + " set(s): " + names);
   } else {
-    VDIBK_ASSIGN_OR_RETURN(std::string dir, FindSetDir(o.repo, o.database, o.set));
-    dirs.push_back(dir);
+    VDIBK_ASSIGN_OR_RETURN(std::string set, FindSet(*store, o.database, o.set));
+    sets.push_back(set);
   }
-  for (const std::string& dir : dirs) {
-    VDIBK_ASSIGN_OR_RETURN(RestorePlan plan, LoadRestoreSet(dir, o.database));
+  for (const std::string& set : sets) {
+    VDIBK_ASSIGN_OR_RETURN(RestorePlan plan, LoadRestoreSet(*store, o.database, set));
     out.plans.push_back(std::move(plan));
   }
   return out;

@@ -2,11 +2,12 @@
 #include "coordinator/cli/verify_command.h"
 
 #include <cstdio>
-#include <filesystem>
+#include <memory>
 #include <optional>
 
 #include "coordinator/cli/command_support.h"
 #include "coordinator/repo/repo_catalog.h"
+#include "coordinator/repo/repo_store.h"
 #include "coordinator/repo/restore_chain.h"
 #include "coordinator/repo/restore_plan.h"
 #include "coordinator/cli/verify_sql.h"
@@ -14,8 +15,6 @@
 
 namespace vdibk::coordinator {
 namespace {
-
-namespace fs = std::filesystem;
 
 // A set that could not even be selected (e.g. a database without a complete set).
 SetVerification SelectionProblem(const std::string& database, const Status& st) {
@@ -48,9 +47,9 @@ const char* Verdict(ErrorCode c) {
 // a missing base, or an unconfirmed or corrupt set after the chain's start is kMissing (the
 // restore would refuse or stop short). Nothing when the database has no complete set at all
 // (its sets report that themselves).
-std::optional<SetVerification> CheckChain(const std::string& repo, const std::string& db) {
+std::optional<SetVerification> CheckChain(const RepoStore& store, const std::string& db) {
   std::vector<ChainBlocker> blockers;
-  Result<std::vector<ChainSet>> sets = ListChainSets(repo, db, &blockers);
+  Result<std::vector<ChainSet>> sets = ListChainSets(store, db, &blockers);
   if (!sets.ok() || sets->empty()) return std::nullopt;
   SetVerification v;
   v.database = db;
@@ -79,27 +78,26 @@ ErrorCode VerifyRun::code() const {
 }
 
 Result<VerifyRun> RunVerify(const VerifyOptions& o, const std::atomic<bool>* stop) {
-  std::error_code ec;
-  if (!fs::is_directory(o.repo, ec)) {
-    return Status::Configuration("repository '" + o.repo + "' is not a directory");
-  }
+  VDIBK_ASSIGN_OR_RETURN(std::unique_ptr<RepoStore> opened, OpenRepoStore(o.repo));
+  const RepoStore& store = *opened;
+  VDIBK_RETURN_IF_ERROR(store.CheckRoot());
   VerifyRun run;
   std::optional<ServerVerifier> server;
   if (o.sql) server.emplace(o, stop);
   // The stripes are read first; only a set that passed is streamed to the server.
-  auto check = [&](const std::string& dir, const std::string& db, uint32_t workers) {
+  auto check = [&](const std::string& set, const std::string& db, uint32_t workers) {
     if (stop && stop->load()) {  // SIGTERM/SIGINT (--sql): the remaining sets are not verified
       SetVerification v = SelectionProblem(db, Status::Aborted("interrupted by a signal"));
-      v.set = fs::path(dir).filename().string();
-      v.set_dir = dir;
+      v.set = set;
+      v.set_dir = store.SetLocation(db, set);
       return v;
     }
-    SetVerification v = VerifySet(dir, db, workers);
-    if (server) server->Verify(&v);
+    SetVerification v = VerifySet(store, db, set, workers);
+    if (server) server->Verify(store, &v);
     return v;
   };
   if (o.all) {
-    VDIBK_ASSIGN_OR_RETURN(RepoCatalog catalog, ScanRepo(o.repo, o.database));
+    VDIBK_ASSIGN_OR_RETURN(RepoCatalog catalog, ScanRepo(store, o.database));
     if (catalog.sets.empty()) {
       return Status::Missing("no backup sets" +
                              (o.database.empty() ? "" : " of database '" + o.database + "'") +
@@ -110,20 +108,20 @@ Result<VerifyRun> RunVerify(const VerifyOptions& o, const std::atomic<bool>* sto
         SetVerification v;
         v.database = s.database;
         v.set = s.name;
-        v.set_dir = s.dir;
+        v.set_dir = s.location;
         v.skipped = true;
         v.note = "a running backup owns it";
         run.sets.push_back(std::move(v));
         continue;
       }
-      run.sets.push_back(check(s.dir, s.database, o.workers));
+      run.sets.push_back(check(s.name, s.database, o.workers));
     }
     std::vector<std::string> dbs;
     for (const CatalogSet& s : catalog.sets) {
       if (dbs.empty() || dbs.back() != s.database) dbs.push_back(s.database);
     }
     for (const std::string& db : dbs) {
-      if (std::optional<SetVerification> c = CheckChain(o.repo, db)) run.sets.push_back(*c);
+      if (std::optional<SetVerification> c = CheckChain(store, db)) run.sets.push_back(*c);
     }
     return run;
   }
@@ -131,38 +129,38 @@ Result<VerifyRun> RunVerify(const VerifyOptions& o, const std::atomic<bool>* sto
   if (!o.database.empty()) {
     databases.push_back(o.database);
   } else {
-    VDIBK_ASSIGN_OR_RETURN(databases, ListDatabases(o.repo));
+    VDIBK_ASSIGN_OR_RETURN(databases, store.ListDatabases());
     if (databases.empty()) return Status::Missing("no backups in " + o.repo);
   }
   if (o.set == "latest") {
     for (const std::string& db : databases) {
-      Result<std::string> dir = FindSetDir(o.repo, db, "latest");
+      Result<std::string> dir = FindSet(store, db, "latest");
       if (!dir.ok() && dir.status().code() == ErrorCode::kUsage) return dir.status();
       if (!dir.ok() && !o.database.empty()) return dir.status();
       run.sets.push_back(dir.ok() ? check(*dir, db, o.workers)
                                   : SelectionProblem(db, dir.status()));
-      if (std::optional<SetVerification> c = CheckChain(o.repo, db)) run.sets.push_back(*c);
+      if (std::optional<SetVerification> c = CheckChain(store, db)) run.sets.push_back(*c);
     }
     return run;
   }
   // A named set: only its own directory is touched.
-  std::string found_db, found_dir;
+  std::string found_db, found_set;
   for (const std::string& db : databases) {
-    Result<std::string> dir = FindSetDir(o.repo, db, o.set);
+    Result<std::string> dir = FindSet(store, db, o.set);
     if (!dir.ok()) {
       if (!o.database.empty() || dir.status().code() == ErrorCode::kUsage) return dir.status();
       continue;
     }
-    if (!found_dir.empty()) {
+    if (!found_set.empty()) {
       return Status::Usage("set '" + o.set + "' exists for databases '" + found_db + "' and '" +
                            db + "'; choose one with --database");
     }
     found_db = db;
-    found_dir = *dir;
+    found_set = *dir;
   }
-  if (found_dir.empty())
+  if (found_set.empty())
     return Status::Missing("backup set '" + o.set + "' not found in " + o.repo);
-  run.sets.push_back(check(found_dir, found_db, o.workers));
+  run.sets.push_back(check(found_set, found_db, o.workers));
   return run;
 }
 

@@ -24,7 +24,7 @@ void Failed(SetVerification* v, const Status& st) {
 ServerVerifier::ServerVerifier(const VerifyOptions& options, const std::atomic<bool>* stop)
     : options_(options), stop_(stop), sql_(options.sqlcmd, options.server) {}
 
-void ServerVerifier::Verify(SetVerification* v) {
+void ServerVerifier::Verify(const RepoStore& store, SetVerification* v) {
   if (v->skipped || v->code() != ErrorCode::kOk) {
     v->sql = "not run";
     return;
@@ -33,7 +33,7 @@ void ServerVerifier::Verify(SetVerification* v) {
   auto done = [&] {
     v->sql_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   };
-  Result<RestorePlan> plan = LoadRestoreSet(v->set_dir, v->database);
+  Result<RestorePlan> plan = LoadRestoreSet(store, v->database, v->set);
   if (!plan.ok()) {  // changed since VerifySet read it
     Failed(v, plan.status());
     return done();

@@ -9,6 +9,7 @@
 
 #include "coordinator/sql/sql_runner.h"
 #include "coordinator/cli/verify_options.h"
+#include "coordinator/repo/repo_store.h"
 #include "coordinator/repo/set_verification.h"
 #include "shared/base/result.h"
 
@@ -19,14 +20,15 @@ class ServerVerifier {
  public:
   ServerVerifier(const VerifyOptions& options, const std::atomic<bool>* stop);
 
-  // For a set that VerifySet checked: when it has no problem, reloads its plan (LoadRestoreSet),
+  // For a set of `store` that VerifySet checked: when it has no problem, reloads its plan
+  // (LoadRestoreSet),
   // runs vdibackup doctor's fatal checks once per run (the first set), then RESTORE VERIFYONLY
   // with one device per stripe and min(--workers, stripes) workers; sets v->sql to "valid", or
   // to "failed" with a problem whose code is the cause's (kIntegrity: a stripe failed its
   // checksums in a worker; kAborted: a worker died or went silent, or a signal; kSqlError: the
   // server refused the set; kConfiguration: the preflight or the device set). A set with
   // problems, or skipped, gets "not run". Blocking.
-  void Verify(SetVerification* v);
+  void Verify(const RepoStore& store, SetVerification* v);
 
  private:
   const VerifyOptions& options_;

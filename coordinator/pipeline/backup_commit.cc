@@ -122,7 +122,9 @@ Status BackupJob::ConfirmCommitted(const StatementOutcome& outcome) {
       const std::string by = succeeded ? "statement"
                                        : std::string("history after a ") +
                                              StatementVerdictName(outcome.verdict) + " statement";
-      if (Status st = PromoteSet(set_dir_, answer.row, by); !st.ok()) {
+      if (Status st = PromoteSet(*targets_->store(), options_.database, targets_->set_name(),
+                                 answer.row, by);
+          !st.ok()) {
         return KeepUnconfirmed(ErrorCode::kFailed,
                                "SQL Server recorded the backup (" + answer.detail +
                                    ") but its manifest could not be promoted: " + st.ToString());

@@ -116,14 +116,14 @@ Result<BackupReport> BackupJob::Run() {
   set_dir_ = targets_->set_dir();
   report_.set_dir = set_dir_;
   // Held until Run returns: `vdibackup prune` never removes the set dir of a running backup.
-  std::optional<SetDirLock> set_lock;
+  std::unique_ptr<SetLease> set_lock;
   if (!set_dir_.empty()) {
-    Result<SetDirLock> lock = SetDirLock::Acquire(set_dir_);
+    Result<std::unique_ptr<SetLease>> lock = targets_->AcquireLease();
     if (!lock.ok()) {
       targets_->RemoveAll();
       return lock.status();
     }
-    set_lock.emplace(std::move(lock).value());
+    set_lock = std::move(lock).value();
   }
   report_.targets = targets_->roots();
   report_.discarded = targets_->discard();

@@ -28,11 +28,13 @@ Result<std::pair<dev_t, ino_t>> DirIdentity(const std::string& path, const std::
 }
 
 // The targets file: temp file, fsync, rename, fsync of the set directory.
-Status WriteTargetsFile(const std::string& set_dir, const std::vector<std::string>& roots) {
+Status WriteTargetsFile(const RepoStore& store, const std::string& database, const std::string& set,
+                        const std::vector<std::string>& roots) {
   std::string text;
   for (const std::string& r : roots) text += r + "\n";
-  stripe::DirectoryTarget dir(set_dir);
-  VDIBK_ASSIGN_OR_RETURN(std::unique_ptr<stripe::WritableFile> f, dir.Create(kTargetsFileName));
+  const std::string set_dir = store.SetLocation(database, set);
+  VDIBK_ASSIGN_OR_RETURN(std::unique_ptr<stripe::Target> dir, store.OpenSet(database, set));
+  VDIBK_ASSIGN_OR_RETURN(std::unique_ptr<stripe::WritableFile> f, dir->Create(kTargetsFileName));
   Status st = f->Append(text.data(), text.size());
   if (st.ok()) st = f->Commit();
   if (!st.ok()) f->Abort();
@@ -41,17 +43,16 @@ Status WriteTargetsFile(const std::string& set_dir, const std::vector<std::strin
 
 }  // namespace
 
-std::vector<std::string> ReadTargetsFile(const std::string& set_dir) {
-  // A regular file only: a FIFO there would block the read forever.
-  Result<UniqueFd> fd = OpenRegularFile(set_dir + "/" + kTargetsFileName, O_RDONLY);
-  if (!fd.ok()) return {};
+std::vector<std::string> ReadTargetsFile(stripe::Target& set) {
+  // A regular file only (Target::Open): a FIFO there would block the read forever.
+  Result<std::unique_ptr<stripe::ReadableFile>> f = set.Open(kTargetsFileName);
+  if (!f.ok()) return {};
   std::string text(kMaxTargetsFileBytes, '\0');
   size_t got = 0;
   while (got < text.size()) {
-    const ssize_t n = ::read(fd->get(), text.data() + got, text.size() - got);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) break;
-    got += static_cast<size_t>(n);
+    Result<size_t> n = (*f)->ReadAt(got, text.data() + got, text.size() - got);
+    if (!n.ok() || *n == 0) break;
+    got += *n;
   }
   text.resize(got);
   std::vector<std::string> roots;
@@ -63,6 +64,11 @@ std::vector<std::string> ReadTargetsFile(const std::string& set_dir) {
   return roots;
 }
 
+std::vector<std::string> ReadTargetsFile(const std::string& set_dir) {
+  stripe::DirectoryTarget set(set_dir);
+  return ReadTargetsFile(set);
+}
+
 Result<BackupTargets> BackupTargets::Create(const BackupSpec& options,
                                             const std::string& dir_name) {
   BackupTargets t;
@@ -71,7 +77,14 @@ Result<BackupTargets> BackupTargets::Create(const BackupSpec& options,
     return t;
   }
   // Everything is checked before anything is created.
-  VDIBK_ASSIGN_OR_RETURN(auto repo_id, DirIdentity(options.repo, "repository"));
+  VDIBK_ASSIGN_OR_RETURN(t.store_, OpenRepoStore(options.repo));
+  t.database_ = options.database;
+  std::optional<std::pair<dev_t, ino_t>> repo_id;
+  if (std::optional<std::string> root = t.store_->LocalRoot()) {
+    VDIBK_ASSIGN_OR_RETURN(repo_id, DirIdentity(*root, "repository"));
+  } else {
+    VDIBK_RETURN_IF_ERROR(t.store_->CheckRoot());
+  }
   std::vector<std::pair<dev_t, ino_t>> ids;
   for (const std::string& root : options.targets) {
     VDIBK_ASSIGN_OR_RETURN(auto id, DirIdentity(root, "target"));
@@ -100,12 +113,12 @@ Result<BackupTargets> BackupTargets::Create(const BackupSpec& options,
 
 Result<bool> BackupTargets::Claim(const BackupSpec& options,
                                   const std::vector<std::pair<dev_t, ino_t>>& ids,
-                                  std::pair<dev_t, ino_t> repo_id, const std::string& name) {
-  VDIBK_ASSIGN_OR_RETURN(std::optional<std::string> set_dir,
-                         TryCreateSetDir(options.repo, options.database, name));
-  if (!set_dir) return false;
-  set_dir_ = *set_dir;
-  created_.push_back(set_dir_);
+                                  std::optional<std::pair<dev_t, ino_t>> repo_id,
+                                  const std::string& name) {
+  VDIBK_ASSIGN_OR_RETURN(bool claimed, store_->TryCreateSet(options.database, name));
+  if (!claimed) return false;
+  set_name_ = name;
+  set_dir_ = store_->SetLocation(options.database, name);
   if (options.targets.empty()) {
     slots_.push_back({"", set_dir_});
     return true;
@@ -113,7 +126,7 @@ Result<bool> BackupTargets::Claim(const BackupSpec& options,
   roots_ = options.targets;
   for (size_t i = 0; i < options.targets.size(); ++i) {
     const std::string& root = options.targets[i];
-    if (ids[i] == repo_id) {  // the repo itself: its set directory
+    if (repo_id && ids[i] == *repo_id) {  // the repo itself: its set directory
       slots_.push_back({"", set_dir_});
       continue;
     }
@@ -127,7 +140,9 @@ Result<bool> BackupTargets::Claim(const BackupSpec& options,
   for (const Slot& s : slots_) {
     if (!s.root.empty()) others.push_back(s.root);
   }
-  if (!others.empty()) VDIBK_RETURN_IF_ERROR(WriteTargetsFile(set_dir_, others));
+  if (!others.empty()) {
+    VDIBK_RETURN_IF_ERROR(WriteTargetsFile(*store_, options.database, name, others));
+  }
   return true;
 }
 
@@ -141,7 +156,14 @@ const std::string& BackupTargets::Location(uint32_t index) const {
   return slots_.empty() ? kNone : slots_[index % slots_.size()].root;
 }
 
+Result<std::unique_ptr<SetLease>> BackupTargets::AcquireLease() const {
+  if (!store_ || set_name_.empty()) return Status::Configuration("no set to lease");
+  return store_->AcquireLease(database_, set_name_);
+}
+
 void BackupTargets::RemoveAll() {
+  if (store_ && !set_name_.empty()) store_->DiscardSet(database_, set_name_);
+  set_name_.clear();
   for (const std::string& dir : created_) RemoveSetDir(dir);
   created_.clear();
 }

@@ -22,8 +22,8 @@ const char* ReconcileResultName(ReconcileResult r) {
   return "unreachable";
 }
 
-std::vector<ReconcileItem> ReconcileCatalog(SqlRunner& sql, RepoCatalog& catalog,
-                                            const ReconcileOptions& options,
+std::vector<ReconcileItem> ReconcileCatalog(SqlRunner& sql, const RepoStore& store,
+                                            RepoCatalog& catalog, const ReconcileOptions& options,
                                             const std::atomic<bool>* stop) {
   std::vector<ReconcileItem> out;
   std::string unreachable;  // set after the first unreachable answer
@@ -64,7 +64,7 @@ std::vector<ReconcileItem> ReconcileCatalog(SqlRunner& sql, RepoCatalog& catalog
         s.history = SetHistory::kRecorded;
         item.result = ReconcileResult::kConfirmed;
         if (options.dry_run) break;
-        item.status = PromoteSet(s.dir, a.row, "reconcile");
+        item.status = PromoteSet(store, s.database, s.name, a.row, "reconcile");
         if (!item.status.ok()) {
           item.result = ReconcileResult::kPromoteFailed;
           break;
@@ -73,7 +73,7 @@ std::vector<ReconcileItem> ReconcileCatalog(SqlRunner& sql, RepoCatalog& catalog
         {
           const SetHistory history = s.history;
           const std::string base = s.base;
-          s = ScanSet(catalog.repo, s.database, s.name);
+          s = ScanSet(store, s.database, s.name);
           s.history = history;
           s.base = base;
         }

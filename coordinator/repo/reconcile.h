@@ -38,12 +38,12 @@ struct ReconcileOptions {
   std::string set;       // only this set name (empty: every unconfirmed set)
 };
 
-// Asks the history of every unconfirmed set of `catalog` (catalog order) and promotes the
-// recorded ones; their catalog entries are rescanned (kGood), those the server does not have
-// get history kNotRecorded. After the first unreachable answer the remaining sets are not asked
-// (one login timeout, not one per set). `stop` (may be null) ends it early.
-std::vector<ReconcileItem> ReconcileCatalog(SqlRunner& sql, RepoCatalog& catalog,
-                                            const ReconcileOptions& options,
+// Asks the history of every unconfirmed set of `catalog` (scanned from `store`; catalog order) and
+// promotes the recorded ones; their catalog entries are rescanned (kGood), those the server does
+// not have get history kNotRecorded. After the first unreachable answer the remaining sets are not
+// asked (one login timeout, not one per set). `stop` (may be null) ends it early.
+std::vector<ReconcileItem> ReconcileCatalog(SqlRunner& sql, const RepoStore& store,
+                                            RepoCatalog& catalog, const ReconcileOptions& options,
                                             const std::atomic<bool>* stop = nullptr);
 
 }  // namespace vdibk::coordinator

@@ -1,27 +1,16 @@
 // Repository scan: set classification by manifest, set times, and diff/log chain links by LSN.
 #include "coordinator/repo/repo_catalog.h"
 
-#include <sys/stat.h>
-
 #include <algorithm>
 #include <cstdio>
 #include <ctime>
-#include <filesystem>
 #include <map>
 
-#include "coordinator/repo/repo_dirs.h"
-#include "coordinator/repo/set_lock.h"
-#include "shared/stripe/directory_target.h"
+#include "coordinator/repo/local_repo_store.h"
 #include "shared/stripe/manifest_io.h"
 
 namespace vdibk::coordinator {
 namespace {
-
-namespace fs = std::filesystem;
-
-int64_t MtimeMs(const struct stat& st) {
-  return static_cast<int64_t>(st.st_mtim.tv_sec) * 1000 + st.st_mtim.tv_nsec / 1000000;
-}
 
 SetKind KindFromManifest(const proto::Manifest& m) {
   switch (m.backup_type()) {
@@ -121,21 +110,20 @@ std::optional<int64_t> ParseSetStamp(const std::string& name) {
   return static_cast<int64_t>(timegm(&tm)) * 1000;
 }
 
-CatalogSet ScanSet(const std::string& repo, const std::string& database, const std::string& name) {
+CatalogSet ScanSet(const RepoStore& store, const std::string& database, const std::string& name) {
   CatalogSet s;
   s.database = database;
   s.name = name;
-  s.dir = repo + "/" + database + "/" + name;
-  struct stat st {};
-  if (stat(s.dir.c_str(), &st) == 0) s.newest_mtime_ms = MtimeMs(st);
-  std::error_code ec;
-  for (const auto& e : fs::directory_iterator(s.dir, ec)) {
-    if (lstat(e.path().c_str(), &st) == 0)
-      s.newest_mtime_ms = std::max(s.newest_mtime_ms, MtimeMs(st));
+  s.location = store.SetLocation(database, name);
+  if (Result<SetListing> listing = store.ListSetFiles(database, name); listing.ok()) {
+    s.newest_mtime_ms = listing->newest_mtime_ms;
   }
-
-  stripe::DirectoryTarget target(s.dir);
-  Result<proto::Manifest> m = stripe::ReadManifest(target, stripe::kManifestFileName);
+  Result<proto::Manifest> m = Status::Missing("no manifest");
+  if (Result<std::unique_ptr<stripe::Target>> target = store.OpenSet(database, name); target.ok()) {
+    m = stripe::ReadManifest(**target, stripe::kManifestFileName);
+  } else {
+    m = target.status();
+  }
   if (m.ok()) {
     s.manifest = std::move(m).value();
     if (s.manifest.state() == proto::MANIFEST_STATE_COMPLETE) {
@@ -162,7 +150,7 @@ CatalogSet ScanSet(const std::string& repo, const std::string& database, const s
   } else {
     s.time_unix_ms = s.newest_mtime_ms;
   }
-  if (s.state != SetState::kGood) s.in_use = SetDirLock::IsHeld(s.dir);
+  if (s.state != SetState::kGood) s.in_use = store.IsInUse(database, name);
   return s;
 }
 
@@ -199,31 +187,36 @@ void LinkChains(std::vector<CatalogSet>* sets) {
   }
 }
 
+Result<std::vector<std::string>> ListDatabases(const RepoStore& store) {
+  return store.ListDatabases();
+}
+
 Result<std::vector<std::string>> ListDatabases(const std::string& repo) {
-  return ListRepoDirs(repo);
+  return ListDatabases(LocalRepoStore(repo));
 }
 
 Result<RepoCatalog> ScanRepo(const std::string& repo, const std::string& database) {
-  std::error_code ec;
-  if (!fs::is_directory(repo, ec)) {
-    return Status::Configuration("repository '" + repo + "' is not a directory");
-  }
+  return ScanRepo(LocalRepoStore(repo), database);
+}
+
+Result<RepoCatalog> ScanRepo(const RepoStore& store, const std::string& database) {
+  VDIBK_RETURN_IF_ERROR(store.CheckRoot());
   RepoCatalog catalog;
-  catalog.repo = repo;
+  catalog.repo = store.Describe();
   std::vector<std::string> databases;
   if (!database.empty()) {
-    Result<std::string> dir = DatabaseDir(repo, database);
-    if (dir.ok()) {
-      databases.push_back(database);
-    } else if (dir.status().code() != ErrorCode::kMissing) {
-      return dir.status();
+    Result<std::vector<std::string>> names = store.ListSets(database);
+    if (names.ok()) {
+      for (const std::string& name : *names) catalog.sets.push_back(ScanSet(store, database, name));
+    } else if (names.status().code() != ErrorCode::kMissing) {
+      return names.status();
     }
   } else {
-    VDIBK_ASSIGN_OR_RETURN(databases, ListDatabases(repo));
+    VDIBK_ASSIGN_OR_RETURN(databases, store.ListDatabases());
   }
   for (const std::string& db : databases) {
-    VDIBK_ASSIGN_OR_RETURN(std::vector<std::string> names, ListRepoDirs(repo + "/" + db));
-    for (const std::string& name : names) catalog.sets.push_back(ScanSet(repo, db, name));
+    VDIBK_ASSIGN_OR_RETURN(std::vector<std::string> names, store.ListSets(db));
+    for (const std::string& name : names) catalog.sets.push_back(ScanSet(store, db, name));
   }
   std::sort(catalog.sets.begin(), catalog.sets.end(), [](const CatalogSet& a, const CatalogSet& b) {
     if (a.database != b.database) return a.database < b.database;

@@ -1,5 +1,5 @@
-// RepoCatalog: what a repository holds. Scans REPO/<database>/<set>/, classifies each set
-// directory by its manifest (good, unconfirmed, garbage, corrupt) and links differential and log
+// RepoCatalog: what a repository holds. Scans every set of a RepoStore, classifies each set
+// by its manifest (good, unconfirmed, garbage, corrupt) and links differential and log
 // backups to the full backup they depend on. Used by `vdibackup list`, `verify --all`, `prune`.
 #ifndef VDIBK_COORDINATOR_REPO_REPO_CATALOG_H_
 #define VDIBK_COORDINATOR_REPO_REPO_CATALOG_H_
@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "coordinator/repo/repo_store.h"
 #include "proto/manifest.pb.h"
 #include "shared/base/result.h"
 
@@ -30,15 +31,15 @@ const char* SetKindName(SetKind k);    // "full", "diff", "log", "unknown"
 
 struct CatalogSet {
   std::string database;
-  std::string name;  // the set directory name: the set id on the command line
-  std::string dir;   // REPO/<database>/<name>
+  std::string name;      // the set name (directory name): the set id on the command line
+  std::string location;  // RepoStore::SetLocation: REPO/<database>/<name> for a local repo
   SetState state = SetState::kGarbage;
   std::string problem;       // kCorrupt: why the manifest could not be used
   proto::Manifest manifest;  // kGood and kUnconfirmed only
   // From the manifest, else the name's "_full"/"_diff"/"_log" suffix (before any "-NN").
   SetKind kind = SetKind::kUnknown;
-  int64_t time_unix_ms = 0;     // manifest start, else the name's UTC stamp, else the dir mtime
-  int64_t newest_mtime_ms = 0;  // newest mtime of the directory and the files in it
+  int64_t time_unix_ms = 0;     // manifest start, else the name's UTC stamp, else newest_mtime_ms
+  int64_t newest_mtime_ms = 0;  // newest mtime of the set and the files in it (RepoStore listing)
   bool in_use = false;          // a running backup holds the set's lock (not checked for kGood)
   SetHistory history = SetHistory::kUnknown;  // kUnconfirmed: the server's history, once asked
   // diff/log with a manifest: the good full whose checkpoint_lsn equals its database_backup_lsn
@@ -53,22 +54,25 @@ struct CatalogSet {
 };
 
 struct RepoCatalog {
-  std::string repo;
+  std::string repo;              // RepoStore::Describe()
   std::vector<CatalogSet> sets;  // by database, then time, then name (oldest first)
 };
 
-// Scans `repo` (one database if `database` is not empty). Hidden entries (".pruning-*", dot
+// Scans `store` (one database if `database` is not empty). Hidden entries (".pruning-*", dot
 // files) and plain files are ignored; a database without a folder gives no sets. Reads only
-// manifests and directory metadata. Errors: kConfiguration (repo is not a directory; a database
-// or set folder that is a symlink, repo_dirs.h), kUsage (database is not a safe folder name).
+// manifests and set listings. Errors: kConfiguration (RepoStore::CheckRoot; a database or set
+// folder that is a symlink, repo_dirs.h), kUsage (database is not a safe folder name).
+Result<RepoCatalog> ScanRepo(const RepoStore& store, const std::string& database = "");
+// ScanRepo of the local repository directory `repo` (LocalRepoStore).
 Result<RepoCatalog> ScanRepo(const std::string& repo, const std::string& database = "");
 
-// The database folders of `repo` (sorted; hidden entries skipped). Errors: as ListRepoDirs
-// (repo_dirs.h): kConfiguration for a symlinked database folder.
-Result<std::vector<std::string>> ListDatabases(const std::string& repo);
+// The databases of `store` (sorted; hidden entries skipped). Errors: as
+// RepoStore::ListDatabases: kConfiguration for a symlinked database folder.
+Result<std::vector<std::string>> ListDatabases(const RepoStore& store);
+Result<std::vector<std::string>> ListDatabases(const std::string& repo);  // LocalRepoStore
 
-// Classifies one set directory (everything but the chain fields).
-CatalogSet ScanSet(const std::string& repo, const std::string& database, const std::string& name);
+// Classifies one set (everything but the chain fields).
+CatalogSet ScanSet(const RepoStore& store, const std::string& database, const std::string& name);
 
 // Fills `base` and `log_position` of every set, per database. Exposed for tests.
 void LinkChains(std::vector<CatalogSet>* sets);

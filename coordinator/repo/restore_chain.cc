@@ -6,17 +6,14 @@
 #include <cstdint>
 #include <filesystem>
 
+#include "coordinator/repo/local_repo_store.h"
 #include "coordinator/repo/repo_catalog.h"  // CompareLsn
-#include "coordinator/repo/repo_dirs.h"
 #include "coordinator/repo/repo_layout.h"
 #include "shared/base/log.h"
-#include "shared/stripe/directory_target.h"
 #include "shared/stripe/manifest_io.h"
 
 namespace vdibk::coordinator {
 namespace {
-
-namespace fs = std::filesystem;
 
 bool IsFull(const ChainSet& s) { return s.manifest.backup_type() == proto::BACKUP_TYPE_FULL; }
 bool IsDiff(const ChainSet& s) { return s.manifest.backup_type() == proto::BACKUP_TYPE_DIFF; }
@@ -70,31 +67,28 @@ const char* ChainSetTypeName(const proto::Manifest& m) {
   }
 }
 
-Result<std::vector<ChainSet>> ListChainSets(const std::string& repo, const std::string& database,
+Result<std::vector<ChainSet>> ListChainSets(const RepoStore& store, const std::string& database,
                                             std::vector<ChainBlocker>* blockers) {
   // The one repository rule (repo_dirs.h): a symlinked database or set folder is refused.
-  VDIBK_ASSIGN_OR_RETURN(const std::string db_dir, DatabaseDir(repo, database));
-  VDIBK_ASSIGN_OR_RETURN(std::vector<std::string> names, ListRepoDirs(db_dir));
+  VDIBK_ASSIGN_OR_RETURN(std::vector<std::string> names, store.ListSets(database));
   std::vector<ChainSet> out;
   for (const std::string& name : names) {
-    const std::string dir = db_dir + "/" + name;
-    stripe::DirectoryTarget target(dir);
-    Result<proto::Manifest> m = stripe::ReadManifest(target, stripe::kManifestFileName);
+    const std::string location = store.SetLocation(database, name);
+    VDIBK_ASSIGN_OR_RETURN(std::unique_ptr<stripe::Target> target, store.OpenSet(database, name));
+    Result<proto::Manifest> m = stripe::ReadManifest(*target, stripe::kManifestFileName);
     // No manifest at all is a failed backup; one that cannot be read (a FIFO, a directory in its
     // place) is a corrupt set below.
-    std::error_code ec;
-    if (!m.ok() && m.status().code() == ErrorCode::kMissing &&
-        fs::symlink_status(dir + "/" + stripe::kManifestFileName, ec).type() ==
-            fs::file_type::not_found) {
-      continue;
+    if (!m.ok() && m.status().code() == ErrorCode::kMissing) {
+      Result<SetListing> listing = store.ListSetFiles(database, name);
+      if (listing.ok() && !listing->Has(stripe::kManifestFileName)) continue;
     }
     if (m.ok() && m->database() != database) continue;
     if (!m.ok() || m->state() != proto::MANIFEST_STATE_COMPLETE) {
-      const CatalogSet scanned = ScanSet(repo, database, name);
+      const CatalogSet scanned = ScanSet(store, database, name);
       if (scanned.in_use) continue;  // a backup still running: not yet anything to miss
       ChainBlocker b;
       b.name = name;
-      b.dir = dir;
+      b.location = location;
       b.state = m.ok() ? "unconfirmed" : "corrupt";
       b.kind = m.ok() ? ChainSetTypeName(*m) : SetKindName(scanned.kind);
       b.time_unix_ms = scanned.time_unix_ms;
@@ -104,9 +98,14 @@ Result<std::vector<ChainSet>> ListChainSets(const std::string& repo, const std::
       if (blockers) blockers->push_back(std::move(b));
       continue;
     }
-    out.push_back({name, dir, std::move(m).value()});
+    out.push_back({name, location, std::move(m).value()});
   }
   return out;
+}
+
+Result<std::vector<ChainSet>> ListChainSets(const std::string& repo, const std::string& database,
+                                            std::vector<ChainBlocker>* blockers) {
+  return ListChainSets(LocalRepoStore(repo), database, blockers);
 }
 
 Result<std::vector<ChainSet>> PlanRestoreChain(std::vector<ChainSet> sets,

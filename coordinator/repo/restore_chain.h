@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "coordinator/repo/repo_store.h"
 #include "proto/manifest.pb.h"
 #include "shared/base/result.h"
 
@@ -16,8 +17,8 @@ namespace vdibk::coordinator {
 
 // A complete backup set of the repository.
 struct ChainSet {
-  std::string name;  // the set directory name
-  std::string dir;   // REPO/<database>/<name>
+  std::string name;      // the set name
+  std::string location;  // RepoStore::SetLocation (REPO/<database>/<name>)
   proto::Manifest manifest;
 };
 
@@ -26,17 +27,20 @@ struct ChainSet {
 // its time may be missing it.
 struct ChainBlocker {
   std::string name;
-  std::string dir;
+  std::string location;      // RepoStore::SetLocation
   std::string state;         // "unconfirmed" or "corrupt"
   std::string kind;          // "full", "diff", "log" (manifest, else the name's suffix), "unknown"
   int64_t time_unix_ms = 0;  // manifest start, else the name's UTC stamp
   std::string problem;       // corrupt: why
 };
 
-// The COMPLETE sets of `database` in `repo` (manifests only; stripes are checked later by
+// The COMPLETE sets of `database` in `store` (manifests only; stripes are checked later by
 // LoadRestoreSet). Directories without a manifest (failed backups) are skipped; sets with a
 // PENDING or unreadable manifest go to `*blockers` (may be null).
 // Errors: kMissing (no backups of the database), kUsage (bad database name).
+Result<std::vector<ChainSet>> ListChainSets(const RepoStore& store, const std::string& database,
+                                            std::vector<ChainBlocker>* blockers = nullptr);
+// ListChainSets of the local repository directory `repo` (LocalRepoStore).
 Result<std::vector<ChainSet>> ListChainSets(const std::string& repo, const std::string& database,
                                             std::vector<ChainBlocker>* blockers = nullptr);
 

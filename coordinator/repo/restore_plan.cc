@@ -6,6 +6,7 @@
 #include <map>
 #include <set>
 
+#include "coordinator/repo/local_repo_store.h"
 #include "coordinator/repo/repo_dirs.h"
 #include "shared/stripe/directory_target.h"
 #include "shared/stripe/manifest_io.h"
@@ -78,39 +79,55 @@ uint64_t RestorePlan::raw_bytes() const {
   return n;
 }
 
-Result<std::string> FindSetDir(const std::string& repo, const std::string& database,
-                               const std::string& set) {
-  VDIBK_ASSIGN_OR_RETURN(const std::string db_dir, DatabaseDir(repo, database));
+Result<std::string> FindSet(const RepoStore& store, const std::string& database,
+                            const std::string& set) {
   if (set != "latest") {
-    if (!IsRepoComponent(set)) return Status::Usage("--set '" + set + "' is not a set name");
-    const std::string dir = db_dir + "/" + set;
-    Status st = CheckRepoDir(dir);
-    if (st.code() == ErrorCode::kMissing)
-      return Status::Missing("backup set " + dir + " not found");
-    VDIBK_RETURN_IF_ERROR(st);
-    return dir;
+    // The database first (kMissing "no backups of database ..."), then the set name.
+    if (Status st = store.CheckSet(database, set);
+        !st.ok() && st.code() == ErrorCode::kUsage && IsRepoComponent(database)) {
+      return Status::Usage("--set '" + set + "' is not a set name");
+    } else if (!st.ok()) {
+      return st;
+    }
+    return set;
   }
-  VDIBK_ASSIGN_OR_RETURN(std::vector<std::string> names, ListRepoDirs(db_dir));
+  VDIBK_ASSIGN_OR_RETURN(std::vector<std::string> names, store.ListSets(database));
   std::sort(names.rbegin(), names.rend());  // UTC stamps: newest first
   for (const std::string& name : names) {
-    const std::string dir = db_dir + "/" + name;
-    stripe::DirectoryTarget target(dir);
-    Result<proto::Manifest> m = stripe::ReadManifest(target, stripe::kManifestFileName);
+    VDIBK_ASSIGN_OR_RETURN(std::unique_ptr<stripe::Target> target, store.OpenSet(database, name));
+    Result<proto::Manifest> m = stripe::ReadManifest(*target, stripe::kManifestFileName);
     if (!m.ok() && m.status().code() == ErrorCode::kMissing) continue;  // in progress/garbage
-    if (!m.ok()) return m.status().WithContext(dir + "/" + stripe::kManifestFileName);
-    if (m->state() == proto::MANIFEST_STATE_COMPLETE) return dir;
+    if (!m.ok()) {
+      return m.status().WithContext(store.SetLocation(database, name) + "/" +
+                                    stripe::kManifestFileName);
+    }
+    if (m->state() == proto::MANIFEST_STATE_COMPLETE) return name;
   }
-  return Status::Missing("no complete backup set of database '" + database + "' in " + repo);
+  return Status::Missing("no complete backup set of database '" + database + "' in " +
+                         store.Describe());
 }
 
-Result<RestorePlan> LoadRestoreSet(const std::string& set_dir, const std::string& database) {
+Result<std::string> FindSetDir(const std::string& repo, const std::string& database,
+                               const std::string& set) {
+  LocalRepoStore store(repo);
+  VDIBK_ASSIGN_OR_RETURN(std::string name, FindSet(store, database, set));
+  return store.SetLocation(database, name);
+}
+
+namespace {
+
+// LoadRestoreSet of set `set` in database folder `folder` of `store`, whose manifest must be of
+// `database`.
+Result<RestorePlan> LoadPlan(const RepoStore& store, const std::string& folder,
+                             const std::string& set, const std::string& database) {
   // No symlinked database or set folder (anything missing is reported by the manifest's open).
-  if (Status st = CheckSetDirPath(set_dir); st.code() == ErrorCode::kConfiguration) return st;
+  if (Status st = store.CheckSet(folder, set); st.code() == ErrorCode::kConfiguration) return st;
   RestorePlan plan;
-  plan.set_dir = set_dir;
-  stripe::DirectoryTarget target(set_dir);  // the manifest's directory
-  const std::string manifest_path = set_dir + "/" + stripe::kManifestFileName;
-  Result<proto::Manifest> m = stripe::ReadManifest(target, stripe::kManifestFileName);
+  plan.set_dir = store.SetLocation(folder, set);
+  plan.set_name = set;
+  VDIBK_ASSIGN_OR_RETURN(std::unique_ptr<stripe::Target> target, store.OpenSet(folder, set));
+  const std::string manifest_path = plan.set_dir + "/" + stripe::kManifestFileName;
+  Result<proto::Manifest> m = stripe::ReadManifest(*target, stripe::kManifestFileName);
   if (!m.ok()) return m.status().WithContext(manifest_path);
   plan.manifest = std::move(m).value();
   VDIBK_RETURN_IF_ERROR(CheckManifest(plan.manifest, database, manifest_path));
@@ -120,9 +137,10 @@ Result<RestorePlan> LoadRestoreSet(const std::string& set_dir, const std::string
   stripe::SetId set_id{};
   std::copy(plan.manifest.set_id().begin(), plan.manifest.set_id().end(), set_id.begin());
   const uint32_t count = plan.manifest.device_count();
-  std::map<std::string, std::set<std::string>> listed;  // stripe directory -> stripe files
+  std::set<std::string> in_set;                         // stripe files in the set itself
+  std::map<std::string, std::set<std::string>> listed;  // target directory -> stripe files
   for (const proto::StripeEntry& e : plan.manifest.stripes()) {
-    const std::string dir = StripeDirOf(set_dir, database, e);
+    const std::string dir = StripeDirOf(plan.set_dir, database, e);
     // A --target's set folder: the repository's rule (prune leaves a symlink there alone too).
     if (Status st = e.location().empty() ? Status::Ok() : CheckSetDirPath(dir);
         st.code() == ErrorCode::kConfiguration) {
@@ -133,7 +151,8 @@ Result<RestorePlan> LoadRestoreSet(const std::string& set_dir, const std::string
     expect.set_id = set_id;
     expect.device_index = e.index();
     expect.device_count = count;
-    stripe::DirectoryTarget stripe_target(dir);
+    stripe::DirectoryTarget dir_target(dir);
+    stripe::Target& stripe_target = e.location().empty() ? *target : dir_target;
     Result<stripe::StripeReader> r =
         stripe::StripeReader::Open(stripe_target, e.file_name(), expect);
     // The reader refused any format version but its own (kIntegrity).
@@ -143,13 +162,18 @@ Result<RestorePlan> LoadRestoreSet(const std::string& set_dir, const std::string
          stripe::DigestBytes(r->trailer().raw_xxh64) != e.raw_digest())) {
       return Status::Integrity("stripe " + path + ": trailer disagrees with the manifest");
     }
-    listed[dir].insert(e.file_name());
+    (e.location().empty() ? in_set : listed[dir]).insert(e.file_name());
     plan.stripe_files.push_back(e.file_name());
     plan.stripe_dirs.push_back(dir);
   }
-  // Every directory holding stripes of the set (the set dir and each target's) must hold only
-  // the listed ones.
-  listed.try_emplace(set_dir);
+  // The set and each target's directory holding stripes of it must hold only the listed ones.
+  VDIBK_ASSIGN_OR_RETURN(SetListing listing, store.ListSetFiles(folder, set));
+  for (const SetFileInfo& f : listing.files) {
+    if (f.name.rfind("stripe-", 0) == 0 && !in_set.count(f.name)) {
+      return Status::Missing("extra stripe " + plan.set_dir + "/" + f.name +
+                             " is not listed in the manifest");
+    }
+  }
   for (const auto& [dir, names] : listed) {
     std::error_code ec;
     for (const auto& entry : fs::directory_iterator(dir, ec)) {
@@ -162,6 +186,29 @@ Result<RestorePlan> LoadRestoreSet(const std::string& set_dir, const std::string
     if (ec) return Status::FromErrno(ErrorCode::kMissing, "list " + dir, ec.value());
   }
   return plan;
+}
+
+}  // namespace
+
+Result<RestorePlan> LoadRestoreSet(const RepoStore& store, const std::string& database,
+                                   const std::string& set) {
+  return LoadPlan(store, database, set, database);
+}
+
+Result<RestorePlan> LoadRestoreSet(const std::string& set_dir, const std::string& database) {
+  const fs::path dir = fs::path(set_dir).lexically_normal();
+  const fs::path p = dir.has_filename() ? dir : dir.parent_path();
+  return LoadPlan(LocalRepoStore(p.parent_path().parent_path().string()),
+                  p.parent_path().filename().string(), p.filename().string(), database);
+}
+
+Result<std::unique_ptr<stripe::Target>> OpenStripeTarget(const RepoStore& store,
+                                                         const RestorePlan& plan, size_t i) {
+  if (plan.manifest.stripes(static_cast<int>(i)).location().empty()) {
+    return store.OpenSet(plan.manifest.database(), plan.set_name);
+  }
+  return std::unique_ptr<stripe::Target>(
+      std::make_unique<stripe::DirectoryTarget>(plan.stripe_dirs[i]));
 }
 
 }  // namespace vdibk::coordinator

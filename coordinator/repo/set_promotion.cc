@@ -50,20 +50,22 @@ BackupKind BackupKindOf(const proto::Manifest& m) {
   }
 }
 
-Status PromoteSet(const std::string& set_dir, const BackupHistoryRow& row,
-                  const std::string& confirmed_by) {
-  stripe::DirectoryTarget target(set_dir);
+namespace {
+
+// PromoteSet on the set's files; `where` names the set in messages.
+Status PromoteIn(stripe::Target& target, const std::string& where, const BackupHistoryRow& row,
+                 const std::string& confirmed_by) {
   VDIBK_ASSIGN_OR_RETURN(proto::Manifest m,
                          stripe::ReadManifest(target, stripe::kManifestFileName));
   if (m.state() == proto::MANIFEST_STATE_COMPLETE) return Status::Ok();
   const std::string name = HistoryNameOf(m);
   if (row.name != name) {
     return Status::Missing("history row " + std::to_string(row.backup_set_id) + " ('" + row.name +
-                           "') is not the backup of " + set_dir + " ('" + name + "')");
+                           "') is not the backup of " + where + " ('" + name + "')");
   }
   if (row.type != BackupTypeLetter(BackupKindOf(m)) || row.copy_only != m.copy_only()) {
     return Status::Missing("history row " + std::to_string(row.backup_set_id) +
-                           " does not match the type or copy-only flag of " + set_dir);
+                           " does not match the type or copy-only flag of " + where);
   }
   SetManifestLsns(row, &m);
   m.set_state(proto::MANIFEST_STATE_COMPLETE);
@@ -71,7 +73,21 @@ Status PromoteSet(const std::string& set_dir, const BackupHistoryRow& row,
   stripe::CreateOptions replace;
   replace.replace = true;
   return stripe::WriteManifest(target, stripe::kManifestFileName, m, replace)
-      .WithContext("promoting the manifest of " + set_dir);
+      .WithContext("promoting the manifest of " + where);
+}
+
+}  // namespace
+
+Status PromoteSet(const RepoStore& store, const std::string& database, const std::string& set,
+                  const BackupHistoryRow& row, const std::string& confirmed_by) {
+  VDIBK_ASSIGN_OR_RETURN(std::unique_ptr<stripe::Target> target, store.OpenSet(database, set));
+  return PromoteIn(*target, store.SetLocation(database, set), row, confirmed_by);
+}
+
+Status PromoteSet(const std::string& set_dir, const BackupHistoryRow& row,
+                  const std::string& confirmed_by) {
+  stripe::DirectoryTarget target(set_dir);
+  return PromoteIn(target, set_dir, row, confirmed_by);
 }
 
 }  // namespace vdibk::coordinator

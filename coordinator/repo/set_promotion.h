@@ -6,6 +6,7 @@
 
 #include <string>
 
+#include "coordinator/repo/repo_store.h"
 #include "coordinator/sql/backup_history_row.h"
 #include "coordinator/sql/backup_kind.h"
 #include "proto/manifest.pb.h"
@@ -24,11 +25,15 @@ proto::BackupType ManifestBackupType(BackupKind kind);
 void SetManifestLsns(const BackupHistoryRow& row, proto::Manifest* m);
 BackupKind BackupKindOf(const proto::Manifest& m);
 
-// Reads `set_dir`'s manifest, checks it is this backup's (PENDING or already COMPLETE, the row's
-// NAME, type and copy-only flag), sets the row's LSNs, `confirmed_by` and state COMPLETE, and
-// rewrites it durably (temp, fsync, rename, fsync dir). A set already COMPLETE is left as it is.
-// Errors: kMissing/kIntegrity (no or corrupt manifest), kMissing (the row is another backup's),
-// kTargetIo (the write failed: the PENDING manifest stays).
+// Reads the manifest of set `set` of `database` in `store`, checks it is this backup's (PENDING
+// or already COMPLETE, the row's NAME, type and copy-only flag), sets the row's LSNs,
+// `confirmed_by` and state COMPLETE, and rewrites it durably (the target's temp, fsync, rename,
+// fsync dir). A set already COMPLETE is left as it is. Errors: kMissing/kIntegrity (no or corrupt
+// manifest), kMissing (the row is another backup's), kTargetIo (the write failed: the PENDING
+// manifest stays).
+Status PromoteSet(const RepoStore& store, const std::string& database, const std::string& set,
+                  const BackupHistoryRow& row, const std::string& confirmed_by);
+// PromoteSet of the local set directory `set_dir`.
 Status PromoteSet(const std::string& set_dir, const BackupHistoryRow& row,
                   const std::string& confirmed_by);
 

@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <thread>
 
+#include "coordinator/repo/local_repo_store.h"
 #include "coordinator/repo/restore_plan.h"
 #include "shared/stripe/directory_target.h"
 #include "shared/stripe/stripe_verifier.h"
@@ -28,7 +29,7 @@ struct StripeOutcome {
   uint64_t file_bytes = 0;
 };
 
-StripeOutcome CheckStripe(const RestorePlan& plan, size_t i) {
+StripeOutcome CheckStripe(const RepoStore& store, const RestorePlan& plan, size_t i) {
   StripeOutcome out;
   const proto::StripeEntry& e = plan.manifest.stripes(static_cast<int>(i));
   const std::string& name = plan.stripe_files[i];
@@ -43,8 +44,12 @@ StripeOutcome CheckStripe(const RestorePlan& plan, size_t i) {
   expect.set_id = id;
   expect.device_index = e.index();
   expect.device_count = plan.manifest.device_count();
-  stripe::DirectoryTarget target(plan.stripe_dirs[i]);
-  stripe::StripeVerification v = stripe::VerifyStripe(target, name, expect);
+  Result<std::unique_ptr<stripe::Target>> target = OpenStripeTarget(store, plan, i);
+  if (!target.ok()) {
+    problem(target.status().code(), std::nullopt, target.status().message());
+    return out;
+  }
+  stripe::StripeVerification v = stripe::VerifyStripe(**target, name, expect);
   out.raw_bytes = v.raw_checked;
   out.file_bytes = v.file_bytes;
 
@@ -83,19 +88,14 @@ ErrorCode SetVerification::code() const {
   return c;
 }
 
-SetVerification VerifySet(const std::string& set_dir, const std::string& database,
-                          uint32_t workers) {
-  const auto t0 = std::chrono::steady_clock::now();
-  SetVerification r;
-  r.database = database;
-  r.set_dir = set_dir;
-  r.set = std::filesystem::path(set_dir).filename().string();
+namespace {
+
+SetVerification Verify(const RepoStore& store, Result<RestorePlan> plan, SetVerification r,
+                       uint32_t workers, std::chrono::steady_clock::time_point t0) {
   auto finish = [&]() -> SetVerification {
     r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     return std::move(r);
   };
-
-  Result<RestorePlan> plan = LoadRestoreSet(set_dir, database);
   if (!plan.ok()) {
     r.problems.push_back({"", "", std::nullopt, plan.status().code(), plan.status().message()});
     return finish();
@@ -105,7 +105,7 @@ SetVerification VerifySet(const std::string& set_dir, const std::string& databas
   std::atomic<size_t> next{0};
   auto work = [&] {
     for (size_t i = next.fetch_add(1); i < n; i = next.fetch_add(1)) {
-      outcomes[i] = CheckStripe(*plan, i);
+      outcomes[i] = CheckStripe(store, *plan, i);
     }
   };
   const size_t threads = std::clamp<size_t>(workers, 1, std::max<size_t>(n, 1));
@@ -121,6 +121,30 @@ SetVerification VerifySet(const std::string& set_dir, const std::string& databas
     for (VerifyProblem& p : o.problems) r.problems.push_back(std::move(p));
   }
   return finish();
+}
+
+}  // namespace
+
+SetVerification VerifySet(const RepoStore& store, const std::string& database,
+                          const std::string& set, uint32_t workers) {
+  const auto t0 = std::chrono::steady_clock::now();
+  SetVerification r;
+  r.database = database;
+  r.set = set;
+  r.set_dir = store.SetLocation(database, set);
+  return Verify(store, LoadRestoreSet(store, database, set), std::move(r), workers, t0);
+}
+
+SetVerification VerifySet(const std::string& set_dir, const std::string& database,
+                          uint32_t workers) {
+  const auto t0 = std::chrono::steady_clock::now();
+  SetVerification r;
+  r.database = database;
+  r.set_dir = set_dir;
+  const std::filesystem::path p = std::filesystem::path(set_dir).lexically_normal();
+  r.set = p.filename().string();
+  LocalRepoStore store(p.parent_path().parent_path().string());
+  return Verify(store, LoadRestoreSet(set_dir, database), std::move(r), workers, t0);
 }
 
 }  // namespace vdibk::coordinator

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "coordinator/repo/repo_store.h"
 #include "shared/base/error_code.h"
 
 namespace vdibk::coordinator {
@@ -23,8 +24,8 @@ struct VerifyProblem {
 
 struct SetVerification {
   std::string database;
-  std::string set;  // set directory name
-  std::string set_dir;
+  std::string set;          // set name
+  std::string set_dir;      // RepoStore::SetLocation
   uint32_t stripes = 0;     // stripes checked
   uint64_t raw_bytes = 0;   // raw bytes decoded and checked
   uint64_t file_bytes = 0;  // stripe bytes read
@@ -45,10 +46,13 @@ struct SetVerification {
 // The most serious of two verdicts (same order as SetVerification::code()).
 ErrorCode WorseOf(ErrorCode a, ErrorCode b);
 
-// Verifies the set in `set_dir` of `database`: LoadRestoreSet (manifest, stripe identities,
-// extra stripes), then every stripe read in full on up to `workers` threads (>= 1), each at
-// RestorePlan::stripe_dirs[i]/stripe_files[i]. Blocking; never throws; problems are reported,
-// not returned as errors.
+// Verifies set `set` of `database` in `store`: LoadRestoreSet (manifest, stripe identities,
+// extra stripes), then every stripe read in full on up to `workers` threads (>= 1), each where
+// the plan says it is (OpenStripeTarget). Blocking; never throws; problems are reported, not
+// returned as errors.
+SetVerification VerifySet(const RepoStore& store, const std::string& database,
+                          const std::string& set, uint32_t workers);
+// VerifySet of the local set directory `set_dir` (LoadRestoreSet's path form).
 SetVerification VerifySet(const std::string& set_dir, const std::string& database,
                           uint32_t workers);
 

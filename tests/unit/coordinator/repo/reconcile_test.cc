@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include "coordinator/repo/local_repo_store.h"
 #include "coordinator/repo/prune_plan.h"
 #include "coordinator/repo/set_lock.h"
 #include "coordinator/repo/set_promotion.h"
@@ -48,6 +49,7 @@ class ReconcileTest : public ::testing::Test {
     EXPECT_TRUE(c.ok()) << c.status().ToString();
     return c.ok() ? *c : RepoCatalog();
   }
+  LocalRepoStore Store() const { return LocalRepoStore(tmp_.path()); }
   std::string NameOf(const RepoCatalog& c, size_t i) { return HistoryNameOf(c.sets[i].manifest); }
   vdibk::testing::TempDir tmp_;
 };
@@ -57,7 +59,7 @@ TEST_F(ReconcileTest, RecordedPromotedUnrecordedMarkedTheRestNotAskedOnceUnreach
   ASSERT_EQ(c.sets.size(), 5u);
   FakeSqlRunner sql({FakeAnswer{HistoryRowLine(3, 'L', "50", "80", NameOf(c, 1)), 0, 0},
                      FakeAnswer{"", 0, 0}, LinkFailure()});
-  const std::vector<ReconcileItem> items = ReconcileCatalog(sql, c, {});
+  const std::vector<ReconcileItem> items = ReconcileCatalog(sql, Store(), c, {});
   ASSERT_EQ(items.size(), 4u);
   EXPECT_EQ(items[0].result, ReconcileResult::kConfirmed) << items[0].detail;
   EXPECT_EQ(items[1].result, ReconcileResult::kNotRecorded);
@@ -81,7 +83,7 @@ TEST_F(ReconcileTest, DryRunAsksButPromotesNothing) {
       {FakeAnswer{HistoryRowLine(3, 'L', "50", "80", NameOf(c, 1)), 0, 0}, FakeAnswer{"", 0, 0}});
   ReconcileOptions o;
   o.dry_run = true;
-  const std::vector<ReconcileItem> items = ReconcileCatalog(sql, c, o);
+  const std::vector<ReconcileItem> items = ReconcileCatalog(sql, Store(), c, o);
   EXPECT_EQ(items[0].result, ReconcileResult::kConfirmed);
   EXPECT_EQ(c.sets[1].history, SetHistory::kRecorded);
   EXPECT_EQ(Scan().sets[1].state, SetState::kUnconfirmed);
@@ -89,14 +91,14 @@ TEST_F(ReconcileTest, DryRunAsksButPromotesNothing) {
 
 TEST_F(ReconcileTest, SetOfARunningBackupIsNotAsked) {
   RepoCatalog c = Scan();
-  Result<SetDirLock> lock = SetDirLock::Acquire(c.sets[1].dir);
+  Result<SetDirLock> lock = SetDirLock::Acquire(c.sets[1].location);
   ASSERT_OK(lock);
   c = Scan();
   ASSERT_TRUE(c.sets[1].in_use);
   FakeSqlRunner sql({FakeAnswer{"", 0, 0}});
   ReconcileOptions o;
   o.set = c.sets[1].name;
-  const std::vector<ReconcileItem> items = ReconcileCatalog(sql, c, o);
+  const std::vector<ReconcileItem> items = ReconcileCatalog(sql, Store(), c, o);
   ASSERT_EQ(items.size(), 1u);
   EXPECT_EQ(items[0].result, ReconcileResult::kInUse);
   EXPECT_TRUE(sql.statements.empty());
@@ -109,7 +111,7 @@ TEST_F(ReconcileTest, PruneRemovesOnlyWhatTheServerNeverHadAfterTheGracePeriod) 
                      LinkFailure()});
   ReconcileOptions dry;
   dry.dry_run = true;  // keep set 2 unconfirmed, but known to the server
-  ReconcileCatalog(sql, c, dry);
+  ReconcileCatalog(sql, Store(), c, dry);
   ASSERT_EQ(c.sets[1].history, SetHistory::kNotRecorded);
   ASSERT_EQ(c.sets[2].history, SetHistory::kRecorded);
   PrunePolicy p;

@@ -59,10 +59,8 @@ inline std::string SetDir(const std::string& repo, const SetSpec& s) {
 }
 
 // Writes the stripes and the manifest (all digests and sizes filled like a real backup).
-inline proto::Manifest WriteSet(const std::string& repo, const SetSpec& spec) {
-  const std::string dir = SetDir(repo, spec);
-  std::filesystem::create_directories(dir);
-  stripe::DirectoryTarget target(dir);
+// Into any target (a RepoStore's set, e.g. MemoryRepoStore).
+inline proto::Manifest WriteSetTo(stripe::Target& target, const SetSpec& spec) {
   proto::Manifest m;
   m.set_format_version(1);
   m.set_set_id(std::string(16, static_cast<char>(spec.id)));
@@ -106,6 +104,13 @@ inline proto::Manifest WriteSet(const std::string& repo, const SetSpec& spec) {
   }
   EXPECT_TRUE(stripe::WriteManifest(target, stripe::kManifestFileName, m).ok());
   return m;
+}
+
+inline proto::Manifest WriteSet(const std::string& repo, const SetSpec& spec) {
+  const std::string dir = SetDir(repo, spec);
+  std::filesystem::create_directories(dir);
+  stripe::DirectoryTarget target(dir);
+  return WriteSetTo(target, spec);
 }
 
 // Replaces the manifest of `dir` (valid checksum) with `m`.

@@ -22,7 +22,7 @@ ChainSet Set(const std::string& name, proto::BackupType type, int64_t start_s,
              const std::string& base, bool copy_only = false) {
   ChainSet s;
   s.name = name;
-  s.dir = "/repo/sales/" + name;
+  s.location = "/repo/sales/" + name;
   s.manifest.set_database("sales");
   s.manifest.set_state(proto::MANIFEST_STATE_COMPLETE);
   s.manifest.set_backup_type(type);
@@ -278,7 +278,7 @@ TEST(RestoreChainTest, ListChainSetsReadsCompleteManifestsOnly) {
   EXPECT_EQ(blockers[1].kind, "log");  // from the name's suffix
   EXPECT_GT(blockers[1].time_unix_ms, blockers[0].time_unix_ms);
   EXPECT_EQ((*sets)[0].name, "20240101T000000Z_full");
-  EXPECT_EQ((*sets)[0].dir, repo + "/sales/20240101T000000Z_full");
+  EXPECT_EQ((*sets)[0].location, repo + "/sales/20240101T000000Z_full");
   EXPECT_EQ(ListChainSets(repo, "nothing").status().code(), ErrorCode::kMissing);
 }
 
