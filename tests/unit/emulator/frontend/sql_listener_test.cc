@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <condition_variable>
 #include <mutex>
 #include <thread>
@@ -175,12 +176,17 @@ TEST_F(SqlListenerTest, DroppedConnectionIsALostLinkOthersGoOn) {
   ASSERT_OK(r);
   EXPECT_EQ(r->failure, ClientFailure::kLinkFailure);
   EXPECT_FALSE(r->server_ended);
-  EXPECT_EQ(
-      r->detail.rfind("The connection was lost: the server closed it (the server process (pid " +
-                          std::to_string(getpid()) + ") is running)",
-                      0),
-      0u)
-      << r->detail;
+  // The drop shuts the connection's socket down at once: events libzmq had not written yet are
+  // lost with it, the Accepted one (the server's identity) too when the machine is busy. With the
+  // identity the client names the live server; without it, it can only say what it knows.
+  const bool accepted = std::any_of(events.begin(), events.end(), [](const SqlEvent& e) {
+    return e.type == EventType::kAccepted;
+  });
+  const std::string expected =
+      accepted ? "The connection was lost: the server closed it (the server process (pid " +
+                     std::to_string(getpid()) + ") is running)"
+               : "The connection was lost: the server closed it or its process ended";
+  EXPECT_EQ(r->detail.rfind(expected, 0), 0u) << r->detail;
   for (const SqlEvent& e : events) EXPECT_NE(e.type, EventType::kDone);
 
   int seen = 0;
