@@ -177,6 +177,11 @@ Status Worker::SendHeartbeat(transport::Channel& channel) {
   return Send(channel, transport::Heartbeat{});
 }
 
+Status Worker::KeepAlive(transport::Channel& channel) {
+  if (clock_.Now() - last_sent_ < options_.liveness.interval) return Status::Ok();
+  return SendHeartbeat(channel);
+}
+
 Status Worker::Serve(transport::Channel& channel) {
   transport::Hello h;
   h.worker_id = options_.worker_id;
@@ -249,6 +254,9 @@ Status Worker::ServeData(transport::Channel& channel) {
   replies_to_data_ = true;
   Status st;
   for (int n = 0; st.ok() && n < kMaxGathered; ++n) {
+    // A backlog (many devices per worker, 4 MiB transfers, a busy machine) can take longer than
+    // the coordinator's liveness: the heartbeat goes out between packets too.
+    if (st = KeepAlive(channel); !st.ok()) break;
     Result<std::optional<transport::DataSocket::Packet>> r = data_->Receive(milliseconds(0));
     if (!r.ok()) {
       // The coordinator closed its end (it stops reading once the job ends): no more data
@@ -429,6 +437,7 @@ Status Worker::Handle(transport::Channel& channel, const transport::Body& body) 
         return violation("batch item of type " + std::to_string(transport::BodyNumber(item)));
       }
       VDIBK_RETURN_IF_ERROR(Handle(channel, item));
+      VDIBK_RETURN_IF_ERROR(KeepAlive(channel));
     }
     return Status::Ok();
   }

@@ -77,6 +77,8 @@ class Worker {
   Status SendReply(transport::Channel& channel, transport::Reply reply);
   Status SendAbort(transport::Channel& channel, const Status& cause);
   Status SendHeartbeat(transport::Channel& channel);
+  // SendHeartbeat if nothing went over the channel for a heartbeat interval.
+  Status KeepAlive(transport::Channel& channel);
 
   WorkerOptions options_;
   std::unique_ptr<BufferMapper> mapper_;
