@@ -198,7 +198,10 @@ Status Worker::Serve(transport::Channel& channel) {
                            " s: " + st.message());
   }
   last_sent_ = clock_.Now();
-  auto last_heard = clock_.Now();
+  // Time spent waiting on empty sockets since the coordinator was last heard: silence is judged
+  // on that, not on wall time, so a long stretch of our own work (a backlog of 4 MiB writes, a
+  // starved CPU) never counts against the coordinator.
+  Clock::duration quiet{0};
   const auto expiry = options_.liveness.expiry();
   const milliseconds interval = options_.liveness.interval;
   transport::Poller poller;
@@ -211,24 +214,24 @@ Status Worker::Serve(transport::Channel& channel) {
     auto now = clock_.Now();
     if (now - last_sent_ >= interval) VDIBK_RETURN_IF_ERROR(SendHeartbeat(channel));
     auto until_hb = std::chrono::duration_cast<milliseconds>(last_sent_ + interval - now);
-    auto until_dead = std::chrono::duration_cast<milliseconds>(last_heard + expiry - now);
+    auto until_dead = std::chrono::duration_cast<milliseconds>(expiry - quiet);
     milliseconds wait =
         std::clamp(std::min(until_hb, until_dead), milliseconds(1), milliseconds(200));
     poller.Clear();
     poller.Add(channel);
     if (data_) poller.AddFd(data_->fd());
+    const auto poll_start = clock_.Now();
     VDIBK_ASSIGN_OR_RETURN(int ready, poller.Wait(wait));
     if (ready == 0) {
-      // Silence is judged on an empty socket only: after a long stretch of our own work (a
-      // backlog of 4 MiB writes on a busy machine) the coordinator's heartbeats are waiting here.
-      if (clock_.Now() - last_heard >= expiry) {
+      quiet += clock_.Now() - poll_start;
+      if (quiet >= expiry) {
         return Status::Aborted("coordinator silent for " +
                                std::to_string(options_.liveness.liveness) +
                                " heartbeat intervals");
       }
       continue;
     }
-    last_heard = clock_.Now();
+    quiet = Clock::duration{0};
     if (data_ && poller.Ready(1)) VDIBK_RETURN_IF_ERROR(ServeData(channel));
     if (!poller.Ready(0)) continue;
     VDIBK_ASSIGN_OR_RETURN(std::optional<transport::Inbound> in,
