@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Control-path benchmark (issue 15): vdibackup against the emulator's native BACKUP TO
 # DISK='/dev/null' at 4 MiB (a) and 64 KiB (c) transfers, the device-count scaling of one
-# database (e, with the default worker count), and the CPU of our processes per VDI command;
+# database (e, with the default workers and buffers), and the CPU of our processes per VDI command;
 # medians of interleaved runs in one run. Prints a markdown table for docs/performance.md.
 # Usage: bench/pipeline/run_command_cost.sh [build dir, default build]
 #   env: BENCH_DB_SIZE (default 1G), BENCH_ROUNDS (default 5), BENCH_DEVICES (default
@@ -73,7 +73,7 @@ for ((r = 0; r < ROUNDS; r++)); do
   native; NC+=("$T")
   ours --devices 1 --workers 1 --max-transfer-size 65536; OC+=("$T"); CC+=("$CPU"); KC=$CMDS
   for d in $DEVICES; do
-    ours --devices "$d" --max-transfer-size 4194304  # the default worker count
+    ours --devices "$d"  # the default worker count and buffers (DefaultBufferArea)
     ED[$d]+="$T "
   done
 done
@@ -95,7 +95,7 @@ for d in $DEVICES; do
   [[ -z $best ]] || py "exit(0 if $m < ${ED[$best]} else 1)" && best=$d
 done
 for d in $DEVICES; do
-  echo "| (e) $d device(s), default workers, 4 MiB, none, --target null | ${ED[$d]} s | $(ratio "${ED[$best]}" "${ED[$d]}")x of the best ($best) | | | |"
+  echo "| (e) $d device(s), default workers and buffers, none, --target null | ${ED[$d]} s | $(ratio "${ED[$best]}" "${ED[$d]}")x of the best ($best) | | | |"
 done
 echo
 echo "CPU µs per command: all = our CPU seconds / VDI commands (includes process start and the"
