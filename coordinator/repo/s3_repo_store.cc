@@ -17,7 +17,7 @@
 namespace vdibk::coordinator {
 namespace {
 
-Status CheckNames(const std::string& database, const std::string& set) {
+Status CheckS3Names(const std::string& database, const std::string& set) {
   if (!IsRepoComponent(database)) {
     return Status::Usage("database name '" + database + "' cannot be a repository folder");
   }
@@ -37,7 +37,8 @@ int64_t IsoTimeMs(const std::string& text) {
                             &tm.tm_mon, &tm.tm_mday, &tm.tm_hour, &tm.tm_min, &tm.tm_sec, frac);
   if (n < 6) return 0;
   if (n == 7) {
-    for (int i = 0; i < 3; ++i) ms = ms * 10 + (frac[i] >= '0' && frac[i] <= '9' ? frac[i] - '0' : 0);
+    for (int i = 0; i < 3; ++i)
+      ms = ms * 10 + (frac[i] >= '0' && frac[i] <= '9' ? frac[i] - '0' : 0);
   }
   tm.tm_year -= 1900;
   tm.tm_mon -= 1;
@@ -92,9 +93,9 @@ class S3RepoStore::ClientPool {
 };
 
 struct S3RepoStore::DatabaseScan {
-  bool any = false;                // an object under PREFIX/<db>/
-  std::set<std::string> sets;      // visible set names, hidden ones included
-  std::set<std::string> hidden;    // sets with a .pruning marker
+  bool any = false;              // an object under PREFIX/<db>/
+  std::set<std::string> sets;    // visible set names, hidden ones included
+  std::set<std::string> hidden;  // sets with a .pruning marker
 };
 
 S3RepoStore::S3RepoStore(s3::S3Location root, s3::S3ClientFactory clients,
@@ -198,7 +199,7 @@ Result<std::vector<std::string>> S3RepoStore::ListHiddenSets(const std::string& 
 
 Result<std::vector<s3::ObjectSummary>> S3RepoStore::ListSetObjects(const std::string& database,
                                                                    const std::string& set) const {
-  VDIBK_RETURN_IF_ERROR(CheckNames(database, set));
+  VDIBK_RETURN_IF_ERROR(CheckS3Names(database, set));
   VDIBK_ASSIGN_OR_RETURN(ClientPool::Borrowed client, pool_->Borrow());
   return client->ListObjectsV2(root_.bucket, SetPrefix(database, set).prefix);
 }
@@ -236,7 +237,7 @@ Result<SetListing> S3RepoStore::ListSetFiles(const std::string& database,
 
 Result<std::unique_ptr<stripe::Target>> S3RepoStore::OpenSet(const std::string& database,
                                                              const std::string& set) const {
-  VDIBK_RETURN_IF_ERROR(CheckNames(database, set));
+  VDIBK_RETURN_IF_ERROR(CheckS3Names(database, set));
   return std::unique_ptr<stripe::Target>(
       std::make_unique<s3::S3Target>(SetPrefix(database, set), clients_, options_.target));
 }
@@ -247,14 +248,15 @@ Result<std::unique_ptr<stripe::Target>> S3RepoStore::OpenHiddenSet(const std::st
 }
 
 Result<bool> S3RepoStore::TryCreateSet(const std::string& database, const std::string& set) const {
-  VDIBK_RETURN_IF_ERROR(CheckNames(database, set));
+  VDIBK_RETURN_IF_ERROR(CheckS3Names(database, set));
   const s3::S3Location where = SetPrefix(database, set);
   VDIBK_ASSIGN_OR_RETURN(ClientPool::Borrowed client, pool_->Borrow());
   // First the listing: a server that ignores If-None-Match still refuses a taken name here.
   s3::ListObjectsRequest request;
   request.prefix = where.prefix;
   request.max_keys = 1;
-  VDIBK_ASSIGN_OR_RETURN(s3::ListObjectsPage page, client->ListObjectsV2Page(where.bucket, request));
+  VDIBK_ASSIGN_OR_RETURN(s3::ListObjectsPage page,
+                         client->ListObjectsV2Page(where.bucket, request));
   if (!page.objects.empty() || !page.common_prefixes.empty()) return false;
   const int64_t now = options_.lease.now_unix_ms();
   const std::string body = "{\"owner\":" + JsonString(options_.lease.owner) +
@@ -269,7 +271,7 @@ Result<bool> S3RepoStore::TryCreateSet(const std::string& database, const std::s
 }
 
 void S3RepoStore::DiscardSet(const std::string& database, const std::string& set) const {
-  if (!CheckNames(database, set).ok()) return;
+  if (!CheckS3Names(database, set).ok()) return;
   Result<ClientPool::Borrowed> client = pool_->Borrow();
   if (!client.ok()) return;
   const s3::S3Location where = SetPrefix(database, set);
@@ -280,25 +282,27 @@ void S3RepoStore::DiscardSet(const std::string& database, const std::string& set
 }
 
 Status S3RepoStore::HideSet(const std::string& database, const std::string& set) const {
-  VDIBK_RETURN_IF_ERROR(CheckNames(database, set));
+  VDIBK_RETURN_IF_ERROR(CheckS3Names(database, set));
   const s3::S3Location where = SetPrefix(database, set);
   VDIBK_ASSIGN_OR_RETURN(ClientPool::Borrowed client, pool_->Borrow());
-  const std::string body = "{\"hidden_unix_ms\":" +
-                           std::to_string(options_.lease.now_unix_ms()) + "}\n";
+  const std::string body =
+      "{\"hidden_unix_ms\":" + std::to_string(options_.lease.now_unix_ms()) + "}\n";
   return client->PutObject(where.bucket, where.Key(kS3PruningMarker), body)
       .status()
       .WithContext("hiding " + SetLocation(database, set));
 }
 
 Status S3RepoStore::DeleteHiddenSet(const std::string& database, const std::string& set) const {
-  VDIBK_RETURN_IF_ERROR(CheckNames(database, set));
+  VDIBK_RETURN_IF_ERROR(CheckS3Names(database, set));
   const s3::S3Location where = SetPrefix(database, set);
   const std::string marker = where.Key(kS3PruningMarker);
-  const std::string context = "remove " + SetLocation(database, set) + " (a later prune finishes it)";
+  const std::string context =
+      "remove " + SetLocation(database, set) + " (a later prune finishes it)";
   VDIBK_ASSIGN_OR_RETURN(ClientPool::Borrowed client, pool_->Borrow());
   Status st = s3::AbortUploadsUnder(*client, where.bucket, where.prefix).status();
   if (!st.ok()) return st.WithContext(context);
-  Result<std::vector<s3::ObjectSummary>> objects = client->ListObjectsV2(where.bucket, where.prefix);
+  Result<std::vector<s3::ObjectSummary>> objects =
+      client->ListObjectsV2(where.bucket, where.prefix);
   if (!objects.ok()) return objects.status().WithContext(context);
   std::vector<std::string> keys;
   for (const s3::ObjectSummary& o : *objects) {
@@ -319,7 +323,7 @@ Status S3RepoStore::DeleteHiddenSet(const std::string& database, const std::stri
 
 Result<std::unique_ptr<SetLease>> S3RepoStore::AcquireLease(const std::string& database,
                                                             const std::string& set) const {
-  VDIBK_RETURN_IF_ERROR(CheckNames(database, set));
+  VDIBK_RETURN_IF_ERROR(CheckS3Names(database, set));
   VDIBK_ASSIGN_OR_RETURN(std::unique_ptr<S3SetLease> lease,
                          S3SetLease::Acquire(clients_, SetPrefix(database, set), options_.lease));
   return std::unique_ptr<SetLease>(std::move(lease));
@@ -327,14 +331,14 @@ Result<std::unique_ptr<SetLease>> S3RepoStore::AcquireLease(const std::string& d
 
 Result<std::unique_ptr<SetLease>> S3RepoStore::TryAcquireLease(const std::string& database,
                                                                const std::string& set) const {
-  VDIBK_RETURN_IF_ERROR(CheckNames(database, set));
+  VDIBK_RETURN_IF_ERROR(CheckS3Names(database, set));
   // Not atomic: two callers that both find the lock stale both take it (prune against prune).
   if (IsInUse(database, set)) return std::unique_ptr<SetLease>();
   return AcquireLease(database, set);
 }
 
 bool S3RepoStore::IsInUse(const std::string& database, const std::string& set) const {
-  if (!CheckNames(database, set).ok()) return false;
+  if (!CheckS3Names(database, set).ok()) return false;
   Result<ClientPool::Borrowed> client = pool_->Borrow();
   if (!client.ok()) return true;
   const s3::S3Location where = SetPrefix(database, set);

@@ -52,7 +52,10 @@ Result<std::unique_ptr<S3SetLease>> S3SetLease::Acquire(const s3::S3ClientFactor
   VDIBK_ASSIGN_OR_RETURN(std::unique_ptr<s3::S3Client> client, clients());
   std::unique_ptr<S3SetLease> lease(
       new S3SetLease(std::move(client), std::move(set), std::move(options)));
-  VDIBK_RETURN_IF_ERROR(lease->RefreshNow());
+  if (Status st = lease->RefreshNow(); !st.ok()) {
+    lease->keep_ = true;  // never written: nothing of ours to delete
+    return st;
+  }
   lease->thread_ = std::thread([l = lease.get()] { l->Run(); });
   return lease;
 }

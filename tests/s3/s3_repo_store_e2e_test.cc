@@ -62,7 +62,8 @@ TEST_F(S3RepoStoreE2eTest, ASetWrittenThroughTheStoreIsCataloguedAndListed) {
   Result<bool> claimed = store_->TryCreateSet(spec.database, spec.name);
   ASSERT_OK(claimed);
   ASSERT_TRUE(*claimed);
-  EXPECT_FALSE(Get(store_->TryCreateSet(spec.database, spec.name)));  // taken (If-None-Match / list)
+  EXPECT_FALSE(
+      Get(store_->TryCreateSet(spec.database, spec.name)));  // taken (If-None-Match / list)
   {
     Result<std::unique_ptr<SetLease>> lease = store_->AcquireLease(spec.database, spec.name);
     ASSERT_OK(lease);

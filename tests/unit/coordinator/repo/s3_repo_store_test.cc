@@ -9,7 +9,9 @@
 
 #include <atomic>
 
+#include "coordinator/cli/prune_command.h"
 #include "tests/harness/status_matchers.h"
+#include "tests/unit/coordinator/repo/repo_test_util.h"
 #include "tests/unit/shared/s3/fake_s3_server.h"
 
 namespace vdibk::coordinator {
@@ -23,7 +25,6 @@ T Get(Result<T> r) {
   EXPECT_TRUE(r.ok()) << r.status().ToString();
   return r.ok() ? std::move(r).value() : T{};
 }
-
 
 class S3RepoStoreTest : public ::testing::Test {
  protected:
@@ -71,11 +72,11 @@ TEST_F(S3RepoStoreTest, NamesAndLocations) {
 TEST_F(S3RepoStoreTest, ListsDatabasesAndSetsSkippingHiddenOnes) {
   Put("sales/20260101T000000Z_full/manifest");
   Put("sales/20260101T000000Z_full/stripe-01-of-01.lz4");
-  Put("sales/20260102T000000Z_diff/.claim");          // claimed, nothing written yet
+  Put("sales/20260102T000000Z_diff/.claim");  // claimed, nothing written yet
   Put("sales/20251231T000000Z_log/manifest");
-  Put("sales/20251231T000000Z_log/.pruning");         // hidden by prune
-  Put("sales/.pruning-old/manifest");                 // dot names: never sets
-  Put("sales/stray-object");                          // not in a set
+  Put("sales/20251231T000000Z_log/.pruning");  // hidden by prune
+  Put("sales/.pruning-old/manifest");          // dot names: never sets
+  Put("sales/stray-object");                   // not in a set
   Put("hr/S1/manifest");
   Put(".trash/x/manifest");
   Put("top-level-object");
@@ -84,8 +85,7 @@ TEST_F(S3RepoStoreTest, ListsDatabasesAndSetsSkippingHiddenOnes) {
   ASSERT_OK(store_->ListSets("sales"));
   EXPECT_EQ(Get(store_->ListSets("sales")),
             (std::vector<std::string>{"20260101T000000Z_full", "20260102T000000Z_diff"}));
-  EXPECT_EQ(Get(store_->ListHiddenSets("sales")),
-            std::vector<std::string>{"20251231T000000Z_log"});
+  EXPECT_EQ(Get(store_->ListHiddenSets("sales")), std::vector<std::string>{"20251231T000000Z_log"});
   EXPECT_EQ(store_->ListSets("nope").status().code(), ErrorCode::kMissing);
   EXPECT_TRUE(store_->ListHiddenSets("nope")->empty());
   EXPECT_EQ(store_->ListSets("..").status().code(), ErrorCode::kUsage);
@@ -181,7 +181,8 @@ TEST_F(S3RepoStoreTest, HideListHiddenAndDeleteHidden) {
   EXPECT_EQ(Get((*manifest)->Size()), 12u);
 
   // An interrupted delete (the marker's own DELETE fails) leaves the set hidden.
-  server_.SetFault([](const s3::FakeS3Call& c) -> long { return c.op == "DeleteObject" ? 403 : 0; });
+  server_.SetFault(
+      [](const s3::FakeS3Call& c) -> long { return c.op == "DeleteObject" ? 403 : 0; });
   EXPECT_FALSE(store_->DeleteHiddenSet("db", "Old").ok());
   EXPECT_EQ(KeysUnder("db/Old/"), std::vector<std::string>{"db/Old/.pruning"});
   EXPECT_EQ(Get(store_->ListHiddenSets("db")), std::vector<std::string>{"Old"});
@@ -253,6 +254,37 @@ TEST_F(S3RepoStoreTest, AStaleOrForeignLockIsJudgedByItsHeartbeat) {
   Put("db/S/.lock", "not json");  // unreadable: left alone
   EXPECT_TRUE(store_->IsInUse("db", "S"));
   EXPECT_FALSE(store_->IsInUse("db", "T"));  // no lock at all
+}
+
+TEST_F(S3RepoStoreTest, PruneRemovesStaleGarbageAndKeepsALiveLease) {
+  constexpr int64_t kJan10 = 1704844800000;  // 2024-01-10T00:00:00Z
+  now_ms_ = kJan10;
+  server_.SetNow("2024-01-01T00:00:00.000Z");
+  testing::SetSpec full;
+  full.name = "20240103T000000Z_full";
+  full.devices = 1;
+  full.bytes_per_stripe = 5'000;
+  full.started_unix_ms = kJan10 - 7 * 24 * 60 * kMinute;
+  testing::WriteSetTo(*Get(store_->OpenSet("sales", full.name)), full);
+  // Two killed or running backups: no manifest; one lock is stale, the other live.
+  Put("sales/20240101T000000Z_full/stripe-01-of-01.lz4");
+  Put("sales/20240101T000000Z_full/.lock",
+      LockRecordJson({"vdibackup", "h1", 1, kJan10 - 60 * kMinute}));
+  Put("sales/20240102T000000Z_full/stripe-01-of-01.lz4");
+  Put("sales/20240102T000000Z_full/.lock",
+      LockRecordJson({"vdibackup", "h2", 2, kJan10 - kMinute}));
+
+  PruneOptions o;
+  o.keep_full = 1;
+  o.grace_minutes = 5;
+  std::string report;
+  ASSERT_OK(RunPrune(*store_, o, kJan10, &report));
+  EXPECT_EQ(Get(store_->ListSets("sales")),
+            (std::vector<std::string>{"20240102T000000Z_full", "20240103T000000Z_full"}))
+      << report;
+  EXPECT_TRUE(KeysUnder("sales/20240101T000000Z_full/").empty()) << report;
+  EXPECT_NE(report.find("a running backup holds its lock"), std::string::npos) << report;
+  EXPECT_TRUE(Get(store_->ListHiddenSets("sales")).empty());
 }
 
 TEST_F(S3RepoStoreTest, LockHeartbeatParsesItsField) {
