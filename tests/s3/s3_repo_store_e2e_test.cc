@@ -1,10 +1,13 @@
 // S3RepoStore against a real S3 server (Ceph's RADOS Gateway, tests/s3/with_s3_server.sh): a set
 // claimed, written through OpenSet (real stripe, manifest_io manifest), leased, found by the
-// repo catalog (ScanRepo) and by `vdibackup list --repo s3://... --json`; hide and delete.
+// repo catalog (ScanRepo), `vdibackup list --repo s3://... --json` and `verify --all`; hide and
+// delete.
 #include <gtest/gtest.h>
+#include <sys/wait.h>
 
 #include <cstdio>
 #include <cstdlib>
+#include <utility>
 
 #include "coordinator/repo/repo_catalog.h"
 #include "coordinator/repo/repo_store.h"
@@ -49,6 +52,19 @@ class S3RepoStoreE2eTest : public ::testing::Test {
     return objects.ok() ? objects->size() : 99;
   }
 
+  // Runs the vdibackup binary (VDIBACKUP_BIN) with `args`: its exit code and output.
+  static std::pair<int, std::string> Vdibackup(const std::string& args) {
+    const char* bin = std::getenv("VDIBACKUP_BIN");
+    if (!bin) return {-1, "VDIBACKUP_BIN is not set (tests/s3/CMakeLists.txt sets it)"};
+    FILE* pipe = ::popen((std::string(bin) + " " + args + " 2>&1").c_str(), "r");
+    if (!pipe) return {-1, "popen failed"};
+    std::string out;
+    char buffer[4096];
+    for (size_t n; (n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0;) out.append(buffer, n);
+    const int status = ::pclose(pipe);
+    return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
+  }
+
   std::string bucket_, repo_;
   std::unique_ptr<RepoStore> store_;
 };
@@ -86,17 +102,13 @@ TEST_F(S3RepoStoreE2eTest, ASetWrittenThroughTheStoreIsCataloguedAndListed) {
   EXPECT_GT(set.compressed_bytes(), 0u);
   EXPECT_GT(set.newest_mtime_ms, 0);
 
-  const char* bin = std::getenv("VDIBACKUP_BIN");
-  ASSERT_NE(bin, nullptr) << "VDIBACKUP_BIN (set by tests/s3/CMakeLists.txt)";
-  const std::string command = std::string(bin) + " list --repo " + repo_ + " --json";
-  FILE* pipe = ::popen(command.c_str(), "r");
-  ASSERT_NE(pipe, nullptr);
-  std::string out;
-  char buffer[4096];
-  for (size_t n; (n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0;) out.append(buffer, n);
-  EXPECT_EQ(::pclose(pipe), 0) << out;
-  EXPECT_NE(out.find(spec.name), std::string::npos) << out;
-  EXPECT_NE(out.find("\"good\""), std::string::npos) << out;
+  auto [list_rc, list] = Vdibackup("list --repo " + repo_ + " --json");
+  EXPECT_EQ(list_rc, 0) << list;
+  EXPECT_NE(list.find(spec.name), std::string::npos) << list;
+  EXPECT_NE(list.find("\"good\""), std::string::npos) << list;
+  // verify reads the manifest and the stripe through the store (ranged GETs).
+  auto [verify_rc, verify] = Vdibackup("verify --repo " + repo_ + " --all");
+  EXPECT_EQ(verify_rc, 0) << verify;
 
   // Prune's two steps: hidden at once, then removed (the marker last).
   ASSERT_OK(store_->HideSet(spec.database, spec.name));
