@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "coordinator/pipeline/backup_job.h"
+#include "coordinator/pipeline/backup_targets.h"
 #include "coordinator/progress/progress_display.h"
 #include "coordinator/sql/database_size.h"
 #include "coordinator/cli/cli_progress.h"
@@ -26,10 +27,10 @@ int RunBackupCommand(const std::vector<std::string>& args, const std::string& bi
   if (!options.ok()) {
     return ReportUsageError("backup", options.status());
   }
-  // The repository's kind before anything runs (an s3:// repository is not built yet).
+  // The repository's kind before anything runs (backups to an s3:// repository: not wired yet).
   if (!options->null_target) {
-    if (Result<std::unique_ptr<RepoStore>> store = OpenRepoStore(options->repo); !store.ok()) {
-      return ReportCommandFailure("backup", store.status(), options->json);
+    if (Status st = CheckBackupRepo(options->repo); !st.ok()) {
+      return ReportCommandFailure("backup", st, options->json);
     }
   }
   InstallStopSignalHandlers();

@@ -158,7 +158,7 @@ Result<DoctorOptions> ParseDoctorOptions(const std::vector<std::string>& args,
   if (cl.Given("--server") && o.plan.server.empty()) {
     return Status::Usage("--server must not be empty");
   }
-  // The repository's kind: an s3:// repository is not built yet (kConfiguration, exit 78).
+  // The repository can be opened (an s3:// one needs an S3 configuration: kConfiguration, 78).
   if (!o.plan.repo.empty()) VDIBK_RETURN_IF_ERROR(OpenRepoStore(o.plan.repo).status());
   if (o.plan.sqlcmd.empty()) o.plan.sqlcmd = bin_dir + "/sqlcmd";
   if (o.plan.server.empty()) {

@@ -40,6 +40,10 @@ struct RestorePlanning {
 Result<RestorePlanning> PlanSets(const RestoreSpec& o) {
   RestorePlanning out;
   VDIBK_ASSIGN_OR_RETURN(std::unique_ptr<RepoStore> store, OpenRepoStore(o.repo));
+  if (!store->LocalRoot()) {  // the workers read stripes from local paths
+    return Status::Configuration("--repo " + o.repo +
+                                 ": restores from an S3 repository are not wired yet");
+  }
   std::vector<std::string> sets;
   if (o.set == "latest") {
     std::vector<ChainBlocker> blockers;

@@ -69,6 +69,16 @@ std::vector<std::string> ReadTargetsFile(const std::string& set_dir) {
   return ReadTargetsFile(set);
 }
 
+Status CheckBackupRepo(const std::string& repo) {
+  VDIBK_ASSIGN_OR_RETURN(std::unique_ptr<RepoStore> store, OpenRepoStore(repo));
+  if (!store->LocalRoot()) {
+    return Status::Configuration("--repo " + repo +
+                                 ": backups to an S3 repository are not wired yet (give a "
+                                 "directory; list, verify and prune read S3 repositories)");
+  }
+  return Status::Ok();
+}
+
 Result<BackupTargets> BackupTargets::Create(const BackupSpec& options,
                                             const std::string& dir_name) {
   BackupTargets t;
@@ -77,6 +87,7 @@ Result<BackupTargets> BackupTargets::Create(const BackupSpec& options,
     return t;
   }
   // Everything is checked before anything is created.
+  VDIBK_RETURN_IF_ERROR(CheckBackupRepo(options.repo));
   VDIBK_ASSIGN_OR_RETURN(t.store_, OpenRepoStore(options.repo));
   t.database_ = options.database;
   std::optional<std::pair<dev_t, ino_t>> repo_id;

@@ -28,10 +28,15 @@ inline constexpr char kTargetsFileName[] = "targets";
 std::vector<std::string> ReadTargetsFile(stripe::Target& set);
 std::vector<std::string> ReadTargetsFile(const std::string& set_dir);  // a local set directory
 
+// A backup's --repo, before anything runs: OpenRepoStore's errors, and kConfiguration for an
+// s3:// repository (the S3 store lists, verifies and prunes; the backup's S3 write path and
+// the workers' S3 targets are not wired yet).
+Status CheckBackupRepo(const std::string& repo);
+
 // Move-only; not thread-safe. Nothing is removed implicitly: the job calls RemoveAll on failure.
 class BackupTargets {
  public:
-  // Opens the repository (OpenRepoStore: an s3:// repo is kConfiguration for now), checks that
+  // Opens the repository (CheckBackupRepo: an s3:// repo is kConfiguration for now), checks that
   // it and every target is an existing directory (kConfiguration otherwise) and that no target
   // is the same directory as another (kUsage), then claims the set in the repo
   // (RepoStore::TryCreateSet) and creates its directory on every target (fsync of each database

@@ -1,7 +1,8 @@
-// RepoStore helpers: --repo argument parsing and the store of an argument.
+// RepoStore helpers: --repo argument parsing and the store of an argument (local or S3).
 #include "coordinator/repo/repo_store.h"
 
 #include "coordinator/repo/local_repo_store.h"
+#include "coordinator/repo/s3_repo_store.h"
 
 namespace vdibk::coordinator {
 namespace {
@@ -39,12 +40,21 @@ Result<RepoLocation> ParseRepoLocation(const std::string& repo_argument) {
   return loc;
 }
 
-Result<std::unique_ptr<RepoStore>> OpenRepoStore(const std::string& repo_argument) {
+Result<std::unique_ptr<RepoStore>> OpenRepoStore(const std::string& repo_argument,
+                                                 const s3::S3Flags& flags) {
   VDIBK_ASSIGN_OR_RETURN(RepoLocation loc, ParseRepoLocation(repo_argument));
   if (loc.kind == RepoLocation::Kind::kS3) {
-    return Status::Configuration("--repo " + repo_argument +
-                                 ": S3 repositories are not built yet (give a directory)");
+    Result<s3::S3Config> config = s3::LoadS3Config(flags);
+    if (!config.ok()) return config.status().WithContext("--repo " + repo_argument);
+    return OpenS3RepoStore(repo_argument, *config);
   }
+  return std::unique_ptr<RepoStore>(std::make_unique<LocalRepoStore>(loc.path));
+}
+
+Result<std::unique_ptr<RepoStore>> OpenRepoStore(const std::string& repo_argument,
+                                                 const s3::S3Config& config) {
+  VDIBK_ASSIGN_OR_RETURN(RepoLocation loc, ParseRepoLocation(repo_argument));
+  if (loc.kind == RepoLocation::Kind::kS3) return OpenS3RepoStore(repo_argument, config);
   return std::unique_ptr<RepoStore>(std::make_unique<LocalRepoStore>(loc.path));
 }
 

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "shared/base/result.h"
+#include "shared/s3/s3_config.h"
 #include "shared/stripe/target.h"
 
 namespace vdibk::coordinator {
@@ -32,7 +33,7 @@ struct SetListing {
 
 // A running backup's claim on its set: while it lives, RepoStore::IsInUse(db, set) is true for
 // every process and prune, reconcile and verify leave the set alone. It never outlives its
-// process's claim: local, an flock that dies with the process; S3 (later), a lock object with
+// process's claim: local, an flock that dies with the process; S3, a lock object with
 // owner, pid, host and heartbeat time that the lease refreshes itself, and one whose heartbeat is
 // older than the store's grace period counts as free. Move-only through unique_ptr; the
 // destructor releases the claim and removes the lock (file or object).
@@ -52,7 +53,7 @@ class RepoStore {
   // The repository as the user named it: "/backups", "s3://bucket/prefix".
   virtual std::string Describe() const = 0;
   // Where set `set` of `database` is, for messages and for the workers that read or write its
-  // stripes: "REPO/<database>/<set>" (a local path; S3 later "s3://bucket/prefix/<db>/<set>").
+  // stripes: "REPO/<database>/<set>" (a local path; S3: "s3://bucket/prefix/<db>/<set>").
   virtual std::string SetLocation(const std::string& database, const std::string& set) const = 0;
   // The repository root as a local directory, when it is one (a --target equal to the repo keeps
   // its stripes in the set itself); nullopt for a remote store.
@@ -78,7 +79,7 @@ class RepoStore {
   virtual Result<std::unique_ptr<stripe::Target>> OpenSet(const std::string& database,
                                                           const std::string& set) const = 0;
 
-  // Claims the new set `set` (local: one mkdir 0750, the database folder as needed; S3 later: a
+  // Claims the new set `set` (local: one mkdir 0750, the database folder as needed; S3: a
   // claim object written if absent). False, with nothing made, when the name is taken.
   // Errors: kUsage, kConfiguration (no repository, a symlinked database folder), kTargetIo.
   virtual Result<bool> TryCreateSet(const std::string& database, const std::string& set) const = 0;
@@ -123,10 +124,16 @@ struct RepoLocation {
 // Errors: kUsage (empty argument, "s3://" without a bucket).
 Result<RepoLocation> ParseRepoLocation(const std::string& repo_argument);
 
-// The store of a --repo argument: LocalRepoStore for a path. An s3:// repository is
-// kConfiguration ("S3 repositories are not built yet") until the S3 store lands. Nothing is
-// checked on disk here (CheckRoot does).
-Result<std::unique_ptr<RepoStore>> OpenRepoStore(const std::string& repo_argument);
+// The store of a --repo argument: LocalRepoStore for a path, S3RepoStore (s3_repo_store.h) for
+// s3://BUCKET[/PREFIX] with the S3Config of LoadS3Config(flags) and the process environment
+// (AWS_ENDPOINT_URL, AWS_ACCESS_KEY_ID, AWS_REGION, ...; the --s3-* flags once the CLI has them).
+// Nothing is contacted or checked on disk here (CheckRoot does). Errors: kUsage (a bad
+// argument, bucket or prefix), kConfiguration (S3: no credentials, a bad endpoint).
+Result<std::unique_ptr<RepoStore>> OpenRepoStore(const std::string& repo_argument,
+                                                 const s3::S3Flags& flags = {});
+// The same with the S3 configuration given (a path is still a LocalRepoStore).
+Result<std::unique_ptr<RepoStore>> OpenRepoStore(const std::string& repo_argument,
+                                                 const s3::S3Config& config);
 
 }  // namespace vdibk::coordinator
 

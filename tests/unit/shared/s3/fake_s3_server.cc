@@ -137,6 +137,12 @@ std::optional<std::string> FakeS3Server::Object(const std::string& key) const {
 void FakeS3Server::PutDirect(const std::string& key, std::string data) {
   std::lock_guard lk(mu_);
   objects_[key] = std::move(data);
+  modified_[key] = now_;
+}
+
+void FakeS3Server::SetNow(std::string iso_time) {
+  std::lock_guard lk(mu_);
+  now_ = std::move(iso_time);
 }
 
 size_t FakeS3Server::open_uploads() const {
@@ -232,8 +238,10 @@ HttpResponse FakeS3Server::Dispatch(const FakeS3Call& call, const HttpRequest& r
     if (!call.content_md5.empty() && call.content_md5 != ContentMd5(body))
       return Error(400, "BadDigest");
     if (op == "PutObject") {
-      if (call.if_none_match == "*" && objects_.count(key)) return Error(412, "PreconditionFailed");
+      if (call.if_none_match == "*" && objects_.count(key) && !ignore_if_none_match)
+        return Error(412, "PreconditionFailed");
       objects_[key] = body;
+      modified_[key] = now_;
       return Answer(200, "", {{"etag", QuotedMd5(body)}});
     }
     auto up = uploads_.find(query.at("uploadId"));
@@ -273,6 +281,7 @@ HttpResponse FakeS3Server::Dispatch(const FakeS3Call& call, const HttpRequest& r
       etags.push_back(listed[i].second);
     }
     objects_[key] = std::move(data);
+    modified_[key] = now_;
     uploads_.erase(up);
     return Answer(200,
                   Xml("CompleteMultipartUploadResult",
@@ -287,6 +296,7 @@ HttpResponse FakeS3Server::Dispatch(const FakeS3Call& call, const HttpRequest& r
   }
   if (op == "DeleteObject") {
     objects_.erase(key);
+    modified_.erase(key);
     return Answer(204);
   }
   if (op == "DeleteObjects") {
@@ -306,11 +316,27 @@ HttpResponse FakeS3Server::Dispatch(const FakeS3Call& call, const HttpRequest& r
     return Answer(200, Xml("ListMultipartUploadsResult", inner));
   }
   if (op == "ListObjectsV2") {
+    // One page; a delimiter rolls keys up into CommonPrefixes (each once, in order).
+    const std::string delimiter = query.count("delimiter") ? query.at("delimiter") : "";
+    const int max_keys = query.count("max-keys") ? std::stoi(query.at("max-keys")) : 1000;
     std::string inner = "<Name>b</Name><IsTruncated>false</IsTruncated>";
-    for (const auto& [k, data] : objects_)
-      if (k.starts_with(prefix))
-        inner += "<Contents><Key>" + k + "</Key><Size>" + std::to_string(data.size()) +
-                 "</Size><ETag>" + QuotedMd5(data) + "</ETag></Contents>";
+    std::string last_common;
+    int listed = 0;
+    for (const auto& [k, data] : objects_) {
+      if (!k.starts_with(prefix) || listed >= max_keys) continue;
+      const size_t cut = delimiter.empty() ? std::string::npos : k.find(delimiter, prefix.size());
+      if (cut != std::string::npos) {
+        const std::string common = k.substr(0, cut + delimiter.size());
+        if (common == last_common) continue;
+        last_common = common;
+        inner += "<CommonPrefixes><Prefix>" + common + "</Prefix></CommonPrefixes>";
+      } else {
+        inner += "<Contents><Key>" + k + "</Key><LastModified>" + modified_[k] +
+                 "</LastModified><Size>" + std::to_string(data.size()) + "</Size><ETag>" +
+                 QuotedMd5(data) + "</ETag></Contents>";
+      }
+      ++listed;
+    }
     return Answer(200, Xml("ListBucketResult", inner));
   }
   auto obj = objects_.find(key);

@@ -1,6 +1,7 @@
-// FakeS3Server: an in-memory S3 (objects, multipart uploads, listings, ranged GETs) behind one
+// FakeS3Server: an in-memory S3 (objects, multipart uploads, listings with delimiters, ranged
+// GETs) behind one
 // HttpTransport per thread, with fault injection and a gate that holds UploadPart requests, for
-// tests of S3Target's threads. LockedRetryClock: a fake retry clock safe for several threads.
+// tests of S3Target's threads and S3RepoStore. LockedRetryClock: a fake retry clock safe for several threads.
 #ifndef VDIBK_TESTS_UNIT_SHARED_S3_FAKE_S3_SERVER_H_
 #define VDIBK_TESTS_UNIT_SHARED_S3_FAKE_S3_SERVER_H_
 
@@ -56,6 +57,10 @@ class FakeS3Server {
   uint64_t min_part_size = 0;
   // CompleteMultipartUpload answers an ETag that is not the parts' (a server that garbled them).
   bool wrong_complete_etag = false;
+  // PutObject ignores If-None-Match (as some S3-compatible servers do).
+  bool ignore_if_none_match = false;
+  // The LastModified that listings give objects written from now on (ISO 8601).
+  void SetNow(std::string iso_time);
 
  private:
   struct Upload {
@@ -69,6 +74,8 @@ class FakeS3Server {
   mutable std::mutex mu_;
   std::condition_variable cv_;
   std::map<std::string, std::string> objects_;
+  std::map<std::string, std::string> modified_;  // key -> LastModified
+  std::string now_ = "2026-01-02T03:04:05.000Z";
   std::map<std::string, Upload> uploads_;
   int next_upload_ = 1;
   std::vector<FakeS3Call> calls_;
