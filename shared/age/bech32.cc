@@ -3,6 +3,9 @@
 
 #include <cctype>
 
+#include "shared/age/secret_bytes.h"
+#include "shared/base/scope_exit.h"
+
 namespace vdibk::age {
 namespace {
 
@@ -41,6 +44,7 @@ Result<std::string> Bech32Encode(std::string_view hrp, std::span<const uint8_t> 
     lower_hrp.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
   }
   std::vector<uint8_t> values;
+  values.reserve(data.size() * 2 + 8);  // reserved: no reallocation leaves an unwiped copy
   uint32_t acc = 0;
   int bits = 0;
   for (uint8_t b : data) {
@@ -53,12 +57,16 @@ Result<std::string> Bech32Encode(std::string_view hrp, std::span<const uint8_t> 
   }
   if (bits > 0) values.push_back((acc << (5 - bits)) & 31);
   std::vector<uint8_t> check = HrpExpand(lower_hrp);
+  check.reserve(check.size() + values.size() + 6);
   check.insert(check.end(), values.begin(), values.end());
   check.insert(check.end(), 6, 0);
   const uint32_t mod = Polymod(check) ^ 1;
   for (int i = 0; i < 6; ++i) values.push_back((mod >> (5 * (5 - i))) & 31);
   std::string out = lower_hrp + "1";
   for (uint8_t v : values) out.push_back(kCharset[v]);
+  // Identities are secret: no copy of their 5-bit groups stays behind in freed memory.
+  Wipe(values.data(), values.size());
+  Wipe(check.data(), check.size());
   if (upper)
     for (char& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   return out;
@@ -79,7 +87,14 @@ Result<Bech32Data> Bech32Decode(std::string_view text) {
   Bech32Data out;
   for (char c : text.substr(0, sep))
     out.hrp.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
-  std::vector<uint8_t> values;
+  std::vector<uint8_t> values, check;
+  values.reserve(text.size());  // reserved: no reallocation leaves an unwiped copy
+  check.reserve(2 * text.size() + 1);
+  out.data.reserve(text.size());
+  ScopeExit wipe([&] {  // identities are secret: no copy stays behind in freed memory
+    Wipe(values.data(), values.size());
+    Wipe(check.data(), check.size());
+  });
   for (char c : text.substr(sep + 1)) {
     const char lc = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     const char* p = nullptr;
@@ -88,7 +103,8 @@ Result<Bech32Data> Bech32Decode(std::string_view text) {
     if (p == nullptr) return Status::Usage("bech32: invalid data character");
     values.push_back(static_cast<uint8_t>(p - kCharset));
   }
-  std::vector<uint8_t> check = HrpExpand(out.hrp);
+  const std::vector<uint8_t> hrp_values = HrpExpand(out.hrp);  // not secret
+  check.assign(hrp_values.begin(), hrp_values.end());
   check.insert(check.end(), values.begin(), values.end());
   if (Polymod(check) != 1) return Status::Usage("bech32: checksum mismatch");
   values.resize(values.size() - 6);

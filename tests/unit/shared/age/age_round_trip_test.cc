@@ -6,6 +6,7 @@
 
 #include "shared/age/age_header.h"
 #include "shared/age/age_keys.h"
+#include "shared/age/age_readable_file.h"
 #include "shared/age/age_scrypt.h"
 #include "shared/age/age_stream.h"
 #include "shared/age/age_writable_file.h"
@@ -246,6 +247,31 @@ TEST(AgeWritableFileTest, EncryptsTransparently) {
   auto back = Decrypt(bytes, {&*id});
   ASSERT_OK(back);
   EXPECT_EQ(*back, plain);
+}
+
+TEST(AgeReadableFileTest, RangedReadsAndNamedErrors) {
+  auto id = X25519Identity::Generate();
+  ASSERT_OK(id);
+  const std::string plain = Pattern(2 * 65536 + 5, 13);
+  std::string file = Encrypt({&id->recipient()}, plain).value();
+  std::vector<const Identity*> ids{&*id};
+  auto f = AgeReadableFile::Open(std::make_unique<MemoryFile>(file), ids);
+  ASSERT_OK(f);
+  EXPECT_EQ((*f)->Size().value(), plain.size());
+  std::string buf(70000, '\0');
+  auto n = (*f)->ReadAt(65000, buf.data(), buf.size());
+  ASSERT_OK(n);
+  EXPECT_EQ(*n, plain.size() - 65000);
+  EXPECT_EQ(buf.substr(0, *n), plain.substr(65000));
+  file[file.size() - 3] ^= 1;  // the last chunk
+  auto g = AgeReadableFile::Open(std::make_unique<MemoryFile>(file), ids);
+  ASSERT_OK(g);
+  EXPECT_OK((*g)->ReadAt(0, buf.data(), 100));  // chunk 0 is intact
+  auto bad = (*g)->ReadAt(2 * 65536, buf.data(), 5);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.status().code(), ErrorCode::kIntegrity);
+  EXPECT_EQ(bad.status().message().rfind("memory: age: chunk 2: authentication failed", 0), 0u)
+      << bad.status().message();
 }
 
 }  // namespace
