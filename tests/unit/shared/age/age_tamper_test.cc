@@ -135,6 +135,27 @@ TEST_F(AgeTamperTest, TrailingData) {
   ExpectFailure(file_ + "x", ErrorCode::kIntegrity, "chunk 3: authentication failed");
 }
 
+TEST_F(AgeTamperTest, EveryBitOfASmallFile) {
+  // Any single flipped bit anywhere (header, nonce, payload) fails, as kIntegrity or, where it
+  // only hides the stanza from its identity, kConfiguration; never a crash or a success.
+  const std::string small = Encrypt({&ids_[0].recipient()}, "x").value();
+  const size_t header = ParseHeader(small).value().encoded_size;
+  for (size_t i = 0; i < small.size(); ++i) {
+    for (int bit = 0; bit < 8; ++bit) {
+      std::string f = small;
+      f[i] ^= static_cast<char>(1 << bit);
+      auto r = Decrypt(f, {&ids_[0]});
+      ASSERT_FALSE(r.ok()) << "byte " << i << " bit " << bit;
+      EXPECT_TRUE(r.status().code() == ErrorCode::kIntegrity ||
+                  r.status().code() == ErrorCode::kConfiguration)
+          << "byte " << i << " bit " << bit << ": " << r.status().ToString();
+      if (i >= header) {
+        EXPECT_EQ(r.status().code(), ErrorCode::kIntegrity);
+      }
+    }
+  }
+}
+
 // Files sealed here chunk by chunk, with the last-chunk flag where the writer would not put it.
 class AgeLastFlagTest : public AgeTamperTest {
  protected:

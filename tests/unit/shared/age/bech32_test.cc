@@ -9,7 +9,7 @@
 namespace vdibk::age {
 namespace {
 
-TEST(Bech32Test, ValidVectorsDecodeAndReencode) {
+TEST(AgeBech32Test, ValidVectorsDecodeAndReencode) {
   for (const std::string& v : std::vector<std::string>{
            "A12UEL5L", "a12uel5l",
            "an83characterlonghumanreadablepartthatcontainsthenumber1andtheexcludedchar"
@@ -26,7 +26,7 @@ TEST(Bech32Test, ValidVectorsDecodeAndReencode) {
   }
 }
 
-TEST(Bech32Test, InvalidVectorsAreRefused) {
+TEST(AgeBech32Test, InvalidVectorsAreRefused) {
   struct Case {
     std::string text, message;
   };
@@ -47,7 +47,7 @@ TEST(Bech32Test, InvalidVectorsAreRefused) {
   }
 }
 
-TEST(Bech32Test, RoundTripOfBytes) {
+TEST(AgeBech32Test, RoundTripOfBytes) {
   std::vector<uint8_t> data;
   for (int n = 0; n < 40; ++n) {
     auto e = Bech32Encode("test", data, false);
