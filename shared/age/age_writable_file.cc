@@ -7,10 +7,13 @@ Result<std::unique_ptr<AgeWritableFile>> AgeWritableFile::Create(
     std::unique_ptr<stripe::WritableFile> inner, std::span<const Recipient* const> recipients) {
   std::unique_ptr<AgeWritableFile> f(new AgeWritableFile(std::move(inner)));
   stripe::WritableFile* sink = f->inner_.get();
-  VDIBK_ASSIGN_OR_RETURN(f->writer_,
-                         AgeWriter::Create(recipients, [sink](const uint8_t* data, size_t size) {
-                           return sink->Append(data, size);
-                         }));
+  auto writer = AgeWriter::Create(
+      recipients, [sink](const uint8_t* data, size_t size) { return sink->Append(data, size); });
+  if (!writer.ok()) {
+    f->inner_->Abort();  // the temporary file goes; a failed file takes only Abort
+    return writer.status();
+  }
+  f->writer_ = std::move(writer).value();
   return f;
 }
 

@@ -18,7 +18,8 @@ namespace vdibk::age {
 // (fan-out) is not supported (kConfiguration): another writer's bytes are not encrypted by us.
 class AgeWritableFile : public stripe::WritableFile {
  public:
-  // Writes the age header to `inner` at once. Errors: AgeWriter::Create's.
+  // Writes the age header to `inner` at once. Errors: AgeWriter::Create's (`inner` is then
+  // Aborted).
   static Result<std::unique_ptr<AgeWritableFile>> Create(
       std::unique_ptr<stripe::WritableFile> inner, std::span<const Recipient* const> recipients);
 

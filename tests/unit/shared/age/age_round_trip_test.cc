@@ -209,6 +209,7 @@ class StringWritableFile : public stripe::WritableFile {
  public:
   explicit StringWritableFile(std::string* out) : out_(out) {}
   Status Append(std::span<const stripe::ConstBuffer> pieces) override {
+    if (fail_append) return Status::TargetIo("target full");
     for (const auto& p : pieces) out_->append(static_cast<const char*>(p.data), p.size);
     return Status::Ok();
   }
@@ -217,10 +218,10 @@ class StringWritableFile : public stripe::WritableFile {
     committed = true;
     return Status::Ok();
   }
-  void Abort() override {}
+  void Abort() override { aborted = true; }
   uint64_t size() const override { return out_->size(); }
   const std::string& name() const override { return name_; }
-  bool committed = false;
+  bool committed = false, aborted = false, fail_append = false;
 
  private:
   std::string* out_;
@@ -247,6 +248,30 @@ TEST(AgeWritableFileTest, EncryptsTransparently) {
   auto back = Decrypt(bytes, {&*id});
   ASSERT_OK(back);
   EXPECT_EQ(*back, plain);
+}
+
+// A StringWritableFile that reports Abort through a flag that outlives it.
+class WatchedFile : public StringWritableFile {
+ public:
+  WatchedFile(std::string* out, bool* aborted) : StringWritableFile(out), aborted_(aborted) {}
+  void Abort() override { *aborted_ = true; }
+
+ private:
+  bool* aborted_;
+};
+
+TEST(AgeWritableFileTest, FailedHeaderWriteAbortsTheInnerFile) {
+  auto id = X25519Identity::Generate();
+  ASSERT_OK(id);
+  std::string bytes;
+  bool aborted = false;
+  auto inner = std::make_unique<WatchedFile>(&bytes, &aborted);
+  inner->fail_append = true;
+  std::vector<const Recipient*> rs{&id->recipient()};
+  auto f = AgeWritableFile::Create(std::move(inner), rs);
+  ASSERT_FALSE(f.ok());
+  EXPECT_EQ(f.status().code(), ErrorCode::kTargetIo);
+  EXPECT_TRUE(aborted);
 }
 
 TEST(AgeReadableFileTest, RangedReadsAndNamedErrors) {
