@@ -17,6 +17,8 @@ namespace vdibk::age {
 
 inline constexpr std::string_view kVersionLine = "age-encryption.org/v1";
 inline constexpr size_t kFileKeySize = 16;
+// Readers refuse longer headers (kIntegrity) rather than buffer without bound.
+inline constexpr size_t kMaxHeaderSize = 1 << 20;
 
 // One recipient stanza: "-> type args..." and its body.
 struct Stanza {

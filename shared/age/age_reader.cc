@@ -2,20 +2,16 @@
 // tell truncation, trailing data and reordering apart.
 #include "shared/age/age_reader.h"
 
-#include <openssl/crypto.h>
-
 #include <algorithm>
 #include <cstring>
-#include <map>
 #include <string>
 
 #include "shared/age/age_header.h"
 #include "shared/age/age_stream.h"
+#include "shared/age/age_unlock.h"
 
 namespace vdibk::age {
 namespace {
-
-constexpr size_t kMaxHeaderSize = 1 << 20;
 
 Status ReadFull(stripe::ReadableFile& file, uint64_t offset, void* dst, size_t size, size_t* got) {
   *got = 0;
@@ -46,15 +42,6 @@ Result<Header> ReadHeader(stripe::ReadableFile& file, uint64_t file_size) {
   }
 }
 
-std::string DescribeStanzas(const std::vector<Stanza>& stanzas) {
-  std::map<std::string, int> counts;
-  for (const Stanza& s : stanzas) ++counts[s.type];
-  std::string out;
-  for (const auto& [type, n] : counts)
-    out += (out.empty() ? "" : ", ") + type + " (" + std::to_string(n) + ")";
-  return out;
-}
-
 }  // namespace
 
 Result<std::unique_ptr<AgeReader>> AgeReader::Open(stripe::ReadableFile& file,
@@ -62,34 +49,13 @@ Result<std::unique_ptr<AgeReader>> AgeReader::Open(stripe::ReadableFile& file,
   if (identities.empty()) return Status::Usage("age: no identities to decrypt with");
   VDIBK_ASSIGN_OR_RETURN(uint64_t file_size, file.Size());
   VDIBK_ASSIGN_OR_RETURN(Header header, ReadHeader(file, file_size));
-  bool scrypt = false;
-  for (const Stanza& s : header.stanzas) scrypt |= s.type == "scrypt";
-  if (scrypt && header.stanzas.size() != 1)
-    return Status::Integrity("age: a scrypt stanza must be the only stanza");
-  std::optional<SecretBytes> file_key;
-  for (const Identity* id : identities) {
-    VDIBK_ASSIGN_OR_RETURN(file_key, id->Unwrap(header.stanzas));
-    if (file_key) break;
-  }
-  if (!file_key) {
-    std::string types;
-    for (const Identity* id : identities)
-      if (types.find(id->StanzaType()) == std::string::npos)
-        types += (types.empty() ? "" : ", ") + id->StanzaType();
-    return Status::Configuration("age: no identity matches: the file is encrypted to " +
-                                 DescribeStanzas(header.stanzas) + "; " +
-                                 std::to_string(identities.size()) + " identit" +
-                                 (identities.size() == 1 ? "y" : "ies") + " tried (" + types + ")");
-  }
-  VDIBK_ASSIGN_OR_RETURN(Bytes32 mac, HeaderMac(*file_key, header.mac_input));
-  if (CRYPTO_memcmp(mac.data(), header.mac.data(), mac.size()) != 0)
-    return Status::Integrity("age: header MAC mismatch (the header was altered)");
+  VDIBK_ASSIGN_OR_RETURN(SecretBytes file_key, UnlockFileKey(header, identities));
   uint8_t nonce[kPayloadNonceSize];
   size_t got = 0;
   VDIBK_RETURN_IF_ERROR(ReadFull(file, header.encoded_size, nonce, sizeof(nonce), &got));
   if (got != sizeof(nonce) || header.encoded_size + sizeof(nonce) == file_size)
     return Status::Integrity("age: truncated: the file ends before the first payload chunk");
-  VDIBK_ASSIGN_OR_RETURN(SecretBytes key, DerivePayloadKey(*file_key, nonce));
+  VDIBK_ASSIGN_OR_RETURN(SecretBytes key, DerivePayloadKey(file_key, nonce));
   return std::unique_ptr<AgeReader>(
       new AgeReader(file, std::move(key), header.encoded_size + sizeof(nonce), file_size));
 }
@@ -118,35 +84,8 @@ Status AgeReader::ReadChunk(uint64_t index, std::vector<uint8_t>* out) {
   size_t got = 0;
   VDIBK_RETURN_IF_ERROR(ReadFull(file_, payload_offset_ + offset, sealed_.data(), len, &got));
   if (got != len) return Status::Integrity(where + "the file shrank while being read");
-  if (len < kAeadTagSize)
-    return Status::Integrity(where + std::to_string(len) +
-                             " bytes, shorter than a chunk tag (truncated, or trailing data)");
-  out->resize(len - kAeadTagSize);
-  std::span<const uint8_t> sealed(sealed_.data(), len);
-  if (final_position) {
-    if (len == kAeadTagSize && index > 0)
-      return Status::Integrity(where + "an empty last chunk after data (invalid)");
-    if (OpenChunk(payload_key_, index, true, sealed, out->data()).ok()) return Status::Ok();
-    if (OpenChunk(payload_key_, index, false, sealed, out->data()).ok()) {
-      Wipe(out->data(), out->size());
-      out->clear();
-      return Status::Integrity(where +
-                               "not marked last, but the file ends here (truncated at "
-                               "a chunk boundary)");
-    }
-    return Status::Integrity(where +
-                             "authentication failed (corrupted, reordered, or the file "
-                             "was truncated mid-chunk)");
-  }
-  if (OpenChunk(payload_key_, index, false, sealed, out->data()).ok()) return Status::Ok();
-  if (OpenChunk(payload_key_, index, true, sealed, out->data()).ok()) {
-    Wipe(out->data(), out->size());
-    out->clear();
-    return Status::Integrity(where + "marked last, but " +
-                             std::to_string(payload_size_ - offset - len) +
-                             " more bytes follow (trailing data)");
-  }
-  return Status::Integrity(where + "authentication failed (corrupted or reordered)");
+  return OpenPositionedChunk(payload_key_, index, final_position, payload_size_ - offset - len,
+                             {sealed_.data(), len}, out);
 }
 
 Result<size_t> AgeReader::ReadAt(uint64_t offset, void* dst, size_t size) {

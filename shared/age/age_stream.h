@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <span>
+#include <vector>
 
 #include "shared/age/age_crypto.h"
 #include "shared/age/secret_bytes.h"
@@ -31,6 +32,16 @@ Status SealChunk(const SecretBytes& payload_key, uint64_t index, bool last,
 // Opens one sealed chunk into `out` (ciphertext.size() - 16 bytes). kIntegrity on a bad tag.
 Status OpenChunk(const SecretBytes& payload_key, uint64_t index, bool last,
                  std::span<const uint8_t> ciphertext, uint8_t* out);
+
+// Opens chunk `index` of a file given where it sits: `final_position` when no byte follows it,
+// else `bytes_after` follow (UINT64_MAX: some, count unknown). Resizes `out` to the plaintext.
+// Errors (kIntegrity, "age: chunk N: ..."): a bad tag (corruption, reordering, mid-chunk
+// truncation), a chunk marked last with bytes after it (trailing data), a final chunk not
+// marked last (truncation at a chunk boundary), an empty last chunk after data, fewer bytes than
+// a tag.
+Status OpenPositionedChunk(const SecretBytes& payload_key, uint64_t index, bool final_position,
+                           uint64_t bytes_after, std::span<const uint8_t> sealed,
+                           std::vector<uint8_t>* out);
 
 }  // namespace vdibk::age
 
