@@ -9,7 +9,7 @@
 set -euo pipefail
 PKGS=(g++ cmake make pkg-config libboost-dev libzmq3-dev cppzmq-dev libprotobuf-dev
       protobuf-compiler liblz4-dev lz4 libxxhash-dev libgtest-dev libgmock-dev libbenchmark-dev python3
-      libyaml-cpp-dev python3-yaml libssl-dev openssl curl libcli11-dev libcurl4-openssl-dev libxml2-dev
+      libyaml-cpp-dev python3-yaml libssl-dev openssl age curl libcli11-dev libcurl4-openssl-dev libxml2-dev
       radosgw ceph-mon ceph-osd s3cmd)
 if [ "${VDIBK_NO_S3_SERVER:-0}" = 1 ]; then
   kept=()
