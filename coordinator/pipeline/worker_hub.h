@@ -93,6 +93,7 @@ class WorkerHub final : public WorkerLink {
   std::vector<std::string> worker_ids() const;
 
  private:
+  static constexpr const char* kSender = "coordinator";  // the sender of our messages
   // A worker's data socket: requests out from any thread (under mu), replies in on `reader`.
   struct DataPath {
     std::string worker;
